@@ -1,0 +1,125 @@
+/**
+ * The domain of agtop: agents, the processes they are made of, and the {@linkcode Snapshot} that is
+ * the one contract between collection and output.
+ *
+ * @module
+ */
+
+import type { ProcessState } from "../platform/types.ts";
+import type { SessionFacts } from "./session.ts";
+import type { CostBasis } from "./pricing/cost.ts";
+
+/**
+ * One word for what an agent is doing (documented in the README):
+ * - `busy`: a tool runs or the model generates;
+ * - `waiting`: the turn ended and the agent waits for the user;
+ * - `idle`: alive and quiet for minutes;
+ * - `subagents`: subagents are in flight;
+ * - `done`: the session ended or its process exited.
+ */
+export type AgentStatus = "busy" | "waiting" | "idle" | "subagents" | "done";
+
+/** How a process relates to the agent it belongs to. */
+export type ProcessRole =
+  /** The process that does the agent's work (the row's pid). */
+  | "main"
+  /** Starts the main process and waits (npm shim, node loader, the parent of a self-relaunch). */
+  | "launcher"
+  /** Infrastructure the agent runs beside itself (e.g. Codex's app-server daemon). */
+  | "helper"
+  /** A descendant that is not part of the agent: the commands its tools run. */
+  | "child";
+
+/** A process shown as part of an agent. */
+export interface AgentProcess {
+  pid: number;
+  ppid: number;
+  name: string;
+  argv: string[];
+  role: ProcessRole;
+  state: ProcessState;
+  startedAt: number;
+  /** CPU use over the sample window, percent of one core. */
+  cpuPercent: number;
+  rssBytes: number;
+  threads: number;
+}
+
+/** One coding agent: one row in every output. */
+export interface Agent {
+  /** Stable identity across ticks: `<pid>:<startId>` of the main process. */
+  key: string;
+  /** Vendor id, e.g. `claude`, `codex`, or a custom matcher's label. */
+  agent: string;
+  /** Display label, e.g. `Claude Code`. */
+  label: string;
+  pid: number;
+  ppid: number;
+  name: string;
+  exe: string | null;
+  argv: string[];
+  cwd: string | null;
+  /** Project name derived from cwd (its last path component), or null. */
+  project: string | null;
+  state: ProcessState;
+  threads: number;
+  startedAt: number;
+  uptimeSec: number;
+  /** CPU percent of one core, summed over the main process and its launchers and helpers. */
+  cpuPercent: number;
+  cpuTimeMs: number;
+  /** Resident memory summed over the main process and its launchers and helpers. */
+  rssBytes: number;
+  readBytes: number | null;
+  writeBytes: number | null;
+  /** True when the agent runs without permission checks. */
+  dangerous: boolean;
+  /** The argv flags (or `sudo`) that made it dangerous. */
+  dangerousFlags: string[];
+  /** Launchers and helpers folded into this agent (not the main process). */
+  processes: AgentProcess[];
+  /** Descendants that are not part of the agent (the tools it runs), in tree order. */
+  children: AgentProcess[];
+  /** Regular files the agent's processes hold open for writing. */
+  writingFiles: string[];
+  session: SessionFacts | null;
+  status: AgentStatus;
+  /** Estimated cost of the session in USD (subagents included); null when unknown or no session. */
+  costUsd: number | null;
+  /** How the cost was reached: list prices, a local model (free), or unknown; null without a session. */
+  costBasis: CostBasis | null;
+  /** Context window of the session's model in tokens, when known. */
+  contextLimit: number | null;
+  /** Newest prompt size over the context window, 0–100; null when unknown. */
+  contextPercent: number | null;
+}
+
+export type { CostBasis };
+
+/** Machine facts in a snapshot. */
+export interface HostFacts {
+  hostname: string;
+  os: string;
+  arch: string;
+  cpuCount: number;
+  memTotalBytes: number;
+  memAvailableBytes: number;
+  bootTime: number;
+  uptimeSec: number;
+}
+
+/** Everything one tick collected. Renderers only read this. */
+export interface Snapshot {
+  /** JSON schema version; bumped on incompatible changes. */
+  schema: number;
+  /** agtop version. */
+  version: string;
+  /** ms since epoch. */
+  takenAt: number;
+  /** Length of the CPU sample window in ms (0 = lifetime averages). */
+  sampleMs: number;
+  host: HostFacts;
+  agents: Agent[];
+  /** Snapshot date of the bundled price table, when prices are loaded. */
+  pricesDate: string | null;
+}

@@ -1,0 +1,69 @@
+/**
+ * The `Vendor` seam: one file per agent in `agents/vendors/` implements it. A vendor says how to
+ * recognise the agent's processes and, where the agent writes sessions, how to find and read them.
+ *
+ * @module
+ */
+
+import type { ProcessInfo } from "../platform/types.ts";
+import type { ProcessRole } from "./types.ts";
+import type { SessionFacts } from "./session.ts";
+
+/** The role a recogniser gives a process: never `child` (children are found through the tree). */
+export type RecognisedRole = Exclude<ProcessRole, "child">;
+
+/** Everything a vendor may use to find the session of one live agent. */
+export interface LinkContext {
+  pid: number;
+  startedAt: number;
+  startId: number;
+  argv: string[];
+  cwd: string | null;
+  /** The agent process's own environment (the vendor's `envKeys` plus HOME), agtop's own as fallback. */
+  env: Record<string, string>;
+  /** HOME of the agent process (or agtop's). */
+  home: string;
+  /** Files held open for writing by the agent's processes (main, launchers, helpers). */
+  openFiles: string[];
+  /** Environment subsets of the agent's descendants (tool processes carry session ids). */
+  childEnv: Record<string, string>[];
+  /** Transcript paths already linked to other agents in this tick; never link one twice. */
+  claimed: ReadonlySet<string>;
+  now: number;
+}
+
+/** A found session: where it is and how it was found. */
+export interface SessionLink {
+  path: string;
+  id: string;
+  /** `registry`, `fd`, `env`, `argv`, `cwd` or `recent`. */
+  linkedBy: string;
+}
+
+/** How a vendor finds and reads its sessions. Implementations cache parse state per file. */
+export interface SessionSource {
+  /** Environment variables needed from agent processes and their children. */
+  readonly envKeys: readonly string[];
+  /** Finds the session a live agent is writing, or null. Never throws. */
+  link(ctx: LinkContext): SessionLink | null;
+  /** Reads (incrementally: only appended bytes after the first call) the facts of a linked session. Never throws. */
+  read(link: SessionLink, now: number): SessionFacts | null;
+  /** Sessions active since `sinceMs` under the given homes/env (for `ls --all`). Never throws. */
+  recent(envs: Record<string, string>[], sinceMs: number): SessionLink[];
+}
+
+/** One coding agent product. */
+export interface Vendor {
+  /** Short stable id, e.g. `claude`, `codex`. */
+  readonly id: string;
+  /** Display label, e.g. `Claude Code`. */
+  readonly label: string;
+  /**
+   * Classifies a process: its role in this agent, or null when it is not this agent's.
+   * `script` is the real path (symlinks resolved) of the script a runtime process runs
+   * (`node`, `bun`, `deno`, `python`: its first non-option argument), or null.
+   */
+  recognise(p: ProcessInfo, script: string | null): RecognisedRole | null;
+  /** Session support, when agtop can read this agent's sessions. */
+  readonly sessions?: SessionSource;
+}

@@ -1,0 +1,151 @@
+/**
+ * Every command and option of agtop, defined once. `--help`, the argument parser, shell completions
+ * and the man page are all generated from these definitions.
+ *
+ * @module
+ */
+
+/** One command-line option. */
+export interface OptionDef {
+  /** Long name without dashes. */
+  name: string;
+  /** One-letter alias. */
+  short?: string;
+  type: "boolean" | "string";
+  /** May be given more than once. */
+  multiple?: boolean;
+  /** Placeholder for the value in help, e.g. `FILE`. */
+  value?: string;
+  /** Allowed values, for validation and completion. */
+  choices?: readonly string[];
+  /** Default value, shown in help. */
+  default?: string;
+  description: string;
+}
+
+/** One subcommand. */
+export interface CommandDef {
+  name: string;
+  summary: string;
+  /** Positional arguments in usage, e.g. `[SHELL]`. */
+  args?: string;
+  /** Allowed positional values (completion). */
+  argChoices?: readonly string[];
+  options: readonly OptionDef[];
+}
+
+/** Sort keys of the agent table. */
+export const SORT_KEYS = [
+  "cpu",
+  "mem",
+  "uptime",
+  "agent",
+  "pid",
+  "status",
+  "tokens",
+  "cost",
+  "project",
+] as const;
+
+/** Options every command takes. */
+export const GLOBAL_OPTIONS: readonly OptionDef[] = [
+  {
+    name: "match",
+    short: "m",
+    type: "string",
+    multiple: true,
+    value: "LABEL=REGEX",
+    description:
+      "also treat processes whose command line matches REGEX as agent LABEL (repeatable; env AGTOP_MATCH, ';'-separated)",
+  },
+  {
+    name: "prices",
+    type: "string",
+    value: "FILE",
+    description: "TOML file of model prices merged over the bundled table (env AGTOP_PRICES)",
+  },
+  { name: "no-color", type: "boolean", description: "never colour output (NO_COLOR is honoured too)" },
+  {
+    name: "verbose",
+    short: "v",
+    type: "boolean",
+    description: "print notices about fields that could not be read",
+  },
+  { name: "help", short: "h", type: "boolean", description: "show help" },
+];
+
+const SELECTION: readonly OptionDef[] = [
+  {
+    name: "filter",
+    short: "f",
+    type: "string",
+    value: "TEXT",
+    description: "only agents whose row contains TEXT (case-insensitive)",
+  },
+  {
+    name: "sort",
+    short: "s",
+    type: "string",
+    value: "KEY",
+    choices: SORT_KEYS,
+    default: "cpu",
+    description: "sort rows by KEY",
+  },
+  { name: "reverse", short: "r", type: "boolean", description: "reverse the sort order" },
+];
+
+/** All subcommands. */
+export const COMMANDS: readonly CommandDef[] = [
+  {
+    name: "ls",
+    summary: "list the running coding agents once (table, csv or json)",
+    options: [
+      {
+        name: "format",
+        short: "o",
+        type: "string",
+        value: "FMT",
+        choices: ["table", "csv", "json"],
+        default: "table",
+        description: "output format",
+      },
+      ...SELECTION,
+      { name: "top", short: "n", type: "string", value: "N", description: "show at most N agents" },
+      {
+        name: "sample",
+        type: "string",
+        value: "MS",
+        default: "250",
+        description: "CPU sample window in milliseconds (0 = lifetime average)",
+      },
+    ],
+  },
+  {
+    name: "matchers",
+    summary: "list the built-in agent recognisers and the custom ones given",
+    options: [],
+  },
+  {
+    name: "completions",
+    summary: "print a shell completion script",
+    args: "SHELL",
+    argChoices: ["bash", "zsh", "fish"],
+    options: [],
+  },
+  {
+    name: "man",
+    summary: "print the manual page (roff)",
+    options: [],
+  },
+  {
+    name: "help",
+    summary: "show help for agtop or one command",
+    args: "[COMMAND]",
+    options: [],
+  },
+];
+
+/** Finds a command by name. */
+export function findCommand(name: string): CommandDef | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}

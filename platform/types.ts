@@ -1,0 +1,113 @@
+/**
+ * The operating-system seam of agtop. Everything above `platform/` sees processes only through
+ * {@linkcode ProcessSource}; nothing here knows what a coding agent is.
+ *
+ * @module
+ */
+
+/** Scheduler state of a process, named the way `top` users read it. */
+export type ProcessState =
+  | "running"
+  | "sleeping"
+  | "disk-sleep"
+  | "stopped"
+  | "zombie"
+  | "idle"
+  | "dead"
+  | "unknown";
+
+/**
+ * The facts of one process that are cheap to read for every process on every tick.
+ *
+ * Static facts (argv, exe) are cached by the source per (pid, startId), so reading them costs
+ * nothing after the first tick.
+ *
+ * @example
+ * ```ts
+ * const p: ProcessInfo = {
+ *   pid: 42, ppid: 1, name: "claude", exe: "/usr/bin/claude", argv: ["claude"], state: "sleeping",
+ *   threads: 12, startedAt: Date.now(), startId: 758200, cpuTimeMs: 1200, rssBytes: 180e6, uid: 1000,
+ * };
+ * ```
+ */
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  /** Short name as the kernel keeps it (Linux `comm`, at most 15 bytes there). */
+  name: string;
+  /** Absolute path of the executable, or null when it cannot be read (permission, kernel thread). */
+  exe: string | null;
+  /** Command line; empty for kernel threads and zombies or when unreadable. */
+  argv: string[];
+  state: ProcessState;
+  threads: number;
+  /** Wall-clock start time in milliseconds since the Unix epoch. */
+  startedAt: number;
+  /**
+   * Opaque start stamp, stable for one process across samples and different for a later process that
+   * reuses the pid (Linux: `starttime` clock ticks since boot). Key caches by `(pid, startId)`.
+   */
+  startId: number;
+  /** Cumulative user + system CPU time in milliseconds. */
+  cpuTimeMs: number;
+  /** Resident set size in bytes. */
+  rssBytes: number;
+  /** Real user id, or null when unknown. */
+  uid: number | null;
+}
+
+/**
+ * Facts that cost a syscall or more per process, read only for the processes that matter (agents and
+ * their children).
+ */
+export interface ProcessDetails {
+  /** Working directory, or null when it cannot be read. */
+  cwd: string | null;
+  /** The requested environment variables that are set; empty when the environment is unreadable. */
+  env: Record<string, string>;
+  /** Bytes read from storage so far, or null when not permitted. */
+  readBytes: number | null;
+  /** Bytes written to storage so far, or null when not permitted. */
+  writeBytes: number | null;
+}
+
+/** Machine-wide facts. */
+export interface SystemFacts {
+  hostname: string;
+  /** `Deno.build.os` of the running binary. */
+  os: string;
+  arch: string;
+  cpuCount: number;
+  memTotalBytes: number;
+  memAvailableBytes: number;
+  /** Boot time in milliseconds since the Unix epoch. */
+  bootTime: number;
+  /** Scheduler clock ticks per second (Linux `CLK_TCK`). */
+  clockTicks: number;
+  pageSize: number;
+}
+
+/**
+ * One operating system's way of listing processes. Every method is synchronous, never throws, and
+ * degrades a field (null, empty) rather than failing the whole call.
+ */
+export interface ProcessSource {
+  /** Every visible process, in no particular order. */
+  list(): ProcessInfo[];
+  /**
+   * The costlier facts of one process. `envKeys` names the environment variables to return.
+   * A vanished process yields all-null/empty details.
+   */
+  details(pid: number, envKeys: readonly string[]): ProcessDetails;
+  /**
+   * Absolute paths of regular on-disk files the process holds open with write access
+   * (no pipes, sockets, devices, anonymous or deleted files), at most `limit` of them, sorted.
+   * Empty on any failure.
+   */
+  writingFiles(pid: number, limit?: number): string[];
+  /** Machine-wide facts, read fresh on each call. */
+  system(): SystemFacts;
+}
+
+/** Default cap for {@linkcode ProcessSource.writingFiles}. */
+export const WRITING_FILES_LIMIT = 32;

@@ -1,0 +1,161 @@
+/**
+ * The columns of the agent table, shared by `agtop ls` and `agtop watch`: what each shows, how it
+ * aligns, and which go first when the terminal is narrow.
+ *
+ * @module
+ */
+
+import type { Agent, AgentStatus } from "../agents/types.ts";
+import { totalTokens } from "../agents/session.ts";
+import { formatBytes, formatCount, formatDuration, formatPercent, formatUsd } from "./units.ts";
+import { safeText } from "./text.ts";
+
+/** One column of the agent table. */
+export interface Column {
+  id: string;
+  header: string;
+  align: "left" | "right";
+  /** Lower is kept longer when space runs out (1 = never dropped). */
+  priority: number;
+  /** Narrowest useful width; flexible columns shrink down to it. */
+  min: number;
+  /** Widest it grows. */
+  max: number;
+  /** Takes the space left over and shrinks first. */
+  flex?: boolean;
+  /** Cell text; already terminal-safe. */
+  text(a: Agent): string;
+}
+
+/** Symbol and word for each status: readable without colour. */
+export const STATUS_BADGE: Record<AgentStatus, string> = {
+  busy: "● busy",
+  waiting: "◆ waiting",
+  subagents: "◎ subagents",
+  idle: "○ idle",
+  done: "✓ done",
+};
+
+/**
+ * What the agent is doing right now, in one line: the tool in flight and its argument, else the
+ * command its child runs, else its current task, else the last prompt.
+ */
+export function doingText(a: Agent): string {
+  const s = a.session;
+  if (s?.currentTool) {
+    const t = s.currentTool;
+    return safeText(t.arg ? `${t.name}: ${t.arg}` : t.name);
+  }
+  if (s && s.subagents.some((x) => x.status === "running")) {
+    const n = s.subagents.filter((x) => x.status === "running").length;
+    return `${n} subagent${n === 1 ? "" : "s"}`;
+  }
+  const child = a.children.find((c) => c.ppid === a.pid || a.processes.some((p) => p.pid === c.ppid));
+  if (child) return safeText(child.argv.length ? child.argv.join(" ") : child.name);
+  if (s?.currentTask) return safeText(s.currentTask);
+  if (s?.lastPrompt) return safeText(`“${s.lastPrompt}”`);
+  return "—";
+}
+
+/** Total tokens of the agent's session, or null without one. */
+export function agentTokens(a: Agent): number | null {
+  return a.session ? totalTokens(a.session.tokens) : null;
+}
+
+const dash = (s: string | null | undefined) => (s ? safeText(s) : "—");
+
+/** Every column, in display order. */
+export const COLUMNS: readonly Column[] = [
+  {
+    id: "status",
+    header: "STATUS",
+    align: "left",
+    priority: 1,
+    min: 6,
+    max: 11,
+    text: (a) => STATUS_BADGE[a.status],
+  },
+  {
+    id: "agent",
+    header: "AGENT",
+    align: "left",
+    priority: 1,
+    min: 6,
+    max: 14,
+    text: (a) => safeText(a.label) + (a.dangerous ? "!" : ""),
+  },
+  { id: "pid", header: "PID", align: "right", priority: 2, min: 3, max: 8, text: (a) => String(a.pid) },
+  {
+    id: "project",
+    header: "PROJECT",
+    align: "left",
+    priority: 3,
+    min: 7,
+    max: 20,
+    text: (a) => dash(a.project),
+  },
+  {
+    id: "model",
+    header: "MODEL",
+    align: "left",
+    priority: 6,
+    min: 5,
+    max: 18,
+    text: (a) => dash(a.session?.model),
+  },
+  { id: "doing", header: "DOING", align: "left", priority: 4, min: 10, max: 60, flex: true, text: doingText },
+  {
+    id: "cpu",
+    header: "CPU%",
+    align: "right",
+    priority: 2,
+    min: 4,
+    max: 6,
+    text: (a) => formatPercent(a.cpuPercent),
+  },
+  {
+    id: "mem",
+    header: "MEM",
+    align: "right",
+    priority: 3,
+    min: 4,
+    max: 6,
+    text: (a) => formatBytes(a.rssBytes),
+  },
+  {
+    id: "tokens",
+    header: "TOKENS",
+    align: "right",
+    priority: 5,
+    min: 6,
+    max: 7,
+    text: (a) => formatCount(agentTokens(a)),
+  },
+  {
+    id: "cost",
+    header: "COST",
+    align: "right",
+    priority: 5,
+    min: 5,
+    max: 8,
+    text: (a) => (a.session ? (a.costBasis === "local" ? "local" : formatUsd(a.costUsd)) : "—"),
+  },
+  {
+    id: "ctx",
+    header: "CTX%",
+    align: "right",
+    priority: 7,
+    min: 4,
+    max: 5,
+    text: (a) => (a.contextPercent === null ? "—" : String(Math.round(a.contextPercent))),
+  },
+  {
+    id: "uptime",
+    header: "UP",
+    align: "right",
+    priority: 8,
+    min: 4,
+    max: 6,
+    text: (a) => formatDuration(a.uptimeSec),
+  },
+];

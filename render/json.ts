@@ -1,0 +1,54 @@
+/**
+ * `agtop ls --format=json`: the Snapshot as one JSON object with snake_case keys. This is the
+ * contract scripts rely on; its `schema` number changes only on incompatible changes, and the README
+ * documents every field.
+ *
+ * @module
+ */
+
+import type { Snapshot } from "../agents/types.ts";
+
+/** Current JSON schema version. */
+export const JSON_SCHEMA = 1;
+
+const snake = (k: string) => k.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase());
+
+/** Keys whose values are maps with keys of their own (env names, model ids) that stay as they are. */
+const VERBATIM = new Set(["env", "tokens_by_model"]);
+
+function toJson(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(toJson);
+  if (v === null || typeof v !== "object") return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, val] of Object.entries(v)) {
+    if (val === undefined) continue;
+    const key = snake(k);
+    out[key] = VERBATIM.has(key) ? toJsonValues(val) : toJson(val);
+  }
+  return out;
+}
+
+function toJsonValues(v: unknown): unknown {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return toJson(v);
+  return Object.fromEntries(Object.entries(v).map(([k, val]) => [k, toJson(val)]));
+}
+
+/**
+ * The snapshot as pretty JSON with snake_case keys and ISO-8601 times for `*_at`/`started_at`.
+ *
+ * @example
+ * ```ts
+ * const doc = JSON.parse(renderJson(snapshot));
+ * doc.agents[0].cpu_percent;
+ * ```
+ */
+export function renderJson(snap: Snapshot): string {
+  return JSON.stringify(toJson(snap), timeReplacer, 2) + "\n";
+}
+
+const TIME_KEYS = new Set(["taken_at", "started_at", "last_activity", "boot_time", "at"]);
+
+function timeReplacer(key: string, value: unknown): unknown {
+  if (TIME_KEYS.has(key) && typeof value === "number") return new Date(value).toISOString();
+  return value;
+}

@@ -1,0 +1,51 @@
+/**
+ * `agtop ls --format=table`: a borderless, aligned table of agents with a totals footer.
+ *
+ * @module
+ */
+
+import type { Agent, Snapshot } from "../agents/types.ts";
+import { COLUMNS } from "./columns.ts";
+import { fitColumns, joinCells, layoutRow } from "./layout.ts";
+import type { Style } from "./style.ts";
+import { summaryLine } from "./summary.ts";
+
+/** How to draw the table. */
+export interface TableOptions {
+  /** Terminal width in columns (Infinity when not a terminal). */
+  width: number;
+  style: Style;
+}
+
+/** The cell texts of every column for one agent. */
+export function agentCells(a: Agent): string[] {
+  return COLUMNS.map((c) => c.text(a));
+}
+
+/**
+ * The whole table as text, ending in a newline.
+ *
+ * @example
+ * ```ts
+ * console.log(renderTable(snapshot, { width: 100, style: await loadStyle(false) }));
+ * ```
+ */
+export function renderTable(snap: Snapshot, opts: TableOptions): string {
+  const { style } = opts;
+  if (snap.agents.length === 0) return `No coding agents running.\n${style.dim(summaryLine(snap))}\n`;
+  const cells = snap.agents.map(agentCells);
+  const layout = fitColumns(COLUMNS, cells, opts.width);
+  const lines = [style.bold(joinCells(layoutRow(layout, COLUMNS, COLUMNS.map((c) => c.header))))];
+  snap.agents.forEach((a, i) => {
+    const parts = layoutRow(layout, COLUMNS, cells[i]);
+    const styled = parts.map((p, k) => {
+      const id = layout.columns[k].id;
+      if (id === "status") return style.status(a.status, p);
+      if (id === "agent" && a.dangerous) return style.danger(p);
+      return p;
+    });
+    lines.push(joinCells(styled));
+  });
+  lines.push(style.dim(summaryLine(snap)));
+  return lines.join("\n") + "\n";
+}

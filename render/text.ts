@@ -1,0 +1,81 @@
+/**
+ * Terminal-safe text: control characters stripped, display widths measured, cells truncated with an
+ * ellipsis. Text from processes and transcripts is untrusted and passes through {@linkcode safeText}
+ * before it reaches a terminal.
+ *
+ * @module
+ */
+
+// deno-lint-ignore no-control-regex
+const ANSI = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])/g;
+// deno-lint-ignore no-control-regex
+const CONTROLS = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
+
+/**
+ * One line of printable text: escape sequences removed, every run of control characters (newlines
+ * included) turned into one space, bidi overrides removed.
+ *
+ * @example
+ * ```ts
+ * safeText("rm -rf /\x1b[2J\nnext"); // "rm -rf / next"
+ * ```
+ */
+export function safeText(s: string): string {
+  return s.replace(ANSI, "").replace(CONTROLS, " ");
+}
+
+type WidthFn = (s: string) => number;
+let wideWidth: WidthFn | null = null;
+
+// deno-lint-ignore no-control-regex
+const ASCII = /^[\x00-\x7f]*$/;
+
+/**
+ * Loads the Unicode width tables when any of `texts` needs them (non-ASCII). Call once before
+ * rendering; ASCII-only output never pays for the import.
+ */
+export async function prepareWidths(texts: Iterable<string>): Promise<void> {
+  if (wideWidth) return;
+  for (const t of texts) {
+    if (!ASCII.test(t)) {
+      wideWidth = (await import("string-width")).default;
+      return;
+    }
+  }
+}
+
+/** Columns `s` occupies on a terminal (after {@linkcode prepareWidths} for non-ASCII text). */
+export function displayWidth(s: string): number {
+  if (ASCII.test(s)) return s.length;
+  return wideWidth ? wideWidth(s) : [...s].length;
+}
+
+/**
+ * Cuts `s` to at most `width` columns, ending in `…` when cut.
+ *
+ * @example
+ * ```ts
+ * truncate("npm run build:all", 8); // "npm run…"
+ * ```
+ */
+export function truncate(s: string, width: number): string {
+  if (width <= 0) return "";
+  if (displayWidth(s) <= width) return s;
+  if (width === 1) return "…";
+  let out = "";
+  let w = 0;
+  for (const ch of s) {
+    const cw = displayWidth(ch);
+    if (w + cw > width - 1) break;
+    out += ch;
+    w += cw;
+  }
+  return out + "…";
+}
+
+/** Pads (or truncates) `s` to exactly `width` columns, right-aligned when `right`. */
+export function fit(s: string, width: number, right = false): string {
+  const t = truncate(s, width);
+  const gap = " ".repeat(Math.max(0, width - displayWidth(t)));
+  return right ? gap + t : t + gap;
+}

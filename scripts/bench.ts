@@ -1,0 +1,97 @@
+/**
+ * `deno task bench`: agtop's speed and memory, printed as numbers.
+ *
+ * 1. Start-up: `agtop ls` (json and table, `--sample 0`) against a bare `deno run` of an empty file.
+ * 2. Per-tick collection cost with 1,000 extra processes running: CPU time of a steady-state tick.
+ * 3. Transcripts: see `scripts/bench_transcript.ts` (run after these).
+ *
+ * @module
+ */
+
+import { Collector } from "../agents/collector.ts";
+import { VENDORS } from "../agents/vendors/mod.ts";
+import { bundledTable } from "../agents/pricing/table.ts";
+import { processSource } from "../platform/mod.ts";
+import { RUN_PERMISSIONS } from "../tests/support/fakes.ts";
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const RUNS = 15;
+
+async function timeCommand(args: string[]): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    const out = await new Deno.Command(Deno.execPath(), { args, stdout: "null", stderr: "piped" }).output();
+    if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+/** CPU time (user + system) of this process in ms, from /proc/self/stat. */
+function selfCpuMs(): number {
+  const stat = Deno.readTextFileSync("/proc/self/stat");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(f[11]) + Number(f[12])) / 100) * 1000;
+}
+
+async function startup(): Promise<void> {
+  const empty = await Deno.makeTempFile({ suffix: ".ts" });
+  const perms = RUN_PERMISSIONS;
+  await timeCommand(["run", empty]); // warm caches
+  await timeCommand(["run", ...perms, MAIN, "ls", "--sample", "0"]);
+  const bare = await timeCommand(["run", empty]);
+  const json = await timeCommand(["run", ...perms, MAIN, "ls", "--sample", "0", "--format", "json"]);
+  const table = await timeCommand(["run", ...perms, MAIN, "ls", "--sample", "0"]);
+  await Deno.remove(empty);
+  console.log(`start-up (median of ${RUNS}):`);
+  console.log(`  bare deno run           ${bare.toFixed(1)} ms`);
+  console.log(`  agtop ls --format json  ${json.toFixed(1)} ms  (${(json / bare).toFixed(2)}x bare)`);
+  console.log(`  agtop ls (table)        ${table.toFixed(1)} ms  (${(table / bare).toFixed(2)}x bare)`);
+}
+
+async function ticks(extra: number): Promise<void> {
+  const children: Deno.ChildProcess[] = [];
+  for (let i = 0; i < extra; i++) {
+    children.push(new Deno.Command("sleep", { args: ["600"], stdout: "null", stderr: "null" }).spawn());
+  }
+  try {
+    await new Promise((r) => setTimeout(r, 500));
+    const collector = new Collector({
+      source: processSource(),
+      vendors: VENDORS,
+      version: "bench",
+      prices: bundledTable(),
+    });
+    const n = (() => {
+      collector.tick();
+      return Deno.readDirSync("/proc").filter((e) => /^\d+$/.test(e.name)).toArray().length;
+    })();
+    const N = 100;
+    const cpu0 = selfCpuMs();
+    const t0 = performance.now();
+    for (let i = 0; i < N; i++) collector.tick();
+    const wall = (performance.now() - t0) / N;
+    const cpu = (selfCpuMs() - cpu0) / N;
+    console.log(`steady tick with ${n} processes (${extra} extra), mean of ${N}:`);
+    console.log(`  ${cpu.toFixed(2)} ms CPU, ${wall.toFixed(2)} ms wall per tick`);
+    const heap0 = Deno.memoryUsage().heapUsed;
+    for (let i = 0; i < 2000; i++) collector.tick();
+    const heap1 = Deno.memoryUsage().heapUsed;
+    console.log(`  heap after 2,000 more ticks: ${((heap1 - heap0) / 1024).toFixed(0)} KiB change`);
+  } finally {
+    for (const c of children) c.kill("SIGKILL");
+    await Promise.all(children.map((c) => c.status));
+  }
+}
+
+if (import.meta.main) {
+  await startup();
+  await ticks(1000);
+  const transcript = new URL("./bench_transcript.ts", import.meta.url);
+  const ok = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-write", "--allow-env", "--allow-sys", transcript.pathname],
+  }).spawn().status;
+  if (!ok.success) Deno.exit(1);
+}

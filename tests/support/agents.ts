@@ -1,0 +1,98 @@
+/**
+ * Builders for Agent and Snapshot values in render tests.
+ *
+ * @module
+ */
+
+import type { Agent, Snapshot } from "../../agents/types.ts";
+import type { SessionFacts } from "../../agents/session.ts";
+import { emptyTokens } from "../../agents/session.ts";
+
+/** An agent with plausible defaults; override what the test is about. */
+export function makeAgent(over: Partial<Agent> = {}): Agent {
+  const pid = over.pid ?? 4242;
+  return {
+    key: `${pid}:1`,
+    agent: "claude",
+    label: "Claude Code",
+    pid,
+    ppid: 1,
+    name: "claude",
+    exe: "/usr/bin/claude",
+    argv: ["claude"],
+    cwd: "/home/me/proj",
+    project: "proj",
+    state: "sleeping",
+    threads: 8,
+    startedAt: Date.parse("2026-11-24T10:00:00Z"),
+    uptimeSec: 192,
+    cpuPercent: 1.5,
+    cpuTimeMs: 1000,
+    rssBytes: 200 * 1024 * 1024,
+    readBytes: 0,
+    writeBytes: 4096,
+    dangerous: false,
+    dangerousFlags: [],
+    processes: [],
+    children: [],
+    writingFiles: [],
+    session: null,
+    status: "idle",
+    costUsd: null,
+    costBasis: null,
+    contextLimit: null,
+    contextPercent: null,
+    ...over,
+  };
+}
+
+/** Session facts with plausible defaults. */
+export function makeSession(over: Partial<SessionFacts> = {}): SessionFacts {
+  return {
+    vendor: "claude",
+    id: "9f8a0000-0000-0000-0000-000000000001",
+    path: "/home/me/.claude/projects/-home-me-proj/9f8a.jsonl",
+    linkedBy: "registry",
+    cwd: "/home/me/proj",
+    gitBranch: "main",
+    title: null,
+    model: "claude-sonnet-4-5",
+    lastPrompt: "run the tests",
+    currentTask: null,
+    currentTool: null,
+    subagents: [],
+    turn: "working",
+    stopReason: null,
+    startedAt: null,
+    lastActivity: null,
+    tokens: emptyTokens(),
+    tokensByModel: {},
+    contextTokens: null,
+    contextWindow: null,
+    activity: [],
+    malformedLines: 0,
+    ...over,
+  };
+}
+
+/** A snapshot holding `agents`. */
+export function makeSnapshot(agents: Agent[]): Snapshot {
+  return {
+    schema: 1,
+    version: "0.0.0-test",
+    takenAt: Date.parse("2026-11-24T10:03:12Z"),
+    sampleMs: 250,
+    host: {
+      hostname: "box",
+      os: "linux",
+      arch: "x86_64",
+      cpuCount: 2,
+      memTotalBytes: 24 * 2 ** 30,
+      memAvailableBytes: 20 * 2 ** 30,
+      bootTime: Date.parse("2026-11-24T09:00:00Z"),
+      uptimeSec: 3792,
+    },
+    agents,
+    pricesDate: null,
+  };
+}
