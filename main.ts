@@ -14,7 +14,7 @@ import { Collector } from "./agents/collector.ts";
 import { MatchSpecError, parseMatchers } from "./agents/custom.ts";
 import { VENDORS } from "./agents/vendors/mod.ts";
 import type { Vendor } from "./agents/vendor.ts";
-import { processSource } from "./platform/mod.ts";
+import { ProcessAccessError, processSource } from "./platform/mod.ts";
 import type { SortKey } from "./render/view.ts";
 import { loadPriceTable, PricesFileError } from "./agents/pricing/overrides.ts";
 import { bundledTable, type PriceTable } from "./agents/pricing/table.ts";
@@ -129,6 +129,10 @@ if (import.meta.main) {
     if (e instanceof UsageError || e instanceof MatchSpecError || e instanceof PricesFileError) {
       console.error(`agtop: ${e.message}\nTry 'agtop --help'.`);
       Deno.exit(2);
+    }
+    if (e instanceof ProcessAccessError) {
+      console.error(`agtop: ${e.message}`);
+      Deno.exit(1);
     }
     throw e;
   }

@@ -113,6 +113,36 @@ function fold(
 }
 
 /**
+ * Recognition results per argv array and vendor list. Sources hand out the same argv array for a
+ * process as long as it runs the same program, so a steady tick recognises nothing twice; a new
+ * array (a new process, an exec) is recognised afresh.
+ */
+const recognised = new WeakMap<readonly string[], WeakMap<readonly Vendor[], Recognised | null>>();
+
+/** The first vendor that recognises `p`, with its role; null when none does. */
+function recognise(
+  p: ProcessInfo,
+  vendors: readonly Vendor[],
+  resolve: (p: ProcessInfo) => string | null,
+): Recognised | null {
+  let byVendors = recognised.get(p.argv);
+  const known = byVendors?.get(vendors);
+  if (known !== undefined) return known;
+  const script = resolve(p);
+  let result: Recognised | null = null;
+  for (const vendor of vendors) {
+    const role = vendor.recognise(p, script);
+    if (role !== null) {
+      result = { vendor, role };
+      break;
+    }
+  }
+  if (!byVendors) recognised.set(p.argv, byVendors = new WeakMap());
+  byVendors.set(vendors, result);
+  return result;
+}
+
+/**
  * Recognises agents among `processes` and returns one {@linkcode Detection} per agent, sorted by main
  * pid. Each process is claimed by the first vendor (in `vendors` order) that recognises it; recognised
  * processes of one vendor joined by direct parent→child edges are one agent. Two agents of one vendor
@@ -141,14 +171,8 @@ export function detect(
   const found = new Map<number, Recognised>();
   for (const p of sorted) {
     if (p.argv.length === 0) continue;
-    const script = resolve(p);
-    for (const vendor of vendors) {
-      const role = vendor.recognise(p, script);
-      if (role !== null) {
-        found.set(p.pid, { vendor, role });
-        break;
-      }
-    }
+    const r = recognise(p, vendors, resolve);
+    if (r) found.set(p.pid, r);
   }
 
   const byPid = new Map(sorted.map((p) => [p.pid, p]));

@@ -119,4 +119,9 @@ export interface SessionFacts {
   activity: ActivityEvent[];
   /** Lines that could not be parsed (skipped). */
   malformedLines: number;
+  /**
+   * What the agent waits for from the user before it can go on (`permission prompt`, `input needed`, …),
+   * when the vendor says so (Claude Code's session registry); absent or null otherwise.
+   */
+  waitingFor?: string | null;
 }

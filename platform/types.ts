@@ -109,5 +109,10 @@ export interface ProcessSource {
   system(): SystemFacts;
 }
 
+/** No process can be read at all (missing permission or library); the message says what is needed. */
+export class ProcessAccessError extends Error {
+  override name = "ProcessAccessError";
+}
+
 /** Default cap for {@linkcode ProcessSource.writingFiles}. */
 export const WRITING_FILES_LIMIT = 32;

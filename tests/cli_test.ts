@@ -66,6 +66,14 @@ Deno.test("argument parsing: values, repeats and one-line errors", () => {
     (e) => e instanceof UsageError && /--sort/.test(e.message),
   );
   assert.throws(() => parseCommandLine(["ls", "extra"]), /unexpected argument 'extra'/);
+  const grouped = parseCommandLine(["ls", "-rvn3", "-ojson", "--filter=a=b"]);
+  assert.deepEqual([grouped.values.reverse, grouped.values.verbose, grouped.values.top], [true, true, "3"]);
+  assert.equal(grouped.values.format, "json");
+  assert.equal(grouped.values.filter, "a=b");
+  assert.deepEqual(parseCommandLine(["help", "--", "--weird"]).positionals, ["--weird"]);
+  assert.throws(() => parseCommandLine(["ls", "--reverse=yes"]), /'--reverse' takes no value/);
+  assert.throws(() => parseCommandLine(["ls", "-x"]), /unknown option '-x'/);
+  assert.throws(() => parseCommandLine(["ls", "-n"]), /'--top' needs a value/);
 });
 
 Deno.test("completions and man through main.ts", async () => {

@@ -444,8 +444,15 @@ Deno.test({ name: "processSource picks the Linux source on Linux", ignore: skipL
 });
 
 Deno.test({
-  name: "without all permissions the source refuses to start, saying why",
-  ignore: notLinux || procfsAllowed,
-}, () => {
-  assert.throws(() => new LinuxProcessSource(), /--allow-all/);
+  name: "without --allow-ffi agtop says what it needs, in one line, instead of listing nothing",
+  ignore: notLinux,
+}, async () => {
+  const main = new URL("../main.ts", import.meta.url).pathname;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-env", "--allow-sys", main, "ls", "--sample", "0"],
+    env: { NO_COLOR: "1" },
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.notEqual(out.code, 0);
+  assert.match(stderr.split("\n")[0], /^agtop: .*--allow-ffi/);
 });

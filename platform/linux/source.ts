@@ -9,6 +9,7 @@
  */
 
 import {
+  ProcessAccessError,
   type ProcessDetails,
   type ProcessInfo,
   type ProcessSource,
@@ -253,20 +254,10 @@ export class LinuxProcessSource implements ProcessSource, Disposable {
   }
 }
 
-/** libc's file access, or a readable Error saying what agtop needs (see the module doc). */
+/** libc's file access, or an error saying what agtop needs (see the module doc). */
 function procFiles(): ProcFiles {
-  let opened;
-  try {
-    opened = openProcFiles();
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotCapable)) throw error;
-    throw new Error(
-      "agtop reads /proc through libc on Linux (Deno allows /proc itself only with --allow-all): " +
-        "run it with --allow-ffi beside --allow-read --allow-env --allow-sys",
-      { cause: error },
-    );
-  }
-  if ("reason" in opened) throw new Error(`agtop cannot open libc to read /proc: ${opened.reason}`);
+  const opened = openProcFiles();
+  if ("reason" in opened) throw new ProcessAccessError(`cannot open libc to read /proc: ${opened.reason}`);
   return opened;
 }
 
