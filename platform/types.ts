@@ -71,6 +71,22 @@ export interface ProcessDetails {
   writeBytes: number | null;
 }
 
+/**
+ * A socket a process listens on: a TCP socket in LISTEN state, or a bound UDP socket that is not
+ * connected.
+ *
+ * @example
+ * ```ts
+ * const port: ListeningPort = { protocol: "tcp", address: "127.0.0.1", port: 5173 };
+ * ```
+ */
+export interface ListeningPort {
+  protocol: "tcp" | "udp";
+  /** Local address as text; `0.0.0.0` and `::` mean every interface. */
+  address: string;
+  port: number;
+}
+
 /** Machine-wide facts. */
 export interface SystemFacts {
   hostname: string;
@@ -107,6 +123,17 @@ export interface ProcessSource {
   writingFiles(pid: number, limit?: number): string[];
   /** Machine-wide facts, read fresh on each call. */
   system(): SystemFacts;
+  /**
+   * The sockets each of `pids` listens on, sorted by port, protocol and address. Pass every pid of
+   * interest in one call: the socket tables are read once per call. The map holds only the pids that
+   * listen on something. Optional: a source that cannot tell leaves it out.
+   */
+  listeningPorts?(pids: readonly number[]): Map<number, ListeningPort[]>;
+  /**
+   * The device path of the process's controlling terminal (`/dev/pts/3`), or null when it has none or
+   * it cannot be read. Optional: a source that cannot tell leaves it out.
+   */
+  terminal?(pid: number): string | null;
 }
 
 /** No process can be read at all (missing permission or library); the message says what is needed. */

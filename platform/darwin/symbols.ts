@@ -8,7 +8,10 @@
  * @module
  */
 
-/** Where libSystem lives (served from the dyld shared cache on macOS 11 and later). */
+/**
+ * Where libSystem lives (served from the dyld shared cache on macOS 11 and later). Absolute, so a
+ * scoped `--allow-ffi=/usr/lib/libSystem.B.dylib` grant matches it.
+ */
 export const LIBSYSTEM_PATH = "/usr/lib/libSystem.B.dylib";
 
 /** The libSystem functions used, with C signatures in the comments. */
@@ -25,13 +28,13 @@ export const DARWIN_SYMBOLS = {
   proc_pid_rusage: { parameters: ["i32", "i32", "buffer"], result: "i32", optional: true },
   /** `int sysctl(int *name, u_int namelen, void *oldp, size_t *oldlenp, void *newp, size_t newlen)`. */
   sysctl: {
-    parameters: ["buffer", "u32", "buffer", "buffer", "pointer", "usize"],
+    parameters: ["buffer", "u32", "buffer", "buffer", "usize", "usize"],
     result: "i32",
     optional: true,
   },
   /** `int sysctlbyname(const char *name, void *oldp, size_t *oldlenp, void *newp, size_t newlen)`. */
   sysctlbyname: {
-    parameters: ["buffer", "buffer", "buffer", "pointer", "usize"],
+    parameters: ["buffer", "buffer", "buffer", "usize", "usize"],
     result: "i32",
     optional: true,
   },

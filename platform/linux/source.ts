@@ -9,6 +9,7 @@
  */
 
 import {
+  type ListeningPort,
   ProcessAccessError,
   type ProcessDetails,
   type ProcessInfo,
@@ -32,6 +33,8 @@ import {
   parseStat,
 } from "./procfs.ts";
 import { openProcFiles, type ProcFiles } from "./libc.ts";
+import { type NetSocket, parseNetTable, socketInode } from "./net.ts";
+import { parseTtyNr, ttyDevicePath } from "./tty.ts";
 
 /** Facts of a process that do not change while it runs the same program, read once per process. */
 interface StaticFacts {
@@ -172,6 +175,52 @@ export class LinuxProcessSource implements ProcessSource, Disposable {
     return [...files].sort().slice(0, limit);
   }
 
+  /**
+   * Listening sockets per pid: the socket inodes in each `/proc/PID/fd`, matched against the TCP and
+   * UDP tables of the process's network namespace. Each namespace's four tables are read once per
+   * call (through `/proc/PID/net` of one of its processes), and only when some pid holds a socket.
+   */
+  listeningPorts(pids: readonly number[]): Map<number, ListeningPort[]> {
+    const inodes = new Map<number, Set<number>>();
+    const namespaces = new Map<string, number[]>();
+    for (const pid of new Set(pids)) {
+      const fds = this.#files.list(`/proc/${pid}/fd`);
+      const owned = new Set<number>();
+      for (const fd of fds ?? []) {
+        const inode = socketInode(this.#files.readLink(`/proc/${pid}/fd/${fd}`) ?? "");
+        if (inode !== null) owned.add(inode);
+      }
+      if (owned.size === 0) continue;
+      inodes.set(pid, owned);
+      const ns = this.#files.readLink(`/proc/${pid}/ns/net`) ?? `pid ${pid}`;
+      namespaces.set(ns, [...namespaces.get(ns) ?? [], pid]);
+    }
+    const ports = new Map<number, ListeningPort[]>();
+    for (const members of namespaces.values()) {
+      const sockets = new Map<number, NetSocket>();
+      for (const [file, protocol] of NET_TABLES) {
+        const text = this.#read(`/proc/${members[0]}/net/${file}`);
+        for (const s of text === null ? [] : parseNetTable(text, protocol)) sockets.set(s.inode, s);
+      }
+      for (const pid of members) {
+        const found: ListeningPort[] = [];
+        for (const inode of inodes.get(pid)!) {
+          const s = sockets.get(inode);
+          if (s) found.push({ protocol: s.protocol, address: s.address, port: s.port });
+        }
+        if (found.length > 0) ports.set(pid, found.sort(byPortProtocolAddress));
+      }
+    }
+    return ports;
+  }
+
+  /** The controlling terminal from `tty_nr` in `/proc/PID/stat`. */
+  terminal(pid: number): string | null {
+    const stat = this.#read(`/proc/${pid}/stat`);
+    const ttyNr = stat === null ? null : parseTtyNr(stat);
+    return ttyNr === null ? null : ttyDevicePath(ttyNr);
+  }
+
   /** Hostname, OS, CPU count, memory and boot time, read now. */
   system(): SystemFacts {
     const stat = this.#read("/proc/stat");
@@ -252,6 +301,19 @@ export class LinuxProcessSource implements ProcessSource, Disposable {
       uid: this.#files.stat(dir)?.uid ?? null,
     };
   }
+}
+
+/** The socket tables of a network namespace under `/proc/PID/net`, with their protocol. */
+const NET_TABLES: readonly [string, "tcp" | "udp"][] = [
+  ["tcp", "tcp"],
+  ["tcp6", "tcp"],
+  ["udp", "udp"],
+  ["udp6", "udp"],
+];
+
+/** Orders listening ports by port, then protocol, then address. */
+function byPortProtocolAddress(a: ListeningPort, b: ListeningPort): number {
+  return a.port - b.port || a.protocol.localeCompare(b.protocol) || a.address.localeCompare(b.address);
 }
 
 /** libc's file access, or an error saying what agtop needs (see the module doc). */
