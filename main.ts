@@ -5,7 +5,7 @@
  * @module
  */
 
-import { intOption, parseCommandLine, type ParsedArgs, UsageError } from "./cli/args.ts";
+import { durationOption, intOption, parseCommandLine, type ParsedArgs, UsageError } from "./cli/args.ts";
 import { findCommand } from "./cli/commands.ts";
 import { commandHelp, programHelp } from "./cli/help.ts";
 import { formatLs, type LsOptions } from "./cli/ls.ts";
@@ -52,6 +52,7 @@ async function ls(values: ParsedArgs["values"]): Promise<void> {
     vendors: vendorsFrom(values),
     version: VERSION,
     prices: await pricesFrom(values),
+    recentMs: values.all ? durationOption(values, "since", 24 * 3600e3) : null,
   });
   let snap = collector.tick();
   if (sampleMs > 0) {

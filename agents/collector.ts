@@ -8,10 +8,13 @@
 import type { ProcessDetails, ProcessInfo, ProcessSource } from "../platform/types.ts";
 import { WRITING_FILES_LIMIT } from "../platform/types.ts";
 import type { Agent, AgentProcess, HostFacts, ProcessRole, Snapshot } from "./types.ts";
-import type { Vendor } from "./vendor.ts";
+import type { LinkContext, Vendor } from "./vendor.ts";
+import type { SessionFacts } from "./session.ts";
 import { detect, type Detection } from "./detect.ts";
 import { dangerousFlags } from "./danger.ts";
 import type { PriceTable } from "./pricing/table.ts";
+import { contextLimit, sessionCost } from "./pricing/cost.ts";
+import { agentStatus } from "./status.ts";
 
 /** Snapshot JSON schema version. */
 export const SCHEMA_VERSION = 1;
@@ -33,8 +36,23 @@ export interface CollectorOptions {
   version: string;
   /** Prices for cost and context windows (the bundled table, with any overrides). */
   prices: PriceTable;
+  /**
+   * Also list sessions active within this many ms whose process is gone (`ls --all`), as `done` rows
+   * with pid 0; null lists live agents only.
+   */
+  recentMs?: number | null;
   /** Clock, for tests. */
   now?: () => number;
+}
+
+/** Most tool children whose environment is read for session links, per agent and tick. */
+const CHILD_ENV_LIMIT = 16;
+
+/** What linking a session needs besides the agent row. */
+interface Pending {
+  agent: Agent;
+  vendor: Vendor;
+  ctx: Omit<LinkContext, "claimed">;
 }
 
 interface Sample {
@@ -80,7 +98,10 @@ export class Collector {
     this.#lastTick = now;
 
     const byPid = new Map(processes.map((p) => [p.pid, p]));
-    const agents = detect(processes, vendors).map((d) => this.#agent(d, byPid, cpu, now));
+    const pending = detect(processes, vendors).map((d) => this.#agent(d, byPid, cpu, now));
+    const claimed = this.#linkSessions(pending, now);
+    const agents = pending.map((p) => p.agent);
+    if (this.#opts.recentMs) agents.push(...this.#recent(pending, claimed, now));
     const host: HostFacts = {
       hostname: sys.hostname,
       os: sys.os,
@@ -118,7 +139,67 @@ export class Collector {
     return out;
   }
 
-  #agent(d: Detection, byPid: Map<number, ProcessInfo>, cpu: Map<string, number>, now: number): Agent {
+  /**
+   * Links each agent to its session and reads it, newest-started agent first: the cwd fallback takes
+   * the newest unclaimed transcript, so two agents in one directory pair up by start order. Then sets
+   * status, cost and context fill. Returns the transcript paths linked.
+   */
+  #linkSessions(pending: Pending[], now: number): Set<string> {
+    const claimed = new Set<string>();
+    const order = [...pending].sort((a, b) => b.agent.startedAt - a.agent.startedAt);
+    for (const { agent, vendor, ctx } of order) {
+      const sessions = vendor.sessions;
+      const link = sessions?.link({ ...ctx, claimed }) ?? null;
+      if (link) claimed.add(link.path);
+      const session = link ? sessions!.read(link, now) : null;
+      this.#settle(agent, session, now, true);
+    }
+    return claimed;
+  }
+
+  /** Fills in session, status, cost and context of an agent. */
+  #settle(agent: Agent, session: SessionFacts | null, now: number, alive: boolean): void {
+    agent.session = session;
+    agent.status = agentStatus({
+      cpuPercent: agent.cpuPercent,
+      toolChildren: agent.children.filter((c) => c.state !== "zombie").length,
+      session,
+      now,
+      alive,
+    });
+    if (!session) return;
+    const { prices } = this.#opts;
+    const cost = sessionCost(session.tokensByModel, prices);
+    const context = contextLimit(session.model, session.contextTokens, prices, session.contextWindow);
+    agent.costUsd = cost.usd;
+    agent.costBasis = cost.basis;
+    agent.contextLimit = context.limit;
+    agent.contextPercent = context.fill === null ? null : context.fill * 100;
+  }
+
+  /** Sessions active within `recentMs` that no live agent holds: `done` rows without a process. */
+  #recent(pending: Pending[], claimed: Set<string>, now: number): Agent[] {
+    const since = now - (this.#opts.recentMs ?? 0);
+    const own = ownEnv(this.#envKeys);
+    const rows: Agent[] = [];
+    for (const vendor of this.#opts.vendors) {
+      const sessions = vendor.sessions;
+      if (!sessions) continue;
+      const envs = [own, ...pending.filter((p) => p.vendor === vendor).map((p) => p.ctx.env)];
+      for (const link of sessions.recent(envs, since)) {
+        if (claimed.has(link.path)) continue;
+        claimed.add(link.path);
+        const session = sessions.read(link, now);
+        if (!session) continue;
+        const row = sessionRow(vendor, session, now);
+        this.#settle(row, session, now, false);
+        rows.push(row);
+      }
+    }
+    return rows;
+  }
+
+  #agent(d: Detection, byPid: Map<number, ProcessInfo>, cpu: Map<string, number>, now: number): Pending {
     const { source } = this.#opts;
     const main = d.main;
     const view = (p: ProcessInfo, role: ProcessRole): AgentProcess => ({
@@ -179,18 +260,72 @@ export class Collector {
       contextLimit: null,
       contextPercent: null,
     };
-    agent.status = processStatus(cpuPercent, children);
-    return agent;
+    const sessions = d.vendor.sessions;
+    const childEnv = sessions
+      ? d.children.slice(0, CHILD_ENV_LIMIT).map((c) => source.details(c.pid, sessions.envKeys).env)
+      : [];
+    const env = Object.keys(mainDetails.env).length ? mainDetails.env : ownEnv(this.#envKeys);
+    const ctx = {
+      pid: main.pid,
+      startedAt: main.startedAt,
+      startId: main.startId,
+      argv: main.argv,
+      cwd,
+      env,
+      home: env.HOME ?? Deno.env.get("HOME") ?? "",
+      openFiles: [...writing],
+      childEnv,
+      now,
+    };
+    return { agent, vendor: d.vendor, ctx };
   }
 }
 
-/** CPU% at or above which an agent counts as busy from process facts alone. */
-export const BUSY_CPU_PERCENT = 5;
+/** agtop's own values of `keys`: the fallback when an agent's environment cannot be read. */
+function ownEnv(keys: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const k of keys) {
+    const v = Deno.env.get(k);
+    if (v !== undefined) env[k] = v;
+  }
+  return env;
+}
 
-/** Status from process facts alone: busy while it uses CPU or runs a tool child, idle otherwise. */
-function processStatus(cpuPercent: number, children: AgentProcess[]): Agent["status"] {
-  const running = children.some((c) => c.state !== "zombie");
-  return cpuPercent >= BUSY_CPU_PERCENT || running ? "busy" : "idle";
+/** A row for a session whose process is gone (pid 0). */
+function sessionRow(vendor: Vendor, session: SessionFacts, now: number): Agent {
+  const started = session.startedAt ?? session.lastActivity ?? now;
+  return {
+    key: `session:${session.path}`,
+    agent: vendor.id,
+    label: vendor.label,
+    pid: 0,
+    ppid: 0,
+    name: "",
+    exe: null,
+    argv: [],
+    cwd: session.cwd,
+    project: projectName(session.cwd),
+    state: "dead",
+    threads: 0,
+    startedAt: started,
+    uptimeSec: Math.max(0, ((session.lastActivity ?? now) - started) / 1000),
+    cpuPercent: 0,
+    cpuTimeMs: 0,
+    rssBytes: 0,
+    readBytes: null,
+    writeBytes: null,
+    dangerous: false,
+    dangerousFlags: [],
+    processes: [],
+    children: [],
+    writingFiles: [],
+    session: null,
+    status: "done",
+    costUsd: null,
+    costBasis: null,
+    contextLimit: null,
+    contextPercent: null,
+  };
 }
 
 /** The project an agent works in: the last component of its working directory. */

@@ -106,6 +106,23 @@ export function parseCommandLine(args: string[]): ParsedArgs {
 }
 
 /**
+ * A duration option like `90s`, `30m`, `2h`, `7d` in milliseconds, or its default; a bad value is a
+ * {@linkcode UsageError}.
+ *
+ * @example
+ * ```ts
+ * durationOption({ since: "2h" }, "since", 0); // 7_200_000
+ * ```
+ */
+export function durationOption(values: ParsedArgs["values"], name: string, fallback: number): number {
+  const v = values[name];
+  if (v === undefined) return fallback;
+  const m = typeof v === "string" ? v.match(/^(\d+(?:\.\d+)?)([smhd])$/) : null;
+  if (!m) throw new UsageError(`invalid value '${v}' for --${name} (expected a duration like 30m, 2h, 7d)`);
+  return Number(m[1]) * { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3 }[m[2] as "s" | "m" | "h" | "d"];
+}
+
+/**
  * A non-negative integer option, or its default; a bad value is a {@linkcode UsageError}.
  */
 export function intOption(

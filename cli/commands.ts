@@ -94,6 +94,22 @@ const SELECTION: readonly OptionDef[] = [
   { name: "reverse", short: "r", type: "boolean", description: "reverse the sort order" },
 ];
 
+const RECENT: readonly OptionDef[] = [
+  {
+    name: "all",
+    short: "a",
+    type: "boolean",
+    description: "also list recent sessions whose process is gone (status done)",
+  },
+  {
+    name: "since",
+    type: "string",
+    value: "DUR",
+    default: "24h",
+    description: "with --all: how far back, e.g. 30m, 2h, 7d",
+  },
+];
+
 /** All subcommands. */
 export const COMMANDS: readonly CommandDef[] = [
   {
@@ -111,6 +127,7 @@ export const COMMANDS: readonly CommandDef[] = [
       },
       ...SELECTION,
       { name: "top", short: "n", type: "string", value: "N", description: "show at most N agents" },
+      ...RECENT,
       {
         name: "sample",
         type: "string",

@@ -8,6 +8,7 @@
 
 import type { Vendor } from "../vendor.ts";
 import { cliVendor } from "./recognise.ts";
+import { claudeSessions } from "../sessions/claude.ts";
 
 /** Flags of the processes Claude Code keeps in reserve or for terminals; they are not sessions. */
 const NOT_SESSION_FLAGS = ["--bg-spare", "--bg-pty-host"];
@@ -21,15 +22,25 @@ const NOT_SESSION_FLAGS = ["--bg-spare", "--bg-pty-host"];
  * claude.recognise(p, null); // "main" for `NPM_BIN/claude --resume`, null for `claude mcp serve`
  * ```
  */
-export const claude: Vendor = cliVendor(
-  "claude",
-  "Claude Code",
-  {
-    bins: ["claude"],
-    packages: ["@anthropic-ai/claude-code"],
-    paths: ["/claude/versions/"],
-    skip: ["mcp", "agents", "config", "doctor", "install", "update", "upgrade", "setup-token", "plugin"],
-    valued: ["--model", "--permission-mode", "--settings", "--setting-sources", "--mcp-config", "--add-dir"],
-  },
-  (run) => run.args.some((a) => NOT_SESSION_FLAGS.includes(a)) ? null : "main",
-);
+export const claude: Vendor = {
+  ...cliVendor(
+    "claude",
+    "Claude Code",
+    {
+      bins: ["claude"],
+      packages: ["@anthropic-ai/claude-code"],
+      paths: ["/claude/versions/"],
+      skip: ["mcp", "agents", "config", "doctor", "install", "update", "upgrade", "setup-token", "plugin"],
+      valued: [
+        "--model",
+        "--permission-mode",
+        "--settings",
+        "--setting-sources",
+        "--mcp-config",
+        "--add-dir",
+      ],
+    },
+    (run) => run.args.some((a) => NOT_SESSION_FLAGS.includes(a)) ? null : "main",
+  ),
+  sessions: claudeSessions,
+};

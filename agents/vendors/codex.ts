@@ -8,6 +8,7 @@
 
 import type { Vendor } from "../vendor.ts";
 import { cliVendor } from "./recognise.ts";
+import { codexSessions } from "../sessions/codex.ts";
 
 /**
  * Codex: the native process is the agent, the node shim its launcher, `codex app-server …` a helper
@@ -19,43 +20,46 @@ import { cliVendor } from "./recognise.ts";
  * codex.recognise(p, null); // "helper" for `…/codex app-server --listen unix:// --managed-daemon`
  * ```
  */
-export const codex: Vendor = cliVendor(
-  "codex",
-  "Codex",
-  {
-    bins: ["codex"],
-    packages: ["@openai/codex"],
-    skip: [
-      "mcp-server",
-      "mcp",
-      "login",
-      "logout",
-      "completion",
-      "sandbox",
-      "debug",
-      "apply",
-      "a",
-      "features",
-      "cloud",
-      "app",
-      "help",
-    ],
-    valued: [
-      "-c",
-      "--config",
-      "-m",
-      "--model",
-      "-p",
-      "--profile",
-      "-s",
-      "--sandbox",
-      "-a",
-      "--ask-for-approval",
-      "-C",
-      "--cd",
-      "--enable",
-      "--disable",
-    ],
-  },
-  (run) => run.subcommand === "app-server" ? "helper" : run.how === "runtime" ? "launcher" : "main",
-);
+export const codex: Vendor = {
+  ...cliVendor(
+    "codex",
+    "Codex",
+    {
+      bins: ["codex"],
+      packages: ["@openai/codex"],
+      skip: [
+        "mcp-server",
+        "mcp",
+        "login",
+        "logout",
+        "completion",
+        "sandbox",
+        "debug",
+        "apply",
+        "a",
+        "features",
+        "cloud",
+        "app",
+        "help",
+      ],
+      valued: [
+        "-c",
+        "--config",
+        "-m",
+        "--model",
+        "-p",
+        "--profile",
+        "-s",
+        "--sandbox",
+        "-a",
+        "--ask-for-approval",
+        "-C",
+        "--cd",
+        "--enable",
+        "--disable",
+      ],
+    },
+    (run) => run.subcommand === "app-server" ? "helper" : run.how === "runtime" ? "launcher" : "main",
+  ),
+  sessions: codexSessions,
+};

@@ -1,0 +1,70 @@
+/**
+ * One word for what an agent is doing, blended from its processes and its session transcript so that
+ * an agent whose model is generating (which writes nothing to disk until the response is complete) is
+ * never shown idle.
+ *
+ * @module
+ */
+
+import type { AgentStatus } from "./types.ts";
+import type { SessionFacts } from "./session.ts";
+
+/** CPU use (percent of one core, agent processes summed) at or above which the agent counts as busy. */
+export const BUSY_CPU_PERCENT = 5;
+/** A transcript written this recently (ms) means the agent is busy, unless its turn has ended. */
+export const RECENT_WRITE_MS = 5_000;
+/** A turn the transcript shows in progress counts as busy for this long (ms) after the last activity. */
+export const WORKING_STALE_MS = 10 * 60_000;
+/** An agent quiet this long (ms) without an ended turn is idle. */
+export const IDLE_AFTER_MS = 5 * 60_000;
+
+/** What {@linkcode agentStatus} decides from. */
+export interface StatusInput {
+  /** CPU percent of one core over the sample window, the agent's own processes summed. */
+  cpuPercent: number;
+  /** Live (non-zombie) processes the agent's tools run. */
+  toolChildren: number;
+  /** The linked session, or null when none is known. */
+  session: SessionFacts | null;
+  /** ms since epoch. */
+  now: number;
+  /** Whether the agent's main process still runs. */
+  alive: boolean;
+}
+
+/**
+ * The status of an agent. The first rule that matches wins:
+ *
+ * 1. `done` — the process is gone, or the transcript says the session exited (`/exit`, a `-p` run's end).
+ * 2. `subagents` — a subagent the session started is still running.
+ * 3. `waiting` — the agent asks the user something before it can go on (Claude Code's registry:
+ *    a permission prompt or a question).
+ * 4. `busy` — a tool call has no result yet, or a tool's process (a child of the agent) is alive.
+ * 5. `waiting` — the turn ended (`end_turn`, `turn_duration`, `task_complete`, an interrupt) and the
+ *    agent waits for the next prompt.
+ * 6. `busy` — the turn is in progress (the last record is a prompt or a tool result, so the model is
+ *    generating) and there was activity in the last 10 minutes ({@linkcode WORKING_STALE_MS}); or the
+ *    transcript was written in the last 5 s ({@linkcode RECENT_WRITE_MS}); or CPU is at least 5 %
+ *    ({@linkcode BUSY_CPU_PERCENT}).
+ * 7. `idle` — quiet for 5 minutes or more ({@linkcode IDLE_AFTER_MS}), or no session is known.
+ * 8. `waiting` — otherwise (a session that has not started a turn, quiet for less than 5 minutes).
+ *
+ * @example
+ * ```ts
+ * agentStatus({ cpuPercent: 0, toolChildren: 0, session: null, now: Date.now(), alive: true }); // "idle"
+ * agentStatus({ cpuPercent: 0, toolChildren: 1, session: null, now: Date.now(), alive: true }); // "busy"
+ * ```
+ */
+export function agentStatus(input: StatusInput): AgentStatus {
+  const { cpuPercent, toolChildren, session, now, alive } = input;
+  if (!alive || session?.turn === "exited") return "done";
+  if (session?.subagents.some((s) => s.status === "running")) return "subagents";
+  if (session?.waitingFor) return "waiting";
+  if (session?.currentTool || toolChildren > 0) return "busy";
+  if (session?.turn === "ended") return "waiting";
+  const quietMs = session?.lastActivity != null ? Math.max(0, now - session.lastActivity) : Infinity;
+  if (session?.turn === "working" && quietMs < WORKING_STALE_MS) return "busy";
+  if (quietMs <= RECENT_WRITE_MS || cpuPercent >= BUSY_CPU_PERCENT) return "busy";
+  if (!session || quietMs >= IDLE_AFTER_MS) return "idle";
+  return "waiting";
+}

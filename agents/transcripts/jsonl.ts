@@ -1,0 +1,241 @@
+/**
+ * Incremental reading of an append-only JSONL file (a session transcript): each call returns only the
+ * complete lines appended since the previous call, re-reading from the start when the file shrank or
+ * was replaced.
+ *
+ * @module
+ */
+
+/** Lines longer than this many bytes are skipped (and counted) without being held in memory whole. */
+export const MAX_LINE_BYTES = 10 * 1024 * 1024;
+
+/** Bytes read from the file per system call. */
+const CHUNK_BYTES = 4 * 1024 * 1024;
+
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+
+/** What one {@linkcode JsonlTail.read} did. */
+export interface TailRead {
+  /** True when the file shrank or was replaced and was read again from its start. */
+  reset: boolean;
+  /** Complete lines handed to the callback. */
+  lines: number;
+  /** Bytes consumed (complete lines and skipped bytes). */
+  bytes: number;
+}
+
+/** Options of a {@linkcode JsonlTail}; the defaults suit transcripts. */
+export interface TailOptions {
+  /** Longest line kept, in bytes; longer lines are skipped. Default {@linkcode MAX_LINE_BYTES}. */
+  maxLineBytes?: number;
+  /** Read size per system call, in bytes. */
+  chunkBytes?: number;
+}
+
+/** Smallest read buffer: appends between ticks are usually a few KB. */
+const MIN_BUFFER = 16 * 1024;
+
+const decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });
+
+/**
+ * Follows one JSONL file across calls. It remembers the byte offset after the last complete line, the
+ * file's identity (device and inode) and size; every {@linkcode read} hands over only the complete
+ * lines (ending in `\n`) appended since, so a half-written last line waits for its newline. When the
+ * file shrank or its identity changed, the next read starts again at byte 0 and reports `reset` (and
+ * calls `onReset` first) so the caller can drop the state it built from the old content. Invalid
+ * UTF-8 becomes U+FFFD; a trailing `\r` is dropped. Never throws: a missing or unreadable file reads
+ * as nothing.
+ *
+ * @example
+ * ```ts
+ * const tail = new JsonlTail("/home/me/.claude/projects/-home-me-app/9f8a.jsonl");
+ * tail.read((line) => parser.feed(line), () => parser = new ClaudeTranscript());
+ * // later ticks: only what was appended
+ * tail.read((line) => parser.feed(line), () => parser = new ClaudeTranscript());
+ * ```
+ */
+export class JsonlTail {
+  /** The file followed. */
+  readonly path: string;
+  #maxLine: number;
+  #chunk: number;
+  #offset = 0;
+  #identity: string | null = null;
+  #size = 0;
+  #mtimeMs: number | null = null;
+  #skipping = false;
+  #skipped = 0;
+
+  /** Follows `path` from its start; nothing is read until {@linkcode JsonlTail.read}. */
+  constructor(path: string, options: TailOptions = {}) {
+    this.path = path;
+    this.#maxLine = options.maxLineBytes ?? MAX_LINE_BYTES;
+    this.#chunk = options.chunkBytes ?? CHUNK_BYTES;
+  }
+
+  /** Byte offset just after the last complete line handed over (or skipped). */
+  get offset(): number {
+    return this.#offset;
+  }
+
+  /** File size at the last read, in bytes. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Modification time at the last read (ms since epoch), or null before the file was seen. */
+  get mtimeMs(): number | null {
+    return this.#mtimeMs;
+  }
+
+  /** Lines skipped for being longer than the limit since the last reset. */
+  get skippedLines(): number {
+    return this.#skipped;
+  }
+
+  /**
+   * Hands every complete line appended since the previous call to `onLine`, in file order. When the
+   * file was truncated or replaced, `onReset` runs before the first line and the file is read from 0.
+   */
+  read(onLine: (line: string) => void, onReset?: () => void): TailRead {
+    const result: TailRead = { reset: false, lines: 0, bytes: 0 };
+    let file: Deno.FsFile;
+    try {
+      file = Deno.openSync(this.path, { read: true });
+    } catch {
+      return result;
+    }
+    try {
+      const info = file.statSync();
+      const identity = fileIdentity(info);
+      if (this.#identity !== null && (identity !== this.#identity || info.size < this.#offset)) {
+        this.#offset = 0;
+        this.#skipping = false;
+        this.#skipped = 0;
+        result.reset = true;
+        onReset?.();
+      }
+      this.#identity = identity;
+      this.#size = info.size;
+      this.#mtimeMs = info.mtime?.getTime() ?? null;
+      if (info.size > this.#offset) this.#consume(file, info.size - this.#offset, onLine, result);
+    } catch {
+      // An unreadable file yields what was read so far.
+    } finally {
+      file.close();
+    }
+    return result;
+  }
+
+  /** Reads from the remembered offset to the end of the file (about `expected` bytes), handing over complete lines. */
+  #consume(file: Deno.FsFile, expected: number, onLine: (line: string) => void, result: TailRead): void {
+    file.seekSync(this.#offset, Deno.SeekMode.Start);
+    let buf: Uint8Array = new Uint8Array(Math.min(this.#chunk, Math.max(MIN_BUFFER, expected)));
+    let pending = 0; // bytes at buf[0..pending) that start an incomplete line
+    while (true) {
+      // A partial line fills more than half the buffer: make room (lines are bounded by maxLine).
+      if (buf.length - pending < buf.length >> 1) buf = grow(buf, pending, buf.length * 2);
+      const n = file.readSync(buf.subarray(pending, pending + this.#chunk));
+      if (n === null || n === 0) break;
+      const end = pending + n;
+      const view = buf.subarray(0, end);
+      let start = 0;
+      if (this.#skipping) {
+        const nl = view.indexOf(NEWLINE, pending);
+        if (nl === -1) {
+          this.#advance(end, result);
+          pending = 0;
+          continue;
+        }
+        this.#skipping = false;
+        start = nl + 1;
+      }
+      for (
+        let nl = view.indexOf(NEWLINE, Math.max(start, pending));
+        nl !== -1;
+        nl = view.indexOf(NEWLINE, start)
+      ) {
+        let stop = nl;
+        if (stop > start && view[stop - 1] === CARRIAGE_RETURN) stop--;
+        if (nl - start > this.#maxLine) this.#skipped++;
+        else {
+          onLine(decoder.decode(view.subarray(start, stop)));
+          result.lines++;
+        }
+        start = nl + 1;
+      }
+      this.#advance(start, result);
+      const rest = end - start;
+      if (rest > this.#maxLine) {
+        this.#skipping = true;
+        this.#skipped++;
+        this.#advance(rest, result);
+        pending = 0;
+      } else {
+        if (start > 0) buf.copyWithin(0, start, end);
+        pending = rest;
+      }
+    }
+  }
+
+  #advance(bytes: number, result: TailRead): void {
+    this.#offset += bytes;
+    result.bytes += bytes;
+  }
+}
+
+/** A stable identity of the file behind a path: device and inode, or creation time where those are unknown. */
+function fileIdentity(info: Deno.FileInfo): string {
+  if (info.ino !== null && info.dev !== null) return `${info.dev}:${info.ino}`;
+  return `birth:${info.birthtime?.getTime() ?? 0}`;
+}
+
+/** A larger buffer holding the first `keep` bytes of `buf`. */
+function grow(buf: Uint8Array, keep: number, size: number): Uint8Array {
+  const next = new Uint8Array(size);
+  next.set(buf.subarray(0, keep));
+  return next;
+}
+
+/** Bytes read per step by {@linkcode readHeadLines}. */
+const HEAD_STEP = 64 * 1024;
+
+/**
+ * The first complete lines of a file, reading at most `maxBytes` bytes and stopping early once
+ * `wantLines` lines are in (a half-written or cut last line is left out), for peeking at a
+ * transcript's opening records. Never throws: a missing file has no lines.
+ *
+ * @example
+ * ```ts
+ * const [meta] = readHeadLines("/home/me/.codex/sessions/2026/11/24/rollout-….jsonl", 1 << 20, 1);
+ * ```
+ */
+export function readHeadLines(path: string, maxBytes: number, wantLines = Infinity): string[] {
+  let file: Deno.FsFile;
+  try {
+    file = Deno.openSync(path, { read: true });
+  } catch {
+    return [];
+  }
+  try {
+    let buf: Uint8Array = new Uint8Array(Math.min(maxBytes, HEAD_STEP));
+    let filled = 0;
+    let lines = 0;
+    while (filled < maxBytes && lines < wantLines) {
+      if (filled === buf.length) buf = grow(buf, filled, Math.min(maxBytes, filled + HEAD_STEP));
+      const n = file.readSync(buf.subarray(filled, Math.min(buf.length, filled + HEAD_STEP)));
+      if (n === null || n === 0) break;
+      const view = buf.subarray(0, filled + n);
+      for (let i = view.indexOf(NEWLINE, filled); i !== -1; i = view.indexOf(NEWLINE, i + 1)) lines++;
+      filled += n;
+    }
+    const end = filled === 0 ? 0 : buf.lastIndexOf(NEWLINE, filled - 1) + 1;
+    const out = decoder.decode(buf.subarray(0, end)).split("\n").slice(0, -1);
+    return out.slice(0, wantLines).map((l) => l.endsWith("\r") ? l.slice(0, -1) : l);
+  } catch {
+    return [];
+  } finally {
+    file.close();
+  }
+}
