@@ -7,7 +7,7 @@
 
 import type { ProcessDetails, ProcessInfo, ProcessSource } from "../platform/types.ts";
 import { WRITING_FILES_LIMIT } from "../platform/types.ts";
-import type { Agent, AgentProcess, HostFacts, ProcessRole, Snapshot } from "./types.ts";
+import type { Agent, AgentGit, AgentPort, AgentProcess, HostFacts, ProcessRole, Snapshot } from "./types.ts";
 import type { LinkContext, Vendor } from "./vendor.ts";
 import type { SessionFacts } from "./session.ts";
 import { detect, type Detection } from "./detect.ts";
@@ -15,6 +15,9 @@ import { dangerousFlags } from "./danger.ts";
 import type { PriceTable } from "./pricing/table.ts";
 import { contextLimit, sessionCost } from "./pricing/cost.ts";
 import { agentStatus } from "./status.ts";
+import { describeTerminal, TERMINAL_ENV_KEYS } from "./terminal.ts";
+import { gitFacts } from "./git.ts";
+import { familyOf, type Orphan, OrphanTracker } from "./orphans.ts";
 
 /** Snapshot JSON schema version. */
 export const SCHEMA_VERSION = 1;
@@ -51,6 +54,7 @@ const CHILD_ENV_LIMIT = 16;
 /** What linking a session needs besides the agent row. */
 interface Pending {
   agent: Agent;
+  detection: Detection;
   vendor: Vendor;
   ctx: Omit<LinkContext, "claimed">;
 }
@@ -79,10 +83,12 @@ export class Collector {
   #samples = new Map<string, Sample>();
   #lastTick: number | null = null;
   #envKeys: string[];
+  #orphans: OrphanTracker;
 
   constructor(opts: CollectorOptions) {
     this.#opts = opts;
-    const keys = new Set(BASE_ENV_KEYS);
+    this.#orphans = new OrphanTracker({ source: opts.source, vendors: opts.vendors });
+    const keys = new Set([...BASE_ENV_KEYS, ...TERMINAL_ENV_KEYS]);
     for (const v of opts.vendors) for (const k of v.sessions?.envKeys ?? []) keys.add(k);
     this.#envKeys = [...keys];
   }
@@ -101,6 +107,9 @@ export class Collector {
     const pending = detect(processes, vendors).map((d) => this.#agent(d, byPid, cpu, now));
     const claimed = this.#linkSessions(pending, now);
     const agents = pending.map((p) => p.agent);
+    const orphans = this.#orphans.update(pending.map((p) => familyOf(p.agent, p.detection)), processes);
+    agents.push(...this.#orphanRows(orphans, agents, cpu, now));
+    this.#assignPorts(agents);
     if (this.#opts.recentMs) agents.push(...this.#recent(pending, claimed, now));
     const host: HostFacts = {
       hostname: sys.hostname,
@@ -175,6 +184,61 @@ export class Collector {
     agent.costBasis = cost.basis;
     agent.contextLimit = context.limit;
     agent.contextPercent = context.fill === null ? null : context.fill * 100;
+  }
+
+  /**
+   * Attaches orphans to their agents: a live agent holding the orphan's session keeps it; otherwise
+   * the orphans of one gone agent share a `done` row.
+   */
+  #orphanRows(orphans: Orphan[], live: Agent[], cpu: Map<string, number>, now: number): Agent[] {
+    const rows = new Map<string, Agent>();
+    for (const o of orphans) {
+      const view: AgentProcess = {
+        pid: o.pid,
+        ppid: o.ppid,
+        name: o.name,
+        argv: o.argv,
+        role: "orphan",
+        state: o.state,
+        startedAt: o.startedAt,
+        cpuPercent: cpu.get(`${o.pid}:${o.startId}`) ?? 0,
+        rssBytes: o.rssBytes,
+        threads: 0,
+      };
+      const owner = live.find((a) => a.key === o.agentKey || (o.sessionId && a.session?.id === o.sessionId));
+      if (owner) {
+        owner.orphans.push(view);
+        continue;
+      }
+      const key = o.agentKey ?? `orphans:${o.agent}:${o.sessionId ?? o.cwd ?? ""}`;
+      let row = rows.get(key);
+      if (!row) {
+        row = goneAgentRow(key, o, now);
+        rows.set(key, row);
+      }
+      row.orphans.push(view);
+      row.cpuPercent += view.cpuPercent;
+      row.rssBytes += view.rssBytes;
+    }
+    return [...rows.values()];
+  }
+
+  /** Listening ports of every agent's processes, descendants and orphans, read in one call. */
+  #assignPorts(agents: Agent[]): void {
+    const listeningPorts = this.#opts.source.listeningPorts;
+    if (!listeningPorts) return;
+    const owner = new Map<number, Agent>();
+    for (const a of agents) {
+      for (const p of [a.pid, ...a.processes.map((x) => x.pid), ...a.children.map((x) => x.pid)]) {
+        if (p > 0 && !owner.has(p)) owner.set(p, a);
+      }
+      for (const o of a.orphans) if (!owner.has(o.pid)) owner.set(o.pid, a);
+    }
+    if (owner.size === 0) return;
+    for (const [pid, ports] of listeningPorts.call(this.#opts.source, [...owner.keys()])) {
+      owner.get(pid)!.ports.push(...ports.map((p): AgentPort => ({ ...p, pid })));
+    }
+    for (const a of agents) a.ports.sort((x, y) => x.port - y.port || x.protocol.localeCompare(y.protocol));
   }
 
   /** Sessions active within `recentMs` that no live agent holds: `done` rows without a process. */
@@ -253,6 +317,11 @@ export class Collector {
       processes: d.members.map((m) => view(m.process, m.role)),
       children,
       writingFiles: [...writing].sort().slice(0, WRITING_FILES_LIMIT),
+      ports: [],
+      tty: null,
+      terminal: null,
+      git: cwd ? gitOf(cwd) : null,
+      orphans: [],
       session: null,
       status: "idle",
       costUsd: null,
@@ -265,6 +334,8 @@ export class Collector {
       ? d.children.slice(0, CHILD_ENV_LIMIT).map((c) => source.details(c.pid, sessions.envKeys).env)
       : [];
     const env = Object.keys(mainDetails.env).length ? mainDetails.env : ownEnv(this.#envKeys);
+    agent.tty = source.terminal?.(main.pid) ?? null;
+    agent.terminal = describeTerminal(agent.tty, mainDetails.env).label;
     const ctx = {
       pid: main.pid,
       startedAt: main.startedAt,
@@ -277,7 +348,7 @@ export class Collector {
       childEnv,
       now,
     };
-    return { agent, vendor: d.vendor, ctx };
+    return { agent, detection: d, vendor: d.vendor, ctx };
   }
 }
 
@@ -291,24 +362,50 @@ function ownEnv(keys: readonly string[]): Record<string, string> {
   return env;
 }
 
+/** Git facts of a directory in the shape agents carry. */
+function gitOf(cwd: string): AgentGit | null {
+  const g = gitFacts(cwd);
+  return g ? { root: g.root, branch: g.branch, detached: g.detached, worktree: g.worktree } : null;
+}
+
+/** A `done` row for an agent that is gone but left orphans running. */
+function goneAgentRow(key: string, o: Orphan, now: number): Agent {
+  const pid = o.agentKey ? Number(o.agentKey.split(":")[0]) : 0;
+  return { ...goneRow(key, o.agent, o.label, o.cwd, o.startedAt, now), pid };
+}
+
 /** A row for a session whose process is gone (pid 0). */
 function sessionRow(vendor: Vendor, session: SessionFacts, now: number): Agent {
   const started = session.startedAt ?? session.lastActivity ?? now;
+  const row = goneRow(`session:${session.path}`, vendor.id, vendor.label, session.cwd, started, now);
+  row.uptimeSec = Math.max(0, ((session.lastActivity ?? now) - started) / 1000);
+  return row;
+}
+
+/** An agent row without a live process: status `done`, no process facts. */
+function goneRow(
+  key: string,
+  agent: string,
+  label: string,
+  cwd: string | null,
+  started: number,
+  now: number,
+): Agent {
   return {
-    key: `session:${session.path}`,
-    agent: vendor.id,
-    label: vendor.label,
+    key,
+    agent,
+    label,
     pid: 0,
     ppid: 0,
     name: "",
     exe: null,
     argv: [],
-    cwd: session.cwd,
-    project: projectName(session.cwd),
+    cwd,
+    project: projectName(cwd),
     state: "dead",
     threads: 0,
     startedAt: started,
-    uptimeSec: Math.max(0, ((session.lastActivity ?? now) - started) / 1000),
+    uptimeSec: Math.max(0, (now - started) / 1000),
     cpuPercent: 0,
     cpuTimeMs: 0,
     rssBytes: 0,
@@ -319,6 +416,11 @@ function sessionRow(vendor: Vendor, session: SessionFacts, now: number): Agent {
     processes: [],
     children: [],
     writingFiles: [],
+    ports: [],
+    tty: null,
+    terminal: null,
+    git: cwd ? gitOf(cwd) : null,
+    orphans: [],
     session: null,
     status: "done",
     costUsd: null,

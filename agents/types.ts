@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ProcessState } from "../platform/types.ts";
+import type { ListeningPort, ProcessState } from "../platform/types.ts";
 import type { SessionFacts } from "./session.ts";
 import type { CostBasis } from "./pricing/cost.ts";
 
@@ -28,7 +28,9 @@ export type ProcessRole =
   /** Infrastructure the agent runs beside itself (e.g. Codex's app-server daemon). */
   | "helper"
   /** A descendant that is not part of the agent: the commands its tools run. */
-  | "child";
+  | "child"
+  /** A process the agent started that outlived it. */
+  | "orphan";
 
 /** A process shown as part of an agent. */
 export interface AgentProcess {
@@ -43,6 +45,23 @@ export interface AgentProcess {
   cpuPercent: number;
   rssBytes: number;
   threads: number;
+}
+
+/** A listening socket and the process that holds it. */
+export interface AgentPort extends ListeningPort {
+  pid: number;
+}
+
+/** Git facts of an agent's project. */
+export interface AgentGit {
+  /** Repository root (the worktree's top directory). */
+  root: string;
+  /** Checked-out branch, or null when detached. */
+  branch: string | null;
+  /** Short commit when HEAD is detached. */
+  detached: string | null;
+  /** True when the cwd is a linked worktree (`git worktree add`), not the main checkout. */
+  worktree: boolean;
 }
 
 /** One coding agent: one row in every output. */
@@ -82,6 +101,16 @@ export interface Agent {
   children: AgentProcess[];
   /** Regular files the agent's processes hold open for writing. */
   writingFiles: string[];
+  /** Ports the agent and its descendants listen on (the dev server it started), with the pid that holds each. */
+  ports: AgentPort[];
+  /** Controlling terminal device, e.g. `/dev/pts/3`; null when none or unknown. */
+  tty: string | null;
+  /** Where it runs, in words: `tmux pane %3`, `kitty`, `pts/7 over ssh`, `no terminal`. */
+  terminal: string | null;
+  /** The project's git state, read from the repository files; null outside a repository. */
+  git: AgentGit | null;
+  /** Processes the agent started that outlived it (on `done` rows), with what they use. */
+  orphans: AgentProcess[];
   session: SessionFacts | null;
   status: AgentStatus;
   /** Estimated cost of the session in USD (subagents included); null when unknown or no session. */

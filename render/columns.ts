@@ -52,9 +52,19 @@ export function doingText(a: Agent): string {
   }
   const child = a.children.find((c) => c.ppid === a.pid || a.processes.some((p) => p.pid === c.ppid));
   if (child) return safeText(child.argv.length ? child.argv.join(" ") : child.name);
+  if (a.orphans.length) {
+    const n = a.orphans.length;
+    return safeText(`${n} orphan${n === 1 ? "" : "s"}: ${a.orphans[0].argv.join(" ") || a.orphans[0].name}`);
+  }
   if (s?.currentTask) return safeText(s.currentTask);
   if (s?.lastPrompt) return safeText(`“${s.lastPrompt}”`);
   return "—";
+}
+
+/** Listening ports as `:3000,:5173`; `—` when none. */
+export function portsText(a: Agent): string {
+  const ports = [...new Set(a.ports.map((p) => p.port))];
+  return ports.length ? ports.map((p) => `:${p}`).join(",") : "—";
 }
 
 /** Total tokens of the agent's session, or null without one. */
@@ -148,6 +158,15 @@ export const COLUMNS: readonly Column[] = [
     min: 4,
     max: 5,
     text: (a) => (a.contextPercent === null ? "—" : String(Math.round(a.contextPercent))),
+  },
+  {
+    id: "ports",
+    header: "PORTS",
+    align: "left",
+    priority: 9,
+    min: 5,
+    max: 16,
+    text: portsText,
   },
   {
     id: "uptime",

@@ -47,6 +47,12 @@ export const CSV_COLUMNS: readonly [string, (a: Agent) => Cell][] = [
   ["context_limit", (a) => a.contextLimit],
   ["context_percent", (a) => (a.contextPercent === null ? null : round(a.contextPercent, 2))],
   ["last_activity", (a) => (a.session?.lastActivity ? new Date(a.session.lastActivity).toISOString() : null)],
+  ["ports", (a) => a.ports.map((p) => `${p.protocol}/${p.port}`).join(" ") || null],
+  ["tty", (a) => a.tty],
+  ["terminal", (a) => a.terminal],
+  ["git_branch", (a) => a.git?.branch ?? a.git?.detached ?? null],
+  ["git_worktree", (a) => (a.git ? a.git.worktree : null)],
+  ["orphans", (a) => a.orphans.length],
 ];
 
 function round(n: number, digits: number): number {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { fakesUnavailable, FakeWorld, runAgtop } from "./support/fakes.ts";
+import { csvRecords } from "./support/csv.ts";
 
 const skip = fakesUnavailable();
 if (skip) console.log(`ls end-to-end tests skipped: ${skip}`);
@@ -122,15 +123,9 @@ Deno.test({
 
     const csv = await runAgtop(["ls", "--format", "csv", "--sample", "0"]);
     assert.equal(csv.code, 0, csv.stderr);
-    const rows = csv.stdout.trimEnd().split("\r\n");
-    const header = rows[0].split(",");
-    const pidCol = header.indexOf("pid");
-    const cwdCol = header.indexOf("cwd");
-    const ours = rows.slice(1).map((r) => r.split(",")).filter((r) =>
-      r[cwdCol].replace(/^"/, "").startsWith(b.world.root)
-    );
+    const ours = csvRecords(csv.stdout).filter((r) => r.cwd.startsWith(b.world.root));
     assert.deepEqual(
-      ours.map((r) => Number(r[pidCol])).sort(),
+      ours.map((r) => Number(r.pid)).sort(),
       [b.claude.pid, b.codex.main, b.gemini.main].sort(),
     );
 

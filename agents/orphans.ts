@@ -1,0 +1,362 @@
+/**
+ * Orphans: the commands an agent started that still run after the agent itself exited (a dev server,
+ * a watcher, a hung test), reparented to init or a subreaper. Found two ways: by remembering each
+ * agent's tool processes from tick to tick, and, for agents that exited before agtop started, by the
+ * environment variables agents put on the commands they run.
+ *
+ * @module
+ */
+
+import type { ProcessInfo, ProcessSource, ProcessState } from "../platform/types.ts";
+import type { Detection } from "./detect.ts";
+import type { Agent } from "./types.ts";
+
+/** One process, told apart from a later process that reuses its pid. */
+export interface ProcessRef {
+  pid: number;
+  startId: number;
+}
+
+/** What the tracker needs of one live agent per tick (see {@linkcode familyOf}). */
+export interface AgentFamily {
+  /** `Agent.key`. */
+  key: string;
+  /** Vendor id. */
+  agent: string;
+  label: string;
+  cwd: string | null;
+  main: ProcessRef;
+  /** Launchers and helpers folded into the agent. */
+  members: readonly ProcessRef[];
+  /** The processes its tools run (`Detection.children`). */
+  children: readonly ProcessRef[];
+}
+
+/** A process that outlived the agent that started it. */
+export interface Orphan {
+  /** `Agent.key` of the agent that started it; null when it was recognised by its environment alone. */
+  agentKey: string | null;
+  /** Vendor id of that agent. */
+  agent: string;
+  label: string;
+  /** The agent's working directory when remembered, otherwise the orphan's own. */
+  cwd: string | null;
+  /** The agent's session id when the orphan's environment carries it (Claude Code, Codex). */
+  sessionId: string | null;
+  /** `remembered`: seen below the agent while it ran; `env`: its environment names the agent. */
+  via: "remembered" | "env";
+  pid: number;
+  ppid: number;
+  startId: number;
+  name: string;
+  argv: string[];
+  state: ProcessState;
+  startedAt: number;
+  cpuTimeMs: number;
+  rssBytes: number;
+}
+
+/** An environment variable an agent sets on the commands it runs. */
+export interface OrphanMarker {
+  env: string;
+  /** Vendor id of the agent that sets it. */
+  agent: string;
+  /** True when its value is the agent's session (thread) id. */
+  session: boolean;
+}
+
+/** The variables agents set on their tool processes (see `transcript-formats.md` §10.1), most telling first. */
+export const ORPHAN_MARKERS: readonly OrphanMarker[] = [
+  { env: "CLAUDE_CODE_SESSION_ID", agent: "claude", session: true },
+  { env: "CLAUDECODE", agent: "claude", session: false },
+  { env: "CODEX_THREAD_ID", agent: "codex", session: true },
+  { env: "CODEX_SESSION_ID", agent: "codex", session: true },
+  { env: "GEMINI_CLI", agent: "gemini", session: false },
+  { env: "QWEN_CODE_NO_RELAUNCH", agent: "qwen", session: false },
+];
+
+/** Environment variables to request from `details()` for {@linkcode OrphanTracker}. */
+export const ORPHAN_ENV_KEYS: readonly string[] = ORPHAN_MARKERS.map((m) => m.env);
+
+/**
+ * Names of processes that adopt orphans besides pid 1: `systemd --user` and container inits
+ * started as subreapers. Linux does not publish the subreaper flag, so the name stands in.
+ */
+export const REAPER_NAMES: ReadonlySet<string> = new Set(["systemd", "tini", "dumb-init", "catatonit"]);
+
+/** Agents remembered by default; the least recently seen is forgotten first. */
+const DEFAULT_CAPACITY = 256;
+/** Tool processes remembered per agent. */
+const DESCENDANTS_LIMIT = 1024;
+
+/**
+ * The agent an environment names through {@linkcode ORPHAN_MARKERS}, with its session id when given;
+ * null when no marker is set.
+ *
+ * @example
+ * ```ts
+ * markedAgent({ CLAUDECODE: "1", CLAUDE_CODE_SESSION_ID: "5f0c…" }); // { agent: "claude", sessionId: "5f0c…" }
+ * markedAgent({ HOME: "/root" }); // null
+ * ```
+ */
+export function markedAgent(
+  env: Readonly<Record<string, string>>,
+): { agent: string; sessionId: string | null } | null {
+  const first = ORPHAN_MARKERS.find((m) => env[m.env]);
+  if (first === undefined) return null;
+  const session = ORPHAN_MARKERS.find((m) => m.agent === first.agent && m.session && env[m.env]);
+  return { agent: first.agent, sessionId: session ? env[session.env] : null };
+}
+
+/**
+ * The {@linkcode AgentFamily} of a detected agent.
+ *
+ * @example
+ * ```ts
+ * const families = detections.map((d, i) => familyOf(agents[i], d));
+ * ```
+ */
+export function familyOf(agent: Pick<Agent, "key" | "agent" | "label" | "cwd">, d: Detection): AgentFamily {
+  return {
+    key: agent.key,
+    agent: agent.agent,
+    label: agent.label,
+    cwd: agent.cwd,
+    main: d.main,
+    members: d.members.map((m) => m.process),
+    children: d.children,
+  };
+}
+
+/** What the tracker remembers of one agent. */
+interface Remembered {
+  agent: string;
+  label: string;
+  cwd: string | null;
+  main: ProcessRef;
+  /** pid → startId of its tool processes, and of what they started, while they run. */
+  descendants: Map<number, number>;
+}
+
+/** What the environment of a process adopted by a reaper says. */
+interface Mark {
+  agent: string;
+  sessionId: string | null;
+  cwd: string | null;
+}
+
+const identity = (p: ProcessRef) => `${p.pid}:${p.startId}`;
+
+/**
+ * Finds orphans tick by tick. Feed it every tick with the live agents ({@linkcode familyOf}) and the
+ * full process list. It remembers each agent's tool processes (the least recently seen agents beyond
+ * `capacity` are forgotten); once an agent's main process is gone, the remembered processes that still
+ * run (same pid and start), with everything they started since, are that agent's orphans, until they
+ * exit. A process adopted by pid 1 or a subreaper ({@linkcode REAPER_NAMES}) whose environment carries
+ * an agent's marker ({@linkcode ORPHAN_MARKERS}) is an orphan too, so orphans of agents that exited
+ * before agtop started are found. Processes that belong to a live agent are never orphans.
+ *
+ * Cost per tick: a walk over the process list, plus one `details()` call for each process adopted
+ * by a reaper that was not seen before (its environment is read once for its lifetime).
+ *
+ * @example
+ * ```ts
+ * const orphans = new OrphanTracker({ source, vendors: VENDORS });
+ * // each tick:
+ * const found = orphans.update(detections.map((d, i) => familyOf(agents[i], d)), processes);
+ * ```
+ */
+export class OrphanTracker {
+  readonly #source: Pick<ProcessSource, "details">;
+  readonly #labels: ReadonlyMap<string, string>;
+  readonly #capacity: number;
+  /** Remembered agents, least recently seen first. */
+  #agents = new Map<string, Remembered>();
+  /** Marks of the processes adopted by a reaper, by identity, read once each. */
+  #marks = new Map<string, Mark | null>();
+
+  /**
+   * `source` reads the environment of adopted processes; `vendors` give labels to vendor ids;
+   * `capacity` bounds the agents remembered (default 256).
+   */
+  constructor(options: {
+    source: Pick<ProcessSource, "details">;
+    vendors?: readonly { id: string; label: string }[];
+    capacity?: number;
+  }) {
+    this.#source = options.source;
+    this.#labels = new Map((options.vendors ?? []).map((v) => [v.id, v.label]));
+    this.#capacity = Math.max(1, options.capacity ?? DEFAULT_CAPACITY);
+  }
+
+  /** Takes one tick's live agents and processes and returns the orphans, each agent's in tree order. */
+  update(families: readonly AgentFamily[], processes: readonly ProcessInfo[]): Orphan[] {
+    const byPid = new Map(processes.map((p) => [p.pid, p]));
+    const running = (r: ProcessRef) => {
+      const p = byPid.get(r.pid);
+      return p !== undefined && p.startId === r.startId && p.state !== "zombie" ? p : null;
+    };
+    const kids = new Map<number, ProcessInfo[]>();
+    for (const p of [...processes].sort((a, b) => a.pid - b.pid)) {
+      if (p.ppid === p.pid) continue;
+      const list = kids.get(p.ppid);
+      if (list) list.push(p);
+      else kids.set(p.ppid, [p]);
+    }
+    const live = new Set(families.map((f) => f.key));
+    const taken = new Set<string>();
+    for (const f of families) for (const r of [f.main, ...f.members, ...f.children]) taken.add(identity(r));
+
+    this.#remember(families, byPid, running);
+    const gone: [string, Remembered, ProcessInfo[]][] = [];
+    for (const [key, agent] of this.#agents) {
+      if (live.has(key)) {
+        // A daemon that left a live agent's tree is no orphan while the agent runs.
+        for (const [pid, startId] of agent.descendants) taken.add(identity({ pid, startId }));
+        continue;
+      }
+      const roots = [...agent.descendants].map(([pid, startId]) => running({ pid, startId }))
+        .filter((p) => p !== null);
+      if (running(agent.main)) {
+        // Not recognised this tick but still running: what it started is no orphan yet.
+        agent.descendants = new Map(roots.map((p) => [p.pid, p.startId]));
+        for (const p of roots) taken.add(identity(p));
+      } else gone.push([key, agent, roots]);
+    }
+    const orphans: Orphan[] = [];
+    for (const [key, agent, roots] of gone) {
+      const tree = subtrees(roots, kids, taken);
+      if (tree.length === 0) {
+        this.#agents.delete(key);
+        continue;
+      }
+      agent.descendants = new Map(tree.slice(0, DESCENDANTS_LIMIT).map((p) => [p.pid, p.startId]));
+      for (const p of tree) orphans.push(orphanOf(p, agent, key, null, "remembered"));
+    }
+    orphans.push(...this.#marked(processes, byPid, kids, taken));
+    return orphans;
+  }
+
+  /**
+   * Refreshes the memory of live agents: each tool process is remembered under the nearest agent
+   * above it (an agent running inside another's tool keeps its own), and a remembered process that
+   * left the tree (a daemon) is kept while it runs.
+   */
+  #remember(
+    families: readonly AgentFamily[],
+    byPid: Map<number, ProcessInfo>,
+    running: (r: ProcessRef) => ProcessInfo | null,
+  ): void {
+    const ownerOf = new Map<number, string>();
+    for (const f of families) for (const r of [f.main, ...f.members]) ownerOf.set(r.pid, f.key);
+    const nearestAgent = (c: ProcessRef & { ppid: number }) => {
+      for (let p = byPid.get(c.ppid), depth = 0; p && depth < 64; p = byPid.get(p.ppid), depth++) {
+        const owner = ownerOf.get(p.pid);
+        if (owner !== undefined) return owner;
+      }
+      return null;
+    };
+    for (const f of families) {
+      const before = this.#agents.get(f.key);
+      this.#agents.delete(f.key);
+      const descendants = new Map<number, number>();
+      for (const [pid, startId] of before?.descendants ?? []) {
+        if (running({ pid, startId })) descendants.set(pid, startId);
+      }
+      for (const c of f.children) {
+        const p = running(c);
+        if (p === null || descendants.size >= DESCENDANTS_LIMIT) continue;
+        if ((nearestAgent(p) ?? f.key) === f.key) descendants.set(c.pid, c.startId);
+      }
+      const { agent, label, cwd, main } = f;
+      this.#agents.set(f.key, { agent, label, cwd, main, descendants });
+    }
+    for (const key of this.#agents.keys()) {
+      if (this.#agents.size <= this.#capacity) break;
+      this.#agents.delete(key);
+    }
+  }
+
+  /** Orphans recognised by the markers in their environment, below processes adopted by a reaper. */
+  #marked(
+    processes: readonly ProcessInfo[],
+    byPid: Map<number, ProcessInfo>,
+    kids: Map<number, ProcessInfo[]>,
+    taken: Set<string>,
+  ): Orphan[] {
+    const marks = new Map<string, Mark | null>();
+    const orphans: Orphan[] = [];
+    const adopted = processes.filter((p) => {
+      if (p.state === "zombie" || taken.has(identity(p))) return false;
+      return p.ppid === 1 || REAPER_NAMES.has(byPid.get(p.ppid)?.name ?? "");
+    }).sort((a, b) => a.pid - b.pid);
+    for (const p of adopted) {
+      const id = identity(p);
+      let mark = this.#marks.get(id);
+      if (mark === undefined) {
+        const details = this.#source.details(p.pid, ORPHAN_ENV_KEYS);
+        const marked = markedAgent(details.env);
+        mark = marked === null ? null : { ...marked, cwd: details.cwd };
+      }
+      marks.set(id, mark);
+      if (mark === null) continue;
+      const label = this.#labels.get(mark.agent) ?? mark.agent;
+      const from = { agent: mark.agent, label, cwd: mark.cwd };
+      for (const q of subtrees([p], kids, taken)) {
+        orphans.push(orphanOf(q, from, null, mark.sessionId, "env"));
+      }
+    }
+    this.#marks = marks;
+    return orphans;
+  }
+}
+
+/**
+ * The live processes at and below `roots`, each tree depth-first (a root below another root comes in
+ * that root's tree), leaving out zombies and what `taken` holds; adds what it returns to `taken`.
+ */
+function subtrees(roots: ProcessInfo[], kids: Map<number, ProcessInfo[]>, taken: Set<string>): ProcessInfo[] {
+  const rootPids = new Set(roots.map((p) => p.pid));
+  const byPid = (a: ProcessInfo, b: ProcessInfo) => a.pid - b.pid;
+  const tops = roots.filter((p) => !rootPids.has(p.ppid)).sort(byPid);
+  const out: ProcessInfo[] = [];
+  for (const root of [...tops, ...roots.filter((p) => rootPids.has(p.ppid)).sort(byPid)]) {
+    const stack = [root];
+    while (stack.length > 0) {
+      const p = stack.pop()!;
+      const id = identity(p);
+      if (taken.has(id) || p.state === "zombie") continue;
+      taken.add(id);
+      out.push(p);
+      for (const c of [...kids.get(p.pid) ?? []].reverse()) stack.push(c);
+    }
+  }
+  return out;
+}
+
+/** An orphan record for `p`, attributed to `from`. */
+function orphanOf(
+  p: ProcessInfo,
+  from: { agent: string; label: string; cwd: string | null },
+  agentKey: string | null,
+  sessionId: string | null,
+  via: Orphan["via"],
+): Orphan {
+  return {
+    agentKey,
+    agent: from.agent,
+    label: from.label,
+    cwd: from.cwd,
+    sessionId,
+    via,
+    pid: p.pid,
+    ppid: p.ppid,
+    startId: p.startId,
+    name: p.name,
+    argv: p.argv,
+    state: p.state,
+    startedAt: p.startedAt,
+    cpuTimeMs: p.cpuTimeMs,
+    rssBytes: p.rssBytes,
+  };
+}
