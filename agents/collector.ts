@@ -15,6 +15,7 @@ import { dangerousFlags } from "./danger.ts";
 import type { PriceTable } from "./pricing/table.ts";
 import { contextLimit, sessionCost } from "./pricing/cost.ts";
 import { agentStatus } from "./status.ts";
+import { aggregate } from "./aggregates.ts";
 import { describeTerminal, TERMINAL_ENV_KEYS } from "./terminal.ts";
 import { gitFacts } from "./git.ts";
 import { familyOf, type Orphan, OrphanTracker } from "./orphans.ts";
@@ -129,6 +130,7 @@ export class Collector {
       host,
       agents,
       pricesDate: this.#opts.prices.snapshot,
+      aggregates: aggregate(agents),
     };
   }
 

@@ -8,6 +8,7 @@
 import type { ListeningPort, ProcessState } from "../platform/types.ts";
 import type { SessionFacts } from "./session.ts";
 import type { CostBasis } from "./pricing/cost.ts";
+import type { Aggregates } from "./aggregates.ts";
 
 /**
  * One word for what an agent is doing (documented in the README):
@@ -151,4 +152,6 @@ export interface Snapshot {
   agents: Agent[];
   /** Snapshot date of the bundled price table, when prices are loaded. */
   pricesDate: string | null;
+  /** Totals across `agents` and per project. */
+  aggregates: Aggregates;
 }

@@ -5,6 +5,7 @@
  */
 
 import type { Snapshot } from "../agents/types.ts";
+import { aggregate } from "../agents/aggregates.ts";
 import { renderCsv } from "../render/csv.ts";
 import { renderJson } from "../render/json.ts";
 import { renderTable } from "../render/table.ts";
@@ -27,7 +28,7 @@ export interface LsOptions {
 export function selectAgents(snap: Snapshot, opts: LsOptions): Snapshot {
   let agents = sortAgents(filterAgents(snap.agents, opts.filter), opts.sort, opts.reverse);
   if (opts.top !== null) agents = agents.slice(0, opts.top);
-  return { ...snap, agents };
+  return { ...snap, agents, aggregates: aggregate(agents) };
 }
 
 /** The text `ls` prints for a snapshot. */

@@ -198,6 +198,31 @@ Deno.test("bad input: one-line errors and exit status 2", async () => {
   }
   const env = await runAgtop(["ls"], { AGTOP_MATCH: "bad=[" });
   assert.equal(env.code, 2);
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/bad.toml`, '[models."my-model"]\ninput = 3.0\noutput = "lots"\n');
+    await Deno.writeTextFile(`${dir}/broken.toml`, '[models."my-model"\ninput = 3.0\n');
+    for (
+      const [file, message] of [["bad.toml", /bad\.toml:3: /], ["broken.toml", /broken\.toml:1: /]] as const
+    ) {
+      for (
+        const run of [
+          runAgtop(["ls", "--prices", `${dir}/${file}`]),
+          runAgtop(["ls"], { AGTOP_PRICES: `${dir}/${file}` }),
+        ]
+      ) {
+        const r = await run;
+        assert.equal(r.code, 2, r.stderr);
+        assert.equal(r.stdout, "");
+        assert.match(r.stderr.split("\n")[0], /^agtop: /);
+        assert.match(r.stderr.split("\n")[0], message);
+      }
+    }
+    const missing = await runAgtop(["ls", "--prices", `${dir}/nope.toml`]);
+    assert.equal(missing.code, 2);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("--version, help and per-command help", async () => {

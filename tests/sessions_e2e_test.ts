@@ -210,6 +210,18 @@ Deno.test({
     assert.equal(c.context_limit, 258400);
     assert.equal(c.status, "waiting");
 
+    // A price override replaces the bundled rates: 3 in + 187 out + 21000 read + 4200 write at $1/$2/$0.1/$1.
+    const prices = `${world.root}/prices.toml`;
+    await Deno.writeTextFile(
+      prices,
+      '[models."claude-sonnet-4-5"]\ninput = 1.0\noutput = 2.0\ncache_read = 0.1\ncache_write = 1.0\n',
+    );
+    const priced = await runAgtop(["ls", "--format", "json", "--sample", "0", "--prices", prices], {
+      HOME: home,
+    });
+    const overridden = JSON.parse(priced.stdout).agents.find((a: Json) => a.pid === busy.pid);
+    assert.ok(Math.abs(overridden.cost_usd - (3 * 1 + 187 * 2 + 21000 * 0.1 + 4200 * 1) / 1e6) < 1e-6);
+
     // The table shows what each one is doing.
     const table = await runAgtop(["ls", "--sample", "0", "--filter", "proj"], { HOME: home, COLUMNS: "160" });
     assert.match(
