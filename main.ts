@@ -19,12 +19,17 @@ import type { SortKey } from "./render/view.ts";
 import { loadPriceTable, PricesFileError } from "./agents/pricing/overrides.ts";
 import { bundledTable, type PriceTable } from "./agents/pricing/table.ts";
 
-/** Built-in vendors plus the custom recognisers from `--match` and `AGTOP_MATCH`. */
-function vendorsFrom(values: ParsedArgs["values"]): Vendor[] {
+/** Custom recogniser specs from `--match` and `AGTOP_MATCH` (`;`-separated). */
+function matchSpecs(values: ParsedArgs["values"]): string[] {
   const specs = [...((values.match as string[] | undefined) ?? [])];
   const env = Deno.env.get("AGTOP_MATCH");
   if (env) specs.push(...env.split(";").map((s) => s.trim()).filter(Boolean));
-  return [...VENDORS, ...parseMatchers(specs)];
+  return specs;
+}
+
+/** Built-in vendors plus the custom recognisers from `--match` and `AGTOP_MATCH`. */
+function vendorsFrom(values: ParsedArgs["values"]): Vendor[] {
+  return [...VENDORS, ...parseMatchers(matchSpecs(values))];
 }
 
 function lsOptions(values: ParsedArgs["values"]): LsOptions {
@@ -97,7 +102,21 @@ async function main(args: string[]): Promise<number> {
     await writeOut(cmd ? commandHelp(cmd) : programHelp(VERSION, bundledTable().snapshot));
     return 0;
   }
-  switch (parsed.command) {
+  const watchable = Deno.stdin.isTerminal() && Deno.stdout.isTerminal();
+  switch (parsed.command ?? (watchable ? "watch" : "ls")) {
+    case "watch": {
+      const { runWatch, parseInterval } = await import("./cli/watch.ts");
+      return await runWatch({
+        interval: parseInterval(values.interval as string | undefined),
+        filter: (values.filter as string | undefined) ?? "",
+        sort: (values.sort as SortKey | undefined) ?? "cpu",
+        reverse: values.reverse === true,
+        noColor: values["no-color"] === true,
+        matchSpecs: matchSpecs(values),
+        all: values.all === true,
+        prices: await pricesFrom(values),
+      });
+    }
     case "completions": {
       const { completionScript, SHELLS } = await import("./cli/completions.ts");
       const shell = parsed.positionals[0];
@@ -116,7 +135,6 @@ async function main(args: string[]): Promise<number> {
       await matchers(values);
       return 0;
     case "ls":
-    case null:
       await ls(values);
       return 0;
   }

@@ -6,6 +6,7 @@
 
 import type { Agent, AgentStatus } from "./types.ts";
 import { addTokens, emptyTokens, type TokenBuckets } from "./session.ts";
+import { type Burn, totalBurn } from "./burn.ts";
 
 /** Totals over a set of agents. */
 export interface Totals {
@@ -19,6 +20,8 @@ export interface Totals {
   costUsd: number;
   /** Agents with a session whose cost is unknown (an unpriced model): the total is a lower bound. */
   costUnknown: number;
+  /** Burn rates summed and the earliest active usage block; null when no agent has a burn. */
+  burn: Burn | null;
 }
 
 /** {@linkcode Totals} plus the same per project. */
@@ -27,7 +30,14 @@ export interface Aggregates extends Totals {
 }
 
 function totals(agents: readonly Agent[]): Totals {
-  const byStatus: Record<AgentStatus, number> = { busy: 0, waiting: 0, subagents: 0, idle: 0, done: 0 };
+  const byStatus: Record<AgentStatus, number> = {
+    busy: 0,
+    waiting: 0,
+    subagents: 0,
+    limited: 0,
+    idle: 0,
+    done: 0,
+  };
   const tokens = emptyTokens();
   let cpuPercent = 0, rssBytes = 0, costUsd = 0, costUnknown = 0;
   for (const a of agents) {
@@ -38,7 +48,8 @@ function totals(agents: readonly Agent[]): Totals {
     costUsd += a.costUsd ?? 0;
     if (a.costBasis === "unknown") costUnknown++;
   }
-  return { agents: agents.length, byStatus, cpuPercent, rssBytes, tokens, costUsd, costUnknown };
+  const burn = totalBurn(agents.map((a) => a.burn));
+  return { agents: agents.length, byStatus, cpuPercent, rssBytes, tokens, costUsd, costUnknown, burn };
 }
 
 /**

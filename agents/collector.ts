@@ -14,7 +14,11 @@ import { detect, type Detection } from "./detect.ts";
 import { dangerousFlags } from "./danger.ts";
 import type { PriceTable } from "./pricing/table.ts";
 import { contextLimit, sessionCost } from "./pricing/cost.ts";
+import { isLocalModel, lookupModel, type ModelPrice } from "./pricing/table.ts";
 import { agentStatus } from "./status.ts";
+import { cacheWarmth } from "./cache.ts";
+import { sessionBurn } from "./burn.ts";
+import { doingPhrase } from "./phrase.ts";
 import { aggregate } from "./aggregates.ts";
 import { describeTerminal, TERMINAL_ENV_KEYS } from "./terminal.ts";
 import { gitFacts } from "./git.ts";
@@ -48,6 +52,9 @@ export interface CollectorOptions {
   /** Clock, for tests. */
   now?: () => number;
 }
+
+/** The rates of a model that runs locally. */
+const FREE: ModelPrice = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, maxInputTokens: null };
 
 /** Most tool children whose environment is read for session links, per agent and tick. */
 const CHILD_ENV_LIMIT = 16;
@@ -94,8 +101,11 @@ export class Collector {
     this.#envKeys = [...keys];
   }
 
-  /** Takes a sample and builds the snapshot. Never throws for a process or file that misbehaves. */
-  tick(): Snapshot {
+  /**
+   * Takes a sample and builds the snapshot. Never throws for a process or file that misbehaves.
+   * `recentMs` overrides the option of the same name for this tick (the live view's `a` toggle).
+   */
+  tick(recentMs: number | null = this.#opts.recentMs ?? null): Snapshot {
     const now = (this.#opts.now ?? Date.now)();
     const { source, vendors } = this.#opts;
     const processes = source.list();
@@ -111,7 +121,7 @@ export class Collector {
     const orphans = this.#orphans.update(pending.map((p) => familyOf(p.agent, p.detection)), processes);
     agents.push(...this.#orphanRows(orphans, agents, cpu, now));
     this.#assignPorts(agents);
-    if (this.#opts.recentMs) agents.push(...this.#recent(pending, claimed, now));
+    if (recentMs) agents.push(...this.#recent(pending, claimed, now, now - recentMs));
     const host: HostFacts = {
       hostname: sys.hostname,
       os: sys.os,
@@ -168,7 +178,7 @@ export class Collector {
     return claimed;
   }
 
-  /** Fills in session, status, cost and context of an agent. */
+  /** Fills in session, status, what it is doing, cost, context, cache warmth and burn of an agent. */
   #settle(agent: Agent, session: SessionFacts | null, now: number, alive: boolean): void {
     agent.session = session;
     agent.status = agentStatus({
@@ -178,12 +188,17 @@ export class Collector {
       now,
       alive,
     });
+    agent.phrase = doingPhrase(agent, now);
     if (!session) return;
     const { prices } = this.#opts;
+    const priceOf = (model: string) => isLocalModel(model) ? FREE : lookupModel(prices, model)?.price ?? null;
+    agent.cache = cacheWarmth(session, now, session.model ? priceOf(session.model) : null);
+    agent.burn = sessionBurn(session, now, priceOf);
     const cost = sessionCost(session.tokensByModel, prices);
     const context = contextLimit(session.model, session.contextTokens, prices, session.contextWindow);
-    agent.costUsd = cost.usd;
-    agent.costBasis = cost.basis;
+    const recorded = session.costUsd ?? null;
+    agent.costUsd = recorded ?? cost.usd;
+    agent.costBasis = recorded === null ? cost.basis : cost.basis === "local" ? "local" : "api";
     agent.contextLimit = context.limit;
     agent.contextPercent = context.fill === null ? null : context.fill * 100;
   }
@@ -222,6 +237,7 @@ export class Collector {
       row.cpuPercent += view.cpuPercent;
       row.rssBytes += view.rssBytes;
     }
+    for (const row of rows.values()) row.phrase = doingPhrase(row, now);
     return [...rows.values()];
   }
 
@@ -244,8 +260,7 @@ export class Collector {
   }
 
   /** Sessions active within `recentMs` that no live agent holds: `done` rows without a process. */
-  #recent(pending: Pending[], claimed: Set<string>, now: number): Agent[] {
-    const since = now - (this.#opts.recentMs ?? 0);
+  #recent(pending: Pending[], claimed: Set<string>, now: number, since: number): Agent[] {
     const own = ownEnv(this.#envKeys);
     const rows: Agent[] = [];
     for (const vendor of this.#opts.vendors) {
@@ -330,6 +345,9 @@ export class Collector {
       costBasis: null,
       contextLimit: null,
       contextPercent: null,
+      phrase: "",
+      cache: null,
+      burn: null,
     };
     const sessions = d.vendor.sessions;
     const childEnv = sessions
@@ -429,6 +447,9 @@ function goneRow(
     costBasis: null,
     contextLimit: null,
     contextPercent: null,
+    phrase: "",
+    cache: null,
+    burn: null,
   };
 }
 

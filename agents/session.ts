@@ -70,6 +70,90 @@ export interface ActivityEvent {
   text: string;
 }
 
+/** One rate-limit window as the agent recorded it. */
+export interface RateLimit {
+  /** The agent's name for the window: `primary`, `secondary` (Codex), `five_hour`, `seven_day` (Claude), … */
+  name: string;
+  /** Share of the window used, 0–100; null when not told. */
+  usedPercent: number | null;
+  /** Length of the window in minutes (300 = 5 hours, 10080 = a week); null when not told. */
+  windowMinutes: number | null;
+  /** When the window resets (ms since epoch); null when not told. A past time means it has reset since. */
+  resetsAt: number | null;
+  /** The account's plan (`plus`, `pro`, …), when the agent records it. */
+  plan: string | null;
+}
+
+/**
+ * The requests started in one minute for one model: the compact timeline that burn rates and usage
+ * blocks are computed from.
+ */
+export interface UsageMinute {
+  /** Start of the minute, ms since epoch. */
+  at: number;
+  /** Model id as the transcript names it (for pricing); null when unknown. */
+  model: string | null;
+  tokens: TokenBuckets;
+  /** Requests (API responses) counted in the minute. */
+  requests: number;
+}
+
+/** Length of a usage block: Anthropic's subscription limits reset 5 hours after a block's start. */
+export const USAGE_BLOCK_MS = 5 * 60 * 60_000;
+/** How long usage is kept in {@linkcode SessionFacts.recentUsage}: one usage block. */
+export const USAGE_SPAN_MS = USAGE_BLOCK_MS;
+/** Most minutes kept in {@linkcode SessionFacts.recentUsage} (5 hours of one model, with room for a second). */
+export const USAGE_MINUTES_LIMIT = 600;
+
+/**
+ * Adds `tokens` of one request at `at` to a per-minute timeline (oldest first, in place) and drops the
+ * minutes more than {@linkcode USAGE_SPAN_MS} older than the newest, and the oldest past
+ * {@linkcode USAGE_MINUTES_LIMIT}. A request older than the newest minute is merged into its own minute.
+ *
+ * @example
+ * ```ts
+ * const line: UsageMinute[] = [];
+ * addUsage(line, Date.parse("2026-11-24T10:00:30Z"), "gpt-5.2", { ...emptyTokens(), input: 10 });
+ * line[0].at === Date.parse("2026-11-24T10:00:00Z"); // true
+ * ```
+ */
+export function addUsage(line: UsageMinute[], at: number, model: string | null, tokens: TokenBuckets): void {
+  const minute = at - (((at % 60_000) + 60_000) % 60_000);
+  let i = line.length;
+  while (i > 0 && line[i - 1].at > minute) i--;
+  for (let j = i - 1; j >= 0 && line[j].at === minute; j--) {
+    if (line[j].model === model) {
+      addTokens(line[j].tokens, tokens);
+      line[j].requests++;
+      return;
+    }
+  }
+  line.splice(i, 0, { at: minute, model, tokens: { ...tokens }, requests: 1 });
+  const newest = line[line.length - 1].at;
+  let drop = 0;
+  while (drop < line.length && line[drop].at < newest - USAGE_SPAN_MS) drop++;
+  drop = Math.max(drop, line.length - USAGE_MINUTES_LIMIT);
+  if (drop > 0) line.splice(0, drop);
+}
+
+/**
+ * The start of the usage block a request at `t` falls in, given the start of the block so far (null
+ * before the first request) and the time of the previous request. ccusage's rule, applied to requests
+ * in time order: a block starts at the (UTC) hour of its first request and holds every later request
+ * until {@linkcode USAGE_BLOCK_MS} after its start, or until a gap longer than that.
+ *
+ * @example
+ * ```ts
+ * const h = 3_600_000;
+ * nextBlockStart(null, -Infinity, 3.2 * h); // 3 * h
+ * nextBlockStart(3 * h, 7.9 * h, 8.1 * h); // 8 * h: past 3 h + 5 h
+ * ```
+ */
+export function nextBlockStart(start: number | null, last: number, t: number): number {
+  if (start !== null && t - start <= USAGE_BLOCK_MS && t - last <= USAGE_BLOCK_MS) return start;
+  return t - (((t % 3_600_000) + 3_600_000) % 3_600_000);
+}
+
 /** Where the turn stands, as the transcript tells it. */
 export type TurnState =
   /** The model is generating or a tool is running. */
@@ -124,4 +208,28 @@ export interface SessionFacts {
    * when the vendor says so (Claude Code's session registry); absent or null otherwise.
    */
   waitingFor?: string | null;
+  /** Cost the agent itself recorded (Aider, OpenCode, Crush, …); preferred over list prices. */
+  costUsd?: number | null;
+  /** Rate-limit windows the agent recorded, newest reading per window name. */
+  rateLimits?: RateLimit[];
+  /**
+   * While a rate-limit error is the newest event: when the limit resets (ms since epoch), or null when
+   * the agent did not say. Absent or null otherwise.
+   */
+  limitedUntil?: number | null;
+  /** When the session's main thread last sent a request to the model (ms since epoch). */
+  lastRequestAt?: number | null;
+  /** How long the provider keeps the prompt cache of that request (ms), when the transcript tells it. */
+  cacheTtlMs?: number | null;
+  /**
+   * Usage per minute and model (subagents included where the vendor reader folds them in), oldest first:
+   * the last {@linkcode USAGE_SPAN_MS} before the newest request, at most {@linkcode USAGE_MINUTES_LIMIT}.
+   */
+  recentUsage?: UsageMinute[];
+  /**
+   * Start of the 5-hour usage block the newest request falls in (ms since epoch; ccusage's rule: a block
+   * starts at the hour of its first request and holds every request until 5 hours later or a 5-hour
+   * gap), for vendors whose subscription limits work in such blocks (Claude).
+   */
+  blockStart?: number | null;
 }

@@ -36,18 +36,20 @@ export interface StatusInput {
  * The status of an agent. The first rule that matches wins:
  *
  * 1. `done` — the process is gone, or the transcript says the session exited (`/exit`, a `-p` run's end).
- * 2. `subagents` — a subagent the session started is still running.
- * 3. `waiting` — the agent asks the user something before it can go on (Claude Code's registry:
+ * 2. `limited` — the newest event is a rate-limit error whose reset time is still to come
+ *    (`limitedUntil` in the future).
+ * 3. `subagents` — a subagent the session started is still running.
+ * 4. `waiting` — the agent asks the user something before it can go on (Claude Code's registry:
  *    a permission prompt or a question).
- * 4. `busy` — a tool call has no result yet, or a tool's process (a child of the agent) is alive.
- * 5. `waiting` — the turn ended (`end_turn`, `turn_duration`, `task_complete`, an interrupt) and the
+ * 5. `busy` — a tool call has no result yet, or a tool's process (a child of the agent) is alive.
+ * 6. `waiting` — the turn ended (`end_turn`, `turn_duration`, `task_complete`, an interrupt) and the
  *    agent waits for the next prompt.
- * 6. `busy` — the turn is in progress (the last record is a prompt or a tool result, so the model is
+ * 7. `busy` — the turn is in progress (the last record is a prompt or a tool result, so the model is
  *    generating) and there was activity in the last 10 minutes ({@linkcode WORKING_STALE_MS}); or the
  *    transcript was written in the last 5 s ({@linkcode RECENT_WRITE_MS}); or CPU is at least 5 %
  *    ({@linkcode BUSY_CPU_PERCENT}).
- * 7. `idle` — quiet for 5 minutes or more ({@linkcode IDLE_AFTER_MS}), or no session is known.
- * 8. `waiting` — otherwise (a session that has not started a turn, quiet for less than 5 minutes).
+ * 8. `idle` — quiet for 5 minutes or more ({@linkcode IDLE_AFTER_MS}), or no session is known.
+ * 9. `waiting` — otherwise (a session that has not started a turn, quiet for less than 5 minutes).
  *
  * @example
  * ```ts
@@ -58,6 +60,7 @@ export interface StatusInput {
 export function agentStatus(input: StatusInput): AgentStatus {
   const { cpuPercent, toolChildren, session, now, alive } = input;
   if (!alive || session?.turn === "exited") return "done";
+  if (session?.limitedUntil != null && session.limitedUntil > now) return "limited";
   if (session?.subagents.some((s) => s.status === "running")) return "subagents";
   if (session?.waitingFor) return "waiting";
   if (session?.currentTool || toolChildren > 0) return "busy";

@@ -9,6 +9,8 @@ import type { ListeningPort, ProcessState } from "../platform/types.ts";
 import type { SessionFacts } from "./session.ts";
 import type { CostBasis } from "./pricing/cost.ts";
 import type { Aggregates } from "./aggregates.ts";
+import type { CacheWarmth } from "./cache.ts";
+import type { Burn } from "./burn.ts";
 
 /**
  * One word for what an agent is doing (documented in the README):
@@ -16,9 +18,10 @@ import type { Aggregates } from "./aggregates.ts";
  * - `waiting`: the turn ended and the agent waits for the user;
  * - `idle`: alive and quiet for minutes;
  * - `subagents`: subagents are in flight;
+ * - `limited`: rate-limited until a reset time (the newest event is a usage-limit error);
  * - `done`: the session ended or its process exited.
  */
-export type AgentStatus = "busy" | "waiting" | "idle" | "subagents" | "done";
+export type AgentStatus = "busy" | "waiting" | "idle" | "subagents" | "limited" | "done";
 
 /** How a process relates to the agent it belongs to. */
 export type ProcessRole =
@@ -122,9 +125,15 @@ export interface Agent {
   contextLimit: number | null;
   /** Newest prompt size over the context window, 0–100; null when unknown. */
   contextPercent: number | null;
+  /** What it is doing in a few words: `running npm test`, `waiting for you`, `idle for 12m`. */
+  phrase: string;
+  /** Whether the provider still holds the session's prompt cache; null without a known last request. */
+  cache: CacheWarmth | null;
+  /** Tokens per minute, USD per hour and the 5-hour usage block; null without a usage timeline. */
+  burn: Burn | null;
 }
 
-export type { CostBasis };
+export type { Burn, CacheWarmth, CostBasis };
 
 /** Machine facts in a snapshot. */
 export interface HostFacts {

@@ -113,6 +113,27 @@ const RECENT: readonly OptionDef[] = [
 /** All subcommands. */
 export const COMMANDS: readonly CommandDef[] = [
   {
+    name: "watch",
+    summary: "the live view: a full-screen table of agents that redraws on an interval",
+    options: [
+      {
+        name: "interval",
+        short: "i",
+        type: "string",
+        value: "S",
+        default: "1.5",
+        description: "seconds between refreshes (at least 0.2)",
+      },
+      ...SELECTION,
+      {
+        name: "all",
+        short: "a",
+        type: "boolean",
+        description: "start with recent sessions whose process is gone shown (key a toggles)",
+      },
+    ],
+  },
+  {
     name: "ls",
     summary: "list the running coding agents once (table, csv or json)",
     options: [

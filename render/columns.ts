@@ -32,6 +32,7 @@ export const STATUS_BADGE: Record<AgentStatus, string> = {
   busy: "● busy",
   waiting: "◆ waiting",
   subagents: "◎ subagents",
+  limited: "⊘ limited",
   idle: "○ idle",
   done: "✓ done",
 };

@@ -46,9 +46,26 @@ export function renderJson(snap: Snapshot): string {
   return JSON.stringify(toJson(snap), timeReplacer, 2) + "\n";
 }
 
-const TIME_KEYS = new Set(["taken_at", "started_at", "last_activity", "boot_time", "at"]);
+const TIME_KEYS = new Set([
+  "taken_at",
+  "started_at",
+  "last_activity",
+  "boot_time",
+  "at",
+  "limited_until",
+  "resets_at",
+  "last_request_at",
+  "expires_at",
+  "block_start",
+  "start",
+  "end",
+]);
+
+/** Working data of the readers that the output summarises elsewhere (`burn` sums `recent_usage`). */
+const OMITTED = new Set(["recent_usage"]);
 
 function timeReplacer(key: string, value: unknown): unknown {
+  if (OMITTED.has(key)) return undefined;
   if (TIME_KEYS.has(key) && typeof value === "number") return new Date(value).toISOString();
   return value;
 }

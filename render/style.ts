@@ -43,6 +43,7 @@ export async function loadStyle(enabled: boolean): Promise<Style> {
     busy: (s) => c.green(s),
     waiting: (s) => c.bold.yellow(s),
     subagents: (s) => c.cyan(s),
+    limited: (s) => c.magenta(s),
     idle: (s) => c.dim(s),
     done: (s) => c.gray(s),
   };

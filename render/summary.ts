@@ -8,7 +8,7 @@ import type { AgentStatus, Snapshot } from "../agents/types.ts";
 import { totalTokens } from "../agents/session.ts";
 import { formatBytes, formatCount, formatPercent, formatUsd } from "./units.ts";
 
-const ORDER: AgentStatus[] = ["busy", "subagents", "waiting", "idle", "done"];
+const ORDER: AgentStatus[] = ["busy", "subagents", "waiting", "limited", "idle", "done"];
 
 /** `3 agents (1 busy, 2 waiting)`: the count by status, in a fixed order. */
 export function statusCounts(snap: Snapshot): string {

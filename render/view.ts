@@ -10,7 +10,14 @@ import { agentTokens, doingText } from "./columns.ts";
 /** A key rows can be sorted by. */
 export type SortKey = "cpu" | "mem" | "uptime" | "agent" | "pid" | "status" | "tokens" | "cost" | "project";
 
-const STATUS_RANK: Record<AgentStatus, number> = { waiting: 0, busy: 1, subagents: 2, idle: 3, done: 4 };
+const STATUS_RANK: Record<AgentStatus, number> = {
+  waiting: 0,
+  limited: 1,
+  busy: 2,
+  subagents: 3,
+  idle: 4,
+  done: 5,
+};
 
 /** Sort comparators; each puts what a user looks for first (most CPU, most memory, longest running). */
 const COMPARE: Record<SortKey, (a: Agent, b: Agent) => number> = {

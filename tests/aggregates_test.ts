@@ -46,7 +46,7 @@ Deno.test("aggregates: totals by bucket, status and project; unknown costs are c
   ];
   const a = aggregate(agents);
   assert.equal(a.agents, 4);
-  assert.deepEqual(a.byStatus, { busy: 1, waiting: 2, subagents: 0, idle: 1, done: 0 });
+  assert.deepEqual(a.byStatus, { busy: 1, waiting: 2, subagents: 0, limited: 0, idle: 1, done: 0 });
   assert.deepEqual(a.tokens, tokens(111, 22, 30, 40, 5));
   assert.equal(a.costUsd, 1.75);
   assert.equal(a.costUnknown, 1);
@@ -63,7 +63,14 @@ Deno.test("aggregates: totals by bucket, status and project; unknown costs are c
     /4 agents \(1 busy, 2 waiting, 1 idle\) · CPU 14\.0% · MEM .* · tokens 208 · cost \$1\.75\+\?/,
   );
   const doc = JSON.parse(renderJson(snap));
-  assert.deepEqual(doc.aggregates.by_status, { busy: 1, waiting: 2, subagents: 0, idle: 1, done: 0 });
+  assert.deepEqual(doc.aggregates.by_status, {
+    busy: 1,
+    waiting: 2,
+    subagents: 0,
+    limited: 0,
+    idle: 1,
+    done: 0,
+  });
   assert.equal(doc.aggregates.tokens.cache_write, 40);
   assert.equal(doc.aggregates.by_project[0].project, "web");
 });

@@ -243,3 +243,182 @@ Deno.test({
     assert.equal(JSON.parse(live.stdout).agents.filter((a: Json) => a.pid === 0).length, 0);
   },
 });
+
+Deno.test({
+  name:
+    "sessions: a rate-limited Claude Code, a Codex with rate limits; phrase, cache warmth and burn through ls",
+  ignore: skip !== null,
+  sanitizeResources: false,
+  async fn() {
+    await using world = await FakeWorld.create();
+    const home = world.dir("home");
+    const exe = world.native("node_modules/@anthropic-ai/claude-code/bin/claude.exe");
+    const codexExe = world.native(
+      "node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex",
+    );
+    const claudeCwd = world.dir("work/limited");
+    const codexCwd = world.dir("work/quota");
+    const claude = world.spawn(exe, [], { cwd: claudeCwd, env: { HOME: home } });
+    const codex = world.spawn(codexExe, [], {
+      cwd: codexCwd,
+      env: { HOME: home, CODEX_HOME: `${home}/.codex` },
+    });
+    await new Promise((r) => setTimeout(r, 100));
+
+    const now = Date.now();
+    const resetSec = Math.floor(now / 1000) + 2 * 3600;
+    const claudeId = "33333333-3333-4333-8333-333333333333";
+    const env = { sessionId: claudeId, cwd: claudeCwd, version: "2.1.197", userType: "external" };
+    const dir = world.dir(`home/.claude/projects/${projectDirName(claudeCwd)}`);
+    const usage = {
+      input_tokens: 4,
+      cache_creation_input_tokens: 30000,
+      cache_read_input_tokens: 0,
+      output_tokens: 250,
+      cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 30000 },
+    };
+    await Deno.writeTextFile(
+      `${dir}/${claudeId}.jsonl`,
+      [
+        {
+          type: "user",
+          timestamp: iso(now - 120_000),
+          ...env,
+          message: { role: "user", content: "refactor" },
+        },
+        {
+          type: "assistant",
+          timestamp: iso(now - 100_000),
+          requestId: "req_1",
+          ...env,
+          message: {
+            id: "msg_1",
+            model: "claude-sonnet-4-5-20250929",
+            content: [{ type: "text", text: "Done." }],
+            stop_reason: "end_turn",
+            usage,
+          },
+        },
+        {
+          type: "user",
+          timestamp: iso(now - 60_000),
+          ...env,
+          message: { role: "user", content: "now tests" },
+        },
+        {
+          type: "assistant",
+          timestamp: iso(now - 59_000),
+          isApiErrorMessage: true,
+          ...env,
+          message: {
+            id: "msg_err",
+            model: "<synthetic>",
+            content: [{ type: "text", text: `Claude AI usage limit reached|${resetSec}` }],
+            stop_reason: "stop_sequence",
+          },
+        },
+      ].map(line).join(""),
+    );
+
+    const threadId = "019a0000-0000-7000-8000-00000000beef";
+    const d = new Date(now);
+    const two = (n: number) => String(n).padStart(2, "0");
+    const dateDir = world.dir(
+      `home/.codex/sessions/${d.getFullYear()}/${two(d.getMonth() + 1)}/${two(d.getDate())}`,
+    );
+    const total = {
+      input_tokens: 12000,
+      cached_input_tokens: 9000,
+      output_tokens: 400,
+      reasoning_output_tokens: 100,
+      total_tokens: 12400,
+    };
+    await Deno.writeTextFile(
+      `${dateDir}/rollout-${d.getFullYear()}-${two(d.getMonth() + 1)}-${
+        two(d.getDate())
+      }T00-00-00-${threadId}.jsonl`,
+      [
+        { type: "session_meta", payload: { id: threadId, session_id: threadId, cwd: codexCwd } },
+        { type: "event_msg", payload: { type: "task_started", turn_id: "t1", model_context_window: 258400 } },
+        { type: "turn_context", payload: { turn_id: "t1", cwd: codexCwd, model: "gpt-5.2-codex" } },
+        {
+          type: "token_usage_record",
+          payload: { thread_id: threadId, turn_id: "t1", usage: total, thread_token_usage: total },
+        },
+        {
+          type: "event_msg",
+          payload: {
+            type: "token_count",
+            info: { total_token_usage: total, last_token_usage: total, model_context_window: 258400 },
+            rate_limits: {
+              limit_id: "codex",
+              primary: { used_percent: 42.5, window_minutes: 300, resets_at: resetSec },
+              secondary: { used_percent: 12, window_minutes: 10080, resets_at: resetSec + 86400 },
+              plan_type: "plus",
+            },
+          },
+        },
+        {
+          type: "response_item",
+          payload: {
+            type: "function_call",
+            name: "exec_command",
+            arguments: '{"cmd":"npm test"}',
+            call_id: "c1",
+          },
+        },
+      ].map((p, i) => line({ timestamp: iso(now - 30_000 + i), ordinal: i, ...p })).join(""),
+    );
+
+    const res = await runAgtop(["ls", "--format", "json", "--sample", "0"], { HOME: home });
+    assert.equal(res.code, 0, res.stderr);
+    const doc = JSON.parse(res.stdout);
+    const byPid = (pid: number) => doc.agents.find((a: Json) => a.pid === pid);
+
+    const c = byPid(claude.pid);
+    assert.equal(c.session.id, claudeId);
+    assert.equal(c.status, "limited");
+    assert.equal(c.session.limited_until, iso(resetSec * 1000));
+    assert.deepEqual(c.session.rate_limits, [
+      { name: "usage", used_percent: 100, window_minutes: null, resets_at: iso(resetSec * 1000), plan: null },
+    ]);
+    assert.match(c.phrase, /^rate-limited until (\w{3} )?\d\d:\d\d$/);
+    assert.equal(c.cache.ttl_ms, 3_600_000, "1-hour cache writes");
+    assert.equal(c.cache.warm, true);
+    assert.equal(c.cache.last_request_at, iso(now - 100_000));
+    // 30004 context tokens re-written at the 1-hour rate: 2 × $3 per million.
+    assert.ok(Math.abs(c.cache.cold_cost_usd - 30004 * 6 / 1e6) < 1e-9, String(c.cache.cold_cost_usd));
+    assert.ok(c.burn.tokens_per_min > 0);
+    const hour = Math.floor((now - 100_000) / 3_600_000) * 3_600_000;
+    assert.equal(c.burn.block.start, iso(hour));
+    assert.equal(c.burn.block.end, iso(hour + 5 * 3_600_000));
+    assert.equal(c.burn.block.tokens, 4 + 30000 + 250);
+
+    const x = byPid(codex.pid);
+    assert.equal(x.session.id, threadId);
+    assert.equal(x.status, "busy");
+    assert.equal(x.phrase, "running npm test");
+    assert.deepEqual(
+      x.session.rate_limits.map((r: Json) => [r.name, r.used_percent, r.window_minutes, r.plan]),
+      [
+        ["primary", 42.5, 300, "plus"],
+        ["secondary", 12, 10080, "plus"],
+      ],
+    );
+    assert.equal(x.session.rate_limits[0].resets_at, iso(resetSec * 1000));
+    assert.equal(x.cache.warm, true, "30 s after the last request, 5-minute default");
+    assert.equal(x.burn.block, null, "no usage blocks for Codex");
+    // 12000 input (9000 cached) + 400 output (100 reasoning) = 12400 tokens in the last 10 minutes.
+    assert.ok(Math.abs(x.burn.tokens_per_min - 12400 / 10) < 1e-9, String(x.burn.tokens_per_min));
+
+    assert.equal(doc.aggregates.by_status.limited, 1);
+    assert.ok(Math.abs(doc.aggregates.burn.tokens_per_min - c.burn.tokens_per_min - 1240) < 1e-9);
+    assert.equal(doc.aggregates.burn.block.start, iso(hour));
+
+    const table = await runAgtop(["ls", "--sample", "0", "--filter", "limited"], {
+      HOME: home,
+      COLUMNS: "160",
+    });
+    assert.match(table.stdout, /⊘ limited\s+Claude Code/);
+  },
+});

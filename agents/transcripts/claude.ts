@@ -8,14 +8,24 @@
 
 import type {
   ActivityEvent,
+  RateLimit,
   SessionFacts,
   SubagentFacts,
   TokenBuckets,
   ToolCall,
   TurnState,
+  UsageMinute,
 } from "../session.ts";
-import { addTokens, emptyTokens } from "../session.ts";
+import {
+  addTokens,
+  addUsage,
+  emptyTokens,
+  nextBlockStart,
+  USAGE_BLOCK_MS,
+  USAGE_SPAN_MS,
+} from "../session.ts";
 import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, PROMPT_WIDTH } from "./text.ts";
+import { limitNotice } from "./limits.ts";
 
 /** What a transcript tells about its session (everything in {@linkcode SessionFacts} but where it was found). */
 export type ClaudeFacts = Omit<SessionFacts, "vendor" | "path" | "linkedBy">;
@@ -55,6 +65,9 @@ const NOT_PROMPTS = [
 const SKIPPED_TYPES = ['"type":"file-history-snapshot"', '"type":"progress"'];
 /** The top-level `type` comes before the bulky fields; only this many leading characters are searched for it. */
 const TYPE_WINDOW = 1024;
+/** Anthropic's prompt-cache lifetimes: the default, and the one `ephemeral_1h` cache writes buy. */
+const CACHE_TTL_5M_MS = 5 * 60_000;
+const CACHE_TTL_1H_MS = 60 * 60_000;
 
 type Json = Record<string, unknown>;
 
@@ -66,6 +79,26 @@ interface UsageEntry {
   model: string;
   usage: TokenBuckets;
   counted: boolean;
+  /** When the response was first written (ms since epoch), when known. */
+  at: number | null;
+}
+
+/** The usage-block chain over a prefix of the time-ordered entries. */
+interface BlockChain {
+  /** The chain covers the entries before this time. */
+  until: number;
+  /** Start of the block of the last entry covered, or null. */
+  start: number | null;
+  /** Time of the last entry covered. */
+  last: number;
+}
+
+/** The ledger's requests over time: the start of the newest usage block and the recent minutes. */
+export interface UsageTimeline {
+  /** Start of the 5-hour block the newest request falls in, or null without timed requests. */
+  blockStart: number | null;
+  /** Usage per minute and model of the last 5 hours before the newest request, oldest first. */
+  minutes: UsageMinute[];
 }
 
 /**
@@ -91,6 +124,12 @@ export class ClaudeUsage {
   #byModel: Record<string, TokenBuckets> = {};
   #total = emptyTokens();
   #anonymous = 0;
+  /** Entries with a time, oldest first (appends are the common case). */
+  #timed: UsageEntry[] = [];
+  /** The block chain over the counted entries before `until`, kept while none of them changes. */
+  #chain: BlockChain = { until: -Infinity, start: null, last: -Infinity };
+  #version = 0;
+  #timeline: { version: number; value: UsageTimeline } | null = null;
 
   /** Totals over every counted response. Do not modify. */
   get total(): TokenBuckets {
@@ -115,7 +154,39 @@ export class ClaudeUsage {
     return false;
   }
 
-  /** Records one line's copy of a response's usage. */
+  /**
+   * The counted responses over time: where the newest 5-hour usage block starts and the usage per
+   * minute of the 5 hours before the newest response. Recomputed only after the ledger changed.
+   */
+  timeline(): UsageTimeline {
+    if (this.#timeline?.version !== this.#version) {
+      const timed = this.#timed;
+      let newest = -Infinity;
+      for (let i = timed.length - 1; i >= 0 && newest === -Infinity; i--) {
+        if (timed[i].counted) newest = timed[i].at!;
+      }
+      // Entries long before the newest will not change: the chain over them is kept for the next time.
+      const keep = newest - 2 * USAGE_BLOCK_MS;
+      let { start, last } = this.#chain;
+      for (let i = this.#timedIndex(this.#chain.until); i < timed.length; i++) {
+        const e = timed[i];
+        if (e.at! >= keep && this.#chain.until < keep) this.#chain = { until: keep, start, last };
+        if (!e.counted) continue;
+        start = nextBlockStart(start, last, e.at!);
+        last = e.at!;
+      }
+      const minutes: UsageMinute[] = [];
+      for (let i = this.#timedIndex(newest - USAGE_SPAN_MS); i < timed.length; i++) {
+        const e = timed[i];
+        if (e.counted) addUsage(minutes, e.at!, e.model, e.usage);
+      }
+      this.#timeline = { version: this.#version, value: { blockStart: start, minutes } };
+    }
+    const { blockStart, minutes } = this.#timeline.value;
+    return { blockStart, minutes: minutes.map((m) => ({ ...m, tokens: { ...m.tokens } })) };
+  }
+
+  /** Records one line's copy of a response's usage, written at `at` (ms since epoch) when known. */
   record(
     source: string,
     messageId: string | null,
@@ -123,6 +194,7 @@ export class ClaudeUsage {
     sidechain: boolean,
     model: string,
     usage: TokenBuckets,
+    at: number | null = null,
   ): void {
     const key = messageId === null
       ? `#${this.#anonymous++}`
@@ -132,8 +204,19 @@ export class ClaudeUsage {
     const prev = this.#byKey.get(key);
     if (prev && usage.output < prev.usage.output) return;
     if (prev?.counted) this.#apply(prev, -1);
-    this.#byKey.set(key, { source, messageId, sidechain, model, usage, counted: false });
-    if (messageId === null) return this.#apply(this.#byKey.get(key)!, 1);
+    // One object per key, so the time-ordered list keeps pointing at it; the response's first line
+    // is closest to when it was requested, so its time stays.
+    let entry = prev;
+    if (entry) Object.assign(entry, { source, messageId, sidechain, model, usage });
+    else {this.#byKey.set(
+        key,
+        entry = { source, messageId, sidechain, model, usage, counted: false, at: null },
+      );}
+    if (entry.at === null && at !== null) {
+      entry.at = at;
+      this.#timed.splice(this.#timedIndex(at + 1), 0, entry);
+    }
+    if (messageId === null) return this.#apply(entry, 1);
     let keys = this.#byMessage.get(messageId);
     if (!keys) this.#byMessage.set(messageId, keys = new Set());
     keys.add(key);
@@ -155,6 +238,26 @@ export class ClaudeUsage {
     }
     for (const keys of touched) this.#settle(keys);
     this.#bySource.delete(source);
+    this.#timed = this.#timed.filter((e) => e.source !== source);
+    this.#touch(-Infinity);
+  }
+
+  /** An entry at `at` changed: the kept block chain is void if it covers that time. */
+  #touch(at: number | null): void {
+    if (at !== null && at < this.#chain.until) {
+      this.#chain = { until: -Infinity, start: null, last: -Infinity };
+    }
+  }
+
+  /** Index of the first timed entry at or after `at` (binary search). */
+  #timedIndex(at: number): number {
+    let lo = 0, hi = this.#timed.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.#timed[mid].at! < at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** Counts the copies of one message id: the main-thread ones, or the sidechain ones when there is no main copy. */
@@ -169,6 +272,8 @@ export class ClaudeUsage {
 
   #apply(e: UsageEntry, sign: 1 | -1): void {
     e.counted = sign === 1;
+    this.#version++;
+    this.#touch(e.at);
     const u = sign === 1 ? e.usage : negate(e.usage);
     addTokens(this.#total, u);
     addTokens(this.#byModel[e.model] ??= emptyTokens(), u);
@@ -234,6 +339,11 @@ export class ClaudeTranscript {
   #context: number | null = null;
   #activity = new ActivityTail();
   #malformed = 0;
+  #requestId: string | null = null;
+  #lastRequestAt: number | null = null;
+  #cacheTtl: number | null = null;
+  #limitedUntil: number | null = null;
+  #rateLimits = new Map<string, RateLimit>();
 
   /** A parser with no lines fed yet. */
   constructor(options: ClaudeTranscriptOptions = {}) {
@@ -277,10 +387,14 @@ export class ClaudeTranscript {
     }
   }
 
-  /** Everything the lines so far say about the session. Tokens are the ledger's (the whole session when shared). */
+  /**
+   * Everything the lines so far say about the session. Tokens, usage over time and the usage block are
+   * the ledger's (the whole session when shared; a subagent's own parser leaves the timeline out).
+   */
   facts(): ClaudeFacts {
     const byModel: Record<string, TokenBuckets> = {};
     for (const [m, t] of Object.entries(this.ledger.byModel)) byModel[m] = { ...t };
+    const timeline = this.#subagent ? null : this.ledger.timeline();
     return {
       id: this.#id ?? "",
       cwd: this.#cwd,
@@ -301,6 +415,11 @@ export class ClaudeTranscript {
       contextWindow: null,
       activity: this.#activity.events(),
       malformedLines: this.#malformed,
+      rateLimits: [...this.#rateLimits.values()].map((r) => ({ ...r })),
+      limitedUntil: this.#limitedUntil,
+      lastRequestAt: this.#lastRequestAt,
+      cacheTtlMs: this.#cacheTtl,
+      ...(timeline ? { recentUsage: timeline.minutes, blockStart: timeline.blockStart } : {}),
     };
   }
 
@@ -369,9 +488,13 @@ export class ClaudeTranscript {
         rec.isSidechain === true,
         model ?? "unknown",
         usage,
+        ts,
       );
       const prompt = usage.input + usage.cacheRead + usage.cacheWrite;
-      if (!this.#foreign(rec) && prompt > 0) this.#context = prompt;
+      if (!this.#foreign(rec)) {
+        if (prompt > 0) this.#context = prompt;
+        this.#request(typeof msg.id === "string" ? msg.id : null, ts, msg.usage);
+      }
     }
     if (this.#foreign(rec)) return;
     // A subagent file may replay the parent's responses; they say nothing about the subagent.
@@ -392,6 +515,8 @@ export class ClaudeTranscript {
         this.#toolUse(b, ts);
       }
     }
+    if (synthetic) this.#apiError(blocks, ts);
+    else this.#limitedUntil = null;
     const stop = typeof msg.stop_reason === "string" ? msg.stop_reason : null;
     if (stop) this.#stopReason = stop;
     if (tool || stop === "tool_use") this.#turn = "working";
@@ -399,6 +524,40 @@ export class ClaudeTranscript {
       this.#turn = "ended";
       this.#pending.clear();
     } else if (stop === null) this.#turn = text ? "unknown" : "working";
+  }
+
+  /** A response of the main thread: when it was requested and how long its prompt cache lives. */
+  #request(id: string | null, ts: number | null, usage: Json): void {
+    if (ts !== null && (id === null || id !== this.#requestId) && ts >= (this.#lastRequestAt ?? -Infinity)) {
+      this.#requestId = id;
+      this.#lastRequestAt = ts;
+    }
+    const buckets = isObject(usage.cache_creation) ? usage.cache_creation : {};
+    const fiveMinutes = num(buckets.ephemeral_5m_input_tokens);
+    const oneHour = num(buckets.ephemeral_1h_input_tokens);
+    // The newest writes decide: a mix expires with its 5-minute part, the end of the conversation.
+    if (oneHour > 0 && fiveMinutes === 0) this.#cacheTtl = CACHE_TTL_1H_MS;
+    else if (fiveMinutes > 0 || num(usage.cache_creation_input_tokens) > 0) this.#cacheTtl = CACHE_TTL_5M_MS;
+  }
+
+  /**
+   * An error Claude Code wrote as a response of its own: a usage-limit message (`Claude AI usage limit
+   * reached|<epoch>`, `You've hit your limit · resets 7pm`) marks the session limited until the reset it
+   * names (unknown for a bare 429); any other error ends that.
+   */
+  #apiError(blocks: unknown[], ts: number | null): void {
+    const text = blocks.map((b) => (isObject(b) && typeof b.text === "string" ? b.text : "")).join("\n");
+    const notice = limitNotice(text, ts);
+    this.#limitedUntil = notice?.resetsAt ?? null;
+    if (notice?.resetsAt != null) {
+      this.#rateLimits.set(notice.window, {
+        name: notice.window,
+        usedPercent: 100,
+        windowMinutes: notice.windowMinutes,
+        resetsAt: notice.resetsAt,
+        plan: null,
+      });
+    }
   }
 
   #toolUse(b: Json, ts: number | null): void {
@@ -488,6 +647,7 @@ export class ClaudeTranscript {
     if (NOT_PROMPTS.some((p) => trimmed.startsWith(p))) return;
     this.#lastPrompt = text;
     this.#firstPrompt ??= text;
+    this.#limitedUntil = null;
     this.#event(ts, "prompt", text);
     this.#turn = "working";
     this.#pending.clear();
@@ -541,6 +701,7 @@ export class ClaudeTranscript {
         const err = isObject(rec.error) ? rec.error : {};
         const detail = nonEmpty(err.message) ?? nonEmpty(rec.content) ?? "";
         this.#event(ts, "error", detail ? `API error: ${detail}` : "API error");
+        if (isRateLimited(err)) this.#limitedUntil = retryAt(err, rec, ts);
         return;
       }
     }
@@ -608,6 +769,27 @@ export function toolArg(name: string, input: Json): string {
   }
   for (const v of Object.values(input)) if (typeof v === "string" && v) return v;
   return "";
+}
+
+/** Whether an `api_error`'s error is a 429 / `rate_limit_error`. */
+function isRateLimited(err: Json): boolean {
+  const inner = isObject(err.error) ? err.error : {};
+  const type = isObject(inner.error) ? inner.error.type : inner.type;
+  return err.status === 429 || type === "rate_limit_error";
+}
+
+/**
+ * When a rate-limited request can go again: the unified-limit reset or `retry-after` header when the
+ * record carries the response headers, else when Claude Code retries (`retryInMs` after the record).
+ */
+function retryAt(err: Json, rec: Json, ts: number | null): number | null {
+  const headers = isObject(err.headers) ? err.headers : {};
+  const reset = Number(headers["anthropic-ratelimit-unified-reset"]);
+  if (reset > 0) return reset < 1e12 ? reset * 1000 : reset;
+  if (ts === null) return null;
+  const after = Number(headers["retry-after"]);
+  if (after > 0) return ts + after * 1000;
+  return typeof rec.retryInMs === "number" && rec.retryInMs > 0 ? ts + rec.retryInMs : null;
 }
 
 function callFacts(c: ClaudeSubagentCall): SubagentFacts {

@@ -5,9 +5,18 @@
  * @module
  */
 
-import type { SessionFacts, SubagentFacts, TokenBuckets, ToolCall, TurnState } from "../session.ts";
-import { addTokens, emptyTokens, totalTokens } from "../session.ts";
+import type {
+  RateLimit,
+  SessionFacts,
+  SubagentFacts,
+  TokenBuckets,
+  ToolCall,
+  TurnState,
+  UsageMinute,
+} from "../session.ts";
+import { addTokens, addUsage, emptyTokens, totalTokens } from "../session.ts";
 import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, PROMPT_WIDTH } from "./text.ts";
+import { limitNotice } from "./limits.ts";
 
 /** What a rollout tells about its thread (everything in {@linkcode SessionFacts} but where it was found). */
 export type CodexFacts = Omit<SessionFacts, "vendor" | "path" | "linkedBy">;
@@ -78,7 +87,9 @@ type Json = Record<string, unknown>;
  * Incremental parser of one Codex rollout. Tokens come from the newest cumulative count
  * (`token_usage_record.thread_token_usage`, else `token_count.info.total_token_usage`), never from
  * summing re-emitted counts; each change of the cumulative count is attributed to the model of the
- * turn it belongs to. Pure: no I/O, never throws.
+ * turn it belongs to and to the minute it was written in. Rate limits come from the newest
+ * `token_count.rate_limits` per window; a usage-limit `error` event marks the thread limited until
+ * its reset. Pure: no I/O, never throws.
  *
  * @example
  * ```ts
@@ -107,6 +118,10 @@ export class CodexTranscript {
   #lastAt: number | null = null;
   #activity = new ActivityTail();
   #malformed = 0;
+  #usage: UsageMinute[] = [];
+  #lastRequestAt: number | null = null;
+  #limitedUntil: number | null = null;
+  #rateLimits = new Map<string, RateLimit>();
 
   /** The thread's first `session_meta`, once read. */
   get meta(): CodexMeta | null {
@@ -167,6 +182,11 @@ export class CodexTranscript {
       contextWindow: this.#contextWindow,
       activity: this.#activity.events(),
       malformedLines: this.#malformed,
+      rateLimits: [...this.#rateLimits.values()].map((r) => ({ ...r })),
+      limitedUntil: this.#limitedUntil,
+      lastRequestAt: this.#lastRequestAt,
+      cacheTtlMs: null,
+      recentUsage: this.#usage.map((m) => ({ ...m, tokens: { ...m.tokens } })),
     };
   }
 
@@ -206,9 +226,10 @@ export class CodexTranscript {
         if (this.#meta && str(p.thread_id) && p.thread_id !== this.#meta.id) return; // replayed from a parent
         this.#records = true;
         if (isObject(p.usage)) this.#context = num(p.usage.input_tokens) || this.#context;
+        this.#response(ts);
         if (isObject(p.thread_token_usage)) {
           const model = (str(p.turn_id) && this.#turnModels.get(p.turn_id as string)) || this.#model;
-          this.#cumulate(p.thread_token_usage, model);
+          this.#cumulate(p.thread_token_usage, model, ts);
         }
         return;
       }
@@ -219,6 +240,7 @@ export class CodexTranscript {
     switch (p.type) {
       case "task_started":
         this.#turn = "working";
+        this.#limitedUntil = null;
         this.#contextWindow = num(p.model_context_window) || this.#contextWindow;
         return;
       case "task_complete":
@@ -235,6 +257,7 @@ export class CodexTranscript {
         return;
       }
       case "token_count": {
+        if (isObject(p.rate_limits)) this.#readRateLimits(p.rate_limits, ts);
         const info = isObject(p.info) ? p.info : null;
         if (!info) return;
         this.#contextWindow = num(info.model_context_window) || this.#contextWindow;
@@ -242,7 +265,9 @@ export class CodexTranscript {
         if (isObject(info.last_token_usage)) {
           this.#context = num(info.last_token_usage.input_tokens) || this.#context;
         }
-        if (isObject(info.total_token_usage)) this.#cumulate(info.total_token_usage, this.#model);
+        if (isObject(info.total_token_usage) && this.#cumulate(info.total_token_usage, this.#model, ts)) {
+          this.#response(ts);
+        }
         return;
       }
       case "thread_settings_applied": {
@@ -253,9 +278,14 @@ export class CodexTranscript {
       case "context_compacted":
         this.#activity.push(ts, "system", "context compacted");
         return;
-      case "error":
-        this.#activity.push(ts, "error", str(p.message) ?? "error");
+      case "error": {
+        const message = str(p.message) ?? "error";
+        this.#activity.push(ts, "error", message);
+        const notice = limitNotice(message, ts);
+        const limited = notice !== null || /usage_limit/.test(JSON.stringify(p.codex_error_info ?? ""));
+        this.#limitedUntil = limited ? notice?.resetsAt ?? this.#fullWindowsReset() : null;
         return;
+      }
       case "user_message":
         if (typeof p.message === "string") this.#prompt(p.message, ts);
         return;
@@ -408,6 +438,7 @@ export class CodexTranscript {
   #prompt(text: string, ts: number | null): void {
     const trimmed = text.trimStart();
     if (!trimmed || NOT_PROMPTS.some((p) => trimmed.startsWith(p))) return;
+    this.#limitedUntil = null;
     const last = this.#activity.last();
     if (last?.kind === "prompt" && this.#lastPrompt === text) return; // the same prompt, told twice
     this.#lastPrompt = text;
@@ -415,8 +446,51 @@ export class CodexTranscript {
     this.#activity.push(ts, "prompt", text);
   }
 
-  /** Takes a new cumulative count; the change since the previous one goes to `model`. */
-  #cumulate(raw: Json, model: string | null): void {
+  /** A model response was recorded at `ts`: a request went through, so no limit holds. */
+  #response(ts: number | null): void {
+    if (ts !== null && ts >= (this.#lastRequestAt ?? -Infinity)) this.#lastRequestAt = ts;
+    this.#limitedUntil = null;
+  }
+
+  /** `token_count.rate_limits`: the `primary` and `secondary` windows and the plan, newest reading kept. */
+  #readRateLimits(limits: Json, ts: number | null): void {
+    const plan = str(limits.plan_type);
+    const id = str(limits.limit_id);
+    const prefix = id && id !== "codex" ? `${id} ` : "";
+    for (const key of ["primary", "secondary"]) {
+      const w = limits[key];
+      if (!isObject(w)) continue;
+      const at = finite(w.resets_at);
+      const inSeconds = finite(w.resets_in_seconds);
+      const name = prefix + key;
+      this.#rateLimits.set(name, {
+        name,
+        usedPercent: finite(w.used_percent),
+        windowMinutes: finite(w.window_minutes),
+        resetsAt: at !== null
+          ? (at < 1e12 ? at * 1000 : at)
+          : inSeconds !== null && ts !== null
+          ? ts + inSeconds * 1000
+          : null,
+        plan,
+      });
+    }
+  }
+
+  /** When every full rate-limit window (100 % used) has reset; null when none is full or tells its reset. */
+  #fullWindowsReset(): number | null {
+    let reset: number | null = null;
+    for (const r of this.#rateLimits.values()) {
+      if ((r.usedPercent ?? 0) >= 100 && r.resetsAt !== null) reset = Math.max(reset ?? 0, r.resetsAt);
+    }
+    return reset;
+  }
+
+  /**
+   * Takes a new cumulative count; the change since the previous one goes to `model` and to the minute of
+   * `ts`. Returns whether the count grew.
+   */
+  #cumulate(raw: Json, model: string | null, ts: number | null): boolean {
     const next = normalise(raw);
     const prev = this.#cumulative;
     let delta: TokenBuckets;
@@ -431,11 +505,14 @@ export class CodexTranscript {
     } else {
       // First count, or a count that went down (a replayed parent history gave way to this thread's own).
       this.#byModel = {};
+      this.#usage = [];
       delta = next;
     }
     this.#cumulative = next;
-    if (totalTokens(delta) === 0) return;
+    if (totalTokens(delta) === 0) return false;
     addTokens(this.#byModel[model ?? "unknown"] ??= emptyTokens(), delta);
+    if (ts !== null) addUsage(this.#usage, ts, model, delta);
+    return true;
   }
 }
 
@@ -599,6 +676,11 @@ function path(o: unknown, ...keys: string[]): unknown {
 /** One display line of a prompt or title, or null. */
 function clean(s: string | null): string | null {
   return s === null ? null : cleanLine(s, PROMPT_WIDTH) || null;
+}
+
+/** A finite number, else null. */
+function finite(v: unknown): number | null {
+  return typeof v === "number" && Number.isFinite(v) ? v : null;
 }
 
 function num(v: unknown): number {

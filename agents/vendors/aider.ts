@@ -6,6 +6,7 @@
 
 import type { Vendor } from "../vendor.ts";
 import { cliVendor } from "./recognise.ts";
+import { aiderSessions } from "../sessions/aider.ts";
 
 /**
  * Aider: Python running the `aider` script or module.
@@ -15,4 +16,7 @@ import { cliVendor } from "./recognise.ts";
  * aider.recognise(p, "/home/me/.local/pipx/venvs/aider-chat/bin/aider"); // "main"
  * ```
  */
-export const aider: Vendor = cliVendor("aider", "Aider", { bins: ["aider"], modules: ["aider"] });
+export const aider: Vendor = {
+  ...cliVendor("aider", "Aider", { bins: ["aider"], modules: ["aider"] }),
+  sessions: aiderSessions,
+};

@@ -6,6 +6,7 @@
 
 import type { Vendor } from "../vendor.ts";
 import { cliVendor } from "./recognise.ts";
+import { ampSessions } from "../sessions/amp.ts";
 
 /**
  * Amp: a runtime running its package, or its binary.
@@ -15,7 +16,7 @@ import { cliVendor } from "./recognise.ts";
  * amp.recognise(p, "/usr/lib/node_modules/@sourcegraph/amp/dist/main.js"); // "main"
  * ```
  */
-export const amp: Vendor = cliVendor("amp", "Amp", {
-  bins: ["amp"],
-  packages: ["@sourcegraph/amp", "@ampcode/cli"],
-});
+export const amp: Vendor = {
+  ...cliVendor("amp", "Amp", { bins: ["amp"], packages: ["@sourcegraph/amp", "@ampcode/cli"] }),
+  sessions: ampSessions,
+};

@@ -7,6 +7,7 @@
 
 import type { Vendor } from "../vendor.ts";
 import { cliVendor } from "./recognise.ts";
+import { copilotSessions } from "../sessions/copilot.ts";
 
 /**
  * Copilot CLI: the native binary is the agent and node running the `@github/copilot` package its
@@ -17,9 +18,12 @@ import { cliVendor } from "./recognise.ts";
  * copilot.recognise(p, null); // "main" for exe `…/@github/copilot-linux-x64/copilot`
  * ```
  */
-export const copilot: Vendor = cliVendor(
-  "copilot",
-  "Copilot CLI",
-  { bins: ["copilot"], packages: ["@github/copilot"], paths: ["/node_modules/@github/copilot-"] },
-  (run) => run.how === "runtime" ? "launcher" : "main",
-);
+export const copilot: Vendor = {
+  ...cliVendor(
+    "copilot",
+    "Copilot CLI",
+    { bins: ["copilot"], packages: ["@github/copilot"], paths: ["/node_modules/@github/copilot-"] },
+    (run) => run.how === "runtime" ? "launcher" : "main",
+  ),
+  sessions: copilotSessions,
+};

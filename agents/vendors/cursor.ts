@@ -7,6 +7,7 @@
 
 import type { Vendor } from "../vendor.ts";
 import { cliVendor } from "./recognise.ts";
+import { cursorSessions } from "../sessions/cursor.ts";
 
 /**
  * Cursor Agent: a runtime running a script of an installed `cursor-agent` version, or a `cursor-agent`
@@ -17,7 +18,7 @@ import { cliVendor } from "./recognise.ts";
  * cursor.recognise(p, null); // "main" for `…/cursor-agent/versions/2026.01.01/node --use-system-ca …/index.js`
  * ```
  */
-export const cursor: Vendor = cliVendor("cursor", "Cursor Agent", {
-  bins: ["cursor-agent"],
-  paths: ["/cursor-agent/versions/"],
-});
+export const cursor: Vendor = {
+  ...cliVendor("cursor", "Cursor Agent", { bins: ["cursor-agent"], paths: ["/cursor-agent/versions/"] }),
+  sessions: cursorSessions,
+};

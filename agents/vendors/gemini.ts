@@ -7,6 +7,7 @@
 
 import type { Vendor } from "../vendor.ts";
 import { cliVendor } from "./recognise.ts";
+import { geminiSessions } from "../sessions/gemini.ts";
 
 /**
  * Gemini CLI: node running the `@google/gemini-cli` package; of a self-relaunch, the detector keeps the
@@ -17,8 +18,11 @@ import { cliVendor } from "./recognise.ts";
  * gemini.recognise(p, "/p/node_modules/@google/gemini-cli/dist/index.js"); // "main"
  * ```
  */
-export const gemini: Vendor = cliVendor("gemini", "Gemini CLI", {
-  bins: ["gemini"],
-  packages: ["@google/gemini-cli"],
-  skip: ["mcp", "extensions"],
-});
+export const gemini: Vendor = {
+  ...cliVendor("gemini", "Gemini CLI", {
+    bins: ["gemini"],
+    packages: ["@google/gemini-cli"],
+    skip: ["mcp", "extensions"],
+  }),
+  sessions: geminiSessions,
+};

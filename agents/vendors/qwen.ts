@@ -6,6 +6,7 @@
 
 import type { Vendor } from "../vendor.ts";
 import { cliVendor } from "./recognise.ts";
+import { qwenSessions } from "../sessions/qwen.ts";
 
 /**
  * Qwen Code: node running the `@qwen-code/qwen-code` package; of a self-relaunch, the detector keeps the
@@ -16,8 +17,11 @@ import { cliVendor } from "./recognise.ts";
  * qwen.recognise(p, "/p/node_modules/@qwen-code/qwen-code/cli.js"); // "main"
  * ```
  */
-export const qwen: Vendor = cliVendor("qwen", "Qwen Code", {
-  bins: ["qwen"],
-  packages: ["@qwen-code/qwen-code"],
-  skip: ["mcp", "extensions"],
-});
+export const qwen: Vendor = {
+  ...cliVendor("qwen", "Qwen Code", {
+    bins: ["qwen"],
+    packages: ["@qwen-code/qwen-code"],
+    skip: ["mcp", "extensions"],
+  }),
+  sessions: qwenSessions,
+};

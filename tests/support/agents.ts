@@ -48,6 +48,9 @@ export function makeAgent(over: Partial<Agent> = {}): Agent {
     costBasis: null,
     contextLimit: null,
     contextPercent: null,
+    phrase: "idle",
+    cache: null,
+    burn: null,
     ...over,
   };
 }

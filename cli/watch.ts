@@ -1,0 +1,267 @@
+/**
+ * `agtop watch`: the live, full-screen table. Collection runs in a worker; this thread reads keys,
+ * keeps the {@linkcode ViewState} and draws frames. The terminal is restored on every way out: quit,
+ * Ctrl-C, SIGTERM, SIGHUP, SIGINT, and an uncaught error (printed after restoring).
+ *
+ * @module
+ */
+
+import { parseMatchers } from "../agents/custom.ts";
+import type { PriceTable } from "../agents/pricing/table.ts";
+import type { Snapshot } from "../agents/types.ts";
+import { loadStyle, type Style, wantColor } from "../render/style.ts";
+import { prepareWidths } from "../render/text.ts";
+import type { SortKey } from "../render/view.ts";
+import { CollectClient } from "../render/watch/collect.ts";
+import { renderFrame } from "../render/watch/frame.ts";
+import { decodeKeys } from "../render/watch/keys.ts";
+import { Screen } from "../render/watch/screen.ts";
+import { applyKey, initialState, type ScreenSize, settle, type ViewState } from "../render/watch/state.ts";
+import { UsageError } from "./args.ts";
+import { VERSION } from "./version.ts";
+
+/** What `agtop watch` shows and how often. */
+export interface WatchOptions {
+  /** Seconds between ticks, at least {@linkcode MIN_INTERVAL}. */
+  interval: number;
+  filter: string;
+  sort: SortKey;
+  reverse: boolean;
+  noColor: boolean;
+  /** `LABEL=REGEX` specs from `--match` and `AGTOP_MATCH`. */
+  matchSpecs: string[];
+  /** Also show recent sessions without a live process. */
+  all: boolean;
+  /** Model prices (bundled, with overrides), handed to the collection worker. */
+  prices: PriceTable;
+}
+
+/** Default seconds between ticks. */
+export const DEFAULT_INTERVAL = 1.5;
+
+/** How far back `a` (and `--all`) looks for sessions whose process is gone. */
+const RECENT_MS = 24 * 3600 * 1000;
+/** Shortest allowed interval in seconds. */
+export const MIN_INTERVAL = 0.2;
+
+/** The message when stdin or stdout is not a terminal. */
+export const NOT_A_TERMINAL = "agtop: watch needs a terminal (try 'agtop ls')";
+
+/** Exit status for a signal: 128 + its number. */
+const SIGNAL_EXIT: Partial<Record<Deno.Signal, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * The `--interval` value in seconds: {@linkcode DEFAULT_INTERVAL} when absent.
+ *
+ * @throws {UsageError} when it is not a number of at least {@linkcode MIN_INTERVAL}.
+ * @example
+ * ```ts
+ * parseInterval("0.5"); // 0.5
+ * ```
+ */
+export function parseInterval(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_INTERVAL;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < MIN_INTERVAL) {
+    throw new UsageError(`invalid value '${value}' for --interval (expected seconds ≥ ${MIN_INTERVAL})`);
+  }
+  return n;
+}
+
+function writeAll(text: string): void {
+  const data = new TextEncoder().encode(text);
+  for (let off = 0; off < data.length;) off += Deno.stdout.writeSync(data.subarray(off));
+}
+
+function screenSize(): ScreenSize {
+  try {
+    const { columns, rows } = Deno.consoleSize();
+    return { columns, rows };
+  } catch {
+    return { columns: 80, rows: 24 };
+  }
+}
+
+/** How a session ended: an exit status, or an error to rethrow once the terminal is restored. */
+type Outcome = { code: number } | { error: unknown };
+
+/** One run of the live view, from entering the alternate screen to leaving it. */
+class LiveView {
+  #opts: WatchOptions;
+  #style: Style;
+  #screen = new Screen(writeAll);
+  #size = screenSize();
+  #state: ViewState;
+  #snapshot: Snapshot;
+  #collect: CollectClient;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #lastRequest = 0;
+  #finish!: (o: Outcome) => void;
+  #done = new Promise<Outcome>((r) => (this.#finish = r));
+  #cleanups: (() => void)[] = [];
+  #decoder = new TextDecoder();
+
+  constructor(opts: WatchOptions, style: Style, collect: CollectClient, first: Snapshot) {
+    this.#opts = opts;
+    this.#style = style;
+    this.#collect = collect;
+    this.#snapshot = first;
+    this.#state = settle(initialState(opts), first, this.#size);
+  }
+
+  /** Runs until quit, a signal or an error; the terminal is restored before this returns. */
+  async run(): Promise<Outcome> {
+    const onCrash = () => this.#restore();
+    globalThis.addEventListener("error", onCrash);
+    globalThis.addEventListener("unhandledrejection", onCrash);
+    this.#cleanups.push(() => {
+      globalThis.removeEventListener("error", onCrash);
+      globalThis.removeEventListener("unhandledrejection", onCrash);
+    });
+    try {
+      Deno.stdin.setRaw(true);
+      this.#screen.enter();
+      this.#listen();
+      this.#collect.handlers = {
+        onSnapshot: this.#guard((s: Snapshot) => this.#onSnapshot(s)),
+        onError: (error) => this.#finish({ error }),
+      };
+      this.#lastRequest = Date.now();
+      this.#schedule();
+      this.#draw();
+      this.#readKeys().catch((error) => this.#finish({ error }));
+    } catch (error) {
+      this.#finish({ error });
+    }
+    const outcome = await this.#done;
+    this.#restore();
+    return outcome;
+  }
+
+  /** Wraps a callback so that an error in it ends the session (terminal restored, then rethrown). */
+  #guard<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {
+    return (...args) => {
+      try {
+        fn(...args);
+      } catch (error) {
+        this.#finish({ error });
+      }
+    };
+  }
+
+  /** Signals and resize. Each listener is removed again on the way out. */
+  #listen(): void {
+    const on = (signal: Deno.Signal, fn: () => void) => {
+      try {
+        Deno.addSignalListener(signal, fn);
+        this.#cleanups.push(() => Deno.removeSignalListener(signal, fn));
+      } catch {
+        // Not a signal this OS has (Windows: SIGWINCH, SIGHUP, SIGTERM).
+      }
+    };
+    for (const [signal, code] of Object.entries(SIGNAL_EXIT) as [Deno.Signal, number][]) {
+      on(signal, () => this.#finish({ code }));
+    }
+    on(
+      "SIGWINCH",
+      this.#guard(() => {
+        this.#size = screenSize();
+        this.#screen.invalidate();
+        this.#draw();
+      }),
+    );
+  }
+
+  async #readKeys(): Promise<void> {
+    const reader = Deno.stdin.readable.getReader();
+    this.#cleanups.push(() => void reader.cancel().catch(() => {}));
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return this.#finish({ code: 0 });
+      // A streaming decode keeps a UTF-8 character split across two reads whole.
+      for (const key of decodeKeys(this.#decoder.decode(value, { stream: true }))) {
+        const before = this.#state;
+        const { state, effect } = applyKey(before, key, this.#snapshot, this.#size);
+        this.#state = state;
+        if (effect === "quit") return this.#finish({ code: 0 });
+        if (effect === "redraw") this.#screen.invalidate();
+        if (before.all !== state.all) this.#collect.recentMs = state.all ? RECENT_MS : null;
+        if (effect === "refresh" || before.all !== state.all) this.#tick();
+        if (before.paused !== state.paused) this.#schedule();
+      }
+      this.#draw();
+    }
+  }
+
+  #onSnapshot(snapshot: Snapshot): void {
+    this.#snapshot = snapshot;
+    this.#schedule();
+    this.#draw();
+  }
+
+  /** Plans the next tick one interval after the last one asked for; none while paused. */
+  #schedule(): void {
+    clearTimeout(this.#timer);
+    if (this.#state.paused) return;
+    const wait = Math.max(0, this.#lastRequest + this.#opts.interval * 1000 - Date.now());
+    this.#timer = setTimeout(() => this.#tick(), wait);
+  }
+
+  #tick(): void {
+    this.#lastRequest = Date.now();
+    this.#collect.request();
+  }
+
+  #draw(): void {
+    this.#state = settle(this.#state, this.#snapshot, this.#size);
+    const opts = { ...this.#size, style: this.#style, interval: this.#opts.interval };
+    this.#screen.draw(renderFrame(this.#snapshot, this.#state, opts));
+  }
+
+  /** Puts the terminal back and lets go of everything; idempotent. */
+  #restore(): void {
+    clearTimeout(this.#timer);
+    this.#collect.close();
+    this.#screen.leave();
+    try {
+      Deno.stdin.setRaw(false);
+    } catch {
+      // The terminal is gone.
+    }
+    for (const fn of this.#cleanups.splice(0)) fn();
+  }
+}
+
+/**
+ * Runs the live view until the user quits; returns the exit status (0 on `q`/Ctrl-C, 128 + signal
+ * number on SIGTERM/SIGHUP/SIGINT, 2 when not on a terminal). An error is thrown after the terminal
+ * has been restored.
+ *
+ * @throws {UsageError} on an interval below {@linkcode MIN_INTERVAL}.
+ * @throws {MatchSpecError} on a bad `--match` spec (before the screen changes).
+ * @example
+ * ```ts
+ * Deno.exitCode = await runWatch({ interval: 1.5, filter: "", sort: "cpu", reverse: false,
+ *   noColor: false, matchSpecs: [], all: false, prices: await loadPriceTable(null) });
+ * ```
+ */
+export async function runWatch(opts: WatchOptions): Promise<number> {
+  if (!Deno.stdin.isTerminal() || !Deno.stdout.isTerminal()) {
+    console.error(NOT_A_TERMINAL);
+    return 2;
+  }
+  if (!(opts.interval >= MIN_INTERVAL)) parseInterval(String(opts.interval));
+  parseMatchers(opts.matchSpecs);
+  const style = await loadStyle(wantColor(true, opts.noColor));
+  // Status badges are never ASCII: load the Unicode width tables now, not in the middle of a frame.
+  await prepareWidths(["●"]);
+  const [collect, first] = await CollectClient.start({
+    matchSpecs: opts.matchSpecs,
+    prices: opts.prices,
+    version: VERSION,
+  });
+  collect.recentMs = opts.all ? RECENT_MS : null;
+  const outcome = await new LiveView(opts, style, collect, first).run();
+  if ("error" in outcome) throw outcome.error;
+  return outcome.code;
+}

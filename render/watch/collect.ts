@@ -1,0 +1,109 @@
+/**
+ * The live view's handle on its collection worker (`collect_worker.ts`): start it, ask for ticks,
+ * receive snapshots. At most one tick is in flight; asking again meanwhile queues one more.
+ *
+ * @module
+ */
+
+import type { PriceTable } from "../../agents/pricing/table.ts";
+import type { Snapshot } from "../../agents/types.ts";
+import { ProcessAccessError } from "../../platform/types.ts";
+import type { CollectReply, CollectRequest } from "./collect_worker.ts";
+
+/**
+ * The worker's error on this side: a {@linkcode ProcessAccessError} stays one (its message is for
+ * users); anything else carries the worker's stack.
+ */
+function rebuildError(reply: Extract<CollectReply, { type: "error" }>): Error {
+  if (reply.name === ProcessAccessError.name) return new ProcessAccessError(reply.message);
+  const e = new Error(reply.message);
+  e.name = reply.name;
+  if (reply.stack) e.stack = reply.stack;
+  return e;
+}
+
+/** How to start collecting. */
+export interface CollectConfig {
+  matchSpecs: string[];
+  prices: PriceTable;
+  version: string;
+}
+
+/** Where snapshots and failures go. */
+export interface CollectHandlers {
+  onSnapshot(snapshot: Snapshot): void;
+  /** The worker failed (it could not load, or a tick threw). */
+  onError(error: Error): void;
+}
+
+/**
+ * A collector running in a worker. {@linkcode CollectClient.start} waits for the first snapshot, so
+ * module loading and a missing permission show before the caller takes over the screen.
+ *
+ * @example
+ * ```ts
+ * const [client, first] = await CollectClient.start({ matchSpecs: [], prices, version });
+ * client.handlers = { onSnapshot: draw, onError: fail };
+ * client.request(); // one more tick
+ * client.close();
+ * ```
+ */
+export class CollectClient {
+  /** Receivers of the replies after the first. */
+  handlers: CollectHandlers;
+  /** Sessions active this recently whose process is gone are collected too; null: live agents only. */
+  recentMs: number | null = null;
+  #worker: Worker;
+  #busy = true;
+  #queued = false;
+
+  private constructor(config: CollectConfig, handlers: CollectHandlers) {
+    this.handlers = handlers;
+    this.#worker = new Worker(new URL("./collect_worker.ts", import.meta.url).href, { type: "module" });
+    this.#worker.onmessage = (e: MessageEvent<CollectReply>) => {
+      this.#busy = false;
+      const reply = e.data;
+      if (reply.type === "error") return this.handlers.onError(rebuildError(reply));
+      this.handlers.onSnapshot(reply.snapshot);
+      if (this.#queued) this.request();
+    };
+    this.#worker.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      this.handlers.onError(e.error instanceof Error ? e.error : new Error(e.message));
+    };
+    this.#post({ type: "start", ...config });
+  }
+
+  /** Starts the worker and resolves with it and its first snapshot; rejects (worker stopped) on failure. */
+  static start(config: CollectConfig): Promise<[CollectClient, Snapshot]> {
+    return new Promise((resolve, reject) => {
+      const client: CollectClient = new CollectClient(config, {
+        onSnapshot: (snapshot) => resolve([client, snapshot]),
+        onError: (error) => {
+          client.close();
+          reject(error);
+        },
+      });
+    });
+  }
+
+  /** Asks for a tick now, or right after the one in flight. */
+  request(): void {
+    if (this.#busy) {
+      this.#queued = true;
+      return;
+    }
+    this.#queued = false;
+    this.#busy = true;
+    this.#post({ type: "tick", recentMs: this.recentMs });
+  }
+
+  /** Stops the worker. */
+  close(): void {
+    this.#worker.terminate();
+  }
+
+  #post(req: CollectRequest): void {
+    this.#worker.postMessage(req);
+  }
+}

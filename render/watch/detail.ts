@@ -1,0 +1,243 @@
+/**
+ * The detail view of one agent in `agtop watch`: where it runs (git, terminal, ports), its process
+ * tree (orphans included), the files it writes, what its session says (id, title, model, last prompt,
+ * current tool and task, subagents), token buckets, a context bar and the recent-activity tail.
+ * Pure: an {@linkcode Agent} in, unstyled lines out.
+ *
+ * @module
+ */
+
+import type { Agent, AgentGit, AgentProcess } from "../../agents/types.ts";
+import type { SessionFacts } from "../../agents/session.ts";
+import { totalTokens } from "../../agents/session.ts";
+import { STATUS_BADGE } from "../columns.ts";
+import { safeText } from "../text.ts";
+import { formatBytes, formatCount, formatDuration, formatPercent, formatUsd } from "../units.ts";
+import { type Line, seg } from "./paint.ts";
+
+const LABEL = 12;
+const BAR = 30;
+
+/** `HH:MM:SS` in local time. */
+export function clockTime(ms: number): string {
+  const d = new Date(ms);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, "0")).join(":");
+}
+
+const field = (label: string, value: string, tone: Line[number]["tone"] = "plain"): Line => [
+  seg(`  ${label.padEnd(LABEL)}`, "dim"),
+  seg(value, tone),
+];
+
+const heading = (text: string): Line => [seg(text, "bold")];
+
+/** The title line of the detail view: label, pid and status. */
+export function detailTitle(a: Agent): Line {
+  return [
+    seg(safeText(a.label), "bold"),
+    ...(a.dangerous ? [seg("!", "danger")] : []),
+    seg(`  pid ${a.pid}  `),
+    seg(STATUS_BADGE[a.status], `status:${a.status}`),
+    seg(a.project ? `  ${safeText(a.project)}` : ""),
+  ];
+}
+
+function overview(a: Agent): Line[] {
+  const lines: Line[] = [heading("Agent")];
+  lines.push(field("directory", a.cwd ? safeText(a.cwd) : "—"));
+  lines.push(field("command", safeText(a.argv.join(" ")) || safeText(a.name)));
+  if (a.git) lines.push(field("git", gitText(a.git)));
+  if (a.terminal) lines.push(field("terminal", safeText(a.terminal)));
+  if (a.ports.length) {
+    const ports = a.ports.map((p) => `${p.protocol} ${safeText(p.address)}:${p.port} (pid ${p.pid})`);
+    lines.push(field("listening", ports.join("  ")));
+  }
+  if (a.dangerous) {
+    lines.push(
+      field("dangerous", `runs without permission checks: ${safeText(a.dangerousFlags.join(" "))}`, "danger"),
+    );
+  }
+  lines.push(field("started", `${clockTime(a.startedAt)}  (up ${formatDuration(a.uptimeSec)})`));
+  const io = a.readBytes === null && a.writeBytes === null
+    ? ""
+    : `  read ${formatBytes(a.readBytes)}  written ${formatBytes(a.writeBytes)}`;
+  lines.push(
+    field(
+      "usage",
+      `CPU ${formatPercent(a.cpuPercent)}%  MEM ${formatBytes(a.rssBytes)}  threads ${a.threads}${io}`,
+    ),
+  );
+  return lines;
+}
+
+function gitText(g: AgentGit): string {
+  const at = g.branch ? `branch ${safeText(g.branch)}` : `detached at ${safeText(g.detached ?? "?")}`;
+  return `${at}${g.worktree ? " (linked worktree)" : ""}  ${safeText(g.root)}`;
+}
+
+/** Depth of each child below the agent's own processes, from the parent links. */
+function depths(a: Agent): Map<number, number> {
+  const depth = new Map<number, number>([
+    [a.pid, 0],
+    ...a.processes.map((p) => [p.pid, 0] as [number, number]),
+  ]);
+  for (const c of a.children) depth.set(c.pid, (depth.get(c.ppid) ?? 0) + 1);
+  return depth;
+}
+
+function processRow(
+  role: string,
+  p: Pick<AgentProcess, "pid" | "name" | "argv" | "cpuPercent" | "rssBytes">,
+  indent: number,
+): Line {
+  const cmd = safeText(p.argv.length ? p.argv.join(" ") : p.name);
+  return [
+    seg(`  ${" ".repeat(indent * 2)}${role}`.padEnd(LABEL + 2)),
+    seg(
+      `${String(p.pid).padStart(8)}  ${formatPercent(p.cpuPercent).padStart(5)}  ${
+        formatBytes(p.rssBytes).padStart(5)
+      }  `,
+    ),
+    seg(cmd, "dim"),
+  ];
+}
+
+function processes(a: Agent): Line[] {
+  const sum = (f: (p: AgentProcess) => number) => a.processes.reduce((s, p) => s + f(p), 0);
+  const main = {
+    pid: a.pid,
+    name: a.name,
+    argv: a.argv,
+    cpuPercent: Math.max(0, a.cpuPercent - sum((p) => p.cpuPercent)),
+    rssBytes: Math.max(0, a.rssBytes - sum((p) => p.rssBytes)),
+  };
+  const depth = depths(a);
+  return [
+    heading("Processes"),
+    [seg(
+      `  ${"ROLE".padEnd(LABEL)}${"PID".padStart(8)}  ${"CPU%".padStart(5)}  ${"MEM".padStart(5)}  COMMAND`,
+      "dim",
+    )],
+    processRow("main", main, 0),
+    ...a.processes.map((p) => processRow(p.role, p, 0)),
+    ...a.children.map((c) => processRow("child", c, depth.get(c.pid) ?? 1)),
+    ...a.orphans.map((o) => processRow("orphan", o, 0)),
+  ];
+}
+
+function writing(a: Agent): Line[] {
+  if (!a.writingFiles.length) return [];
+  return [
+    heading(`Writing files (${a.writingFiles.length})`),
+    ...a.writingFiles.map((f) => [seg(`  ${safeText(f)}`)]),
+  ];
+}
+
+function session(s: SessionFacts, now: number): Line[] {
+  const lines: Line[] = [heading("Session")];
+  const opt = (label: string, v: string | null) => v && lines.push(field(label, safeText(v)));
+  lines.push(field("id", safeText(s.id)));
+  opt("title", s.title);
+  opt("model", s.model);
+  opt("branch", s.gitBranch);
+  lines.push(field("transcript", `${safeText(s.path)}  (linked by ${safeText(s.linkedBy)})`));
+  lines.push(field("turn", s.turn + (s.stopReason ? `  (stop: ${safeText(s.stopReason)})` : "")));
+  if (s.lastActivity !== null) {
+    lines.push(field("last active", `${formatDuration((now - s.lastActivity) / 1000)} ago`));
+  }
+  opt("last prompt", s.lastPrompt);
+  if (s.currentTool) {
+    const t = s.currentTool;
+    const since = t.startedAt === null ? "" : `  (${formatDuration((now - t.startedAt) / 1000)})`;
+    lines.push(field("tool", safeText(t.arg ? `${t.name}: ${t.arg}` : t.name) + since));
+  }
+  opt("task", s.currentTask);
+  if (s.subagents.length) {
+    const running = s.subagents.filter((x) => x.status === "running").length;
+    lines.push(field("subagents", `${running} running of ${s.subagents.length}`));
+    for (const x of s.subagents) {
+      const what = [x.type, x.description].filter(Boolean).map((v) => safeText(v!)).join(": ") ||
+        safeText(x.id);
+      const tool = x.currentTool
+        ? `  ${safeText(x.currentTool.name)}${x.currentTool.arg ? ` ${safeText(x.currentTool.arg)}` : ""}`
+        : "";
+      lines.push([
+        seg(`    ${x.status === "running" ? "●" : "✓"} `, x.status === "running" ? "status:busy" : "dim"),
+        seg(`${what}  ${formatCount(totalTokens(x.tokens))} tokens${tool}`),
+      ]);
+    }
+  }
+  return lines;
+}
+
+function tokens(a: Agent, s: SessionFacts): Line[] {
+  const t = s.tokens;
+  const cost = a.costBasis === "local"
+    ? "local model (free)"
+    : `${formatUsd(a.costUsd)}${a.costBasis === "unknown" ? " (model price unknown)" : " (list prices)"}`;
+  return [
+    heading("Tokens"),
+    field("input", formatCount(t.input)),
+    field("output", formatCount(t.output)),
+    field("cache read", formatCount(t.cacheRead)),
+    field("cache write", formatCount(t.cacheWrite)),
+    field("reasoning", formatCount(t.reasoning)),
+    field("total", formatCount(totalTokens(t))),
+    field("cost", cost),
+  ];
+}
+
+/** A bar of `width` cells filled to `percent`. */
+export function contextBar(percent: number, width = BAR): string {
+  const filled = Math.round((Math.min(100, Math.max(0, percent)) / 100) * width);
+  return `[${"█".repeat(filled)}${"░".repeat(width - filled)}]`;
+}
+
+function context(a: Agent, s: SessionFacts): Line[] {
+  if (a.contextPercent === null) return [];
+  const used = s.contextTokens === null ? "" : `  ${formatCount(s.contextTokens)}`;
+  const limit = a.contextLimit === null ? "" : ` of ${formatCount(a.contextLimit)}`;
+  const tone = a.contextPercent >= 90 ? "danger" : "plain";
+  return [
+    heading("Context"),
+    [
+      seg("  "),
+      seg(contextBar(a.contextPercent), tone),
+      seg(` ${Math.round(a.contextPercent)}%${used}${limit}`),
+    ],
+  ];
+}
+
+function activity(s: SessionFacts): Line[] {
+  if (!s.activity.length) return [];
+  return [
+    heading("Recent activity"),
+    ...s.activity.map((e): Line => [
+      seg(`  ${e.at === null ? "        " : clockTime(e.at)}  ${e.kind.padEnd(8)}`, "dim"),
+      seg(safeText(e.text), e.kind === "error" ? "danger" : "plain"),
+    ]),
+  ];
+}
+
+/**
+ * Every line of the detail view, sections separated by blank lines; `now` (the snapshot's time)
+ * dates the relative times. Lines are not cut: the caller fits them to the screen.
+ *
+ * @example
+ * ```ts
+ * const lines = detailLines(snapshot.agents[0], snapshot.takenAt);
+ * ```
+ */
+export function detailLines(a: Agent, now: number): Line[] {
+  const s = a.session;
+  const sections = [
+    overview(a),
+    processes(a),
+    writing(a),
+    s ? session(s, now) : [heading("Session"), [seg("  no session transcript linked to this agent", "dim")]],
+    s ? tokens(a, s) : [],
+    s ? context(a, s) : [],
+    s ? activity(s) : [],
+  ].filter((x) => x.length);
+  return sections.flatMap((sec, i) => (i ? [[], ...sec] : sec));
+}

@@ -1,0 +1,171 @@
+/**
+ * `agtop watch` costs, printed as numbers (Linux, needs `tmux` and `cc`):
+ *
+ * 1. CPU: agtop's own CPU time (main thread and collection worker) over 60 s of `agtop watch` at the
+ *    default interval in a real terminal (a private tmux server), with 20 agent-shaped processes.
+ * 2. Key latency: time from a key press to the changed screen, measured through tmux while it runs.
+ * 3. Memory: 2,400 ticks (an hour at 1.5 s) of Collector.tick + frame rendering + screen diff in one
+ *    process, heap after a full GC compared between tick 100 and tick 2,400.
+ *
+ * Run: `deno run --allow-all scripts/bench_watch.ts`
+ *
+ * @module
+ */
+
+import { Collector } from "../agents/collector.ts";
+import { loadPriceTable } from "../agents/pricing/overrides.ts";
+import { VENDORS } from "../agents/vendors/mod.ts";
+import { processSource } from "../platform/mod.ts";
+import { loadStyle } from "../render/style.ts";
+import { prepareWidths } from "../render/text.ts";
+import { renderFrame } from "../render/watch/frame.ts";
+import { Screen } from "../render/watch/screen.ts";
+import { applyKey, initialState, settle } from "../render/watch/state.ts";
+import { FakeWorld, RUN_PERMISSIONS } from "../tests/support/fakes.ts";
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const AGENTS = 20;
+const CPU_SECONDS = 60;
+const TICKS = 2400;
+
+/** 20 Claude Code-shaped processes, half of them running a tool child. */
+async function fleet(): Promise<FakeWorld> {
+  const world = await FakeWorld.create();
+  const exe = world.native("node_modules/@anthropic-ai/claude-code/bin/claude.exe");
+  for (let i = 0; i < AGENTS; i++) {
+    const env: Record<string, string> = i % 2
+      ? {}
+      : { AGTOP_FAKE_SPAWN: world.spawnFile([{ argv: ["/bin/sleep", "900"] }]) };
+    const p = world.spawn(exe, [], { cwd: world.dir(`work/bench-${i}`), env });
+    if (i % 2 === 0) await world.waitForDescendants(p.pid, 1);
+  }
+  return world;
+}
+
+/** User + system CPU time of a process in ms (all its threads), from /proc. */
+function cpuMs(pid: number): number {
+  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(f[11]) + Number(f[12])) / 100) * 1000;
+}
+
+function tmux(socket: string, ...args: string[]): string {
+  const out = new Deno.Command("tmux", { args: ["-L", socket, ...args] }).outputSync();
+  if (!out.success) throw new Error(`tmux ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
+  return new TextDecoder().decode(out.stdout);
+}
+
+async function until(what: string, test: () => boolean, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!test()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Runs `agtop watch` in tmux; measures its CPU share and the latency of `s` (next sort key). */
+async function live(): Promise<void> {
+  const socket = `agtop-bench-${crypto.randomUUID().slice(0, 8)}`;
+  const argv = [Deno.execPath(), "run", ...RUN_PERMISSIONS, MAIN, "watch"];
+  tmux(socket, "-f", "/dev/null", "new-session", "-d", "-s", "b", "-x", "160", "-y", "40", ...argv);
+  try {
+    const screen = () => tmux(socket, "capture-pane", "-p", "-t", "b");
+    await until("the first frame", () => /sort cpu/.test(screen()));
+    const pid = Number(tmux(socket, "display-message", "-p", "-t", "b", "#{pane_pid}").trim());
+    await new Promise((r) => setTimeout(r, 3000)); // past start-up and the first ticks
+    const rows = screen().split("\n").filter((l) => /bench-\d+/.test(l)).length;
+    const cpu0 = cpuMs(pid);
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, CPU_SECONDS * 1000));
+    const share = ((cpuMs(pid) - cpu0) / (performance.now() - t0)) * 100;
+    console.log(
+      `agtop watch, default interval, ${rows} of ${AGENTS} fake agents on screen, ${CPU_SECONDS} s:`,
+    );
+    console.log(`  CPU ${share.toFixed(2)}% of one core (main thread + collection worker)`);
+    console.log(
+      `  RSS ${
+        (Number(Deno.readTextFileSync(`/proc/${pid}/statm`).split(" ")[1]) * 4 / 1024).toFixed(0)
+      } MiB`,
+    );
+
+    const latencies: number[] = [];
+    const order = ["mem", "tokens", "cost", "status", "uptime", "agent", "project", "pid", "cpu"];
+    for (let i = 0; i < 18; i++) {
+      const next = order[i % order.length];
+      const t = performance.now();
+      tmux(socket, "send-keys", "-t", "b", "s");
+      await until(`sort ${next}`, () => screen().includes(`sort ${next} ·`));
+      latencies.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 137)); // land at different points of the tick cycle
+    }
+    latencies.sort((a, b) => a - b);
+    const med = latencies[latencies.length >> 1];
+    console.log(
+      `  key → screen (through tmux, ${latencies.length} presses): median ${med.toFixed(0)} ms, max ${
+        latencies.at(-1)!.toFixed(0)
+      } ms`,
+    );
+  } finally {
+    tmux(socket, "kill-server");
+  }
+}
+
+/** 2,400 ticks of collection and drawing in this process; heap after GC at tick 100 vs the end. */
+async function memory(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error("run with --v8-flags=--expose-gc");
+  const collector = new Collector({
+    source: processSource(),
+    vendors: VENDORS,
+    version: "bench",
+    prices: await loadPriceTable(null),
+  });
+  await prepareWidths(["●"]);
+  const style = await loadStyle(true);
+  const size = { columns: 160, rows: 40 };
+  const screen = new Screen(() => {});
+  screen.enter();
+  let state = initialState({ sort: "cpu", reverse: false, filter: "", all: false });
+  const heap = () => {
+    gc();
+    return Deno.memoryUsage().heapUsed;
+  };
+  let base = 0;
+  let agents = 0;
+  const samples: string[] = [];
+  const t0 = performance.now();
+  for (let i = 1; i <= TICKS; i++) {
+    const snap = collector.tick();
+    agents = snap.agents.length;
+    if (i % 10 === 0) state = applyKey(state, { name: "char", char: i % 20 ? "j" : "s" }, snap, size).state;
+    state = settle(state, snap, size);
+    screen.draw(renderFrame(snap, state, { ...size, style, interval: 1.5 }));
+    if (i === 100) base = heap();
+    if (i % 600 === 0) samples.push(`${(heap() / 2 ** 20).toFixed(2)} MiB at ${i}`);
+  }
+  const ms = (performance.now() - t0) / TICKS;
+  const end = heap();
+  console.log(`${TICKS} ticks (1 h at 1.5 s) of tick + frame + diff, ${agents} agents:`);
+  console.log(`  ${ms.toFixed(2)} ms per tick+frame (wall)`);
+  console.log(
+    `  heap after GC: ${(base / 2 ** 20).toFixed(2)} MiB at tick 100, ${
+      (end / 2 ** 20).toFixed(2)
+    } MiB at tick ${TICKS} ` +
+      `(${((end - base) / 1024).toFixed(0)} KiB change)`,
+  );
+  console.log(`  along the way: ${samples.join(", ")}`);
+}
+
+if (import.meta.main) {
+  if (Deno.args.includes("--memory")) {
+    await memory();
+  } else {
+    await using _world = await fleet();
+    await live();
+    // The memory part needs a GC it can call: run it in a child with --expose-gc, the fleet still up.
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", "--v8-flags=--expose-gc", new URL(import.meta.url).pathname, "--memory"],
+    }).spawn();
+    if (!(await child.status).success) Deno.exit(1);
+  }
+}
