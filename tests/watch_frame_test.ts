@@ -528,10 +528,15 @@ Deno.test("screen diff: only changed lines are rewritten, inside synchronized ou
   assert.equal(diffLines(["a", "b"], ["a", "b"]), "");
   const out = diffLines(["a", "b", "c"], ["a", "B", "c"]);
   assert.ok(out.startsWith("\x1b[?2026h") && out.endsWith("\x1b[?2026l"));
-  assert.ok(out.includes("\x1b[2;1HB"));
+  assert.ok(out.includes("\x1b[2;1H\x1b[2KB"), "erased, then written");
   assert.ok(!out.includes("\x1b[1;1H") && !out.includes("\x1b[3;1H"));
   const shrink = diffLines(["a", "b"], ["a"]);
-  assert.ok(shrink.includes("\x1b[2;1H") && shrink.includes("\x1b[K"), "a line that is gone is erased");
+  assert.ok(shrink.includes("\x1b[2;1H\x1b[2K"), "a line that is gone is erased");
   const first = diffLines([], ["x", "y"]);
-  assert.ok(first.includes("\x1b[1;1Hx") && first.includes("\x1b[2;1Hy"));
+  assert.ok(first.includes("\x1b[1;1H\x1b[2Kx") && first.includes("\x1b[2;1H\x1b[2Ky"));
+  const full = diffLines([""], ["x".repeat(80)]);
+  assert.ok(
+    !full.includes("\x1b[K") && full.endsWith("x".repeat(80) + "\x1b[0m\x1b[?2026l"),
+    "nothing erases after a full-width line",
+  );
 });

@@ -13,7 +13,7 @@ import {
   cursorTo,
   endSynchronizedOutput,
   enterAlternativeScreen,
-  eraseEndLine,
+  eraseLine,
   eraseScreen,
   exitAlternativeScreen,
 } from "ansi-escapes";
@@ -32,12 +32,14 @@ export const ENTER = enterAlternativeScreen + cursorHide + WRAP_OFF + MOUSE_ON +
 export const LEAVE = RESET_STYLE + MOUSE_OFF + WRAP_ON + cursorShow + exitAlternativeScreen;
 
 /**
- * The output that turns screen `prev` into `next`: each changed line is rewritten from column 0 and
- * the rest of it erased; unchanged lines are not touched. Empty when nothing changed.
+ * The output that turns screen `prev` into `next`: each changed line is erased, then rewritten from
+ * column 0; unchanged lines are not touched. Empty when nothing changed. Erasing first matters: with
+ * autowrap off, a line that fills the width leaves the cursor on the last column, where a trailing
+ * erase would wipe the line's last character.
  *
  * @example
  * ```ts
- * diffLines(["a", "b"], ["a", "c"]); // sync-begin + cursorTo(0, 1) + "c" + eraseEndLine + sync-end
+ * diffLines(["a", "b"], ["a", "c"]); // sync-begin + cursorTo(0, 1) + eraseLine + "c" + sync-end
  * ```
  */
 export function diffLines(prev: readonly string[], next: readonly string[]): string {
@@ -45,7 +47,7 @@ export function diffLines(prev: readonly string[], next: readonly string[]): str
   const n = Math.max(prev.length, next.length);
   for (let i = 0; i < n; i++) {
     const line = next[i] ?? "";
-    if (prev[i] !== line) out += cursorTo(0, i) + line + RESET_STYLE + eraseEndLine;
+    if (prev[i] !== line) out += cursorTo(0, i) + eraseLine + line + RESET_STYLE;
   }
   return out ? beginSynchronizedOutput + out + endSynchronizedOutput : "";
 }
