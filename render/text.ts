@@ -27,8 +27,13 @@ export function safeText(s: string): string {
 type WidthFn = (s: string) => number;
 let wideWidth: WidthFn | null = null;
 
+/**
+ * Text measured without the Unicode width tables: ASCII and the one-column symbols agtop itself
+ * draws (status badges, dashes, ellipsis, middle dot, quotes, box lines), so a table of ordinary
+ * rows never pays for loading them.
+ */
 // deno-lint-ignore no-control-regex
-const ASCII = /^[\x00-\x7f]*$/;
+const ASCII = /^[\x00-\x7f●◆◎○✓⊘—…·“”│─┌┐└┘▏▎▍▌▋▊▉█░]*$/;
 
 /**
  * Loads the Unicode width tables when any of `texts` needs them (non-ASCII). Call once before
