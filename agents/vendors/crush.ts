@@ -6,6 +6,7 @@
 
 import type { Vendor } from "../vendor.ts";
 import { cliVendor } from "./recognise.ts";
+import { crushSessions } from "../sessions/crush.ts";
 
 /**
  * Crush: `crush` and `crush run …` are agents; its log viewer and provider update are not.
@@ -15,8 +16,11 @@ import { cliVendor } from "./recognise.ts";
  * crush.recognise(p, null); // "main" for `/home/me/go/bin/crush`
  * ```
  */
-export const crush: Vendor = cliVendor("crush", "Crush", {
-  bins: ["crush"],
-  packages: ["@charmland/crush"],
-  skip: ["logs", "update-providers", "completion"],
-});
+export const crush: Vendor = {
+  ...cliVendor("crush", "Crush", {
+    bins: ["crush"],
+    packages: ["@charmland/crush"],
+    skip: ["logs", "update-providers", "completion"],
+  }),
+  sessions: crushSessions,
+};

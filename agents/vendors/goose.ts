@@ -7,6 +7,7 @@
 
 import type { Vendor } from "../vendor.ts";
 import { cliVendor } from "./recognise.ts";
+import { gooseSessions } from "../sessions/goose.ts";
 
 /**
  * Goose: `goose` running a session; `goose mcp <extension>` (a built-in extension it starts) is a
@@ -17,9 +18,12 @@ import { cliVendor } from "./recognise.ts";
  * goose.recognise(p, null); // "main" for `goose session`, "helper" for `goose mcp developer`
  * ```
  */
-export const goose: Vendor = cliVendor(
-  "goose",
-  "Goose",
-  { bins: ["goose"], skip: ["configure", "info", "update", "web", "completion", "help"] },
-  (run) => run.subcommand === "mcp" ? "helper" : "main",
-);
+export const goose: Vendor = {
+  ...cliVendor(
+    "goose",
+    "Goose",
+    { bins: ["goose"], skip: ["configure", "info", "update", "web", "completion", "help"] },
+    (run) => run.subcommand === "mcp" ? "helper" : "main",
+  ),
+  sessions: gooseSessions,
+};

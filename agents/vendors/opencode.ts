@@ -7,6 +7,7 @@
 
 import type { Vendor } from "../vendor.ts";
 import { cliVendor } from "./recognise.ts";
+import { openCodeSessions } from "../sessions/opencode.ts";
 
 /**
  * OpenCode: `opencode [project]` and `opencode run …` are agents; the server (`serve`, `web`), the client
@@ -17,9 +18,22 @@ import { cliVendor } from "./recognise.ts";
  * opencode.recognise(p, null); // "main" for `NPM_BIN/opencode`, null for `opencode serve --port 4096`
  * ```
  */
-export const opencode: Vendor = cliVendor("opencode", "OpenCode", {
-  bins: ["opencode"],
-  packages: ["opencode-ai"],
-  skip: ["serve", "web", "attach", "auth", "models", "upgrade", "uninstall", "mcp", "stats", "completion"],
-  valued: ["--port", "--hostname", "-m", "--model", "--agent", "-s", "--session", "--prompt", "--log-level"],
-});
+export const opencode: Vendor = {
+  ...cliVendor("opencode", "OpenCode", {
+    bins: ["opencode"],
+    packages: ["opencode-ai"],
+    skip: ["serve", "web", "attach", "auth", "models", "upgrade", "uninstall", "mcp", "stats", "completion"],
+    valued: [
+      "--port",
+      "--hostname",
+      "-m",
+      "--model",
+      "--agent",
+      "-s",
+      "--session",
+      "--prompt",
+      "--log-level",
+    ],
+  }),
+  sessions: openCodeSessions,
+};

@@ -1,0 +1,247 @@
+/**
+ * Read-only access to the SQLite databases agents keep their sessions in (OpenCode, Goose, Crush):
+ * one short-lived connection per read, the writer's WAL honoured, a locked database retried once,
+ * and columns looked up before they are selected, since these schemas change every month.
+ *
+ * A database in WAL mode that no process has open (no `-wal`/`-shm` beside it) is read from a copy in
+ * memory: opening it in place, even read-only, would make SQLite create those two files, and agtop
+ * never changes a file. The copy is reused while the file is unchanged and dropped when unused.
+ *
+ * `node:sqlite` is loaded on the first read, not imported: importing a `node:` module costs every run
+ * of agtop start-up time, even with no OpenCode, Goose or Crush on the machine.
+ *
+ * @module
+ */
+
+import type { DatabaseSync } from "node:sqlite";
+
+/** A row as the driver returns it. */
+export type Row = Record<string, unknown>;
+
+/** What {@linkcode readDatabase} returns when the writer still held its lock after one retry. */
+export const BUSY: unique symbol = Symbol("busy");
+
+/** How long SQLite waits for a writer's lock before a read gives up, per attempt (ms). */
+export const BUSY_TIMEOUT_MS = 25;
+
+/** A quiescent WAL database larger than this is not copied into memory (and not read). */
+export const MEMORY_COPY_LIMIT = 64 * 1024 * 1024;
+
+/** An in-memory copy not used for this long is dropped (ms). */
+const COPY_IDLE_MS = 5_000;
+
+/** In-memory copies of quiescent WAL databases, by path, with the stamp of the file they copy. */
+const copies = new Map<string, { stamp: string; db: DatabaseSync; usedAt: number }>();
+
+/** The `node:sqlite` module, once loaded. */
+let sqlite: typeof import("node:sqlite") | null = null;
+
+/** SQLite result codes (primary, low byte) meaning another connection holds a lock. */
+const SQLITE_BUSY = 5;
+const SQLITE_LOCKED = 6;
+
+/** One open read-only connection, with the columns of each table it was asked about. */
+export class Database {
+  #db: DatabaseSync;
+  #owned: boolean;
+  #columns = new Map<string, Set<string>>();
+
+  /** Wraps an open connection (closed by {@linkcode close} when `owned`); use {@linkcode readDatabase}. */
+  constructor(db: DatabaseSync, owned = true) {
+    this.#db = db;
+    this.#owned = owned;
+  }
+
+  /** All rows of a query with positional parameters. */
+  all(sql: string, ...params: (string | number | null)[]): Row[] {
+    return this.#db.prepare(sql).all(...params) as Row[];
+  }
+
+  /** The first row of a query, or null. */
+  get(sql: string, ...params: (string | number | null)[]): Row | null {
+    return (this.#db.prepare(sql).get(...params) as Row | undefined) ?? null;
+  }
+
+  /** The column names of `table` (`PRAGMA table_info`); empty when the table does not exist. */
+  columns(table: string): Set<string> {
+    let cols = this.#columns.get(table);
+    if (!cols) {
+      cols = new Set(this.all(`PRAGMA table_info(${quote(table)})`).map((r) => String(r.name)));
+      this.#columns.set(table, cols);
+    }
+    return cols;
+  }
+
+  /**
+   * A select list naming `wanted` columns of `table`: each present column as itself, each missing one
+   * as `NULL AS name`, so rows always carry every key.
+   *
+   * @example
+   * ```ts
+   * db.select("sessions", ["id", "accumulated_cost"]); // `"id", NULL AS "accumulated_cost"` on an old schema
+   * ```
+   */
+  select(table: string, wanted: readonly string[]): string {
+    const cols = this.columns(table);
+    return wanted.map((c) => (cols.has(c) ? quote(c) : `NULL AS ${quote(c)}`)).join(", ");
+  }
+
+  /** Closes the connection (a shared in-memory copy stays open). */
+  close(): void {
+    if (!this.#owned) return;
+    try {
+      this.#db.close();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+/**
+ * Opens `path` read-only, hands the connection to `read`, and closes it. A lock held by the writer
+ * (`SQLITE_BUSY`, `SQLITE_LOCKED`) is retried once; if it is still held, returns {@linkcode BUSY} so the
+ * caller can keep what it read last. Returns null when the file is missing, is not a database, or
+ * `read` failed in any other way. Never throws.
+ *
+ * @example
+ * ```ts
+ * const n = readDatabase("/home/me/.local/share/opencode/opencode.db", (db) => db.all("SELECT id FROM session").length);
+ * if (n === BUSY) { … keep the last facts … }
+ * ```
+ */
+export function readDatabase<T>(path: string, read: (db: Database) => T): T | typeof BUSY | null {
+  dropIdleCopies(Date.now());
+  for (let attempt = 0; attempt < 2; attempt++) {
+    let db: Database | null = null;
+    try {
+      db = open(path);
+      if (!db) return null;
+      return read(db);
+    } catch (e) {
+      if (!isBusy(e)) return null;
+    } finally {
+      db?.close();
+    }
+  }
+  return BUSY;
+}
+
+/**
+ * A cheap fingerprint of a database's content: size and modification time of the file and of its
+ * `-wal`, or null when the database does not exist. Equal stamps mean nothing was written in between
+ * (to the precision of the file system's clock).
+ *
+ * @example
+ * ```ts
+ * databaseStamp("/x/.crush/crush.db"); // "20480:1795491351846:41232:1795491374149"
+ * ```
+ */
+export function databaseStamp(path: string): string | null {
+  const db = statOf(path);
+  if (!db) return null;
+  const wal = statOf(`${path}-wal`);
+  return `${db.size}:${db.mtime}:${wal?.size ?? -1}:${wal?.mtime ?? -1}`;
+}
+
+/** Opens a connection that cannot create or change a file, or null when there is nothing to open. */
+function open(path: string): Database | null {
+  const info = statOf(path);
+  if (!info?.isFile) return null;
+  if (!walMode(path) || (statOf(`${path}-wal`) && statOf(`${path}-shm`))) {
+    const db = new (driver().DatabaseSync)(path, { readOnly: true });
+    try {
+      db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    return new Database(db);
+  }
+  if (info.size > MEMORY_COPY_LIMIT) return null;
+  const stamp = databaseStamp(path) ?? "";
+  const cached = copies.get(path);
+  if (cached?.stamp === stamp) {
+    cached.usedAt = Date.now();
+    return new Database(cached.db, false);
+  }
+  // Nobody has it open: its content is all in the main file. Read a copy, marked as a rollback-journal
+  // database so that SQLite's in-memory store accepts it.
+  const bytes = Deno.readFileSync(path);
+  if (bytes.length < 100) return null;
+  bytes[18] = 1;
+  bytes[19] = 1;
+  const mem = new (driver().DatabaseSync)(":memory:");
+  try {
+    mem.deserialize(bytes);
+  } catch (e) {
+    mem.close();
+    throw e;
+  }
+  cached?.db.close();
+  copies.set(path, { stamp, db: mem, usedAt: Date.now() });
+  return new Database(mem, false);
+}
+
+/** `node:sqlite`, loaded synchronously on first use (a collector tick cannot wait for `import()`). */
+function driver(): typeof import("node:sqlite") {
+  if (sqlite) return sqlite;
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const mod = proc?.getBuiltinModule?.("node:sqlite") as typeof import("node:sqlite") | undefined;
+  if (!mod?.DatabaseSync) throw new Error("node:sqlite is not available");
+  return sqlite = mod;
+}
+
+/** Closes the in-memory copies not used for {@linkcode COPY_IDLE_MS}. */
+function dropIdleCopies(now: number): void {
+  for (const [path, c] of copies) {
+    if (now - c.usedAt <= COPY_IDLE_MS) continue;
+    copies.delete(path);
+    try {
+      c.db.close();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+/** True when the database header says WAL mode (file format versions 2). */
+function walMode(path: string): boolean {
+  let file: Deno.FsFile | null = null;
+  try {
+    file = Deno.openSync(path, { read: true });
+    const header = new Uint8Array(20);
+    let got = 0;
+    while (got < header.length) {
+      const n = file.readSync(header.subarray(got));
+      if (n === null || n === 0) break;
+      got += n;
+    }
+    return got === header.length && (header[18] === 2 || header[19] === 2);
+  } catch {
+    return false;
+  } finally {
+    file?.close();
+  }
+}
+
+function isBusy(e: unknown): boolean {
+  if (typeof e !== "object" || e === null) return false;
+  const code = (e as { errcode?: unknown }).errcode;
+  if (typeof code === "number") return (code & 0xff) === SQLITE_BUSY || (code & 0xff) === SQLITE_LOCKED;
+  const message = (e as { message?: unknown }).message;
+  return typeof message === "string" && /database (?:table )?is locked|database is busy/i.test(message);
+}
+
+function statOf(path: string): { size: number; mtime: number; isFile: boolean } | null {
+  try {
+    const s = Deno.statSync(path);
+    return { size: s.size, mtime: s.mtime?.getTime() ?? 0, isFile: s.isFile };
+  } catch {
+    return null;
+  }
+}
+
+/** An SQL identifier in double quotes. */
+function quote(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
