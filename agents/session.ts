@@ -210,6 +210,8 @@ export interface SessionFacts {
   waitingFor?: string | null;
   /** Cost the agent itself recorded (Aider, OpenCode, Crush, …); preferred over list prices. */
   costUsd?: number | null;
+  /** False when the agent records no token counts at all (`tokens` are then zeros, shown as `—`). */
+  tokensRecorded?: boolean;
   /** Rate-limit windows the agent recorded, newest reading per window name. */
   rateLimits?: RateLimit[];
   /**
@@ -232,4 +234,11 @@ export interface SessionFacts {
    * gap), for vendors whose subscription limits work in such blocks (Claude).
    */
   blockStart?: number | null;
+  /**
+   * Files the session's main thread changed with its editing tools (Claude Code's Edit, Write,
+   * MultiEdit, NotebookEdit; Codex's apply_patch and file-writing tools), relative paths resolved
+   * against the session's cwd, each once, oldest change first, at most the newest 64. Vendors whose
+   * parser does not tell leave it out.
+   */
+  filesChanged?: string[];
 }

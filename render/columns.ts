@@ -68,9 +68,9 @@ export function portsText(a: Agent): string {
   return ports.length ? ports.map((p) => `:${p}`).join(",") : "—";
 }
 
-/** Total tokens of the agent's session, or null without one. */
+/** Total tokens of the agent's session, or null without one or when the agent records none. */
 export function agentTokens(a: Agent): number | null {
-  return a.session ? totalTokens(a.session.tokens) : null;
+  return a.session && a.session.tokensRecorded !== false ? totalTokens(a.session.tokens) : null;
 }
 
 const dash = (s: string | null | undefined) => (s ? safeText(s) : "—");

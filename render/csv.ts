@@ -36,11 +36,11 @@ export const CSV_COLUMNS: readonly [string, (a: Agent) => Cell][] = [
   ["tool", (a) => a.session?.currentTool?.name ?? null],
   ["tool_arg", (a) => a.session?.currentTool?.arg ?? null],
   ["subagents_running", (a) => a.session?.subagents.filter((s) => s.status === "running").length ?? null],
-  ["tokens_input", (a) => a.session?.tokens.input ?? null],
-  ["tokens_output", (a) => a.session?.tokens.output ?? null],
-  ["tokens_cache_read", (a) => a.session?.tokens.cacheRead ?? null],
-  ["tokens_cache_write", (a) => a.session?.tokens.cacheWrite ?? null],
-  ["tokens_reasoning", (a) => a.session?.tokens.reasoning ?? null],
+  ["tokens_input", (a) => tokensOf(a)?.input ?? null],
+  ["tokens_output", (a) => tokensOf(a)?.output ?? null],
+  ["tokens_cache_read", (a) => tokensOf(a)?.cacheRead ?? null],
+  ["tokens_cache_write", (a) => tokensOf(a)?.cacheWrite ?? null],
+  ["tokens_reasoning", (a) => tokensOf(a)?.reasoning ?? null],
   ["cost_usd", (a) => (a.costUsd === null ? null : round(a.costUsd, 6))],
   ["cost_basis", (a) => a.costBasis],
   ["context_tokens", (a) => a.session?.contextTokens ?? null],
@@ -54,6 +54,11 @@ export const CSV_COLUMNS: readonly [string, (a: Agent) => Cell][] = [
   ["git_worktree", (a) => (a.git ? a.git.worktree : null)],
   ["orphans", (a) => a.orphans.length],
 ];
+
+/** The session's token buckets, or null when there is none or the agent records none. */
+function tokensOf(a: Agent) {
+  return a.session?.tokensRecorded === false ? null : a.session?.tokens;
+}
 
 function round(n: number, digits: number): number {
   const f = 10 ** digits;

@@ -313,6 +313,7 @@ function facts(read: Read, db: string, now: number): SessionFacts {
     startedAt: view.info.created ?? view.messages[0]?.created ?? null,
     lastActivity: lastActivity || null,
     tokens,
+    tokensRecorded: read.cumulative,
     tokensByModel: read.cumulative && t.model ? { [t.model]: { ...tokens } } : {},
     contextTokens: read.cumulative ? count(row.last_prompt_tokens) : prompt,
     contextWindow: null,

@@ -169,6 +169,7 @@ export class CursorSessionSource implements SessionSource {
         startedAt: meta?.createdAt ?? null,
         lastActivity: activity,
         tokens: emptyTokens(),
+        tokensRecorded: false,
         tokensByModel: {},
         contextTokens: null,
         contextWindow: null,
