@@ -9,6 +9,8 @@ import { durationOption, intOption, parseCommandLine, type ParsedArgs, UsageErro
 import { findCommand } from "./cli/commands.ts";
 import { commandHelp, programHelp } from "./cli/help.ts";
 import { formatLs, type LsOptions } from "./cli/ls.ts";
+import { type Config, ConfigError, loadConfig } from "./cli/config.ts";
+import { profileEnvs } from "./agents/profiles.ts";
 import { VERSION, versionLine } from "./cli/version.ts";
 import { Collector } from "./agents/collector.ts";
 import { MatchSpecError, parseMatchers } from "./agents/custom.ts";
@@ -32,7 +34,7 @@ function vendorsFrom(values: ParsedArgs["values"]): Vendor[] {
   return [...VENDORS, ...parseMatchers(matchSpecs(values))];
 }
 
-function lsOptions(values: ParsedArgs["values"]): LsOptions {
+function lsOptions(values: ParsedArgs["values"], config: Config | null): LsOptions {
   return {
     format: (values.format as LsOptions["format"] | undefined) ?? "table",
     filter: (values.filter as string | undefined) ?? "",
@@ -40,6 +42,10 @@ function lsOptions(values: ParsedArgs["values"]): LsOptions {
     reverse: values.reverse === true,
     top: intOption(values, "top", null),
     noColor: values["no-color"] === true,
+    theme: (values.theme as string | undefined) ?? config?.theme ?? "default",
+    private: values.private === true || config?.private === true,
+    hidden: config?.hidden ?? [],
+    columns: config?.columns ?? null,
   };
 }
 
@@ -50,7 +56,8 @@ function pricesFrom(values: ParsedArgs["values"]): Promise<PriceTable> {
 }
 
 async function ls(values: ParsedArgs["values"]): Promise<void> {
-  const opts = lsOptions(values);
+  const config = await loadConfig();
+  const opts = lsOptions(values, config);
   const sampleMs = intOption(values, "sample", 250) ?? 250;
   const collector = new Collector({
     source: processSource(),
@@ -58,6 +65,7 @@ async function ls(values: ParsedArgs["values"]): Promise<void> {
     version: VERSION,
     prices: await pricesFrom(values),
     recentMs: values.all ? durationOption(values, "since", 24 * 3600e3) : null,
+    profiles: profileEnvs(config?.dataDirs ?? {}),
   });
   let snap = collector.tick();
   if (sampleMs > 0) {
@@ -145,7 +153,10 @@ if (import.meta.main) {
   try {
     Deno.exitCode = await main(Deno.args);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof MatchSpecError || e instanceof PricesFileError) {
+    if (
+      e instanceof UsageError || e instanceof MatchSpecError || e instanceof PricesFileError ||
+      e instanceof ConfigError
+    ) {
       console.error(`agtop: ${e.message}\nTry 'agtop --help'.`);
       Deno.exit(2);
     }

@@ -49,6 +49,11 @@ export interface CollectorOptions {
    * with pid 0; null lists live agents only.
    */
   recentMs?: number | null;
+  /**
+   * More environments to look for recent sessions in, per vendor id (several profiles of one agent,
+   * e.g. `{ claude: [{ CLAUDE_CONFIG_DIR: "/home/me/.claude-work" }] }`).
+   */
+  profiles?: Readonly<Record<string, readonly Record<string, string>[]>>;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -266,7 +271,11 @@ export class Collector {
     for (const vendor of this.#opts.vendors) {
       const sessions = vendor.sessions;
       if (!sessions) continue;
-      const envs = [own, ...pending.filter((p) => p.vendor === vendor).map((p) => p.ctx.env)];
+      const envs = [
+        own,
+        ...(this.#opts.profiles?.[vendor.id] ?? []).map((e) => ({ ...own, ...e })),
+        ...pending.filter((p) => p.vendor === vendor).map((p) => p.ctx.env),
+      ];
       for (const link of sessions.recent(envs, since)) {
         if (claimed.has(link.path)) continue;
         claimed.add(link.path);
@@ -355,7 +364,7 @@ export class Collector {
       : [];
     const env = Object.keys(mainDetails.env).length ? mainDetails.env : ownEnv(this.#envKeys);
     agent.tty = source.terminal?.(main.pid) ?? null;
-    agent.terminal = describeTerminal(agent.tty, mainDetails.env).label;
+    agent.terminal = (agent.terminalPlace = describeTerminal(agent.tty, mainDetails.env)).label;
     const ctx = {
       pid: main.pid,
       startedAt: main.startedAt,

@@ -11,6 +11,7 @@ import type { CostBasis } from "./pricing/cost.ts";
 import type { Aggregates } from "./aggregates.ts";
 import type { CacheWarmth } from "./cache.ts";
 import type { Burn } from "./burn.ts";
+import type { TerminalPlace } from "./terminal.ts";
 
 /**
  * One word for what an agent is doing (documented in the README):
@@ -111,6 +112,11 @@ export interface Agent {
   tty: string | null;
   /** Where it runs, in words: `tmux pane %3`, `kitty`, `pts/7 over ssh`, `no terminal`. */
   terminal: string | null;
+  /**
+   * Where it runs, in detail: the multiplexer with its pane and tmux socket (to jump there), the
+   * terminal app, ssh. Absent on rows without a live process.
+   */
+  terminalPlace?: TerminalPlace;
   /** The project's git state, read from the repository files; null outside a repository. */
   git: AgentGit | null;
   /** Processes the agent started that outlived it (on `done` rows), with what they use. */

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { THEME_NAMES } from "../render/themes.ts";
+
 /** One command-line option. */
 export interface OptionDef {
   /** Long name without dashes. */
@@ -65,6 +67,19 @@ export const GLOBAL_OPTIONS: readonly OptionDef[] = [
     description: "TOML file of model prices merged over the bundled table (env AGTOP_PRICES)",
   },
   { name: "no-color", type: "boolean", description: "never colour output (NO_COLOR is honoured too)" },
+  {
+    name: "theme",
+    type: "string",
+    value: "NAME",
+    choices: THEME_NAMES,
+    default: "default",
+    description: "colour theme (the config file may set one too)",
+  },
+  {
+    name: "private",
+    type: "boolean",
+    description: "show no prompts, tool arguments, paths, command lines or project names (for sharing)",
+  },
   {
     name: "verbose",
     short: "v",

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Snapshot } from "../agents/types.ts";
+import type { Agent, Snapshot } from "../agents/types.ts";
 import { aggregate } from "../agents/aggregates.ts";
 import { renderCsv } from "../render/csv.ts";
 import { renderJson } from "../render/json.ts";
@@ -13,6 +13,7 @@ import { loadStyle, wantColor } from "../render/style.ts";
 import { prepareWidths } from "../render/text.ts";
 import { filterAgents, sortAgents, type SortKey } from "../render/view.ts";
 import { agentCells } from "../render/table.ts";
+import { redact } from "../render/privacy.ts";
 
 /** What `ls` prints and how. */
 export interface LsOptions {
@@ -22,24 +23,50 @@ export interface LsOptions {
   reverse: boolean;
   top: number | null;
   noColor: boolean;
+  /** Colour theme, a name in `THEME_NAMES` (`--theme`, config `theme`); `default` when absent. */
+  theme?: string;
+  /** Leave out private text: prompts, tool arguments, paths, command lines, project names (`--private`). */
+  private?: boolean;
+  /** Agent ids or labels never shown, case-insensitive (config `hidden`). */
+  hidden?: readonly string[];
+  /** Ids of the table's columns, in order (config `columns`); all when absent. */
+  columns?: readonly string[] | null;
 }
 
-/** The snapshot narrowed to what the options select, in the order they ask for. */
+/**
+ * The agents whose id (`copilot`) or label (`Copilot CLI`) is not in `hidden`, case-insensitive.
+ *
+ * @example
+ * ```ts
+ * withoutHidden(snapshot.agents, ["copilot", "aider"]);
+ * ```
+ */
+export function withoutHidden(agents: readonly Agent[], hidden: readonly string[]): Agent[] {
+  const names = new Set(hidden.map((h) => h.toLowerCase()));
+  return agents.filter((a) => !names.has(a.agent.toLowerCase()) && !names.has(a.label.toLowerCase()));
+}
+
+/**
+ * The snapshot narrowed to what the options select, in the order they ask for. Filter and sort see
+ * the real values, even with `private` (which only changes what is printed).
+ */
 export function selectAgents(snap: Snapshot, opts: LsOptions): Snapshot {
-  let agents = sortAgents(filterAgents(snap.agents, opts.filter), opts.sort, opts.reverse);
+  const visible = withoutHidden(snap.agents, opts.hidden ?? []);
+  let agents = sortAgents(filterAgents(visible, opts.filter), opts.sort, opts.reverse);
   if (opts.top !== null) agents = agents.slice(0, opts.top);
   return { ...snap, agents, aggregates: aggregate(agents) };
 }
 
 /** The text `ls` prints for a snapshot. */
 export async function formatLs(snap: Snapshot, opts: LsOptions): Promise<string> {
-  const shown = selectAgents(snap, opts);
+  const selected = selectAgents(snap, opts);
+  const shown = opts.private ? redact(selected) : selected;
   if (opts.format === "json") return renderJson(shown);
   if (opts.format === "csv") return renderCsv(shown);
   const tty = Deno.stdout.isTerminal();
   await prepareWidths(shown.agents.flatMap(agentCells));
-  const style = await loadStyle(wantColor(tty, opts.noColor));
-  return renderTable(shown, { width: terminalWidth(tty), style });
+  const style = await loadStyle(wantColor(tty, opts.noColor), opts.theme);
+  return renderTable(shown, { width: terminalWidth(tty), style, columns: opts.columns });
 }
 
 /** The width to fit: the terminal's, else `COLUMNS`, else unlimited. */

@@ -5,7 +5,7 @@
  */
 
 import type { Agent, Snapshot } from "../agents/types.ts";
-import { COLUMNS } from "./columns.ts";
+import { type Column, COLUMNS } from "./columns.ts";
 import { fitColumns, joinCells, layoutRow } from "./layout.ts";
 import type { Style } from "./style.ts";
 import { summaryLine } from "./summary.ts";
@@ -15,11 +15,19 @@ export interface TableOptions {
   /** Terminal width in columns (Infinity when not a terminal). */
   width: number;
   style: Style;
+  /** Ids of the columns to show, in this order (the config file's `columns`); all when absent. */
+  columns?: readonly string[] | null;
 }
 
 /** The cell texts of every column for one agent. */
 export function agentCells(a: Agent): string[] {
   return COLUMNS.map((c) => c.text(a));
+}
+
+/** The columns with the given ids, in their order (unknown ids left out); every column without ids. */
+export function pickColumns(ids?: readonly string[] | null): readonly Column[] {
+  if (!ids) return COLUMNS;
+  return ids.flatMap((id) => COLUMNS.filter((c) => c.id === id));
 }
 
 /**
@@ -33,11 +41,12 @@ export function agentCells(a: Agent): string[] {
 export function renderTable(snap: Snapshot, opts: TableOptions): string {
   const { style } = opts;
   if (snap.agents.length === 0) return `No coding agents running.\n${style.dim(summaryLine(snap))}\n`;
-  const cells = snap.agents.map(agentCells);
-  const layout = fitColumns(COLUMNS, cells, opts.width);
-  const lines = [style.bold(joinCells(layoutRow(layout, COLUMNS, COLUMNS.map((c) => c.header))))];
+  const columns = pickColumns(opts.columns);
+  const cells = snap.agents.map((a) => columns.map((c) => c.text(a)));
+  const layout = fitColumns(columns, cells, opts.width);
+  const lines = [style.header(joinCells(layoutRow(layout, columns, columns.map((c) => c.header))))];
   snap.agents.forEach((a, i) => {
-    const parts = layoutRow(layout, COLUMNS, cells[i]);
+    const parts = layoutRow(layout, columns, cells[i]);
     const styled = parts.map((p, k) => {
       const id = layout.columns[k].id;
       if (id === "status") return style.status(a.status, p);
