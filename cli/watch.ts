@@ -3,15 +3,31 @@
  * keeps the {@linkcode ViewState} and draws frames. The terminal is restored on every way out: quit,
  * Ctrl-C, SIGTERM, SIGHUP, SIGINT, and an uncaught error (printed after restoring).
  *
+ * Ticks come at the interval, and early when the worker reports that a linked transcript changed
+ * (debounced, and spaced so that early ticks take at most about 5 % of a core); an early tick re-reads
+ * the process list and the sessions, the other per-process facts are sampled at the interval. The two actions:
+ * `k`/`K` end processes through the worker (SIGTERM via the FFI grant agtop already has, no
+ * `--allow-run`); `t` runs `tmux`, which needs `--allow-run=tmux` (agtop's binaries do not have it:
+ * the view then says so).
+ *
  * @module
  */
 
 import { parseMatchers } from "../agents/custom.ts";
+import { jumpToTmuxPane } from "../agents/tmux.ts";
 import type { PriceTable } from "../agents/pricing/table.ts";
 import type { Snapshot } from "../agents/types.ts";
 import { loadStyle, type Style, wantColor } from "../render/style.ts";
 import { prepareWidths } from "../render/text.ts";
 import type { SortKey } from "../render/view.ts";
+import {
+  JUMP_NEEDS_RUN,
+  type JumpEffect,
+  jumpNotice,
+  type Notice,
+  type SignalEffect,
+  signalNotice,
+} from "../render/watch/actions.ts";
 import { CollectClient } from "../render/watch/collect.ts";
 import { renderFrame } from "../render/watch/frame.ts";
 import { decodeKeys } from "../render/watch/keys.ts";
@@ -43,6 +59,13 @@ export const DEFAULT_INTERVAL = 1.5;
 const RECENT_MS = 24 * 3600 * 1000;
 /** Shortest allowed interval in seconds. */
 export const MIN_INTERVAL = 0.2;
+/**
+ * Least time between a tick and an early one (ms): under a steady stream of changes a change shows
+ * within this (plus the debounce). Slow ticks space early ones further, to twenty times a tick, so
+ * early ticks take at most about 5 % of a core.
+ */
+const EARLY_GAP_MS = 200;
+const EARLY_GAP_TICKS = 20;
 
 /** The message when stdin or stdout is not a terminal. */
 export const NOT_A_TERMINAL = "agtop: watch needs a terminal (try 'agtop ls')";
@@ -95,7 +118,10 @@ class LiveView {
   #snapshot: Snapshot;
   #collect: CollectClient;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #early: ReturnType<typeof setTimeout> | undefined;
+  /** When the last tick was asked for, and the last full (interval) one. */
   #lastRequest = 0;
+  #lastFull = 0;
   #finish!: (o: Outcome) => void;
   #done = new Promise<Outcome>((r) => (this.#finish = r));
   #cleanups: (() => void)[] = [];
@@ -125,8 +151,9 @@ class LiveView {
       this.#collect.handlers = {
         onSnapshot: this.#guard((s: Snapshot) => this.#onSnapshot(s)),
         onError: (error) => this.#finish({ error }),
+        onChange: this.#guard(() => this.#onChange()),
       };
-      this.#lastRequest = Date.now();
+      this.#lastRequest = this.#lastFull = Date.now();
       this.#schedule();
       this.#draw();
       this.#readKeys().catch((error) => this.#finish({ error }));
@@ -188,9 +215,51 @@ class LiveView {
         if (before.all !== state.all) this.#collect.recentMs = state.all ? RECENT_MS : null;
         if (effect === "refresh" || before.all !== state.all) this.#tick();
         if (before.paused !== state.paused) this.#schedule();
+        if (typeof effect === "object") {
+          const done = effect.kind === "signal" ? this.#signal(effect) : this.#jump(effect);
+          done.catch((error) => this.#finish({ error }));
+        }
       }
       this.#draw();
     }
+  }
+
+  /** Ends processes through the worker, reports what happened, and ticks to show it. */
+  async #signal(effect: SignalEffect): Promise<void> {
+    const reports = await this.#collect.signal(effect.targets);
+    this.#notify(signalNotice(effect, reports));
+    this.#tick();
+  }
+
+  /** Brings the agent's tmux pane to the front, when agtop may run tmux. */
+  async #jump(effect: JumpEffect): Promise<void> {
+    // Asked first: without the grant, Deno would stop and prompt on the terminal the view draws on.
+    if (Deno.permissions.querySync({ name: "run", command: "tmux" }).state !== "granted") {
+      return this.#notify({ text: JUMP_NEEDS_RUN, error: true });
+    }
+    const server = effect.socket ? { socketPath: effect.socket } : {};
+    const result = await jumpToTmuxPane(effect.tty, server).catch((e) =>
+      e instanceof Error ? e : new Error(String(e))
+    );
+    this.#notify(jumpNotice(effect, result));
+  }
+
+  /** Shows a notice on the last line (until the next key). */
+  #notify(notice: Notice): void {
+    this.#state = { ...this.#state, notice };
+    this.#draw();
+  }
+
+  /** A linked transcript changed: tick early, unless paused or a tick is due soon anyway. */
+  #onChange(): void {
+    if (this.#state.paused || this.#early !== undefined) return;
+    const gap = Math.max(EARLY_GAP_MS, EARLY_GAP_TICKS * this.#collect.tickMs);
+    const at = Math.max(Date.now(), this.#lastRequest + gap);
+    if (at >= this.#lastFull + this.#opts.interval * 1000) return; // the interval tick comes first
+    this.#early = setTimeout(() => {
+      this.#early = undefined;
+      if (!this.#state.paused) this.#tick(true);
+    }, at - Date.now());
   }
 
   #onSnapshot(snapshot: Snapshot): void {
@@ -199,17 +268,19 @@ class LiveView {
     this.#draw();
   }
 
-  /** Plans the next tick one interval after the last one asked for; none while paused. */
+  /** Plans the next full tick one interval after the last one; none while paused. */
   #schedule(): void {
     clearTimeout(this.#timer);
     if (this.#state.paused) return;
-    const wait = Math.max(0, this.#lastRequest + this.#opts.interval * 1000 - Date.now());
+    const wait = Math.max(0, this.#lastFull + this.#opts.interval * 1000 - Date.now());
     this.#timer = setTimeout(() => this.#tick(), wait);
   }
 
-  #tick(): void {
+  /** Asks for a tick; an `early` one (a transcript changed) leaves the full process sample to the interval. */
+  #tick(early = false): void {
     this.#lastRequest = Date.now();
-    this.#collect.request();
+    if (!early) this.#lastFull = this.#lastRequest;
+    this.#collect.request(early);
   }
 
   #draw(): void {
@@ -221,6 +292,7 @@ class LiveView {
   /** Puts the terminal back and lets go of everything; idempotent. */
   #restore(): void {
     clearTimeout(this.#timer);
+    clearTimeout(this.#early);
     this.#collect.close();
     this.#screen.leave();
     try {

@@ -1,122 +1,12 @@
 import assert from "node:assert/strict";
-import { descendants, fakesUnavailable, FakeWorld, RUN_PERMISSIONS } from "./support/fakes.ts";
+import { fakesUnavailable, FakeWorld } from "./support/fakes.ts";
+import { agtopWatch, rowOf, Tmux, tmuxMissing } from "./support/tmux.ts";
 
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
 /** agtop as users run it: least permissions (the collection worker inherits them). */
-const AGTOP = [Deno.execPath(), "run", ...RUN_PERMISSIONS, MAIN, "watch"];
-
-function tmuxMissing(): string | null {
-  try {
-    return new Deno.Command("tmux", { args: ["-V"], stdout: "null", stderr: "null" }).outputSync().success
-      ? null
-      : "'tmux -V' failed";
-  } catch {
-    return "tmux is not installed";
-  }
-}
+const AGTOP = agtopWatch();
 
 const skip = tmuxMissing() ?? fakesUnavailable();
 if (skip) console.log(`watch end-to-end tests skipped: ${skip}`);
-
-const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
-
-/** A private tmux server with one fixed-size pane running a command between two markers. */
-class Tmux implements AsyncDisposable {
-  readonly socket = `agtop-test-${crypto.randomUUID().slice(0, 8)}`;
-  lastScreen = "";
-
-  /** Starts `argv` in a `columns`×`rows` pane: `BEFORE-MARK` is printed first, `EXIT=<status>` after. */
-  static async start(
-    argv: string[],
-    columns: number,
-    rows: number,
-    env: Record<string, string> = {},
-  ): Promise<Tmux> {
-    const t = new Tmux();
-    const vars = Object.entries(env).map(([k, v]) => `${k}=${quote(v)}`).join(" ");
-    // NO_COLOR comes only from the test (CI exports it for the whole run).
-    const script = `echo BEFORE-MARK; env -u NO_COLOR ${vars} ${
-      argv.map(quote).join(" ")
-    }; echo EXIT=$?; sleep 600`;
-    await t.tmux(
-      "-f",
-      "/dev/null",
-      "new-session",
-      "-d",
-      "-s",
-      "t",
-      "-x",
-      String(columns),
-      "-y",
-      String(rows),
-      "sh",
-      "-c",
-      script,
-    );
-    await t.tmux("set-option", "-g", "status", "off");
-    return t;
-  }
-
-  async tmux(...args: string[]): Promise<string> {
-    const out = await new Deno.Command("tmux", { args: ["-L", this.socket, ...args], stdin: "null" })
-      .output();
-    const text = new TextDecoder().decode(out.stdout);
-    if (!out.success) throw new Error(`tmux ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
-    return text;
-  }
-
-  /** The visible screen as text (`escapes`: with colour and attributes). */
-  async screen(escapes = false): Promise<string> {
-    this.lastScreen = await this.tmux("capture-pane", "-p", ...(escapes ? ["-e"] : []), "-t", "t");
-    return this.lastScreen;
-  }
-
-  async display(format: string): Promise<string> {
-    return (await this.tmux("display-message", "-p", "-t", "t", format)).trim();
-  }
-
-  async keys(...keys: string[]): Promise<void> {
-    await this.tmux("send-keys", "-t", "t", ...keys);
-  }
-
-  /** Types text literally. */
-  async type(text: string): Promise<void> {
-    await this.tmux("send-keys", "-t", "t", "-l", "--", text);
-  }
-
-  /** Polls the screen until `test` holds; fails with the last screen after `ms`. */
-  async waitFor(what: string, test: (screen: string) => boolean, ms = 30_000): Promise<string> {
-    const end = Date.now() + ms;
-    for (;;) {
-      const s = await this.screen();
-      if (test(s)) return s;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; screen:\n${s}`);
-      await new Promise((r) => setTimeout(r, 150));
-    }
-  }
-
-  /** The pid of agtop: the child of the pane's shell. */
-  async agtopPid(): Promise<number> {
-    const shell = Number(await this.display("#{pane_pid}"));
-    const [pid] = descendants(shell);
-    assert.ok(pid, "agtop is running in the pane");
-    return pid;
-  }
-
-  /** Asserts the terminal is back to normal: main screen with the earlier output, cursor shown, mouse off. */
-  async assertRestored(exit: number): Promise<void> {
-    const screen = await this.waitFor(`EXIT=${exit}`, (s) => s.includes(`EXIT=${exit}`));
-    assert.match(screen, /BEFORE-MARK/, "the normal screen with the earlier output is back");
-    assert.equal(await this.display("#{alternate_on}"), "0", "alternate screen left");
-    assert.equal(await this.display("#{cursor_flag}"), "1", "cursor visible");
-    assert.equal(await this.display("#{mouse_any_flag}"), "0", "mouse reporting off");
-    assert.equal(await this.display("#{wrap_flag}"), "1", "line wrap back on");
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.tmux("kill-server").catch(() => {});
-  }
-}
 
 /** Claude Code-shaped processes (native binary, a running tool child), one in each project. */
 async function claudeIn(world: FakeWorld, projects: string[]): Promise<{ pid: number; tool: number }[]> {
@@ -136,9 +26,6 @@ async function claude(
   const [tool] = await world.waitForDescendants(p.pid, 1);
   return { pid: p.pid, tool };
 }
-
-/** The table row holding `text` (below the two header lines, which echo the filter). */
-const rowOf = (screen: string, text: string) => screen.split("\n").slice(2).find((l) => l.includes(text));
 
 Deno.test({
   name: "watch: rows, sort, filter, detail view, resize, and q restores the terminal",

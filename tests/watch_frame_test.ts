@@ -190,9 +190,10 @@ Deno.test("80x24: header, totals, table, key hint; exactly 24 lines none wider t
     /^>! ● busy\s+Claude Code\s+101\s+alpha\s+Bash: npm/,
     "most CPU first, selected, dangerous",
   );
-  assert.match(lines[4], /^ {3}◆ waiting\s+Codex\s+202/);
-  assert.match(lines[5], /^ {3}○ idle\s+Gemini CLI\s+303/);
-  assert.equal(lines[6], "");
+  assert.match(lines[4], /^ {3}└ orphan\s+vite\s+160\s+vite --po…\s+0\.5\s+50M$/, "its orphan under it");
+  assert.match(lines[5], /^ {3}◆ waiting\s+Codex\s+202/);
+  assert.match(lines[6], /^ {3}○ idle\s+Gemini CLI\s+303/);
+  assert.equal(lines[7], "");
   assert.match(lines[23], /^q quit {2}\? help {2}space pause {2}s sort {2}\/ filter/);
 });
 
@@ -272,16 +273,17 @@ Deno.test("grouping: g puts agents under one heading per project; headings are n
   assert.match(lines[1], /by project/);
   assert.match(lines[3], /^ {3}▾ alpha {2}2 agents · CPU 43\.0% · MEM 400M · \$1\.25$/);
   assert.match(lines[4], /^>! ● busy\s+Claude Code\s+101/);
-  assert.match(lines[5], /Gemini CLI\s+303/);
-  assert.match(lines[6], /^ {3}▾ beta {2}1 agent/);
-  assert.match(lines[7], /Codex\s+202/);
-  s = press(s, snap, ["j", "j"]).state;
+  assert.match(lines[5], /└ orphan\s+vite\s+160/);
+  assert.match(lines[6], /Gemini CLI\s+303/);
+  assert.match(lines[7], /^ {3}▾ beta {2}1 agent/);
+  assert.match(lines[8], /Codex\s+202/);
+  s = press(s, snap, ["down", "down", "down"]).state;
   assert.equal(s.selected, "202:1", "moving skips the heading");
-  s = press(s, snap, ["k", "k", "k", "k"]).state;
+  s = press(s, snap, ["up", "up", "up", "up", "up"]).state;
   assert.equal(s.selected, "101:1");
 });
 
-Deno.test("moving and scrolling: j/k, arrows, PgUp/PgDn, Home/End, mouse click and wheel", () => {
+Deno.test("moving and scrolling: arrows, PgUp/PgDn, Home/End, mouse click and wheel", () => {
   const many = makeSnapshot(
     Array.from(
       { length: 40 },
@@ -289,9 +291,9 @@ Deno.test("moving and scrolling: j/k, arrows, PgUp/PgDn, Home/End, mouse click a
     ),
   );
   let s = start(many);
-  s = press(s, many, ["j", "down", "down"]).state;
+  s = press(s, many, ["down", "down", "down"]).state;
   assert.equal(s.selected, "1003:1");
-  s = press(s, many, ["k"]).state;
+  s = press(s, many, ["up"]).state;
   assert.equal(s.selected, "1002:1");
   s = press(s, many, ["end"]).state;
   assert.equal(s.selected, "1039:1");
@@ -316,7 +318,7 @@ Deno.test("moving and scrolling: j/k, arrows, PgUp/PgDn, Home/End, mouse click a
 
 Deno.test("the selection stays in place when its agent goes away", () => {
   const snap = fleet();
-  const s = press(start(snap), snap, ["j"]).state;
+  const s = press(start(snap), snap, ["down", "down"]).state;
   assert.equal(s.selected, "202:1");
   const gone = makeSnapshot(snap.agents.filter((a) => a.pid !== 202));
   const after = settle(s, gone, SIZE);
@@ -363,7 +365,7 @@ Deno.test("detail view scrolls on a small screen and survives its agent exiting"
   const first = frame(snap, s);
   assertFits(first, SIZE);
   assert.match(first[2], /\(1–20 of \d+\)/);
-  s = press(s, snap, ["j", "down", "pagedown"]).state;
+  s = press(s, snap, ["down", "down", "pagedown"]).state;
   assert.equal(s.detailTop, 21);
   s = press(s, snap, ["end"]).state;
   const last = frame(snap, s);
@@ -372,7 +374,7 @@ Deno.test("detail view scrolls on a small screen and survives its agent exiting"
   assert.equal(s.detailTop, 0);
   const gone = makeSnapshot(snap.agents.slice(1));
   assert.match(frame(gone, settle(s, gone, SIZE))[3], /this agent has exited/);
-  const noSession = press(start(snap), snap, ["j", "enter"]).state;
+  const noSession = press(start(snap), snap, ["down", "down", "enter"]).state;
   assert.match(frame(snap, noSession).join("\n"), /no session transcript linked/);
 });
 
@@ -438,7 +440,7 @@ Deno.test("NO_COLOR: no escape codes at all; the > marker, ! mark and status sym
   }
   const lines = frame(snap, start(snap));
   assert.match(lines[3], /^>! ● busy/);
-  assert.match(lines[4], /^ {3}◆ waiting/);
+  assert.match(lines[5], /^ {3}◆ waiting/);
 });
 
 Deno.test("colour: status colours, red danger mark, inverse selected row padded to the width", () => {
@@ -449,10 +451,11 @@ Deno.test("colour: status colours, red danger mark, inverse selected row padded 
   assert.equal(displayWidth(strip(lines[3])), 80, "the selection bar spans the screen");
   assert.ok(lines[3].includes("\x1b[31m!"), "red !");
   assert.ok(
-    lines[4].includes("\x1b[1m\x1b[33m◆ waiting") || lines[4].includes("\x1b[33m"),
-    JSON.stringify(lines[4]),
+    lines[5].includes("\x1b[1m\x1b[33m◆ waiting") || lines[5].includes("\x1b[33m"),
+    JSON.stringify(lines[5]),
   );
-  assert.ok(!lines[4].includes("\x1b[7m"));
+  assert.ok(!lines[5].includes("\x1b[7m"));
+  assert.ok(lines[4].includes("\x1b[2m└ orphan"), "orphan rows are dim");
 });
 
 Deno.test("control characters from processes and transcripts never reach the screen", () => {

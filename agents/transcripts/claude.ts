@@ -26,6 +26,7 @@ import {
 } from "../session.ts";
 import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, PROMPT_WIDTH } from "./text.ts";
 import { limitNotice } from "./limits.ts";
+import { ChangedFiles } from "./changed.ts";
 
 /** What a transcript tells about its session (everything in {@linkcode SessionFacts} but where it was found). */
 export type ClaudeFacts = Omit<SessionFacts, "vendor" | "path" | "linkedBy">;
@@ -65,6 +66,13 @@ const NOT_PROMPTS = [
 const SKIPPED_TYPES = ['"type":"file-history-snapshot"', '"type":"progress"'];
 /** The top-level `type` comes before the bulky fields; only this many leading characters are searched for it. */
 const TYPE_WINDOW = 1024;
+/** Tools that change the file their input names, and the input field that names it. */
+const EDIT_TOOLS: Readonly<Record<string, string>> = {
+  Edit: "file_path",
+  Write: "file_path",
+  MultiEdit: "file_path",
+  NotebookEdit: "notebook_path",
+};
 /** Anthropic's prompt-cache lifetimes: the default, and the one `ephemeral_1h` cache writes buy. */
 const CACHE_TTL_5M_MS = 5 * 60_000;
 const CACHE_TTL_1H_MS = 60 * 60_000;
@@ -344,6 +352,9 @@ export class ClaudeTranscript {
   #cacheTtl: number | null = null;
   #limitedUntil: number | null = null;
   #rateLimits = new Map<string, RateLimit>();
+  /** The file each editing call in flight changes, by call id. */
+  #edits = new Map<string, string>();
+  #changed = new ChangedFiles();
 
   /** A parser with no lines fed yet. */
   constructor(options: ClaudeTranscriptOptions = {}) {
@@ -419,6 +430,7 @@ export class ClaudeTranscript {
       limitedUntil: this.#limitedUntil,
       lastRequestAt: this.#lastRequestAt,
       cacheTtlMs: this.#cacheTtl,
+      filesChanged: this.#changed.list(),
       ...(timeline ? { recentUsage: timeline.minutes, blockStart: timeline.blockStart } : {}),
     };
   }
@@ -567,6 +579,12 @@ export class ClaudeTranscript {
     const arg = cleanLine(toolArg(name, input), ACTIVITY_WIDTH);
     this.#pending.set(id, { name, arg, id, startedAt: ts });
     this.#event(ts, "tool", arg ? `${name}: ${arg}` : name);
+    const edited = Object.hasOwn(EDIT_TOOLS, name) ? nonEmpty(input[EDIT_TOOLS[name]]) : null;
+    if (edited !== null) {
+      // Calls that ended without a result (an interrupted turn) are forgotten here.
+      for (const call of this.#edits.keys()) if (!this.#pending.has(call)) this.#edits.delete(call);
+      this.#edits.set(id, edited);
+    }
     if (name === "Agent" || name === "Task") {
       this.#calls.set(id, {
         toolUseId: id,
@@ -656,6 +674,12 @@ export class ClaudeTranscript {
   #toolResult(b: Json, rec: Json, ts: number | null): void {
     const id = typeof b.tool_use_id === "string" ? b.tool_use_id : "";
     this.#pending.delete(id);
+    const edited = this.#edits.get(id);
+    if (edited !== undefined) {
+      this.#edits.delete(id);
+      // A failed or refused edit (`is_error`) changed nothing.
+      if (b.is_error !== true) this.#changed.add(edited, this.#cwd);
+    }
     const result = isObject(rec.toolUseResult) ? rec.toolUseResult : null;
     const call = this.#calls.get(id);
     if (call) {

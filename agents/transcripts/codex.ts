@@ -17,6 +17,7 @@ import type {
 import { addTokens, addUsage, emptyTokens, totalTokens } from "../session.ts";
 import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, PROMPT_WIDTH } from "./text.ts";
 import { limitNotice } from "./limits.ts";
+import { ChangedFiles, patchFiles } from "./changed.ts";
 
 /** What a rollout tells about its thread (everything in {@linkcode SessionFacts} but where it was found). */
 export type CodexFacts = Omit<SessionFacts, "vendor" | "path" | "linkedBy">;
@@ -80,6 +81,11 @@ const NOT_PROMPTS = [
 const TYPE_WINDOW = 200;
 /** Line types that carry nothing agtop shows; they skip `JSON.parse`. */
 const SKIPPED_TYPES = ['"type":"world_state"', '"type":"compacted"'];
+/** Tools (by the last part of their name) that write the file named by their `path` argument. */
+const WRITE_TOOL = /^(?:write|edit|create)_?file$/i;
+/** A tool output that says the call failed: the file it was to change is unchanged. */
+const FAILED_OUTPUT =
+  /^(?:error|failed)|verification failed|exited with code [1-9]|exit code: [1-9]|"exit_code":\s*[1-9]/im;
 
 type Json = Record<string, unknown>;
 
@@ -122,6 +128,9 @@ export class CodexTranscript {
   #lastRequestAt: number | null = null;
   #limitedUntil: number | null = null;
   #rateLimits = new Map<string, RateLimit>();
+  /** The files each editing call in flight changes, by call id. */
+  #edits = new Map<string, string[]>();
+  #changed = new ChangedFiles();
 
   /** The thread's first `session_meta`, once read. */
   get meta(): CodexMeta | null {
@@ -187,6 +196,7 @@ export class CodexTranscript {
       lastRequestAt: this.#lastRequestAt,
       cacheTtlMs: null,
       recentUsage: this.#usage.map((m) => ({ ...m, tokens: { ...m.tokens } })),
+      filesChanged: this.#changed.list(),
     };
   }
 
@@ -293,6 +303,10 @@ export class CodexTranscript {
         const item = isObject(p.item) ? p.item : null;
         if (item?.type === "UserMessage") this.#prompt(textOf(item.content), ts);
         else if (item?.type === "CollabAgentToolCall") this.#collab(item, ts);
+        else if (item?.type === "FileChange" && (item.status ?? "completed") === "completed") {
+          const changes = Array.isArray(item.changes) ? item.changes.filter(isObject) : [];
+          for (const c of changes) if (str(c.path)) this.#changeFiles([c.path as string]);
+        }
         return;
       }
     }
@@ -342,8 +356,14 @@ export class CodexTranscript {
     }
     const arg = cleanLine(codexToolArg(name, args), ACTIVITY_WIDTH);
     this.#activity.push(ts, "tool", arg ? `${name}: ${arg}` : name);
-    if (!id) return;
+    const edited = editedFiles(name, args);
+    if (!id) return this.#changeFiles(edited);
     this.#pending.set(id, { name, arg, id, startedAt: ts });
+    if (edited.length) {
+      // Calls that ended without an output (an aborted turn) are forgotten here.
+      for (const call of this.#edits.keys()) if (!this.#pending.has(call)) this.#edits.delete(call);
+      this.#edits.set(id, edited);
+    }
     if (name === "spawn_agent") {
       this.#spawns.set(id, {
         id,
@@ -361,6 +381,11 @@ export class CodexTranscript {
     const id = str(p.call_id) ?? "";
     this.#pending.delete(id);
     const out = outputText(p.output);
+    const edited = this.#edits.get(id);
+    if (edited) {
+      this.#edits.delete(id);
+      if (!FAILED_OUTPUT.test(out)) this.#changeFiles(edited);
+    }
     const spawn = this.#spawns.get(id);
     let summary = summarizeOutput(out);
     if (spawn) {
@@ -444,6 +469,11 @@ export class CodexTranscript {
     this.#lastPrompt = text;
     this.#firstPrompt ??= text;
     this.#activity.push(ts, "prompt", text);
+  }
+
+  /** Files changed by a call that went through, relative paths taken from the thread's cwd. */
+  #changeFiles(files: readonly string[]): void {
+    for (const f of files) this.#changed.add(f, this.#meta?.cwd ?? null);
   }
 
   /** A model response was recorded at `ts`: a request went through, so no limit holds. */
@@ -562,6 +592,19 @@ export function codexToolArg(name: string, args: Json): string {
   }
   for (const v of Object.values(args)) if (typeof v === "string" && v) return v;
   return "";
+}
+
+/**
+ * The files a tool call changes: those its `apply_patch` patch names (the `apply_patch` tool, or a
+ * shell command that runs it), or the `path` of a file-writing tool.
+ */
+function editedFiles(name: string, args: Json): string[] {
+  const texts = [args.patch, args.input, args.cmd, args.command].flat().filter((v) => typeof v === "string");
+  const patch = texts.find((t) => t.includes("*** Begin Patch"));
+  if (patch !== undefined) return patchFiles(patch);
+  if (!WRITE_TOOL.test(name.split(/\.|__/).pop()!)) return [];
+  const path = str(args.path) ?? str(args.file_path) ?? str(args.filePath);
+  return path ? [path] : [];
 }
 
 /** `["bash","-lc","npm test"]` → `npm test`; other argv joined with spaces. */

@@ -1,11 +1,13 @@
 /**
  * The live view's handle on its collection worker (`collect_worker.ts`): start it, ask for ticks,
- * receive snapshots. At most one tick is in flight; asking again meanwhile queues one more.
+ * receive snapshots and transcript changes, have processes ended. At most one tick is in flight;
+ * asking again meanwhile queues one more.
  *
  * @module
  */
 
 import type { PriceTable } from "../../agents/pricing/table.ts";
+import type { SignalReport, SignalTarget } from "../../agents/signals.ts";
 import type { Snapshot } from "../../agents/types.ts";
 import { ProcessAccessError } from "../../platform/types.ts";
 import type { CollectReply, CollectRequest } from "./collect_worker.ts";
@@ -34,6 +36,8 @@ export interface CollectHandlers {
   onSnapshot(snapshot: Snapshot): void;
   /** The worker failed (it could not load, or a tick threw). */
   onError(error: Error): void;
+  /** A linked transcript changed since the last tick (the worker watches their directories). */
+  onChange?(): void;
 }
 
 /**
@@ -45,6 +49,7 @@ export interface CollectHandlers {
  * const [client, first] = await CollectClient.start({ matchSpecs: [], prices, version });
  * client.handlers = { onSnapshot: draw, onError: fail };
  * client.request(); // one more tick
+ * const reports = await client.signal([{ pid: 4242, startedAt }]);
  * client.close();
  * ```
  */
@@ -55,23 +60,41 @@ export class CollectClient {
   recentMs: number | null = null;
   #worker: Worker;
   #busy = true;
-  #queued = false;
+  /** A tick asked for while one is in flight: null when none, else whether every ask was early. */
+  #queued: { early: boolean } | null = null;
+  #askedAt = 0;
+  #tickMs = 0;
+  #signals = new Map<number, (reports: SignalReport[]) => void>();
+  #nextSignal = 1;
 
   private constructor(config: CollectConfig, handlers: CollectHandlers) {
     this.handlers = handlers;
     this.#worker = new Worker(new URL("./collect_worker.ts", import.meta.url).href, { type: "module" });
     this.#worker.onmessage = (e: MessageEvent<CollectReply>) => {
-      this.#busy = false;
       const reply = e.data;
+      if (reply.type === "changed") return this.handlers.onChange?.();
+      if (reply.type === "signalled") {
+        this.#signals.get(reply.id)?.(reply.reports);
+        this.#signals.delete(reply.id);
+        return;
+      }
+      this.#busy = false;
       if (reply.type === "error") return this.handlers.onError(rebuildError(reply));
+      this.#tickMs = performance.now() - this.#askedAt;
       this.handlers.onSnapshot(reply.snapshot);
-      if (this.#queued) this.request();
+      if (this.#queued) this.request(this.#queued.early);
     };
     this.#worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
       this.handlers.onError(e.error instanceof Error ? e.error : new Error(e.message));
     };
+    this.#askedAt = performance.now();
     this.#post({ type: "start", ...config });
+  }
+
+  /** How long the last tick took, from request to snapshot (ms). */
+  get tickMs(): number {
+    return this.#tickMs;
   }
 
   /** Starts the worker and resolves with it and its first snapshot; rejects (worker stopped) on failure. */
@@ -87,15 +110,31 @@ export class CollectClient {
     });
   }
 
-  /** Asks for a tick now, or right after the one in flight. */
-  request(): void {
+  /**
+   * Asks for a tick now, or right after the one in flight. An `early` tick (between interval ticks)
+   * re-reads the process list and the sessions but reuses the other per-process facts.
+   */
+  request(early = false): void {
     if (this.#busy) {
-      this.#queued = true;
+      this.#queued = { early: early && (this.#queued?.early ?? true) };
       return;
     }
-    this.#queued = false;
+    this.#queued = null;
     this.#busy = true;
-    this.#post({ type: "tick", recentMs: this.recentMs });
+    this.#askedAt = performance.now();
+    this.#post({ type: "tick", recentMs: this.recentMs, early });
+  }
+
+  /**
+   * Ends these processes (SIGTERM; Windows: terminate) in the worker, which reads the process list
+   * again first and refuses a pid reused since the snapshot; resolves with one report per target.
+   */
+  signal(targets: SignalTarget[]): Promise<SignalReport[]> {
+    const id = this.#nextSignal++;
+    return new Promise((resolve) => {
+      this.#signals.set(id, resolve);
+      this.#post({ type: "signal", id, targets });
+    });
   }
 
   /** Stops the worker. */

@@ -1,8 +1,9 @@
 /**
- * The detail view of one agent in `agtop watch`: where it runs (git, terminal, ports), its process
- * tree (orphans included), the files it writes, what its session says (id, title, model, last prompt,
- * current tool and task, subagents), token buckets, a context bar and the recent-activity tail.
- * Pure: an {@linkcode Agent} in, unstyled lines out.
+ * The detail view of one agent in `agtop watch`: what it is doing in a phrase, where it runs (git,
+ * terminal, ports), its process tree (orphans included), the files it writes and the files its session
+ * changed, what its session says (id, title, model, last prompt, current tool and task, subagents, rate
+ * limits), token buckets with cost, prompt-cache warmth, burn rate and the 5-hour block, a context bar
+ * and the recent-activity tail. Pure: an {@linkcode Agent} in, unstyled lines out.
  *
  * @module
  */
@@ -13,6 +14,7 @@ import { totalTokens } from "../../agents/session.ts";
 import { STATUS_BADGE } from "../columns.ts";
 import { safeText } from "../text.ts";
 import { formatBytes, formatCount, formatDuration, formatPercent, formatUsd } from "../units.ts";
+import { agentLimits, shortClock } from "./limits.ts";
 import { type Line, seg } from "./paint.ts";
 
 const LABEL = 12;
@@ -42,12 +44,24 @@ export function detailTitle(a: Agent): Line {
   ];
 }
 
+/** Where the agent runs: the tmux pane (and that `t` jumps there), or the terminal program and its tty. */
+function terminalText(a: Pick<Agent, "tty" | "terminal" | "terminalPlace">): string | null {
+  if (a.tty === null) return a.terminal === null ? null : safeText(a.terminal);
+  const tty = safeText(a.tty);
+  const label = a.terminal === null || a.terminal === a.tty.replace(/^\/dev\//, "")
+    ? null
+    : safeText(a.terminal);
+  if (a.terminalPlace?.multiplexer?.name === "tmux") return `${label ?? "tmux"} on ${tty}  (t jumps there)`;
+  return label ? `${label} on ${tty}` : tty;
+}
+
 function overview(a: Agent): Line[] {
   const lines: Line[] = [heading("Agent")];
   lines.push(field("directory", a.cwd ? safeText(a.cwd) : "—"));
   lines.push(field("command", safeText(a.argv.join(" ")) || safeText(a.name)));
   if (a.git) lines.push(field("git", gitText(a.git)));
-  if (a.terminal) lines.push(field("terminal", safeText(a.terminal)));
+  const terminal = terminalText(a);
+  if (terminal) lines.push(field("terminal", terminal));
   if (a.ports.length) {
     const ports = a.ports.map((p) => `${p.protocol} ${safeText(p.address)}:${p.port} (pid ${p.pid})`);
     lines.push(field("listening", ports.join("  ")));
@@ -133,7 +147,22 @@ function writing(a: Agent): Line[] {
   ];
 }
 
-function session(s: SessionFacts, now: number): Line[] {
+/** `path` relative to `cwd` when it lies below it. */
+function relative(path: string, cwd: string | null): string {
+  const base = cwd?.replace(/[\\/]+$/, "");
+  return base && path.startsWith(`${base}/`) ? path.slice(base.length + 1) : path;
+}
+
+function changed(a: Agent, s: SessionFacts): Line[] {
+  const files = s.filesChanged ?? [];
+  if (!files.length) return [];
+  return [
+    heading(`Files changed (${files.length}, newest last)`),
+    ...files.map((f): Line => [seg(`  ${safeText(relative(f, a.cwd))}`)]),
+  ];
+}
+
+function session(a: Agent, s: SessionFacts, now: number): Line[] {
   const lines: Line[] = [heading("Session")];
   const opt = (label: string, v: string | null) => v && lines.push(field(label, safeText(v)));
   lines.push(field("id", safeText(s.id)));
@@ -152,6 +181,18 @@ function session(s: SessionFacts, now: number): Line[] {
     lines.push(field("tool", safeText(t.arg ? `${t.name}: ${t.arg}` : t.name) + since));
   }
   opt("task", s.currentTask);
+  if (a.status === "limited") {
+    const until = s.limitedUntil ?? null;
+    lines.push(
+      field(
+        "limited",
+        until === null ? "until an unknown time" : `until ${shortClock(until, now)}`,
+        "danger",
+      ),
+    );
+  }
+  const limits = agentLimits(s.rateLimits, now);
+  if (limits) lines.push(field("limits", limits));
   if (s.subagents.length) {
     const running = s.subagents.filter((x) => x.status === "running").length;
     lines.push(field("subagents", `${running} running of ${s.subagents.length}`));
@@ -170,7 +211,48 @@ function session(s: SessionFacts, now: number): Line[] {
   return lines;
 }
 
-function tokens(a: Agent, s: SessionFacts): Line[] {
+/** Whether the prompt cache holds, and what the next message pays for the context either way. */
+function cacheText(a: Agent, s: SessionFacts, now: number): string | null {
+  const c = a.cache;
+  if (!c) return null;
+  const context = s.contextTokens === null ? null : formatCount(s.contextTokens);
+  if (c.warm) {
+    const reads = context === null
+      ? ""
+      : `; next message reads ${context} tokens from it ≈ ${formatUsd(c.warmCostUsd)}`;
+    return `warm for ${formatDuration((c.expiresAt - now) / 1000)}${reads}`;
+  }
+  const since = `since ${shortClock(c.expiresAt, now)}`;
+  return context === null
+    ? `cold ${since}`
+    : `cold ${since}: next message re-reads ${context} tokens ≈ ${formatUsd(c.coldCostUsd)}`;
+}
+
+function spend(a: Agent, s: SessionFacts, now: number): Line[] {
+  const lines: Line[] = [];
+  const cache = a.costBasis === "local" ? null : cacheText(a, s, now);
+  if (cache) lines.push(field("cache", cache));
+  const b = a.burn;
+  if (!b) return lines;
+  const usd = b.usdPerHour === null ? "" : ` · ${formatUsd(b.usdPerHour)}/h`;
+  lines.push(field("burn rate", `${formatCount(b.tokensPerMin)} tokens/min${usd}  (last 10 minutes)`));
+  const k = b.block;
+  if (k) {
+    const spent = `${formatCount(k.tokens)} tokens${k.usd === null ? "" : ` ${formatUsd(k.usd)}`}`;
+    const projected = `${formatCount(k.projectedTokens)} tokens${
+      k.projectedUsd === null ? "" : ` ${formatUsd(k.projectedUsd)}`
+    }`;
+    lines.push(
+      field(
+        "5h block",
+        `${shortClock(k.start, now)}–${shortClock(k.end, now)}: ${spent} so far, ${projected} at this rate`,
+      ),
+    );
+  }
+  return lines;
+}
+
+function tokens(a: Agent, s: SessionFacts, now: number): Line[] {
   const t = s.tokens;
   const cost = a.costBasis === "local"
     ? "local model (free)"
@@ -184,6 +266,7 @@ function tokens(a: Agent, s: SessionFacts): Line[] {
     field("reasoning", formatCount(t.reasoning)),
     field("total", formatCount(totalTokens(t))),
     field("cost", cost),
+    ...spend(a, s, now),
   ];
 }
 
@@ -231,11 +314,15 @@ function activity(s: SessionFacts): Line[] {
 export function detailLines(a: Agent, now: number): Line[] {
   const s = a.session;
   const sections = [
+    a.phrase ? [[seg(safeText(a.phrase), "bold")]] : [],
     overview(a),
     processes(a),
     writing(a),
-    s ? session(s, now) : [heading("Session"), [seg("  no session transcript linked to this agent", "dim")]],
-    s ? tokens(a, s) : [],
+    s ? changed(a, s) : [],
+    s
+      ? session(a, s, now)
+      : [heading("Session"), [seg("  no session transcript linked to this agent", "dim")]],
+    s ? tokens(a, s, now) : [],
     s ? context(a, s) : [],
     s ? activity(s) : [],
   ].filter((x) => x.length);

@@ -1,23 +1,26 @@
 /**
- * One screen of `agtop watch`, as lines: a two-line header (host, time, totals, sort, filter,
- * interval, pause), the agent table or the detail view of one agent, an optional help overlay, and a
- * one-line key hint. Pure: (Snapshot, ViewState, size) in, exactly `rows` lines out, none wider than
- * `columns`.
+ * One screen of `agtop watch`, as lines: a two-line header (host, time, counts, rate limits per
+ * account; totals, burn rate, sort, filter, interval, pause), the agent table (orphans under their
+ * agent, `~` after the cost of an agent whose prompt cache went cold) or the detail view of one
+ * agent, an optional help overlay, and a last line with the key hint, a question or a notice.
+ * Pure: (Snapshot, ViewState, size) in, exactly `rows` lines out, none wider than `columns`.
  *
  * @module
  */
 
 import { aggregate } from "../../agents/aggregates.ts";
-import type { Agent, Snapshot } from "../../agents/types.ts";
+import { TERMINATE_NAME } from "../../agents/signals.ts";
+import type { Agent, AgentProcess, Snapshot } from "../../agents/types.ts";
 import { type Column, COLUMNS } from "../columns.ts";
 import { fitColumns, layoutRow } from "../layout.ts";
 import type { Style } from "../style.ts";
 import { summaryLine } from "../summary.ts";
 import { displayWidth, safeText } from "../text.ts";
-import { formatBytes, formatPercent, formatUsd } from "../units.ts";
+import { formatBytes, formatCount, formatDuration, formatPercent, formatUsd } from "../units.ts";
 import { clockTime, detailLines, detailTitle } from "./detail.ts";
+import { accountLimits } from "./limits.ts";
 import { type Line, lineText, pack, paint, type Part, seg, styled, type Tone } from "./paint.ts";
-import { bodyHeight, isRecentOnly, type Row, shownAgents, tableRows } from "./rows.ts";
+import { bodyHeight, isRecentOnly, type Row, rowKey, shownAgents, tableRows } from "./rows.ts";
 import { rowQuery, type ScreenSize, type ViewState } from "./state.ts";
 
 /** How to draw a frame. */
@@ -30,10 +33,42 @@ export interface FrameOptions extends ScreenSize {
 /** Width of the gutter before the table: selection marker, danger mark, space. */
 const GUTTER = 3;
 
-/** The table's columns in the live view: the danger mark moves to the gutter, where it is never cut. */
-const WATCH_COLUMNS: readonly Column[] = COLUMNS.map((c) =>
-  c.id === "agent" ? { ...c, text: (a: Agent) => safeText(a.label) } : c
-);
+/** True for a live agent whose prompt cache expired: its next message processes the whole context again. */
+function cacheCold(a: Agent): boolean {
+  return a.cache !== null && !a.cache.warm && a.pid > 0 && a.status !== "done" && a.costBasis !== "local";
+}
+
+/**
+ * The table's columns in the live view: the danger mark moves to the gutter, where it is never cut;
+ * the cost of an agent whose prompt cache is cold ends in `~`.
+ */
+const WATCH_COLUMNS: readonly Column[] = COLUMNS.map((c) => {
+  if (c.id === "agent") return { ...c, text: (a: Agent) => safeText(a.label) };
+  if (c.id === "cost") {
+    return {
+      ...c,
+      max: c.max + 1,
+      text: (a: Agent) => c.text(a) + (cacheCold(a) ? "~" : ""),
+    };
+  }
+  return c;
+});
+
+/** An orphan's cells: under its agent's columns, `└ orphan` for status and its own command for doing. */
+function orphanCells(o: AgentProcess, a: Agent, now: number): string[] {
+  const ports = [...new Set(a.ports.filter((p) => p.pid === o.pid).map((p) => `:${p.port}`))].join(",");
+  const cell: Record<string, string> = {
+    status: "└ orphan",
+    agent: safeText(o.name),
+    pid: String(o.pid),
+    doing: safeText(o.argv.length ? o.argv.join(" ") : o.name),
+    cpu: formatPercent(o.cpuPercent),
+    mem: formatBytes(o.rssBytes),
+    ports,
+    uptime: formatDuration(Math.max(0, (now - o.startedAt) / 1000)),
+  };
+  return WATCH_COLUMNS.map((c) => cell[c.id] ?? "");
+}
 
 /** The keys, for the help overlay. */
 const HELP: readonly [string, string][] = [
@@ -43,13 +78,17 @@ const HELP: readonly [string, string][] = [
   ["r", "refresh now"],
   ["s / S", "next sort key / reverse order"],
   ["/", "filter (Enter applies, Esc clears)"],
-  ["j k ↑ ↓", "move"],
+  ["↑ ↓", "move"],
   ["PgUp PgDn", "page"],
   ["Home End", "first / last"],
   ["Enter", "details of the agent (Esc closes)"],
+  ["k", `end the selected agent or orphan (${TERMINATE_NAME}; asks y/n)`],
+  ["K", "end every orphan of the selected agent (asks y/n)"],
+  ["t", "jump to the agent's tmux pane"],
   ["g", "group by project"],
   ["a", "also show sessions without a process"],
   ["click", "select a row"],
+  ["$1.25~", "the prompt cache went cold: the next message re-reads it"],
 ];
 
 const TABLE_HINT: readonly [string, string][] = [
@@ -59,6 +98,8 @@ const TABLE_HINT: readonly [string, string][] = [
   ["s", "sort"],
   ["/", "filter"],
   ["⏎", "details"],
+  ["k", "kill"],
+  ["t", "tmux"],
   ["g", "group"],
   ["a", "all"],
 ];
@@ -66,6 +107,9 @@ const TABLE_HINT: readonly [string, string][] = [
 const DETAIL_HINT: readonly [string, string][] = [
   ["Esc", "back"],
   ["↑↓", "scroll"],
+  ["k", "kill"],
+  ["K", "orphans"],
+  ["t", "tmux"],
   ["space", "pause"],
   ["r", "refresh"],
   ["?", "help"],
@@ -98,7 +142,20 @@ function header(
       : { ...snap, agents: live, aggregates: aggregate(live) };
     const [counts, ...totals] = summaryLine(view).split(" · ");
     first.push(part(safeText(snap.host.hostname), 3), part(clockTime(snap.takenAt), 2), part(counts, 0));
+    for (const limits of accountLimits(live, snap.takenAt)) {
+      first.push(part(limits.text, 1, limits.alert ? "danger" : "plain"));
+    }
     second.push(...totals.map((t) => part(t, t.startsWith("prices ") ? 5 : t.startsWith("tokens ") ? 2 : 1)));
+    const burn = view.aggregates.burn;
+    if (burn && burn.tokensPerMin > 0) {
+      const usd = burn.usdPerHour === null ? "" : ` ${formatUsd(burn.usdPerHour)}/h`;
+      // After the cost and before the prices date.
+      second.splice(
+        second.length - (snap.pricesDate ? 1 : 0),
+        0,
+        part(`burn ${formatCount(burn.tokensPerMin)} tok/min${usd}`, 2),
+      );
+    }
   } else {
     first.push(part("collecting…", 0));
   }
@@ -129,17 +186,21 @@ function groupLine(row: Extract<Row, { kind: "group" }>): Line {
   ];
 }
 
-function agentLine(
-  a: Agent,
+/** An agent's line (status in its colour, `!` in the gutter when dangerous) or an orphan's (dim). */
+function rowLine(
+  r: Extract<Row, { kind: "agent" | "orphan" }>,
   cells: string[],
   layout: ReturnType<typeof fitColumns>,
   selected: boolean,
 ): Line {
+  const a = r.agent;
   const parts = layoutRow(layout, WATCH_COLUMNS, cells);
-  const line: Line = [seg(selected ? ">" : " "), a.dangerous ? seg("!", "danger") : seg(" "), seg(" ")];
+  const danger = r.kind === "agent" && a.dangerous;
+  const line: Line = [seg(selected ? ">" : " "), danger ? seg("!", "danger") : seg(" "), seg(" ")];
   parts.forEach((p, k) => {
     if (k) line.push(seg("  "));
-    line.push(layout.columns[k].id === "status" ? seg(p, `status:${a.status}`) : seg(p));
+    if (r.kind === "orphan") line.push(seg(p, "dim"));
+    else line.push(layout.columns[k].id === "status" ? seg(p, `status:${a.status}`) : seg(p));
   });
   return line;
 }
@@ -148,8 +209,11 @@ function agentLine(
 function table(snap: Snapshot | null, s: ViewState, opts: FrameOptions, height: number): string[] {
   const { style, columns } = opts;
   const rows = tableRows(snap, rowQuery(s));
-  const cells = new Map<Agent, string[]>();
-  for (const r of rows) if (r.kind === "agent") cells.set(r.agent, WATCH_COLUMNS.map((c) => c.text(r.agent)));
+  const cells = new Map<Row, string[]>();
+  for (const r of rows) {
+    if (r.kind === "agent") cells.set(r, WATCH_COLUMNS.map((c) => c.text(r.agent)));
+    else if (r.kind === "orphan") cells.set(r, orphanCells(r.process, r.agent, snap!.takenAt));
+  }
   const layout = fitColumns(WATCH_COLUMNS, [...cells.values()], columns - GUTTER);
   const rowWidth = GUTTER + layout.widths.reduce((t, w) => t + w, 2 * (layout.widths.length - 1));
   const head = layoutRow(layout, WATCH_COLUMNS, WATCH_COLUMNS.map((c) => c.header)).join("  ").trimEnd();
@@ -169,8 +233,8 @@ function table(snap: Snapshot | null, s: ViewState, opts: FrameOptions, height: 
       out.push(paint(groupLine(r), columns, style));
       continue;
     }
-    const selected = r.agent.key === s.selected;
-    const line = agentLine(r.agent, cells.get(r.agent)!, layout, selected);
+    const selected = rowKey(r) === s.selected;
+    const line = rowLine(r, cells.get(r)!, layout, selected);
     // Cells are fitted already: measure only when the layout could not fit the screen.
     const text = rowWidth <= columns
       ? styled(line, style) + (selected ? " ".repeat(columns - rowWidth) : "")
@@ -247,7 +311,11 @@ export function renderFrame(snap: Snapshot | null, s: ViewState, opts: FrameOpti
   const body = main.slice(1);
   while (body.length < height) body.push("");
   if (s.help) overlayHelp(body, opts);
-  const hint = s.editing !== null
+  const hint = s.confirm
+    ? [seg(s.confirm.prompt, "bold"), seg(" y/n", "inverse")]
+    : s.notice
+    ? [seg(s.notice.text, s.notice.error ? "danger" : "bold")]
+    : s.editing !== null
     ? [seg("/ ", "bold"), seg(safeText(s.editing)), seg("█"), seg("   Enter apply · Esc clear", "dim")]
     : hintLine(s.detail !== null ? DETAIL_HINT : TABLE_HINT);
   const last = paint(hint, columns, style);

@@ -1,12 +1,13 @@
 /**
  * The rows of the live table and where they sit on screen: agents filtered and sorted the way the
- * view asks, optionally under one heading per project. Shared by the frame renderer and the key
+ * view asks, optionally under one heading per project, each followed by the orphans it left running
+ * (selectable, so one can be ended). Shared by the frame renderer and the key
  * handler so a click lands on the row that was drawn there.
  *
  * @module
  */
 
-import type { Agent, Snapshot } from "../../agents/types.ts";
+import type { Agent, AgentProcess, Snapshot } from "../../agents/types.ts";
 import { filterAgents, sortAgents, type SortKey } from "../view.ts";
 
 /** What decides which agents show and in which order. */
@@ -20,10 +21,26 @@ export interface RowQuery {
   all: boolean;
 }
 
-/** One line of the table body: a project heading (when grouped) or an agent. */
+/** One line of the table body: a project heading (when grouped), an agent, or an orphan under its agent. */
 export type Row =
   | { kind: "group"; project: string; agents: Agent[] }
-  | { kind: "agent"; agent: Agent };
+  | { kind: "agent"; agent: Agent }
+  | { kind: "orphan"; agent: Agent; process: AgentProcess };
+
+/**
+ * What identifies a selectable row from one snapshot to the next: the agent's key, or for an orphan
+ * its agent's key with its pid and start time; null for a heading, which is never selected.
+ *
+ * @example
+ * ```ts
+ * rowKey({ kind: "agent", agent }); // agent.key
+ * ```
+ */
+export function rowKey(row: Row): string | null {
+  if (row.kind === "agent") return row.agent.key;
+  if (row.kind === "orphan") return `${row.agent.key}/${row.process.pid}@${row.process.startedAt}`;
+  return null;
+}
 
 /** Screen lines above the table body: two header lines and the column headings. */
 export const BODY_TOP = 3;
@@ -46,8 +63,9 @@ export function shownAgents(snap: Snapshot | null, q: RowQuery): Agent[] {
 }
 
 /**
- * The table body: agents in order, or, grouped, one heading per project followed by its agents.
- * Projects appear in the order of their first agent, so the sort still decides which comes first.
+ * The table body: agents in order, or, grouped, one heading per project followed by its agents; each
+ * agent is followed by its orphans. Projects appear in the order of their first agent, so the sort
+ * still decides which comes first.
  *
  * @example
  * ```ts
@@ -56,7 +74,11 @@ export function shownAgents(snap: Snapshot | null, q: RowQuery): Agent[] {
  */
 export function tableRows(snap: Snapshot | null, q: RowQuery): Row[] {
   const agents = shownAgents(snap, q);
-  if (!q.group) return agents.map((agent) => ({ kind: "agent", agent }));
+  const withOrphans = (agent: Agent): Row[] => [
+    { kind: "agent", agent },
+    ...agent.orphans.map((process): Row => ({ kind: "orphan", agent, process })),
+  ];
+  if (!q.group) return agents.flatMap(withOrphans);
   const groups = new Map<string, Agent[]>();
   for (const a of agents) {
     const name = a.project ?? "(no project)";
@@ -66,8 +88,7 @@ export function tableRows(snap: Snapshot | null, q: RowQuery): Row[] {
   }
   const rows: Row[] = [];
   for (const [project, list] of groups) {
-    rows.push({ kind: "group", project, agents: list });
-    for (const agent of list) rows.push({ kind: "agent", agent });
+    rows.push({ kind: "group", project, agents: list }, ...list.flatMap(withOrphans));
   }
   return rows;
 }

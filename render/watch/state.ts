@@ -1,15 +1,26 @@
 /**
- * What the live view shows besides the data: sort, filter, selection, scroll, pause, overlays. Keys
- * change it through the pure {@linkcode applyKey}; the frame renderer only reads it.
+ * What the live view shows besides the data: sort, filter, selection, scroll, pause, overlays, the
+ * yes/no question before ending a process and the one-line notice after an action. Keys change it
+ * through the pure {@linkcode applyKey}; the frame renderer only reads it.
  *
  * @module
  */
 
-import type { Snapshot } from "../../agents/types.ts";
+import type { Agent, Snapshot } from "../../agents/types.ts";
 import { SORT_CYCLE, type SortKey } from "../view.ts";
+import {
+  type Confirmation,
+  endAgent,
+  endOrphan,
+  endOrphans,
+  type JumpEffect,
+  jumpTo,
+  type Notice,
+  type SignalEffect,
+} from "./actions.ts";
 import { detailLines } from "./detail.ts";
 import type { Key } from "./keys.ts";
-import { BODY_TOP, bodyHeight, type Row, type RowQuery, tableRows } from "./rows.ts";
+import { BODY_TOP, bodyHeight, type Row, rowKey, type RowQuery, tableRows } from "./rows.ts";
 
 /** The terminal size in cells. */
 export interface ScreenSize {
@@ -31,7 +42,7 @@ export interface ViewState {
   group: boolean;
   /** Sessions without a live process shown too. */
   all: boolean;
-  /** Key of the selected agent. */
+  /** {@linkcode rowKey} of the selected row (an agent or an orphan). */
   selected: string | null;
   /** Row index of the selection (kept to stay in place when the selected agent goes away). */
   index: number;
@@ -41,10 +52,17 @@ export interface ViewState {
   detail: string | null;
   /** First detail line on screen. */
   detailTop: number;
+  /** The question `y` answers (ending a process), or null. */
+  confirm: Confirmation | null;
+  /** What the last action did, until the next key; or null. */
+  notice: Notice | null;
 }
 
-/** What the caller does after a key besides drawing the new state. */
-export type Effect = "none" | "quit" | "refresh" | "redraw";
+/**
+ * What the caller does after a key besides drawing the new state: quit, tick now, repaint the whole
+ * screen, end processes, or jump to a tmux pane.
+ */
+export type Effect = "none" | "quit" | "refresh" | "redraw" | SignalEffect | JumpEffect;
 
 /** The result of a key: the next state and what to do. */
 export interface Step {
@@ -70,6 +88,8 @@ export function initialState(
     top: 0,
     detail: null,
     detailTop: 0,
+    confirm: null,
+    notice: null,
   };
 }
 
@@ -78,14 +98,15 @@ export function rowQuery(s: ViewState): RowQuery {
   return { sort: s.sort, reverse: s.reverse, filter: s.editing ?? s.filter, group: s.group, all: s.all };
 }
 
-const isAgent = (rows: Row[], i: number) => rows[i]?.kind === "agent";
+/** Agent and orphan rows can be selected; headings cannot. */
+const selectable = (rows: Row[], i: number) => rows[i] !== undefined && rows[i].kind !== "group";
 
-/** Nearest agent row to `i`, looking forward first when `forward`; -1 when there is none. */
-function nearestAgent(rows: Row[], i: number, forward: boolean): number {
+/** Nearest selectable row to `i`, looking forward first when `forward`; -1 when there is none. */
+function nearestRow(rows: Row[], i: number, forward: boolean): number {
   const start = Math.min(Math.max(i, 0), rows.length - 1);
   const dirs = forward ? [1, -1] : [-1, 1];
   for (const d of dirs) {
-    for (let k = start; k >= 0 && k < rows.length; k += d) if (isAgent(rows, k)) return k;
+    for (let k = start; k >= 0 && k < rows.length; k += d) if (selectable(rows, k)) return k;
   }
   return -1;
 }
@@ -100,33 +121,63 @@ function scrollTop(top: number, index: number, rows: Row[], height: number): num
 }
 
 /**
- * The state made consistent with a snapshot and screen: the selection follows its agent (or stays in
- * place when the agent is gone), is always on an agent row, and is scrolled into view.
+ * The state made consistent with a snapshot and screen: the selection follows its row (or stays in
+ * place when the agent or orphan is gone), is never on a heading, and is scrolled into view.
  */
 export function settle(s: ViewState, snap: Snapshot | null, size: ScreenSize): ViewState {
   const rows = tableRows(snap, rowQuery(s));
-  let index = s.selected === null
-    ? -1
-    : rows.findIndex((r) => r.kind === "agent" && r.agent.key === s.selected);
-  if (index < 0) index = nearestAgent(rows, s.index, true);
+  let index = s.selected === null ? -1 : rows.findIndex((r) => rowKey(r) === s.selected);
+  if (index < 0) index = nearestRow(rows, s.index, true);
   if (index < 0) return { ...s, selected: null, index: 0, top: 0 };
-  const row = rows[index] as Extract<Row, { kind: "agent" }>;
-  return { ...s, selected: row.agent.key, index, top: scrollTop(s.top, index, rows, bodyHeight(size.rows)) };
+  return {
+    ...s,
+    selected: rowKey(rows[index]),
+    index,
+    top: scrollTop(s.top, index, rows, bodyHeight(size.rows)),
+  };
 }
 
-/** Moves the selection `delta` agents down (up when negative). */
+/** Moves the selection `delta` rows down (up when negative), over headings. */
 function moveBy(s: ViewState, rows: Row[], delta: number): ViewState {
-  const agents = rows.flatMap((r, i) => (r.kind === "agent" ? [i] : []));
-  if (!agents.length) return s;
-  const at = Math.max(0, agents.indexOf(s.index));
-  const next = agents[Math.max(0, Math.min(agents.length - 1, at + delta))];
+  const rowsAt = rows.flatMap((_, i) => (selectable(rows, i) ? [i] : []));
+  if (!rowsAt.length) return s;
+  const at = Math.max(0, rowsAt.indexOf(s.index));
+  const next = rowsAt[Math.max(0, Math.min(rowsAt.length - 1, at + delta))];
   return { ...s, index: next, selected: null };
 }
 
-/** Moves the selection to the agent row nearest row `i`. */
+/** Moves the selection to the selectable row nearest row `i`. */
 function moveTo(s: ViewState, rows: Row[], i: number, forward: boolean): ViewState {
-  const k = nearestAgent(rows, i, forward);
+  const k = nearestRow(rows, i, forward);
   return k < 0 ? s : { ...s, index: k, selected: null };
+}
+
+/** The step of an action key: its question, its effect, or the notice saying why not. */
+function act(s: ViewState, what: Confirmation | Notice | JumpEffect): Step {
+  if ("prompt" in what) return { state: { ...s, confirm: what }, effect: "none" };
+  if ("kind" in what) return { state: s, effect: what };
+  return { state: { ...s, notice: what }, effect: "none" };
+}
+
+/** `k`, `K` and `t` on an agent (in the table or its detail view), or on one of its orphans. */
+function actionKey(s: ViewState, char: string, agent: Agent, orphan: Row | null): Step | null {
+  switch (char) {
+    case "k":
+      return act(s, orphan?.kind === "orphan" ? endOrphan(agent, orphan.process) : endAgent(agent));
+    case "K":
+      return act(s, endOrphans(agent));
+    case "t":
+      return act(s, jumpTo(agent));
+  }
+  return null;
+}
+
+/** The answer to a question: `y` carries it out; any other key cancels. */
+function answer(s: ViewState, confirm: Confirmation, key: Key): Step {
+  if (key.name === "char" && (key.char === "y" || key.char === "Y")) {
+    return { state: { ...s, confirm: null }, effect: confirm.effect };
+  }
+  return { state: { ...s, confirm: null, notice: { text: "cancelled", error: false } }, effect: "none" };
 }
 
 function editFilter(s: ViewState, key: Key): ViewState | null {
@@ -155,10 +206,9 @@ function detailKey(s: ViewState, key: Key, snap: Snapshot | null, size: ScreenSi
     effect: "none",
   });
   if (key.name === "char") {
-    if (key.char === "j") return scroll(s.detailTop + 1);
-    if (key.char === "k") return scroll(s.detailTop - 1);
     if (key.char === "q") return { state: s, effect: "quit" };
-    return common(s, key.char) ?? { state: s, effect: "none" };
+    const action = agent ? actionKey(s, key.char, agent, null) : null;
+    return action ?? common(s, key.char) ?? { state: s, effect: "none" };
   }
   switch (key.name) {
     case "escape":
@@ -202,6 +252,9 @@ function common(s: ViewState, char: string): Step | null {
 }
 
 function tableChar(s: ViewState, char: string, rows: Row[]): Step {
+  const row = rows[s.index];
+  const action = row && row.kind !== "group" ? actionKey(s, char, row.agent, row) : null;
+  if (action) return action;
   const step = (state: ViewState, effect: Effect = "none"): Step => ({ state, effect });
   switch (char) {
     case "q":
@@ -216,10 +269,6 @@ function tableChar(s: ViewState, char: string, rows: Row[]): Step {
       return step({ ...s, group: !s.group });
     case "a":
       return step({ ...s, all: !s.all });
-    case "j":
-      return step(moveBy(s, rows, 1));
-    case "k":
-      return step(moveBy(s, rows, -1));
   }
   return common(s, char) ?? step(s);
 }
@@ -246,14 +295,16 @@ function tableKey(s: ViewState, key: Key, rows: Row[], size: ScreenSize): Step {
       return step(moveTo({ ...s, top: 0 }, rows, 0, true));
     case "end":
       return step(moveTo(s, rows, rows.length - 1, false));
-    case "enter":
-      return step(s.selected === null ? s : { ...s, detail: s.selected, detailTop: 0 });
+    case "enter": {
+      const row = rows[s.index];
+      return step(!row || row.kind === "group" ? s : { ...s, detail: row.agent.key, detailTop: 0 });
+    }
     case "escape":
       return step({ ...s, filter: "" });
     case "click": {
       const i = s.top + key.y - BODY_TOP;
       const inBody = key.y >= BODY_TOP && key.y < BODY_TOP + height;
-      return step(inBody && isAgent(rows, i) ? { ...s, index: i, selected: null } : s);
+      return step(inBody && selectable(rows, i) ? { ...s, index: i, selected: null } : s);
     }
     case "ctrl-l":
       return step(s, "redraw");
@@ -262,20 +313,25 @@ function tableKey(s: ViewState, key: Key, rows: Row[], size: ScreenSize): Step {
 }
 
 /**
- * The next state after a key. Ctrl-C always quits; while a filter is typed, keys edit it (arrows
- * still move); the help overlay closes on any key; the detail view takes Esc (close), scrolling and
- * the pause/refresh keys; the table takes the rest. The result is {@linkcode settle}d.
+ * The next state after a key. Ctrl-C always quits; any key clears the notice; a question takes the
+ * key as its answer (`y` yes, anything else no); while a filter is typed, keys edit it (arrows still
+ * move); the help overlay closes on any key; the detail view takes Esc (close), scrolling, the
+ * action keys (`k`, `K`, `t` for its agent) and the pause/refresh keys; the table takes the rest,
+ * the action keys acting on the selected agent or orphan. The result is {@linkcode settle}d.
  *
  * @example
  * ```ts
  * let { state, effect } = applyKey(state, { name: "char", char: "s" }, snapshot, { columns: 80, rows: 24 });
  * ```
  */
-export function applyKey(s: ViewState, key: Key, snap: Snapshot | null, size: ScreenSize): Step {
-  if (key.name === "ctrl-c") return { state: s, effect: "quit" };
-  const edited = s.editing !== null && !s.help ? editFilter(s, key) : null;
+export function applyKey(before: ViewState, key: Key, snap: Snapshot | null, size: ScreenSize): Step {
+  if (key.name === "ctrl-c") return { state: before, effect: "quit" };
+  const s = before.notice === null ? before : { ...before, notice: null };
+  const edited = s.editing !== null && !s.help && !s.confirm ? editFilter(s, key) : null;
   let result: Step;
-  if (s.help) {
+  if (s.confirm) {
+    result = answer(s, s.confirm, key);
+  } else if (s.help) {
     result = { state: { ...s, help: false }, effect: "none" };
   } else if (edited) {
     result = { state: edited, effect: "none" };
