@@ -114,8 +114,10 @@ async function main(args: string[]): Promise<number> {
   switch (parsed.command ?? (watchable ? "watch" : "ls")) {
     case "watch": {
       const { runWatch, parseInterval } = await import("./cli/watch.ts");
+      const config = await loadConfig();
+      const interval = values.interval as string | undefined;
       return await runWatch({
-        interval: parseInterval(values.interval as string | undefined),
+        interval: interval === undefined && config?.interval ? config.interval : parseInterval(interval),
         filter: (values.filter as string | undefined) ?? "",
         sort: (values.sort as SortKey | undefined) ?? "cpu",
         reverse: values.reverse === true,
@@ -123,6 +125,9 @@ async function main(args: string[]): Promise<number> {
         matchSpecs: matchSpecs(values),
         all: values.all === true,
         prices: await pricesFrom(values),
+        theme: (values.theme as string | undefined) ?? config?.theme ?? "default",
+        private: values.private === true || config?.private === true,
+        hidden: config?.hidden ?? [],
       });
     }
     case "completions": {

@@ -18,6 +18,10 @@ import { jumpToTmuxPane } from "../agents/tmux.ts";
 import type { PriceTable } from "../agents/pricing/table.ts";
 import type { Snapshot } from "../agents/types.ts";
 import { loadStyle, type Style, wantColor } from "../render/style.ts";
+import { THEME_NAMES, type ThemeName } from "../render/themes.ts";
+import { Pseudonyms, redact } from "../render/privacy.ts";
+import { withoutHidden } from "./ls.ts";
+import { aggregate } from "../agents/aggregates.ts";
 import { prepareWidths } from "../render/text.ts";
 import type { SortKey } from "../render/view.ts";
 import {
@@ -50,6 +54,12 @@ export interface WatchOptions {
   all: boolean;
   /** Model prices (bundled, with overrides), handed to the collection worker. */
   prices: PriceTable;
+  /** Colour theme (one of THEME_NAMES); `c` cycles through them. */
+  theme: string;
+  /** Show only statuses, numbers and labels (`--private`). */
+  private: boolean;
+  /** Agent ids or labels never shown (config `hidden`). */
+  hidden: string[];
 }
 
 /** Default seconds between ticks. */
@@ -126,12 +136,14 @@ class LiveView {
   #done = new Promise<Outcome>((r) => (this.#finish = r));
   #cleanups: (() => void)[] = [];
   #decoder = new TextDecoder();
+  /** Stable stand-in names for projects under `--private`, kept across ticks. */
+  #names = new Pseudonyms();
 
   constructor(opts: WatchOptions, style: Style, collect: CollectClient, first: Snapshot) {
     this.#opts = opts;
     this.#style = style;
     this.#collect = collect;
-    this.#snapshot = first;
+    this.#snapshot = this.#view(first);
     this.#state = settle(initialState(opts), first, this.#size);
   }
 
@@ -208,6 +220,11 @@ class LiveView {
       // A streaming decode keeps a UTF-8 character split across two reads whole.
       for (const key of decodeKeys(this.#decoder.decode(value, { stream: true }))) {
         const before = this.#state;
+        const typing = before.editing !== null || before.confirm !== null;
+        if (!typing && key.name === "char" && key.char === "c") {
+          this.#nextTheme().catch((error) => this.#finish({ error }));
+          continue;
+        }
         const { state, effect } = applyKey(before, key, this.#snapshot, this.#size);
         this.#state = state;
         if (effect === "quit") return this.#finish({ code: 0 });
@@ -262,8 +279,24 @@ class LiveView {
     }, at - Date.now());
   }
 
+  /** What the view shows of a collected snapshot: hidden agents left out, redacted when private. */
+  #view(raw: Snapshot): Snapshot {
+    const { hidden } = this.#opts;
+    const agents = hidden.length ? withoutHidden(raw.agents, hidden) : raw.agents;
+    const shown = agents === raw.agents ? raw : { ...raw, agents, aggregates: aggregate(agents) };
+    return this.#opts.private ? redact(shown, this.#names) : shown;
+  }
+
+  /** The next colour theme, redrawn at once. */
+  async #nextTheme(): Promise<void> {
+    const next = THEME_NAMES[(THEME_NAMES.indexOf(this.#style.theme as ThemeName) + 1) % THEME_NAMES.length];
+    this.#style = await loadStyle(this.#style.enabled, next);
+    this.#screen.invalidate();
+    this.#draw();
+  }
+
   #onSnapshot(snapshot: Snapshot): void {
-    this.#snapshot = snapshot;
+    this.#snapshot = this.#view(snapshot);
     this.#schedule();
     this.#draw();
   }
@@ -324,9 +357,9 @@ export async function runWatch(opts: WatchOptions): Promise<number> {
   }
   if (!(opts.interval >= MIN_INTERVAL)) parseInterval(String(opts.interval));
   parseMatchers(opts.matchSpecs);
-  const style = await loadStyle(wantColor(true, opts.noColor));
-  // Status badges are never ASCII: load the Unicode width tables now, not in the middle of a frame.
-  await prepareWidths(["●"]);
+  const style = await loadStyle(wantColor(true, opts.noColor), opts.theme);
+  // Transcript text can hold any script: load the Unicode width tables now, not in the middle of a frame.
+  await prepareWidths(["\u4e00"]);
   const [collect, first] = await CollectClient.start({
     matchSpecs: opts.matchSpecs,
     prices: opts.prices,

@@ -86,6 +86,7 @@ const HELP: readonly [string, string][] = [
   ["K", "end every orphan of the selected agent (asks y/n)"],
   ["t", "jump to the agent's tmux pane"],
   ["g", "group by project"],
+  ["c", "next colour theme"],
   ["a", "also show sessions without a process"],
   ["click", "select a row"],
   ["$1.25~", "the prompt cache went cold: the next message re-reads it"],
