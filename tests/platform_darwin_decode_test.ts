@@ -24,42 +24,9 @@ import {
   writablePath,
 } from "../platform/darwin/decode.ts";
 import { DarwinProcessSource } from "../platform/darwin/source.ts";
+import { Struct } from "./support/bytes.ts";
 
 const encoder = new TextEncoder();
-
-/** Writes little-endian fields at given offsets into a zeroed buffer. */
-class Struct {
-  readonly bytes: Uint8Array;
-  readonly #d: DataView;
-  constructor(size: number) {
-    this.bytes = new Uint8Array(size);
-    this.#d = new DataView(this.bytes.buffer);
-  }
-  u16(at: number, v: number): this {
-    this.#d.setUint16(at, v, true);
-    return this;
-  }
-  u32(at: number, v: number): this {
-    this.#d.setUint32(at, v, true);
-    return this;
-  }
-  i32(at: number, v: number): this {
-    this.#d.setInt32(at, v, true);
-    return this;
-  }
-  u64(at: number, v: number | bigint): this {
-    this.#d.setBigUint64(at, BigInt(v), true);
-    return this;
-  }
-  i64(at: number, v: number | bigint): this {
-    this.#d.setBigInt64(at, BigInt(v), true);
-    return this;
-  }
-  text(at: number, v: string | Uint8Array): this {
-    this.bytes.set(typeof v === "string" ? encoder.encode(v) : v, at);
-    return this;
-  }
-}
 
 /** struct proc_taskallinfo: proc_bsdinfo (136) + proc_taskinfo (96). */
 function taskAllInfo(): Struct {

@@ -21,38 +21,7 @@ import {
   walkFilestats,
 } from "../platform/freebsd/decode.ts";
 import { FreeBsdProcessSource } from "../platform/freebsd/source.ts";
-
-const encoder = new TextEncoder();
-
-/** Writes little-endian fields at given offsets into a zeroed buffer. */
-class Struct {
-  readonly bytes: Uint8Array;
-  readonly #d: DataView;
-  constructor(size: number) {
-    this.bytes = new Uint8Array(size);
-    this.#d = new DataView(this.bytes.buffer);
-  }
-  i8(at: number, v: number): this {
-    this.#d.setInt8(at, v);
-    return this;
-  }
-  i32(at: number, v: number): this {
-    this.#d.setInt32(at, v, true);
-    return this;
-  }
-  u64(at: number, v: number | bigint): this {
-    this.#d.setBigUint64(at, BigInt(v), true);
-    return this;
-  }
-  i64(at: number, v: number | bigint): this {
-    this.#d.setBigInt64(at, BigInt(v), true);
-    return this;
-  }
-  text(at: number, v: string | Uint8Array): this {
-    this.bytes.set(typeof v === "string" ? encoder.encode(v) : v, at);
-    return this;
-  }
-}
+import { Struct } from "./support/bytes.ts";
 
 /** A fake address space: regions of bytes at given addresses. */
 class FakeMemory implements MemoryReader {

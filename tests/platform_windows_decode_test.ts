@@ -28,33 +28,7 @@ import {
   windowsState,
 } from "../platform/windows/decode.ts";
 import { WindowsProcessSource } from "../platform/windows/source.ts";
-
-/** Writes little-endian fields at given offsets into a zeroed buffer. */
-class Struct {
-  readonly bytes: Uint8Array;
-  readonly #d: DataView;
-  constructor(size: number) {
-    this.bytes = new Uint8Array(size);
-    this.#d = new DataView(this.bytes.buffer);
-  }
-  u16(at: number, v: number): this {
-    this.#d.setUint16(at, v, true);
-    return this;
-  }
-  u32(at: number, v: number): this {
-    this.#d.setUint32(at, v, true);
-    return this;
-  }
-  u64(at: number, v: number | bigint): this {
-    this.#d.setBigUint64(at, BigInt(v), true);
-    return this;
-  }
-  /** UTF-16LE code units (so unpaired surrogates can be written). */
-  units(at: number, units: number[]): this {
-    units.forEach((u, i) => this.#d.setUint16(at + i * 2, u, true));
-    return this;
-  }
-}
+import { Struct } from "./support/bytes.ts";
 
 const BASE = 0x7ff6_1000_0000n;
 const EPOCH_FILETIME = 116444736000000000n;

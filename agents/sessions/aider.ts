@@ -14,6 +14,7 @@ import type { SessionFacts } from "../session.ts";
 import { AiderTranscript } from "../transcripts/aider.ts";
 import { JsonlTail } from "../transcripts/jsonl.ts";
 import { gitFacts } from "../git.ts";
+import { mtimeOf, normalisePath } from "./files.ts";
 
 /** A run heading may be this much older than the process start (the heading has whole seconds). */
 export const START_SLACK_MS = 5_000;
@@ -164,22 +165,4 @@ function flagValue(argv: readonly string[], flag: string): string | null {
     if (a === flag && argv[i + 1]) return argv[i + 1];
   }
   return null;
-}
-
-/** An absolute path without `.`, `..` and empty segments. */
-function normalisePath(path: string): string {
-  const parts: string[] = [];
-  for (const part of path.split("/")) {
-    if (part === "..") parts.pop();
-    else if (part && part !== ".") parts.push(part);
-  }
-  return `/${parts.join("/")}`;
-}
-
-function mtimeOf(path: string): number | null {
-  try {
-    return Deno.statSync(path).mtime?.getTime() ?? 0;
-  } catch {
-    return null;
-  }
 }

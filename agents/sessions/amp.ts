@@ -11,13 +11,12 @@
 import type { LinkContext, SessionLink, SessionSource } from "../vendor.ts";
 import type { SessionFacts } from "../session.ts";
 import { type AmpFacts, ampThreadFacts } from "../transcripts/amp.ts";
+import { dataDirs, LISTING_TTL_MS, mtimeOf } from "./files.ts";
 
 /** A thread found by directory must have been written after the process started, less this much. */
 export const START_SLACK_MS = 5_000;
 /** Thread documents larger than this are not parsed. */
 export const MAX_THREAD_BYTES = 64 * 1024 * 1024;
-/** Directory listings (with modification times) are reused for this long (one tick). */
-const LISTING_TTL_MS = 1_000;
 /** Parse state of a thread not read for this long is dropped. */
 const FORGET_AFTER_MS = 10 * 60_000;
 const THREAD_ID = /^T-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -93,11 +92,7 @@ export class AmpSessionSource implements SessionSource {
 
   /** Threads written since `sinceMs` under the data directories of `envs`, newest first. Never throws. */
   recent(envs: Record<string, string>[], sinceMs: number): SessionLink[] {
-    const dirs = new Set<string>();
-    for (const e of envs) {
-      const home = e.HOME || e.USERPROFILE;
-      if (e.XDG_DATA_HOME || home) dirs.add(`${ampDataDir(e, home ?? "")}/threads`);
-    }
+    const dirs = dataDirs(envs, "XDG_DATA_HOME", (e, home) => `${ampDataDir(e, home)}/threads`);
     const now = Date.now();
     return [...dirs].flatMap((dir) => this.#list(dir, now))
       .filter((f) => f.mtime >= sinceMs)
@@ -172,7 +167,7 @@ export class AmpSessionSource implements SessionSource {
     return s;
   }
 
-  /** `T-<uuid>.json` files of a threads directory with their modification times. */
+  /** `T-<uuid>.json` files of a threads directory with their modification times, listed once a tick. */
   #list(dir: string, now: number): { path: string; id: string; mtime: number }[] {
     const cached = this.#listings.get(dir);
     if (cached && Math.abs(now - cached.at) < LISTING_TTL_MS) return cached.files;
@@ -198,11 +193,3 @@ export class AmpSessionSource implements SessionSource {
 
 /** Amp's sessions, shared by the vendor and the collector. */
 export const ampSessions: AmpSessionSource = new AmpSessionSource();
-
-function mtimeOf(path: string): number | null {
-  try {
-    return Deno.statSync(path).mtime?.getTime() ?? 0;
-  } catch {
-    return null;
-  }
-}

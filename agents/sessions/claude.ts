@@ -15,7 +15,8 @@ import type { SessionFacts, SubagentFacts } from "../session.ts";
 import { emptyTokens } from "../session.ts";
 import { ClaudeTranscript, ClaudeUsage } from "../transcripts/claude.ts";
 import type { ClaudeSubagentCall } from "../transcripts/claude.ts";
-import { JsonlTail, readHeadLines } from "../transcripts/jsonl.ts";
+import { JsonlTail } from "../transcripts/jsonl.ts";
+import { dataDirs, DirListings, headRecords, listDir, mtimeOf, readJson } from "./files.ts";
 
 /** How far the registry's `startedAt` may be from the process start and still be the same process. */
 export const REGISTRY_START_SLACK_MS = 5_000;
@@ -23,8 +24,6 @@ export const REGISTRY_START_SLACK_MS = 5_000;
 export const START_SLACK_MS = 5_000;
 /** A subagent whose own transcript is mid-turn counts as running while it was written this recently. */
 export const SUBAGENT_QUIET_MS = 60_000;
-/** Directory listings are reused for this long (one tick). */
-const LISTING_TTL_MS = 1_000;
 /** Parse state of a session not read for this long is dropped. */
 const FORGET_AFTER_MS = 10 * 60_000;
 /** Bytes read from the head of a transcript to find its `cwd` or `sessionId`. */
@@ -126,7 +125,7 @@ export class ClaudeSessionSource implements SessionSource {
   readonly envKeys: readonly string[] = ["CLAUDE_CONFIG_DIR", "CLAUDE_CODE_SESSION_ID"];
   #sessions = new Map<string, SessionState>();
   #registry = new Map<string, RegistryRecord>();
-  #listings = new Map<string, { at: number; names: string[] }>();
+  #listings = new DirListings();
   #heads = new Map<string, { cwd: string | null; sessionId: string | null }>();
   #byId = new Map<string, string>();
   #missing = new Map<string, number>();
@@ -153,12 +152,7 @@ export class ClaudeSessionSource implements SessionSource {
   /** Session transcripts modified since `sinceMs` under the config roots of `envs`, newest first. Never throws. */
   recent(envs: Record<string, string>[], sinceMs: number): SessionLink[] {
     const found: { link: SessionLink; mtime: number }[] = [];
-    const roots = new Set<string>();
-    for (const e of envs) {
-      const home = e.HOME || e.USERPROFILE;
-      if (e.CLAUDE_CONFIG_DIR || home) roots.add(claudeRoot(e, home ?? ""));
-    }
-    for (const root of roots) {
+    for (const root of dataDirs(envs, "CLAUDE_CONFIG_DIR", claudeRoot)) {
       for (const dir of listDir(`${root}/projects`)) {
         for (const name of listDir(`${root}/projects/${dir}`)) {
           if (!name.endsWith(".jsonl") || name.startsWith("agent-")) continue;
@@ -174,13 +168,8 @@ export class ClaudeSessionSource implements SessionSource {
   }
 
   #fromRegistry(root: string, ctx: LinkContext): SessionLink | null {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(Deno.readTextFileSync(`${root}/sessions/${ctx.pid}.json`));
-    } catch {
-      return null;
-    }
-    if (!isObject(raw) || typeof raw.sessionId !== "string" || !raw.sessionId) return null;
+    const raw = readJson(`${root}/sessions/${ctx.pid}.json`);
+    if (!raw || typeof raw.sessionId !== "string" || !raw.sessionId) return null;
     if (typeof raw.pid === "number" && raw.pid !== ctx.pid) return null;
     const procStart = raw.procStart === undefined || raw.procStart === null ? null : String(raw.procStart);
     const sameStamp = procStart !== null && procStart === String(ctx.startId);
@@ -220,7 +209,7 @@ export class ClaudeSessionSource implements SessionSource {
     if (!ctx.cwd) return null;
     let best: { path: string; id: string; mtime: number } | null = null;
     for (const { dir, exact } of this.#projectDirs(root, ctx.cwd, ctx.now)) {
-      for (const name of this.#list(dir, ctx.now)) {
+      for (const name of this.#listings.list(dir, ctx.now)) {
         if (!name.endsWith(".jsonl") || name.startsWith("agent-")) continue;
         const path = `${dir}/${name}`;
         if (ctx.claimed.has(path)) continue;
@@ -244,7 +233,8 @@ export class ClaudeSessionSource implements SessionSource {
     const dirs = cwd ? this.#projectDirs(root, cwd, now).map((d) => d.dir) : [];
     let found = dirs.map((d) => `${d}/${sessionId}.jsonl`).find((p) => mtimeOf(p) !== null) ?? null;
     if (!found && !(now - (this.#missing.get(key) ?? -Infinity) < MISSING_RETRY_MS)) {
-      found = this.#list(`${root}/projects`, now).map((name) => `${root}/projects/${name}/${sessionId}.jsonl`)
+      found = this.#listings.list(`${root}/projects`, now)
+        .map((name) => `${root}/projects/${name}/${sessionId}.jsonl`)
         .find((p) => mtimeOf(p) !== null) ?? null;
       if (!found) this.#missing.set(key, now);
     }
@@ -258,7 +248,7 @@ export class ClaudeSessionSource implements SessionSource {
     const out = [{ dir: `${root}/projects/${name}`, exact: true }];
     if (name.length > 200) {
       const prefix = `${name.slice(0, 200)}-`;
-      for (const other of this.#list(`${root}/projects`, now)) {
+      for (const other of this.#listings.list(`${root}/projects`, now)) {
         if (other !== name && other.startsWith(prefix)) {
           out.push({ dir: `${root}/projects/${other}`, exact: false });
         }
@@ -267,29 +257,14 @@ export class ClaudeSessionSource implements SessionSource {
     return out;
   }
 
-  #list(dir: string, now: number): string[] {
-    const cached = this.#listings.get(dir);
-    if (cached && Math.abs(now - cached.at) < LISTING_TTL_MS) return cached.names;
-    const names = listDir(dir);
-    this.#listings.set(dir, { at: now, names });
-    return names;
-  }
-
   /** `cwd` and `sessionId` recorded in the first records of a transcript (cached once found). */
   #head(path: string): { cwd: string | null; sessionId: string | null } {
     const cached = this.#heads.get(path);
     if (cached) return cached;
     const head = { cwd: null as string | null, sessionId: null as string | null };
-    for (const line of readHeadLines(path, HEAD_BYTES)) {
-      if (!line.includes('"cwd"') && !line.includes('"sessionId"')) continue;
-      try {
-        const rec = JSON.parse(line);
-        if (!isObject(rec)) continue;
-        if (head.cwd === null && typeof rec.cwd === "string" && rec.cwd) head.cwd = rec.cwd;
-        if (head.sessionId === null && typeof rec.sessionId === "string") head.sessionId = rec.sessionId;
-      } catch {
-        continue;
-      }
+    for (const rec of headRecords(path, HEAD_BYTES, ['"cwd"', '"sessionId"'])) {
+      if (head.cwd === null && typeof rec.cwd === "string" && rec.cwd) head.cwd = rec.cwd;
+      if (head.sessionId === null && typeof rec.sessionId === "string") head.sessionId = rec.sessionId;
       if (head.cwd !== null && head.sessionId !== null) break;
     }
     if (head.cwd !== null && head.sessionId !== null) this.#heads.set(path, head);
@@ -368,7 +343,7 @@ export class ClaudeSessionSource implements SessionSource {
         found.set(`${subDir}/${name}`, `${subDir}/${name.slice(0, -6)}.meta.json`);
       }
     }
-    for (const name of this.#list(dir, now)) {
+    for (const name of this.#listings.list(dir, now)) {
       if (!name.startsWith("agent-") || !name.endsWith(".jsonl")) continue;
       const legacy = `${dir}/${name}`;
       if (this.#head(legacy).sessionId === id) found.set(legacy, null);
@@ -491,32 +466,8 @@ function argvSessionIds(argv: string[]): string[] {
 }
 
 function readMeta(path: string): SubagentFile["meta"] {
-  try {
-    const raw = JSON.parse(Deno.readTextFileSync(path));
-    if (!isObject(raw)) return null;
-    const s = (v: unknown) => (typeof v === "string" && v ? v : null);
-    return { toolUseId: s(raw.toolUseId), type: s(raw.agentType), description: s(raw.description) };
-  } catch {
-    return null;
-  }
-}
-
-function listDir(dir: string): string[] {
-  try {
-    return [...Deno.readDirSync(dir)].map((e) => e.name);
-  } catch {
-    return [];
-  }
-}
-
-function mtimeOf(path: string): number | null {
-  try {
-    return Deno.statSync(path).mtime?.getTime() ?? 0;
-  } catch {
-    return null;
-  }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+  const raw = readJson(path);
+  if (!raw) return null;
+  const s = (v: unknown) => (typeof v === "string" && v ? v : null);
+  return { toolUseId: s(raw.toolUseId), type: s(raw.agentType), description: s(raw.description) };
 }

@@ -14,6 +14,7 @@ import { addTokens, emptyTokens } from "../session.ts";
 import { CodexTranscript } from "../transcripts/codex.ts";
 import type { CodexMeta } from "../transcripts/codex.ts";
 import { JsonlTail, readHeadLines } from "../transcripts/jsonl.ts";
+import { dataDirs, DirListings, lastWritten, mtimeOf, normalisePath } from "./files.ts";
 
 /** A rollout found by directory must have been written after the process started, less this much. */
 export const START_SLACK_MS = 5_000;
@@ -21,8 +22,6 @@ export const START_SLACK_MS = 5_000;
 export const LINK_DAYS = 3;
 /** A subagent whose rollout is mid-turn counts as running while it was written this recently. */
 export const SUBAGENT_QUIET_MS = 60_000;
-/** Directory listings are reused for this long (one tick). */
-const LISTING_TTL_MS = 1_000;
 /** Parse state of a rollout not read for this long is dropped. */
 const FORGET_AFTER_MS = 10 * 60_000;
 /** `session_meta` carries the base instructions and can be large; at most this much is read to find it. */
@@ -93,7 +92,7 @@ export class CodexSessionSource implements SessionSource {
   readonly envKeys: readonly string[] = ["CODEX_HOME", "CODEX_THREAD_ID", "CODEX_SESSION_ID"];
   #threads = new Map<string, ThreadState>();
   #metas = new Map<string, CodexMeta>();
-  #listings = new Map<string, { at: number; names: string[] }>();
+  #listings = new DirListings();
   #byId = new Map<string, string>();
   #missing = new Map<string, number>();
 
@@ -133,14 +132,9 @@ export class CodexSessionSource implements SessionSource {
   /** Top-level rollouts modified since `sinceMs` under the data directories of `envs`, newest first. */
   recent(envs: Record<string, string>[], sinceMs: number): SessionLink[] {
     const now = Date.now();
-    const homes = new Set<string>();
-    for (const e of envs) {
-      const home = e.HOME || e.USERPROFILE;
-      if (e.CODEX_HOME || home) homes.add(codexHome(e, home ?? ""));
-    }
     const found: { link: SessionLink; mtime: number }[] = [];
     const days = Math.min(Math.ceil((now - sinceMs) / DAY_MS) + 1, 366);
-    for (const home of homes) {
+    for (const home of dataDirs(envs, "CODEX_HOME", codexHome)) {
       for (const { path, id } of this.#rollouts(home, now, days)) {
         const mtime = mtimeOf(path);
         if (mtime === null || mtime < sinceMs || this.#meta(path)?.subagent) continue;
@@ -158,7 +152,7 @@ export class CodexSessionSource implements SessionSource {
     });
     // A shared app-server daemon holds the rollouts of every TUI using it: keep the ones in this cwd
     // (or not telling theirs yet: `session_meta` is written with the first prompt).
-    const pick = newest(open.filter((o) => !o.meta?.cwd || o.meta.cwd === cwd));
+    const pick = lastWritten(open.filter((o) => !o.meta?.cwd || o.meta.cwd === cwd), (o) => o.path);
     return pick && { path: pick.path, id: pick.id, linkedBy: "fd" };
   }
 
@@ -194,7 +188,7 @@ export class CodexSessionSource implements SessionSource {
       const meta = this.#meta(path);
       return meta && !meta.subagent && meta.cwd === cwd ? [{ path, id, meta, mtime }] : [];
     });
-    const pick = newest(candidates);
+    const pick = lastWritten(candidates, (c) => c.path);
     return pick && { path: pick.path, id: pick.id, linkedBy: "cwd" };
   }
 
@@ -203,7 +197,7 @@ export class CodexSessionSource implements SessionSource {
     const out: { path: string; id: string }[] = [];
     for (let d = 0; d < days; d++) {
       const dir = `${home}/sessions/${dateDir(now - d * DAY_MS)}`;
-      for (const name of this.#list(dir, now)) {
+      for (const name of this.#listings.list(dir, now)) {
         const id = rolloutThreadId(name);
         if (id) out.push({ path: `${dir}/${name}`, id });
       }
@@ -227,25 +221,17 @@ export class CodexSessionSource implements SessionSource {
 
   /** Walks `sessions/YYYY/MM/DD` (newest first) for the rollout of `id`. */
   #searchAll(root: string, id: string, now: number): string | null {
-    const desc = (dir: string) => this.#list(dir, now).slice().sort().reverse();
+    const desc = (dir: string) => this.#listings.list(dir, now).slice().sort().reverse();
     for (const y of desc(root)) {
       for (const m of desc(`${root}/${y}`)) {
         for (const d of desc(`${root}/${y}/${m}`)) {
           const dir = `${root}/${y}/${m}/${d}`;
-          const name = this.#list(dir, now).find((n) => rolloutThreadId(n) === id);
+          const name = this.#listings.list(dir, now).find((n) => rolloutThreadId(n) === id);
           if (name) return `${dir}/${name}`;
         }
       }
     }
     return null;
-  }
-
-  #list(dir: string, now: number): string[] {
-    const cached = this.#listings.get(dir);
-    if (cached && Math.abs(now - cached.at) < LISTING_TTL_MS) return cached.names;
-    const names = listDir(dir);
-    this.#listings.set(dir, { at: now, names });
-    return names;
   }
 
   /** The first `session_meta` of a rollout (cached once found; a rollout may still be empty). */
@@ -343,16 +329,6 @@ function effectiveCwd(argv: string[], cwd: string | null): string | null {
   return cwd;
 }
 
-/** An absolute path without `.`, `..` and empty segments. */
-function normalisePath(path: string): string {
-  const parts: string[] = [];
-  for (const part of path.split("/")) {
-    if (part === "..") parts.pop();
-    else if (part && part !== ".") parts.push(part);
-  }
-  return `/${parts.join("/")}`;
-}
-
 /** Thread ids named in argv: `codex resume <uuid>`, `codex exec resume <uuid>`. */
 function argvThreadIds(argv: string[]): string[] {
   const at = argv.indexOf("resume");
@@ -365,31 +341,4 @@ function dateDir(ms: number): string {
   const d = new Date(ms);
   const two = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}/${two(d.getMonth() + 1)}/${two(d.getDate())}`;
-}
-
-/** The candidate written last. */
-function newest<T extends { path: string }>(candidates: T[]): T | null {
-  let best: T | null = null;
-  let bestMtime = -Infinity;
-  for (const c of candidates) {
-    const mtime = mtimeOf(c.path) ?? -Infinity;
-    if (mtime > bestMtime) [best, bestMtime] = [c, mtime];
-  }
-  return best;
-}
-
-function listDir(dir: string): string[] {
-  try {
-    return [...Deno.readDirSync(dir)].map((e) => e.name);
-  } catch {
-    return [];
-  }
-}
-
-function mtimeOf(path: string): number | null {
-  try {
-    return Deno.statSync(path).mtime?.getTime() ?? 0;
-  } catch {
-    return null;
-  }
 }

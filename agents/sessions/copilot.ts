@@ -15,11 +15,10 @@ import type { SessionFacts } from "../session.ts";
 import { emptyTokens } from "../session.ts";
 import { CopilotTranscript } from "../transcripts/copilot.ts";
 import { JsonlTail } from "../transcripts/jsonl.ts";
+import { dataDirs, DirListings, listDir, mtimeOf } from "./files.ts";
 
 /** A lock, or a session found by directory, must be this new relative to the process start (ms). */
 export const START_SLACK_MS = 5_000;
-/** Directory listings are reused for this long (one tick). */
-const LISTING_TTL_MS = 1_000;
 /** A process whose lock file was not found is looked up again after this long. */
 const MISSING_RETRY_MS = 10_000;
 /** Parse state of a session not read for this long is dropped. */
@@ -71,7 +70,7 @@ export class CopilotSessionSource implements SessionSource {
   readonly envKeys: readonly string[] = ["COPILOT_HOME"];
   #sessions = new Map<string, SessionState>();
   #workspaces = new Map<string, Workspace>();
-  #listings = new Map<string, { at: number; names: string[] }>();
+  #listings = new DirListings();
   #locks = new Map<string, string>();
   #missing = new Map<string, number>();
 
@@ -96,13 +95,8 @@ export class CopilotSessionSource implements SessionSource {
 
   /** Sessions whose events were written since `sinceMs` under the data directories of `envs`, newest first. */
   recent(envs: Record<string, string>[], sinceMs: number): SessionLink[] {
-    const roots = new Set<string>();
-    for (const e of envs) {
-      const home = e.HOME || e.USERPROFILE;
-      if (e.COPILOT_HOME || home) roots.add(copilotRoot([], e, home ?? ""));
-    }
     const found: { link: SessionLink; mtime: number }[] = [];
-    for (const root of roots) {
+    for (const root of dataDirs(envs, "COPILOT_HOME", (e, home) => copilotRoot([], e, home))) {
       for (const id of listDir(`${root}/session-state`)) {
         const path = `${root}/session-state/${id}/${EVENTS}`;
         const mtime = mtimeOf(path);
@@ -126,7 +120,7 @@ export class CopilotSessionSource implements SessionSource {
     this.#locks.delete(key);
     if (ctx.now - (this.#missing.get(key) ?? -Infinity) < MISSING_RETRY_MS) return null;
     let best: { id: string; mtime: number } | null = null;
-    for (const id of this.#list(state, ctx.now)) {
+    for (const id of this.#listings.list(state, ctx.now)) {
       const mtime = this.#lockOf(state, id, ctx);
       if (mtime !== null && (!best || mtime > best.mtime)) best = { id, mtime };
     }
@@ -157,7 +151,7 @@ export class CopilotSessionSource implements SessionSource {
   #fromCwd(state: string, ctx: LinkContext): SessionLink | null {
     if (!ctx.cwd) return null;
     let best: { id: string; mtime: number } | null = null;
-    for (const id of this.#list(state, ctx.now)) {
+    for (const id of this.#listings.list(state, ctx.now)) {
       if (ctx.claimed.has(`${state}/${id}/${EVENTS}`)) continue;
       const mtime = Math.max(
         mtimeOf(`${state}/${id}/${EVENTS}`) ?? 0,
@@ -248,14 +242,6 @@ export class CopilotSessionSource implements SessionSource {
     return fields;
   }
 
-  #list(dir: string, now: number): string[] {
-    const cached = this.#listings.get(dir);
-    if (cached && Math.abs(now - cached.at) < LISTING_TTL_MS) return cached.names;
-    const names = listDir(dir);
-    this.#listings.set(dir, { at: now, names });
-    return names;
-  }
-
   #forget(now: number): void {
     for (const [path, s] of this.#sessions) {
       if (now - s.lastRead > FORGET_AFTER_MS) this.#sessions.delete(path);
@@ -311,22 +297,6 @@ function readSmall(path: string): string | null {
   try {
     const info = Deno.statSync(path);
     return info.size > WORKSPACE_MAX_BYTES ? null : Deno.readTextFileSync(path);
-  } catch {
-    return null;
-  }
-}
-
-function listDir(dir: string): string[] {
-  try {
-    return [...Deno.readDirSync(dir)].map((e) => e.name);
-  } catch {
-    return [];
-  }
-}
-
-function mtimeOf(path: string): number | null {
-  try {
-    return Deno.statSync(path).mtime?.getTime() ?? 0;
   } catch {
     return null;
   }

@@ -25,7 +25,7 @@ import {
   type CrushView,
   parseCrushMessage,
 } from "../transcripts/crush.ts";
-import { cleanLine, PROMPT_WIDTH } from "../transcripts/text.ts";
+import { promptLine } from "../transcripts/text.ts";
 
 /** A session found by working directory must have been active since the process started, less this much. */
 export const START_SLACK_MS = 5_000;
@@ -302,10 +302,10 @@ function facts(read: Read, db: string, now: number): SessionFacts {
     linkedBy: "",
     cwd: workspace ?? (db.endsWith("/.crush/crush.db") ? db.slice(0, -"/.crush/crush.db".length) : null),
     gitBranch: null,
-    title: view.info.title && (cleanLine(view.info.title, PROMPT_WIDTH) || null),
+    title: promptLine(view.info.title),
     model: t.model,
     lastPrompt: t.lastPrompt,
-    currentTask: view.info.task && (cleanLine(view.info.task, PROMPT_WIDTH) || null),
+    currentTask: promptLine(view.info.task),
     currentTool: t.currentTool,
     subagents: view.children.map((c) => crushSubagent(c, t.pending, now)),
     turn: t.turn,

@@ -18,7 +18,9 @@ import type { DatabaseSync } from "node:sqlite";
 import type { LinkContext, SessionLink, SessionSource } from "../vendor.ts";
 import type { SessionFacts } from "../session.ts";
 import { emptyTokens } from "../session.ts";
-import { cleanLine, PROMPT_WIDTH } from "../transcripts/text.ts";
+import { promptLine } from "../transcripts/text.ts";
+import { listDir, mtimeOf } from "./files.ts";
+import { databaseStamp } from "./sqlite.ts";
 
 /** A chat found by directory must have been written after the process started, less this much. */
 export const START_SLACK_MS = 5_000;
@@ -145,7 +147,7 @@ export class CursorSessionSource implements SessionSource {
       const activity = activityOf(link.path);
       if (activity === null) return null;
       const s = this.#state(link.path, now);
-      const stamp = stampOf(link.path);
+      const stamp = databaseStamp(link.path) ?? "";
       if (stamp !== s.stamp && safeToOpen(link.path)) {
         const meta = readMeta(link.path);
         if (meta) [s.meta, s.stamp] = [meta, stamp];
@@ -158,7 +160,7 @@ export class CursorSessionSource implements SessionSource {
         linkedBy: link.linkedBy,
         cwd: s.cwd,
         gitBranch: null,
-        title: meta?.name ? cleanLine(meta.name, PROMPT_WIDTH) || null : null,
+        title: promptLine(meta?.name),
         model: meta?.model ?? null,
         lastPrompt: null,
         currentTask: null,
@@ -286,32 +288,4 @@ function activityOf(path: string): number | null {
   const db = mtimeOf(path);
   if (db === null) return null;
   return Math.max(db, mtimeOf(`${path}-wal`) ?? 0);
-}
-
-function stampOf(path: string): string {
-  const part = (p: string) => {
-    try {
-      const info = Deno.statSync(p);
-      return `${info.mtime?.getTime() ?? 0}:${info.size}`;
-    } catch {
-      return "-";
-    }
-  };
-  return `${part(path)}/${part(`${path}-wal`)}`;
-}
-
-function listDir(dir: string): string[] {
-  try {
-    return [...Deno.readDirSync(dir)].map((e) => e.name);
-  } catch {
-    return [];
-  }
-}
-
-function mtimeOf(path: string): number | null {
-  try {
-    return Deno.statSync(path).mtime?.getTime() ?? 0;
-  } catch {
-    return null;
-  }
 }

@@ -16,13 +16,14 @@ import type { SessionFacts, SubagentFacts, TokenBuckets } from "../session.ts";
 import { addTokens, emptyTokens } from "../session.ts";
 import { GeminiTranscript } from "../transcripts/gemini.ts";
 import { JsonlTail, readHeadLines } from "../transcripts/jsonl.ts";
+import { isObject } from "../transcripts/records.ts";
+import { argvSessionIds } from "./argv.ts";
+import { dataDirs, DirListings, lastWritten, listDir, LISTING_TTL_MS, mtimeOf, readJson } from "./files.ts";
 
 /** A chat file found by directory must have been written after the process started, less this much. */
 export const START_SLACK_MS = 5_000;
 /** A subagent whose parent has not recorded its result counts as running while written this recently. */
 export const SUBAGENT_QUIET_MS = 60_000;
-/** Directory listings and `projects.json` are reused for this long (one tick). */
-const LISTING_TTL_MS = 1_000;
 /** `.project_root` markers are re-read after this long. */
 const MARKER_TTL_MS = 10_000;
 /** Parse state of a session not read for this long is dropped. */
@@ -78,7 +79,7 @@ export class GeminiSessionSource implements SessionSource {
   /** `GEMINI_CLI_HOME` of the agent. */
   readonly envKeys: readonly string[] = ["GEMINI_CLI_HOME"];
   #sessions = new Map<string, SessionState>();
-  #listings = new Map<string, { at: number; names: string[] }>();
+  #listings = new DirListings();
   #registries = new Map<string, { at: number; projects: Record<string, string> }>();
   #markers = new Map<string, { at: number; roots: Map<string, string> }>();
   #headers = new Map<string, { sessionId: string | null; projectHash: string | null }>();
@@ -107,13 +108,8 @@ export class GeminiSessionSource implements SessionSource {
 
   /** Chat files modified since `sinceMs` under the data directories of `envs`, newest first. Never throws. */
   recent(envs: Record<string, string>[], sinceMs: number): SessionLink[] {
-    const roots = new Set<string>();
-    for (const e of envs) {
-      const home = e.HOME || e.USERPROFILE;
-      if (e.GEMINI_CLI_HOME || home) roots.add(geminiRoot(e, home ?? ""));
-    }
     const found: { link: SessionLink; mtime: number }[] = [];
-    for (const root of roots) {
+    for (const root of dataDirs(envs, "GEMINI_CLI_HOME", geminiRoot)) {
       for (const project of listDir(`${root}/tmp`)) {
         const dir = `${root}/tmp/${project}/chats`;
         const names = listDir(dir);
@@ -134,7 +130,7 @@ export class GeminiSessionSource implements SessionSource {
     for (const id of argvSessionIds(argv, isSessionId)) {
       const suffix = `-${id.slice(0, 8)}.json`;
       const named = files.filter((f) => f.endsWith(suffix) || f.endsWith(`${suffix}l`));
-      const pick = newest(named.filter((f) => [null, id].includes(this.#header(f).sessionId)));
+      const pick = lastWritten(named.filter((f) => [null, id].includes(this.#header(f).sessionId)), (f) => f);
       if (pick) return { path: pick, id, linkedBy: "argv" };
     }
     return null;
@@ -148,7 +144,7 @@ export class GeminiSessionSource implements SessionSource {
       const recorded = this.#header(f).projectHash;
       return recorded === null || recorded === hash;
     });
-    const pick = newest(fresh);
+    const pick = lastWritten(fresh, (f) => f);
     return pick === null ? null : { path: pick, id: this.#sessionId(pick), linkedBy: "cwd" };
   }
 
@@ -165,7 +161,7 @@ export class GeminiSessionSource implements SessionSource {
     const out: string[] = [];
     for (const id of ids) {
       const dir = `${root}/tmp/${id}/chats`;
-      const names = this.#list(dir, now);
+      const names = this.#listings.list(dir, now);
       for (const name of names) {
         if (!CHAT.test(name) || (name.endsWith(".json") && names.includes(`${name}l`))) continue;
         out.push(`${dir}/${name}`);
@@ -174,20 +170,14 @@ export class GeminiSessionSource implements SessionSource {
     return out;
   }
 
-  /** `projects.json`: project root → short id. */
+  /** `projects.json` (reused for a tick, as listings are): project root → short id. */
   #registry(root: string, now: number): Record<string, string> {
     const cached = this.#registries.get(root);
     if (cached && Math.abs(now - cached.at) < LISTING_TTL_MS) return cached.projects;
-    let projects: Record<string, string> = {};
-    try {
-      const raw = JSON.parse(Deno.readTextFileSync(`${root}/projects.json`));
-      if (isObject(raw) && isObject(raw.projects)) {
-        for (const [path, id] of Object.entries(raw.projects)) {
-          if (typeof id === "string" && /^[a-z0-9-]+$/.test(id)) projects[path] = id;
-        }
-      }
-    } catch {
-      projects = {};
+    const projects: Record<string, string> = {};
+    const listed = readJson(`${root}/projects.json`)?.projects;
+    for (const [path, id] of isObject(listed) ? Object.entries(listed) : []) {
+      if (typeof id === "string" && /^[a-z0-9-]+$/.test(id)) projects[path] = id;
     }
     this.#registries.set(root, { at: now, projects });
     return projects;
@@ -207,14 +197,6 @@ export class GeminiSessionSource implements SessionSource {
     }
     this.#markers.set(root, { at: now, roots });
     return roots;
-  }
-
-  #list(dir: string, now: number): string[] {
-    const cached = this.#listings.get(dir);
-    if (cached && Math.abs(now - cached.at) < LISTING_TTL_MS) return cached.names;
-    const names = listDir(dir);
-    this.#listings.set(dir, { at: now, names });
-    return names;
   }
 
   /** `sessionId` and `projectHash` of a `.jsonl` chat's header (cached once read); unknown for a `.json`. */
@@ -310,7 +292,7 @@ export class GeminiSessionSource implements SessionSource {
     now: number,
   ): { facts: SubagentFacts; byModel: Record<string, TokenBuckets>; malformed: number }[] {
     const dir = `${path.slice(0, path.lastIndexOf("/"))}/${sessionId}`;
-    for (const name of sessionId ? this.#list(dir, now) : []) {
+    for (const name of sessionId ? this.#listings.list(dir, now) : []) {
       const file = `${dir}/${name}`;
       if (name.endsWith(".jsonl") && !s.subagents.has(file)) {
         s.subagents.set(file, { tail: new JsonlTail(file), parser: new GeminiTranscript() });
@@ -399,6 +381,9 @@ export class GeminiSessionSource implements SessionSource {
 /** Gemini CLI's sessions, shared by the vendor and the collector. */
 export const geminiSessions: GeminiSessionSource = new GeminiSessionSource();
 
+/** Session ids named in argv; Gemini CLI's flags are its default (see `./argv.ts`). */
+export { argvSessionIds };
+
 /**
  * Reads a whole-file `.json` conversation again when its identity, size or modification time changed.
  * A file caught half-written does not parse: the previous facts stay until the next tick.
@@ -425,42 +410,9 @@ function readWhole(path: string, s: SessionState): void {
   s.stamp = stamp;
 }
 
-/**
- * Session ids named in argv that `accept` takes: `--session-id <id>`, `--resume <id>`, `-r <id>` (and
- * `--x=<id>`). Gemini CLI's and Qwen Code's flags.
- *
- * @example
- * ```ts
- * argvSessionIds(["node", "gemini", "--resume", "latest"], (v) => v !== "latest"); // []
- * ```
- */
-export function argvSessionIds(argv: string[], accept: (value: string) => boolean): string[] {
-  const ids: string[] = [];
-  for (let i = 1; i < argv.length; i++) {
-    const a = argv[i];
-    const eq = a.indexOf("=");
-    const flag = eq === -1 ? a : a.slice(0, eq);
-    if (flag !== "--session-id" && flag !== "--resume" && flag !== "-r") continue;
-    const value = eq === -1 ? argv[i + 1] : a.slice(eq + 1);
-    if (value && accept(value)) ids.push(value);
-  }
-  return ids;
-}
-
 /** A Gemini CLI session id (a uuid; not `latest` or a list index). */
 function isSessionId(value: string): boolean {
   return value.length >= 8 && /^[0-9a-zA-Z-]+$/.test(value) && !/^\d+$/.test(value) && value !== "latest";
-}
-
-/** The file written last. */
-function newest(paths: string[]): string | null {
-  let best: string | null = null;
-  let bestMtime = -Infinity;
-  for (const p of paths) {
-    const mtime = mtimeOf(p) ?? -Infinity;
-    if (mtime > bestMtime) [best, bestMtime] = [p, mtime];
-  }
-  return best;
 }
 
 /** SHA-256 round constants: the first 32 bits of the fractional parts of the cube roots of the first 64 primes. */
@@ -514,24 +466,4 @@ function primes(n: number): number[] {
 
 function frac32(x: number): number {
   return Math.floor((x - Math.floor(x)) * 2 ** 32) >>> 0;
-}
-
-function listDir(dir: string): string[] {
-  try {
-    return [...Deno.readDirSync(dir)].map((e) => e.name);
-  } catch {
-    return [];
-  }
-}
-
-function mtimeOf(path: string): number | null {
-  try {
-    return Deno.statSync(path).mtime?.getTime() ?? 0;
-  } catch {
-    return null;
-  }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

@@ -18,7 +18,9 @@ import { addTokens, emptyTokens } from "../session.ts";
 import { BUSY, type Database, databaseStamp, readDatabase, type Row } from "./sqlite.ts";
 import { gooseModel, GooseTranscript, gooseUsage, userVisible } from "../transcripts/goose.ts";
 import { JsonlTail, readHeadLines } from "../transcripts/jsonl.ts";
-import { cleanLine, PROMPT_WIDTH } from "../transcripts/text.ts";
+import { epochMs } from "../transcripts/records.ts";
+import { promptLine } from "../transcripts/text.ts";
+import { DirListings, mtimeOf } from "./files.ts";
 
 /** A session found by working directory must have been active since the process started, less this much. */
 export const START_SLACK_MS = 5_000;
@@ -26,8 +28,6 @@ export const START_SLACK_MS = 5_000;
 export const SUBAGENT_QUIET_MS = 60_000;
 /** Parse state of a session not read for this long is dropped. */
 const FORGET_AFTER_MS = 10 * 60_000;
-/** Directory listings are reused for this long (one tick). */
-const LISTING_TTL_MS = 1_000;
 /** Bytes read from the head of a legacy session file to find its metadata line. */
 const HEAD_BYTES = 64 * 1024;
 const MAX_CHILDREN = 64;
@@ -123,7 +123,7 @@ export class GooseSessionSource implements SessionSource {
   readonly envKeys: readonly string[] = ["GOOSE_PATH_ROOT", "XDG_DATA_HOME"];
   #db = new Map<string, DbState>();
   #files = new Map<string, FileState>();
-  #listings = new Map<string, { at: number; names: string[] }>();
+  #listings = new DirListings();
   #heads = new Map<string, { mtime: number; meta: Record<string, unknown> | null }>();
   #byDirectory = new Map<string, { stamp: string; rows: Row[] }>();
 
@@ -165,7 +165,7 @@ export class GooseSessionSource implements SessionSource {
         return null;
       }
       let best: { link: SessionLink; mtime: number } | null = null;
-      for (const name of this.#list(dir, ctx.now)) {
+      for (const name of this.#listings.list(dir, ctx.now)) {
         if (!name.endsWith(".jsonl")) continue;
         const path = `${dir}/${name}`;
         const mtime = mtimeOf(path);
@@ -227,7 +227,7 @@ export class GooseSessionSource implements SessionSource {
           }
           continue;
         }
-        for (const name of this.#list(dir, now)) {
+        for (const name of this.#listings.list(dir, now)) {
           const path = `${dir}/${name}`;
           const mtime = name.endsWith(".jsonl") ? mtimeOf(path) : null;
           if (mtime !== null && mtime >= sinceMs) {
@@ -329,9 +329,9 @@ export class GooseSessionSource implements SessionSource {
       linkedBy: "",
       cwd: typeof meta.working_dir === "string" ? meta.working_dir : null,
       gitBranch: null,
-      title: clean(meta.description),
+      title: promptLine(meta.description),
       model: null,
-      lastPrompt: clean(t.lastPrompt),
+      lastPrompt: promptLine(t.lastPrompt),
       currentTask: null,
       currentTool: t.turn === "ended" ? null : t.currentTool,
       subagents: [],
@@ -363,19 +363,6 @@ export class GooseSessionSource implements SessionSource {
     }
     if (meta) this.#heads.set(path, { mtime, meta });
     return meta;
-  }
-
-  #list(dir: string, now: number): string[] {
-    const cached = this.#listings.get(dir);
-    if (cached && Math.abs(now - cached.at) < LISTING_TTL_MS) return cached.names;
-    let names: string[] = [];
-    try {
-      names = [...Deno.readDirSync(dir)].map((e) => e.name);
-    } catch {
-      names = [];
-    }
-    this.#listings.set(dir, { at: now, names });
-    return names;
   }
 
   #forget(now: number): void {
@@ -470,9 +457,9 @@ function dbFacts(read: SessionRead, now: number): SessionFacts {
     linkedBy: "",
     cwd: typeof row.working_dir === "string" && row.working_dir ? row.working_dir : null,
     gitBranch: null,
-    title: clean(row.name) ?? clean(row.description),
+    title: promptLine(row.name) ?? promptLine(row.description),
     model,
-    lastPrompt: clean(t.lastPrompt),
+    lastPrompt: promptLine(t.lastPrompt),
     currentTask: null,
     currentTool: t.turn === "ended" ? null : t.currentTool,
     subagents: read.children.map((c) => subagentFacts(c, now)),
@@ -504,7 +491,7 @@ function subagentFacts(c: SessionRead, now: number): SubagentFacts {
   return {
     id: String(c.row.id),
     type: typeof c.row.session_type === "string" ? c.row.session_type : null,
-    description: clean(c.row.name) ?? clean(c.row.description),
+    description: promptLine(c.row.name) ?? promptLine(c.row.description),
     status: running ? "running" : "done",
     model: gooseModel(c.row.model_config_json).model,
     tokens,
@@ -560,22 +547,10 @@ function newThread(): Thread {
  * RFC 3339 text; null otherwise.
  */
 function parseTime(v: unknown): number | null {
-  if (typeof v === "number") return Number.isFinite(v) && v > 0 ? (v < 1e11 ? v * 1000 : v) : null;
+  if (typeof v === "number") return epochMs(v);
   if (typeof v !== "string" || !v) return null;
   if (/^\d+(\.\d+)?$/.test(v)) return parseTime(Number(v));
   const utc = /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(v) ? `${v.replace(" ", "T")}Z` : v;
   const t = Date.parse(utc);
   return Number.isFinite(t) ? t : null;
-}
-
-function clean(v: unknown): string | null {
-  return typeof v === "string" && v.trim() ? cleanLine(v, PROMPT_WIDTH) || null : null;
-}
-
-function mtimeOf(path: string): number | null {
-  try {
-    return Deno.statSync(path).mtime?.getTime() ?? 0;
-  } catch {
-    return null;
-  }
 }

@@ -20,6 +20,7 @@ import {
   type OpenCodeFacts,
   openCodeFacts,
   OpenCodeLedger,
+  type OpenCodeMessage,
   type OpenCodePart,
   type OpenCodeSessionInfo,
   type OpenCodeView,
@@ -28,11 +29,12 @@ import {
   promptText,
   SUBAGENT_QUIET_MS,
 } from "../transcripts/opencode.ts";
+import { epochMs } from "../transcripts/records.ts";
+import { argvSessionIds } from "./argv.ts";
+import { DirListings, listDir, mtimeOf, readJson } from "./files.ts";
 
 /** A session found by working directory must have been active since the process started, less this much. */
 export const START_SLACK_MS = 5_000;
-/** Directory listings are reused for this long (one tick). */
-const LISTING_TTL_MS = 1_000;
 /** Parse state of a session not read for this long is dropped. */
 const FORGET_AFTER_MS = 10 * 60_000;
 /** Parts are read for this many of the newest messages of a session. */
@@ -101,6 +103,12 @@ interface Tree {
   children: Map<string, Tree>;
 }
 
+/** Parts read of one or more messages, and how many of them did not parse. */
+interface PartsRead {
+  parts: OpenCodePart[];
+  malformed: number;
+}
+
 /** What is kept per linked session between reads. */
 interface SessionState {
   tree: Tree;
@@ -136,7 +144,7 @@ export class OpenCodeSessionSource implements SessionSource {
   /** `OPENCODE_DB` and `XDG_DATA_HOME` of the agent. */
   readonly envKeys: readonly string[] = ["OPENCODE_DB", "XDG_DATA_HOME"];
   #sessions = new Map<string, SessionState>();
-  #listings = new Map<string, { at: number; names: string[] }>();
+  #listings = new DirListings();
   #heads = new Map<string, { mtime: number; info: OpenCodeSessionInfo | null }>();
   #byDirectory = new Map<string, { stamp: string; rows: Row[] }>();
 
@@ -145,7 +153,7 @@ export class OpenCodeSessionSource implements SessionSource {
     try {
       const dbs = this.#databases(ctx.env, ctx.home, ctx.now);
       const cwd = projectDir(ctx.argv, ctx.cwd);
-      for (const id of argvSessionIds(ctx.argv)) {
+      for (const id of argvSessionIds(ctx.argv, (v) => SESSION_ID.test(v), ["-s", "--session"])) {
         for (const db of dbs) {
           const found = readDatabase(db, (d) => d.get(`SELECT id FROM session WHERE id = ?`, id));
           const path = `${db}#${id}`;
@@ -237,7 +245,7 @@ export class OpenCodeSessionSource implements SessionSource {
       const path = ABSOLUTE.test(override) ? override : `${dir}/${override}`;
       return databaseStamp(path) ? [path] : [];
     }
-    return this.#list(dir, now).filter((n) => DB_NAME.test(n)).sort((a, b) =>
+    return this.#listings.list(dir, now).filter((n) => DB_NAME.test(n)).sort((a, b) =>
       a === "opencode.db" ? -1 : b === "opencode.db" ? 1 : a < b ? -1 : 1
     ).map((n) => `${dir}/${n}`);
   }
@@ -304,23 +312,14 @@ export class OpenCodeSessionSource implements SessionSource {
     let malformed = syncLegacyMessages(storage, info.id, tree);
     const ordered = tree.ledger.ordered();
     const recentlyActive = now - (info.updated ?? 0) < SUBAGENT_QUIET_MS;
-    const parts: OpenCodePart[] = [];
-    if (withParts || recentlyActive) {
-      for (const m of ordered.slice(withParts ? -PART_MESSAGES : -1)) {
-        const read = legacyParts(storage, m.id, PARTS_PER_MESSAGE);
-        parts.push(...read.parts);
-        malformed += read.malformed;
-      }
-    }
-    const lastUser = ordered.findLast((m) => m.role === "user");
-    if (withParts && lastUser && tree.prompt?.messageId !== lastUser.id) {
-      const text = promptText(legacyParts(storage, lastUser.id, 200).parts);
-      if (text !== null) tree.prompt = { messageId: lastUser.id, text };
-    }
+    const { parts, malformed: badParts } = withParts || recentlyActive
+      ? newestParts(ordered, tree, withParts, (messageId, limit) => legacyParts(storage, messageId, limit))
+      : { parts: [], malformed: 0 };
+    malformed += badParts;
     const children: OpenCodeView[] = [];
     if (depth < MAX_DEPTH) {
       const dir = path.slice(0, path.lastIndexOf("/"));
-      for (const name of this.#list(dir, now)) {
+      for (const name of this.#listings.list(dir, now)) {
         const childPath = `${dir}/${name}`;
         const child = name.endsWith(".json") ? this.#head(childPath) : null;
         if (!child || child.parentId !== info.id || children.length >= MAX_CHILDREN) continue;
@@ -342,7 +341,7 @@ export class OpenCodeSessionSource implements SessionSource {
 
   #legacyById(storage: string, id: string, now: number): string | null {
     if (!SESSION_ID.test(id)) return null;
-    for (const project of this.#list(`${storage}/session`, now)) {
+    for (const project of this.#listings.list(`${storage}/session`, now)) {
       const path = `${storage}/session/${project}/${id}.json`;
       if (this.#head(path)) return path;
     }
@@ -365,8 +364,8 @@ export class OpenCodeSessionSource implements SessionSource {
     now: number,
   ): { path: string; info: OpenCodeSessionInfo; mtime: number }[] {
     const out: { path: string; info: OpenCodeSessionInfo; mtime: number }[] = [];
-    for (const project of this.#list(`${storage}/session`, now)) {
-      for (const name of this.#list(`${storage}/session/${project}`, now)) {
+    for (const project of this.#listings.list(`${storage}/session`, now)) {
+      for (const name of this.#listings.list(`${storage}/session/${project}`, now)) {
         if (!name.endsWith(".json")) continue;
         const path = `${storage}/session/${project}/${name}`;
         const info = this.#head(path);
@@ -386,14 +385,6 @@ export class OpenCodeSessionSource implements SessionSource {
     // A half-written file is kept out of the cache and read again next time.
     if (info) this.#heads.set(path, { mtime, info });
     return info ?? cached?.info ?? null;
-  }
-
-  #list(dir: string, now: number): string[] {
-    const cached = this.#listings.get(dir);
-    if (cached && Math.abs(now - cached.at) < LISTING_TTL_MS) return cached.names;
-    const names = listDir(dir);
-    this.#listings.set(dir, { at: now, names });
-    return names;
   }
 
   #forget(now: number): void {
@@ -424,21 +415,11 @@ function readDbView(
   if (!info) return null;
   let malformed = syncDbMessages(d, id, tree);
   const ordered = tree.ledger.ordered();
-  const parts: OpenCodePart[] = [];
   const recentlyActive = now - (info.updated ?? 0) < SUBAGENT_QUIET_MS;
-  if (d.columns("part").has("message_id") && (withParts || recentlyActive)) {
-    for (const m of ordered.slice(withParts ? -PART_MESSAGES : -1)) {
-      const read = dbParts(d, m.id, PARTS_PER_MESSAGE);
-      parts.push(...read.parts);
-      malformed += read.malformed;
-    }
-    const lastUser = ordered.findLast((m) => m.role === "user");
-    if (withParts && lastUser && tree.prompt?.messageId !== lastUser.id) {
-      // Its text parts may not be written yet: the last prompt stays until they are.
-      const text = promptText(dbParts(d, lastUser.id, 200).parts);
-      if (text !== null) tree.prompt = { messageId: lastUser.id, text };
-    }
-  }
+  const { parts, malformed: badParts } = d.columns("part").has("message_id") && (withParts || recentlyActive)
+    ? newestParts(ordered, tree, withParts, (messageId, limit) => dbParts(d, messageId, limit))
+    : { parts: [], malformed: 0 };
+  malformed += badParts;
   const children: OpenCodeView[] = [];
   if (depth < MAX_DEPTH && sessionCols.has("parent_id")) {
     const rows = d.all(`SELECT id FROM session WHERE parent_id = ? LIMIT ${MAX_CHILDREN}`, id);
@@ -462,6 +443,32 @@ function readDbView(
     children,
     malformed,
   };
+}
+
+/**
+ * The newest parts of a session, by `readParts` (from the database or the storage tree): those of its
+ * newest {@linkcode PART_MESSAGES} messages with `withParts`, else of its newest message. With
+ * `withParts`, the text of the last prompt is kept in `tree` too.
+ */
+function newestParts(
+  ordered: OpenCodeMessage[],
+  tree: Tree,
+  withParts: boolean,
+  readParts: (messageId: string, limit: number) => PartsRead,
+): PartsRead {
+  const out: PartsRead = { parts: [], malformed: 0 };
+  for (const m of ordered.slice(withParts ? -PART_MESSAGES : -1)) {
+    const read = readParts(m.id, PARTS_PER_MESSAGE);
+    out.parts.push(...read.parts);
+    out.malformed += read.malformed;
+  }
+  const lastUser = ordered.findLast((m) => m.role === "user");
+  if (withParts && lastUser && tree.prompt?.messageId !== lastUser.id) {
+    // Its text parts may not be written yet: the last prompt stays until they are.
+    const text = promptText(readParts(lastUser.id, 200).parts);
+    if (text !== null) tree.prompt = { messageId: lastUser.id, text };
+  }
+  return out;
 }
 
 /**
@@ -504,7 +511,7 @@ function dbParts(
   d: Database,
   messageId: string,
   limit: number,
-): { parts: OpenCodePart[]; malformed: number } {
+): PartsRead {
   const rows = d.all(
     `SELECT id, message_id, ${SLIM_PART} AS data, ${OUTPUT} AS output FROM part
      WHERE message_id = ? ORDER BY id DESC LIMIT ?`,
@@ -573,7 +580,7 @@ function legacyParts(
   storage: string,
   messageId: string,
   limit: number,
-): { parts: OpenCodePart[]; malformed: number } {
+): PartsRead {
   const dir = `${storage}/part/${messageId}`;
   const names = listDir(dir).filter((n) => n.endsWith(".json")).sort().slice(-limit);
   const parts: OpenCodePart[] = [];
@@ -656,20 +663,6 @@ function storageDir(env: Record<string, string>, home: string): string {
   return `${openCodeDataDir(env, home)}/storage`;
 }
 
-/** Session ids named in argv: `-s ses_…`, `--session ses_…`, `--session=ses_…`. */
-function argvSessionIds(argv: string[]): string[] {
-  const ids: string[] = [];
-  for (let i = 1; i < argv.length; i++) {
-    const a = argv[i];
-    const eq = a.indexOf("=");
-    const flag = eq === -1 ? a : a.slice(0, eq);
-    if (flag !== "-s" && flag !== "--session") continue;
-    const value = eq === -1 ? argv[i + 1] : a.slice(eq + 1);
-    if (value && SESSION_ID.test(value)) ids.push(value);
-  }
-  return ids;
-}
-
 /** The project directory: `opencode [project]` when argv names an existing directory, else the cwd. */
 function projectDir(argv: string[], cwd: string | null): string | null {
   for (let i = 1; i < argv.length; i++) {
@@ -691,34 +684,7 @@ function projectDir(argv: string[], cwd: string | null): string | null {
   return cwd;
 }
 
-function readJson(path: string): Record<string, unknown> | null {
-  try {
-    const v = JSON.parse(Deno.readTextFileSync(path));
-    return typeof v === "object" && v !== null && !Array.isArray(v) ? v : null;
-  } catch {
-    return null;
-  }
-}
-
-function listDir(dir: string): string[] {
-  try {
-    return [...Deno.readDirSync(dir)].map((e) => e.name);
-  } catch {
-    return [];
-  }
-}
-
-function mtimeOf(path: string): number | null {
-  try {
-    return Deno.statSync(path).mtime?.getTime() ?? 0;
-  } catch {
-    return null;
-  }
-}
-
-/** A time in ms (numbers below 1e11 are taken as seconds), or null. */
+/** A time in ms (numbers, or numeric text, below 1e11 are taken as seconds), or null. */
 function ms(v: unknown): number | null {
-  const n = typeof v === "string" && v.trim() !== "" ? Number(v) : v;
-  if (typeof n !== "number" || !Number.isFinite(n) || n <= 0) return null;
-  return n < 1e11 ? n * 1000 : n;
+  return epochMs(typeof v === "string" && v.trim() !== "" ? Number(v) : v);
 }

@@ -12,13 +12,12 @@
 import type { LinkContext, SessionLink, SessionSource } from "../vendor.ts";
 import type { SessionFacts } from "../session.ts";
 import { QwenTranscript } from "../transcripts/qwen.ts";
-import { JsonlTail, readHeadLines } from "../transcripts/jsonl.ts";
-import { argvSessionIds } from "./gemini.ts";
+import { JsonlTail } from "../transcripts/jsonl.ts";
+import { argvSessionIds } from "./argv.ts";
+import { DirListings, headRecords, listDir, mtimeOf } from "./files.ts";
 
 /** A chat file found by directory must have been written after the process started, less this much. */
 export const START_SLACK_MS = 5_000;
-/** Directory listings are reused for this long (one tick). */
-const LISTING_TTL_MS = 1_000;
 /** Parse state of a session not read for this long is dropped. */
 const FORGET_AFTER_MS = 10 * 60_000;
 /** Bytes read from the head of a chat file to find the `cwd` it records. */
@@ -75,7 +74,7 @@ export class QwenSessionSource implements SessionSource {
   /** `QWEN_RUNTIME_DIR` of the agent. */
   readonly envKeys: readonly string[] = ["QWEN_RUNTIME_DIR"];
   #sessions = new Map<string, SessionState>();
-  #listings = new Map<string, { at: number; names: string[] }>();
+  #listings = new DirListings();
   #cwds = new Map<string, string>();
 
   /** Finds the chat file of a live Qwen Code process. Never throws. */
@@ -154,7 +153,7 @@ export class QwenSessionSource implements SessionSource {
 
   #fromCwd(dir: string, ctx: LinkContext): SessionLink | null {
     let best: { path: string; id: string; mtime: number } | null = null;
-    for (const name of this.#list(dir, ctx.now)) {
+    for (const name of this.#listings.list(dir, ctx.now)) {
       if (!name.endsWith(".jsonl")) continue;
       const path = `${dir}/${name}`;
       if (ctx.claimed.has(path)) continue;
@@ -167,28 +166,14 @@ export class QwenSessionSource implements SessionSource {
     return best && { path: best.path, id: best.id, linkedBy: "cwd" };
   }
 
-  #list(dir: string, now: number): string[] {
-    const cached = this.#listings.get(dir);
-    if (cached && Math.abs(now - cached.at) < LISTING_TTL_MS) return cached.names;
-    const names = listDir(dir);
-    this.#listings.set(dir, { at: now, names });
-    return names;
-  }
-
   /** The `cwd` the first records of a chat file carry (cached once found). */
   #cwd(path: string): string | null {
     const cached = this.#cwds.get(path);
     if (cached !== undefined) return cached;
-    for (const line of readHeadLines(path, HEAD_BYTES)) {
-      if (!line.includes('"cwd"')) continue;
-      try {
-        const rec = JSON.parse(line);
-        if (isObject(rec) && typeof rec.cwd === "string" && rec.cwd) {
-          this.#cwds.set(path, rec.cwd);
-          return rec.cwd;
-        }
-      } catch {
-        continue;
+    for (const rec of headRecords(path, HEAD_BYTES, ['"cwd"'])) {
+      if (typeof rec.cwd === "string" && rec.cwd) {
+        this.#cwds.set(path, rec.cwd);
+        return rec.cwd;
       }
     }
     return null;
@@ -197,23 +182,3 @@ export class QwenSessionSource implements SessionSource {
 
 /** Qwen Code's sessions, shared by the vendor and the collector. */
 export const qwenSessions: QwenSessionSource = new QwenSessionSource();
-
-function listDir(dir: string): string[] {
-  try {
-    return [...Deno.readDirSync(dir)].map((e) => e.name);
-  } catch {
-    return [];
-  }
-}
-
-function mtimeOf(path: string): number | null {
-  try {
-    return Deno.statSync(path).mtime?.getTime() ?? 0;
-  } catch {
-    return null;
-  }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}

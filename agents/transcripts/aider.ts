@@ -8,7 +8,7 @@
 
 import type { SessionFacts, TokenBuckets, TurnState } from "../session.ts";
 import { addTokens, emptyTokens } from "../session.ts";
-import { ActivityTail, cleanLine, PROMPT_WIDTH } from "./text.ts";
+import { ActivityTail, promptLine } from "./text.ts";
 
 /** What the newest run in a history file tells (everything in {@linkcode SessionFacts} but where it was found). */
 export type AiderFacts = Omit<SessionFacts, "vendor" | "path" | "linkedBy">;
@@ -146,9 +146,9 @@ export class AiderTranscript {
       id: this.#run ?? "",
       cwd: null,
       gitBranch: null,
-      title: clean(this.#firstPrompt),
+      title: promptLine(this.#firstPrompt),
       model: this.#model,
-      lastPrompt: clean(this.#lastPrompt),
+      lastPrompt: promptLine(this.#lastPrompt),
       currentTask: null,
       currentTool: null,
       subagents: [],
@@ -227,9 +227,4 @@ export class AiderTranscript {
     const usd = Number(text);
     if (Number.isFinite(usd)) this.#cost = usd;
   }
-}
-
-/** One display line of a prompt or title, or null. */
-function clean(s: string | null): string | null {
-  return s === null ? null : cleanLine(s, PROMPT_WIDTH) || null;
 }

@@ -7,7 +7,8 @@
 
 import type { SessionFacts, TokenBuckets, ToolCall, TurnState } from "../session.ts";
 import { addTokens, emptyTokens } from "../session.ts";
-import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, PROMPT_WIDTH } from "./text.ts";
+import { isObject, nonBlank, positive, timestamp } from "./records.ts";
+import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, promptLine } from "./text.ts";
 
 /** What a thread document tells (everything in {@linkcode SessionFacts} but where it was found). */
 export type AmpFacts = Omit<SessionFacts, "vendor" | "path" | "linkedBy">;
@@ -60,9 +61,9 @@ export function fileUriPath(uri: string): string | null {
 export function ampThreadCwd(thread: unknown): string | null {
   if (!isObject(thread) || !isObject(thread.env) || !isObject(thread.env.initial)) return null;
   const initial = thread.env.initial;
-  if (str(initial.cwd)) return initial.cwd as string;
+  if (nonBlank(initial.cwd)) return initial.cwd as string;
   const tree = Array.isArray(initial.trees) ? initial.trees.find(isObject) : undefined;
-  const uri = tree ? str(tree.uri) : null;
+  const uri = tree ? nonBlank(tree.uri) : null;
   return uri ? fileUriPath(uri) ?? (uri.startsWith("/") ? uri : null) : null;
 }
 
@@ -122,8 +123,8 @@ export function ampThreadFacts(thread: unknown): AmpFacts | null {
           activity.push(at, "text", b.text);
         } else if (b.type === "thinking" && typeof b.thinking === "string") {
           activity.push(at, "thinking", b.thinking);
-        } else if (b.type === "tool_use" && str(b.id)) {
-          const name = str(b.name) ?? "tool";
+        } else if (b.type === "tool_use" && nonBlank(b.id)) {
+          const name = nonBlank(b.name) ?? "tool";
           const arg = cleanLine(ampToolArg(b.input), ACTIVITY_WIDTH);
           pending.set(b.id as string, { name, arg, id: b.id as string, startedAt: at });
           activity.push(at, "tool", arg ? `${name}: ${arg}` : name);
@@ -131,15 +132,15 @@ export function ampThreadFacts(thread: unknown): AmpFacts | null {
       }
       const usage = isObject(msg.usage) ? msg.usage : null;
       if (usage) {
-        model = str(usage.model) ?? model;
+        model = nonBlank(usage.model) ?? model;
         const t = usageOf(usage);
-        addTokens(byModel[str(usage.model) ?? model ?? "unknown"] ??= emptyTokens(), t);
+        addTokens(byModel[nonBlank(usage.model) ?? model ?? "unknown"] ??= emptyTokens(), t);
         cacheByMessage.set(msg.messageId, t);
         const prompt = t.input + t.cacheRead + t.cacheWrite;
         if (prompt > 0) context = prompt;
       }
       const state = isObject(msg.state) ? msg.state : {};
-      stopReason = str(state.stopReason) ?? stopReason;
+      stopReason = nonBlank(state.stopReason) ?? stopReason;
       if (state.type === "running" || state.stopReason === "tool_use") turn = "working";
       else if (state.type === "cancelled" || state.stopReason === "end_turn") {
         turn = "ended";
@@ -158,12 +159,12 @@ export function ampThreadFacts(thread: unknown): AmpFacts | null {
     ? thread.created
     : null;
   return {
-    id: str(thread.id) ?? "",
+    id: nonBlank(thread.id) ?? "",
     cwd: ampThreadCwd(thread),
     gitBranch: null,
-    title: clean(str(thread.title) ?? firstPrompt),
+    title: promptLine(nonBlank(thread.title) ?? firstPrompt),
     model,
-    lastPrompt: clean(lastPrompt),
+    lastPrompt: promptLine(lastPrompt),
     currentTask: null,
     currentTool: current,
     subagents: [],
@@ -203,13 +204,13 @@ function toolResult(
   activity: ActivityTail,
   at: number | null,
 ): void {
-  const id = str(b.toolUseID) ?? str(b.tool_use_id);
+  const id = nonBlank(b.toolUseID) ?? nonBlank(b.tool_use_id);
   const run = isObject(b.run) ? b.run : null;
-  const status = run ? str(run.status) : null;
+  const status = run ? nonBlank(run.status) : null;
   if (run && status !== null && !FINISHED_RUNS.has(status)) return;
   if (id) pending.delete(id);
   const result = run?.result;
-  const text = typeof result === "string" ? result : isObject(result) ? str(result.output) ?? "" : "";
+  const text = typeof result === "string" ? result : isObject(result) ? nonBlank(result.output) ?? "" : "";
   const failed = status === "error" || status === "rejected-by-user" || status === "cancelled";
   activity.push(at, failed ? "error" : "result", failed && !text ? status! : firstLine(text));
 }
@@ -226,9 +227,9 @@ function ledgerTokens(
   for (const e of events) {
     const tokens = isObject(e.tokens) ? e.tokens : {};
     const cache = cacheByMessage.get(e.toMessageId);
-    addTokens(out[str(e.model) ?? "unknown"] ??= emptyTokens(), {
-      input: num(tokens.input),
-      output: num(tokens.output),
+    addTokens(out[nonBlank(e.model) ?? "unknown"] ??= emptyTokens(), {
+      input: positive(tokens.input),
+      output: positive(tokens.output),
       cacheRead: cache?.cacheRead ?? 0,
       cacheWrite: cache?.cacheWrite ?? 0,
       reasoning: 0,
@@ -239,10 +240,10 @@ function ledgerTokens(
 
 function usageOf(u: Json): TokenBuckets {
   return {
-    input: num(u.inputTokens),
-    output: num(u.outputTokens),
-    cacheRead: num(u.cacheReadInputTokens),
-    cacheWrite: num(u.cacheCreationInputTokens),
+    input: positive(u.inputTokens),
+    output: positive(u.outputTokens),
+    cacheRead: positive(u.cacheReadInputTokens),
+    cacheWrite: positive(u.cacheCreationInputTokens),
     reasoning: 0,
   };
 }
@@ -251,24 +252,5 @@ function usageOf(u: Json): TokenBuckets {
 function messageTime(msg: Json): number | null {
   const meta = isObject(msg.meta) ? msg.meta : {};
   if (typeof meta.sentAt === "number" && Number.isFinite(meta.sentAt)) return meta.sentAt;
-  const stamp = isObject(msg.usage) ? str(msg.usage.timestamp) : null;
-  const t = stamp ? Date.parse(stamp) : NaN;
-  return Number.isNaN(t) ? null : t;
-}
-
-/** One display line of a prompt or title, or null. */
-function clean(s: string | null): string | null {
-  return s === null ? null : cleanLine(s, PROMPT_WIDTH) || null;
-}
-
-function str(v: unknown): string | null {
-  return typeof v === "string" && v.trim() ? v : null;
-}
-
-function num(v: unknown): number {
-  return typeof v === "number" && Number.isFinite(v) && v > 0 ? v : 0;
-}
-
-function isObject(v: unknown): v is Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+  return isObject(msg.usage) ? timestamp(msg.usage.timestamp) : null;
 }

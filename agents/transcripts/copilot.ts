@@ -6,8 +6,9 @@
  */
 
 import type { SessionFacts, SubagentFacts, TokenBuckets, ToolCall, TurnState } from "../session.ts";
-import { addTokens, emptyTokens } from "../session.ts";
-import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, PROMPT_WIDTH } from "./text.ts";
+import { addTokens, emptyTokens, totalTokens } from "../session.ts";
+import { isObject, nonBlank, positive, timestamp } from "./records.ts";
+import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, promptLine } from "./text.ts";
 
 /** What an events file tells about its session (everything in {@linkcode SessionFacts} but where it was found). */
 export type CopilotFacts = Omit<SessionFacts, "vendor" | "path" | "linkedBy">;
@@ -132,9 +133,9 @@ export class CopilotTranscript {
       id: this.#id ?? "",
       cwd: this.#cwd,
       gitBranch: this.#branch,
-      title: clean(this.#firstPrompt),
+      title: promptLine(this.#firstPrompt),
       model: this.#model,
-      lastPrompt: clean(this.#lastPrompt),
+      lastPrompt: promptLine(this.#lastPrompt),
       currentTask: null,
       currentTool: this.#currentTool(null),
       subagents: [...this.#subagents.values()].map((s) => this.#subagentFacts(s)),
@@ -183,8 +184,8 @@ export class CopilotTranscript {
 
   /** The subagent an event belongs to (its key), or null for the main agent's own events. */
   #owner(rec: Json, data: Json): string | null {
-    const parent = str(data.parentToolCallId);
-    const agent = str(rec.agentId);
+    const parent = nonBlank(data.parentToolCallId);
+    const agent = nonBlank(rec.agentId);
     if (parent && this.#subagents.has(parent)) {
       if (agent) this.#agentCalls.set(agent, parent);
       return parent;
@@ -194,8 +195,7 @@ export class CopilotTranscript {
   }
 
   #event(rec: Json): void {
-    const at = typeof rec.timestamp === "string" ? Date.parse(rec.timestamp) : NaN;
-    const ts = Number.isNaN(at) ? null : at;
+    const ts = timestamp(rec.timestamp);
     if (ts !== null) {
       if (this.#startedAt === null || ts < this.#startedAt) this.#startedAt = ts;
       if (this.#lastAt === null || ts > this.#lastAt) this.#lastAt = ts;
@@ -207,11 +207,11 @@ export class CopilotTranscript {
     if (owner !== null) return this.#subagentEvent(owner, type, data, ts);
     switch (type) {
       case "session.start":
-        this.#id = str(data.sessionId) ?? this.#id;
-        this.#model = str(data.selectedModel) ?? this.#model;
+        this.#id = nonBlank(data.sessionId) ?? this.#id;
+        this.#model = nonBlank(data.selectedModel) ?? this.#model;
         return this.#workingContext(data.context);
       case "session.resume":
-        this.#model = str(data.selectedModel) ?? this.#model;
+        this.#model = nonBlank(data.selectedModel) ?? this.#model;
         this.#workingContext(data.context);
         // A new process took the session over: nothing of the previous one is in flight.
         this.#stopAll();
@@ -220,7 +220,7 @@ export class CopilotTranscript {
       case "session.context_changed":
         return this.#workingContext(data);
       case "session.model_change":
-        this.#model = str(data.newModel) ?? this.#model;
+        this.#model = nonBlank(data.newModel) ?? this.#model;
         return;
       case "user.message":
         return this.#userMessage(data, ts);
@@ -231,7 +231,7 @@ export class CopilotTranscript {
       case "assistant.message":
         return this.#assistantMessage(data, ts);
       case "assistant.reasoning": {
-        const text = str(data.content);
+        const text = nonBlank(data.content);
         if (text) this.#activity.push(ts, "thinking", text);
         return;
       }
@@ -249,27 +249,27 @@ export class CopilotTranscript {
       case "subagent.failed":
         return this.#subagentEnded(type, data, ts);
       case "permission.requested": {
-        const id = str(data.requestId);
+        const id = nonBlank(data.requestId);
         if (id && data.resolvedByHook !== true) this.#permissions.add(id);
         return;
       }
       case "permission.completed": {
-        const id = str(data.requestId);
+        const id = nonBlank(data.requestId);
         if (id) this.#permissions.delete(id);
         else this.#permissions.clear();
         return;
       }
       case "abort":
-        this.#activity.push(ts, "system", `interrupted${str(data.reason) ? ` (${data.reason})` : ""}`);
+        this.#activity.push(ts, "system", `interrupted${nonBlank(data.reason) ? ` (${data.reason})` : ""}`);
         this.#stopAll();
         this.#turn = "ended";
         return;
       case "session.task_complete":
-        if (str(data.summary)) this.#activity.push(ts, "text", data.summary as string);
+        if (nonBlank(data.summary)) this.#activity.push(ts, "text", data.summary as string);
         this.#turn = "ended";
         return;
       case "session.error": {
-        const msg = str(data.message) ?? str(data.errorType) ?? "";
+        const msg = nonBlank(data.message) ?? nonBlank(data.errorType) ?? "";
         this.#activity.push(ts, "error", msg ? `error: ${msg}` : "error");
         if (this.#currentTool(null) === null) this.#turn = "ended";
         return;
@@ -285,8 +285,8 @@ export class CopilotTranscript {
   /** `context{cwd, branch}` of `session.start`/`resume`, or the data of `session.context_changed`. */
   #workingContext(ctx: unknown): void {
     if (!isObject(ctx)) return;
-    this.#cwd = str(ctx.cwd) ?? this.#cwd;
-    this.#branch = str(ctx.branch) ?? this.#branch;
+    this.#cwd = nonBlank(ctx.cwd) ?? this.#cwd;
+    this.#branch = nonBlank(ctx.branch) ?? this.#branch;
   }
 
   #userMessage(data: Json, ts: number | null): void {
@@ -300,23 +300,23 @@ export class CopilotTranscript {
   }
 
   #assistantMessage(data: Json, ts: number | null): void {
-    const model = str(data.model);
+    const model = nonBlank(data.model);
     if (model) this.#model = model;
-    const text = str(data.content);
+    const text = nonBlank(data.content);
     if (text) this.#activity.push(ts, "text", text);
     this.#toolsRequested = Array.isArray(data.toolRequests) && data.toolRequests.length > 0;
-    const output = num(data.outputTokens);
+    const output = positive(data.outputTokens);
     if (output > 0) {
       (this.#messageOutput[model ?? this.#model ?? "unknown"] ??= emptyTokens()).output += output;
     }
   }
 
   #toolStart(owner: string | null, data: Json, ts: number | null): void {
-    const id = str(data.toolCallId);
+    const id = nonBlank(data.toolCallId);
     if (!id) return;
-    const name = str(data.toolName) ?? "tool";
+    const name = nonBlank(data.toolName) ?? "tool";
     const shell = isObject(data.shellToolInfo) ? data.shellToolInfo : {};
-    const arg = cleanLine(copilotToolArg(data.arguments, str(shell.displayCommand)), ACTIVITY_WIDTH);
+    const arg = cleanLine(copilotToolArg(data.arguments, nonBlank(shell.displayCommand)), ACTIVITY_WIDTH);
     this.#pending.set(id, { call: { name, arg, id, startedAt: ts }, owner });
     if (owner === null) {
       this.#turn = "working";
@@ -325,10 +325,10 @@ export class CopilotTranscript {
   }
 
   #toolComplete(data: Json, ts: number | null): void {
-    const id = str(data.toolCallId);
+    const id = nonBlank(data.toolCallId);
     if (id) this.#pending.delete(id);
     const result = isObject(data.result) ? data.result : {};
-    const error = isObject(data.error) ? str(data.error.message) : str(data.error);
+    const error = isObject(data.error) ? nonBlank(data.error.message) : nonBlank(data.error);
     const failed = data.success === false;
     const text = failed && error
       ? error
@@ -340,49 +340,50 @@ export class CopilotTranscript {
     const u = isObject(data.usage) ? data.usage : null;
     if (!u) return;
     const tokens = normaliseUsage(u);
-    const model = str(u.model) ?? this.#subagents.get(owner ?? "")?.model ?? this.#model ?? "unknown";
+    const model = nonBlank(u.model) ?? this.#subagents.get(owner ?? "")?.model ?? this.#model ?? "unknown";
     this.#sawRecords = true;
     addTokens(this.#records[model] ??= emptyTokens(), tokens);
     const sub = owner === null ? null : this.#subagents.get(owner);
     if (sub) {
       addTokens(sub.tokens, tokens);
-      sub.model = str(u.model) ?? sub.model;
+      sub.model = nonBlank(u.model) ?? sub.model;
     }
     if (owner !== null) return;
-    if (str(u.model)) this.#model = u.model as string;
+    if (nonBlank(u.model)) this.#model = u.model as string;
     const prompt = tokens.input + tokens.cacheRead + tokens.cacheWrite;
     if (prompt > 0) this.#context = prompt;
-    const window = num(u.maxPromptTokens);
+    const window = positive(u.maxPromptTokens);
     if (window > 0) this.#contextWindow = window;
   }
 
   #subagentStarted(rec: Json, data: Json, ts: number | null): void {
-    const id = str(data.toolCallId);
+    const id = nonBlank(data.toolCallId);
     if (!id) return;
-    const agent = str(rec.agentId);
+    const agent = nonBlank(rec.agentId);
     if (agent) this.#agentCalls.set(agent, id);
     const prev = this.#subagents.get(id);
+    const [name, shown] = [nonBlank(data.agentName), nonBlank(data.agentDisplayName)];
     this.#subagents.set(id, {
       id,
-      type: str(data.agentName) ?? prev?.type ?? null,
-      description: str(data.agentDescription) ?? str(data.agentDisplayName) ?? prev?.description ?? null,
+      type: name ?? prev?.type ?? null,
+      description: nonBlank(data.agentDescription) ?? shown ?? prev?.description ?? null,
       running: true,
-      model: str(data.model) ?? prev?.model ?? null,
+      model: nonBlank(data.model) ?? prev?.model ?? null,
       tokens: prev?.tokens ?? emptyTokens(),
       lastActivity: ts,
     });
-    this.#activity.push(ts, "system", `subagent ${str(data.agentDisplayName) ?? str(data.agentName) ?? id}`);
+    this.#activity.push(ts, "system", `subagent ${shown ?? name ?? id}`);
   }
 
   #subagentEnded(type: string, data: Json, ts: number | null): void {
-    const sub = this.#subagents.get(str(data.toolCallId) ?? "");
+    const sub = this.#subagents.get(nonBlank(data.toolCallId) ?? "");
     if (!sub) return;
     sub.running = false;
-    sub.model = str(data.model) ?? sub.model;
+    sub.model = nonBlank(data.model) ?? sub.model;
     sub.lastActivity = ts ?? sub.lastActivity;
     for (const [id, p] of this.#pending) if (p.owner === sub.id) this.#pending.delete(id);
     if (type === "subagent.failed") {
-      this.#activity.push(ts, "error", `subagent failed: ${str(data.error) ?? ""}`);
+      this.#activity.push(ts, "error", `subagent failed: ${nonBlank(data.error) ?? ""}`);
     }
   }
 
@@ -394,14 +395,14 @@ export class CopilotTranscript {
       case "tool.execution_start":
         return this.#toolStart(owner, data, ts);
       case "tool.execution_complete": {
-        const id = str(data.toolCallId);
+        const id = nonBlank(data.toolCallId);
         if (id) this.#pending.delete(id);
         return;
       }
       case "session.usage_record":
         return this.#usageRecord(owner, data);
       case "assistant.message":
-        if (sub) sub.model = str(data.model) ?? sub.model;
+        if (sub) sub.model = nonBlank(data.model) ?? sub.model;
         return;
       case "subagent.completed":
       case "subagent.failed":
@@ -420,8 +421,8 @@ export class CopilotTranscript {
     this.#records = {};
     this.#messageOutput = {};
     this.#sawRecords = false;
-    this.#model = str(data.currentModel) ?? this.#model;
-    const current = num(data.currentTokens);
+    this.#model = nonBlank(data.currentModel) ?? this.#model;
+    const current = positive(data.currentTokens);
     if (current > 0) this.#context = current;
     this.#stopAll();
     this.#turn = "exited";
@@ -464,38 +465,22 @@ export function copilotToolArg(args: unknown, displayCommand: string | null): st
  * contain them (Anthropic-style counts) and is kept as it is; the same for output and reasoning.
  */
 function normaliseUsage(u: Json): TokenBuckets {
-  const input = num(u.inputTokens);
-  const output = num(u.outputTokens);
-  const cacheRead = num(u.cacheReadTokens);
-  const reasoning = num(u.reasoningTokens);
+  const input = positive(u.inputTokens);
+  const output = positive(u.outputTokens);
+  const cacheRead = positive(u.cacheReadTokens);
+  const reasoning = positive(u.reasoningTokens);
   return {
     input: input >= cacheRead ? input - cacheRead : input,
     output: output >= reasoning ? output - reasoning : output,
     cacheRead,
-    cacheWrite: num(u.cacheWriteTokens),
+    cacheWrite: positive(u.cacheWriteTokens),
     reasoning,
   };
 }
 
+/** Every token of every model. */
 function sum(byModel: Record<string, TokenBuckets>): number {
   let n = 0;
-  for (const t of Object.values(byModel)) n += t.input + t.output + t.cacheRead + t.cacheWrite + t.reasoning;
+  for (const t of Object.values(byModel)) n += totalTokens(t);
   return n;
-}
-
-/** One display line of a prompt or title, or null. */
-function clean(s: string | null): string | null {
-  return s === null ? null : cleanLine(s, PROMPT_WIDTH) || null;
-}
-
-function str(v: unknown): string | null {
-  return typeof v === "string" && v.trim() ? v : null;
-}
-
-function num(v: unknown): number {
-  return typeof v === "number" && Number.isFinite(v) && v > 0 ? v : 0;
-}
-
-function isObject(v: unknown): v is Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

@@ -9,7 +9,8 @@
 
 import type { ActivityEvent, SubagentFacts, ToolCall, TurnState } from "../session.ts";
 import { emptyTokens } from "../session.ts";
-import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, PROMPT_WIDTH } from "./text.ts";
+import { epochMs, isObject } from "./records.ts";
+import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, promptLine } from "./text.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = Record<string, any>;
@@ -87,9 +88,9 @@ export function parseCrushMessage(row: Record<string, unknown>): CrushMessage | 
   const m: CrushMessage = {
     id: row.id,
     role: typeof row.role === "string" ? row.role : "",
-    created: seconds(row.created_at),
-    updated: seconds(row.updated_at),
-    finished: seconds(row.finished_at),
+    created: epochMs(row.created_at),
+    updated: epochMs(row.updated_at),
+    finished: epochMs(row.finished_at),
     model: typeof row.model === "string" && row.model ? row.model : null,
     summary: row.is_summary_message === 1 || row.is_summary_message === true,
     texts: [],
@@ -117,7 +118,7 @@ export function parseCrushMessage(row: Record<string, unknown>): CrushMessage | 
     } else if (type === "finish") {
       m.finish = typeof d.reason === "string" ? d.reason : null;
       m.finishMessage = typeof d.message === "string" && d.message ? d.message : null;
-      m.finished ??= seconds(d.time);
+      m.finished ??= epochMs(d.time);
     }
   }
   return m;
@@ -212,7 +213,7 @@ export function crushTurn(messages: CrushMessage[]): {
     pending: new Set(pending.keys()),
     turn,
     stopReason,
-    lastPrompt: lastPrompt && (cleanLine(lastPrompt, PROMPT_WIDTH) || null),
+    lastPrompt: promptLine(lastPrompt),
     model,
     activity: tail.events(),
   };
@@ -241,7 +242,7 @@ export function crushSubagent(child: CrushView, parentPending: Set<string>, now:
   return {
     id: child.info.id,
     type: callId !== null ? "agent" : null,
-    description: child.info.title && cleanLine(child.info.title, PROMPT_WIDTH) || null,
+    description: promptLine(child.info.title),
     status: running ? "running" : "done",
     model: t.model,
     tokens: emptyTokens(),
@@ -272,14 +273,4 @@ export function crushTask(todos: unknown): string | null {
     ? active.active_form
     : active.content;
   return typeof text === "string" && text ? text : null;
-}
-
-/** A unix time in seconds (or ms) as ms, or null. */
-function seconds(v: unknown): number | null {
-  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) return null;
-  return v < 1e11 ? v * 1000 : v;
-}
-
-function isObject(v: unknown): v is Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

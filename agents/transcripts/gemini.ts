@@ -9,7 +9,8 @@
 
 import type { ActivityEvent, SessionFacts, TokenBuckets, ToolCall, TurnState } from "../session.ts";
 import { addTokens, emptyTokens } from "../session.ts";
-import { ACTIVITY_LENGTH, ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, PROMPT_WIDTH } from "./text.ts";
+import { feedJsonLine, isObject, nonBlank, positive, timestamp } from "./records.ts";
+import { ACTIVITY_LENGTH, ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, promptLine } from "./text.ts";
 
 /** What a chat file tells about its session (everything in {@linkcode SessionFacts} but where it was found). */
 export type GeminiFacts = Omit<SessionFacts, "vendor" | "path" | "linkedBy">;
@@ -40,7 +41,7 @@ export interface GeminiUsage {
  * ```
  */
 export function geminiUsage(u: Json, thoughtsInOutput: boolean): GeminiUsage {
-  const pick = (a: string, b: string) => num(u[a]) || num(u[b]);
+  const pick = (a: string, b: string) => positive(u[a]) || positive(u[b]);
   const prompt = pick("promptTokenCount", "input");
   const candidates = pick("candidatesTokenCount", "output");
   const cached = Math.min(pick("cachedContentTokenCount", "cached"), prompt);
@@ -192,7 +193,7 @@ export function functionCalls(parts: Json[]): FunctionCallPart[] {
   return parts.flatMap((p) => {
     const c = p.functionCall;
     if (!isObject(c) || typeof c.name !== "string") return [];
-    return [{ id: nonEmpty(c.id), name: c.name, args: isObject(c.args) ? c.args : {} }];
+    return [{ id: nonBlank(c.id), name: c.name, args: isObject(c.args) ? c.args : {} }];
   });
 }
 
@@ -211,7 +212,7 @@ export function functionResponses(parts: Json[]): FunctionResponsePart[] {
       ? res.error.message
       : "";
     return [{
-      id: nonEmpty(r.id),
+      id: nonBlank(r.id),
       name: typeof r.name === "string" ? r.name : "",
       text: firstLine(text),
       error,
@@ -390,25 +391,7 @@ export class GeminiTranscript {
 
   /** Feeds one line (or one parsed record). Lines that are not JSON objects are counted as malformed. */
   feed(line: string | unknown): void {
-    let rec: unknown = line;
-    if (typeof line === "string") {
-      if (!line.trim()) return;
-      try {
-        rec = JSON.parse(line);
-      } catch {
-        this.#malformed++;
-        return;
-      }
-    }
-    if (!isObject(rec)) {
-      this.#malformed++;
-      return;
-    }
-    try {
-      this.#record(rec);
-    } catch {
-      this.#malformed++;
-    }
+    this.#malformed += feedJsonLine(line, (rec) => this.#record(rec));
   }
 
   /** Everything the records so far say about the session. */
@@ -420,9 +403,9 @@ export class GeminiTranscript {
       id: this.#id ?? "",
       cwd: null,
       gitBranch: null,
-      title: clean(this.#summary ?? this.#firstPrompt),
+      title: promptLine(this.#summary ?? this.#firstPrompt),
       model: newest(list, (m) => m.model) ?? this.#lastModel,
-      lastPrompt: clean(newest(list, (m) => m.prompt) ?? this.#lastPrompt),
+      lastPrompt: promptLine(newest(list, (m) => m.prompt) ?? this.#lastPrompt),
       currentTask: null,
       currentTool: state.tool,
       subagents: [],
@@ -452,11 +435,11 @@ export class GeminiTranscript {
     if (typeof m.sessionId === "string" && m.sessionId) this.#id = m.sessionId;
     if (typeof m.kind === "string") this.#kind = m.kind;
     if (typeof m.summary === "string" && m.summary.trim()) this.#summary = m.summary;
-    const started = time(m.startTime);
+    const started = timestamp(m.startTime);
     if (started !== null && (this.#startedAt === null || started < this.#startedAt)) {
       this.#startedAt = started;
     }
-    this.#seen(time(m.lastUpdated));
+    this.#seen(timestamp(m.lastUpdated));
     if (Array.isArray(m.messages)) {
       this.#messages = new Map();
       for (const msg of m.messages) if (isObject(msg) && typeof msg.id === "string") this.#message(msg);
@@ -477,7 +460,7 @@ export class GeminiTranscript {
 
   #message(rec: Json): void {
     const id = rec.id as string;
-    const at = time(rec.timestamp);
+    const at = timestamp(rec.timestamp);
     this.#seen(at);
     if (this.#startedAt === null && at !== null) this.#startedAt = at;
     const type = typeof rec.type === "string" ? rec.type : "";
@@ -487,7 +470,7 @@ export class GeminiTranscript {
       at,
       prompt: null,
       responses: [],
-      model: type === "gemini" ? nonEmpty(rec.model) : null,
+      model: type === "gemini" ? nonBlank(rec.model) : null,
       context: null,
       calls: [],
       requested: [],
@@ -535,8 +518,8 @@ export class GeminiTranscript {
     }
     for (const t of Array.isArray(rec.thoughts) ? rec.thoughts : []) {
       if (!isObject(t)) continue;
-      const text = [nonEmpty(t.subject), nonEmpty(t.description)].filter(Boolean).join(": ");
-      if (text) events.push(time(t.timestamp) ?? m.at, "thinking", text);
+      const text = [nonBlank(t.subject), nonBlank(t.description)].filter(Boolean).join(": ");
+      if (text) events.push(timestamp(t.timestamp) ?? m.at, "thinking", text);
     }
     const thought = thoughtText(parts);
     if (thought.trim()) events.push(m.at, "thinking", thought);
@@ -550,9 +533,9 @@ export class GeminiTranscript {
         name: c.name,
         arg: cleanLine(geminiToolArg(c.name, args), ACTIVITY_WIDTH),
         status: typeof c.status === "string" ? c.status : "",
-        agentId: nonEmpty(c.agentId),
-        description: nonEmpty(c.description) ?? nonEmpty(args.description) ?? nonEmpty(args.objective),
-        at: time(c.timestamp) ?? m.at,
+        agentId: nonBlank(c.agentId),
+        description: nonBlank(c.description) ?? nonBlank(args.description) ?? nonBlank(args.objective),
+        at: timestamp(c.timestamp) ?? m.at,
       };
       m.calls.push(call);
       events.push(call.at, "tool", call.arg ? `${call.name}: ${call.arg}` : call.name);
@@ -650,27 +633,4 @@ function scale(t: TokenBuckets, k: number): TokenBuckets {
     cacheWrite: t.cacheWrite * k,
     reasoning: t.reasoning * k,
   };
-}
-
-/** One display line of a prompt or title, or null. */
-function clean(s: string | null): string | null {
-  return s === null ? null : cleanLine(s, PROMPT_WIDTH) || null;
-}
-
-function time(v: unknown): number | null {
-  if (typeof v !== "string") return null;
-  const t = Date.parse(v);
-  return Number.isNaN(t) ? null : t;
-}
-
-function num(v: unknown): number {
-  return typeof v === "number" && Number.isFinite(v) && v > 0 ? v : 0;
-}
-
-function nonEmpty(v: unknown): string | null {
-  return typeof v === "string" && v.trim() ? v : null;
-}
-
-function isObject(v: unknown): v is Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

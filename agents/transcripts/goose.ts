@@ -9,6 +9,7 @@
  */
 
 import type { ActivityEvent, TokenBuckets, ToolCall, TurnState } from "../session.ts";
+import { asObject } from "./records.ts";
 import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine } from "./text.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -240,17 +241,6 @@ function resultText(value: unknown): string {
 function count(v: unknown): number | null {
   const n = typeof v === "string" && v.trim() !== "" ? Number(v) : v;
   return typeof n === "number" && Number.isFinite(n) && n >= 0 ? n : null;
-}
-
-function asObject(v: unknown): Json | null {
-  if (typeof v === "string") {
-    try {
-      v = JSON.parse(v);
-    } catch {
-      return null;
-    }
-  }
-  return typeof v === "object" && v !== null && !Array.isArray(v) ? v as Json : null;
 }
 
 function asArray(v: unknown): unknown[] | null {

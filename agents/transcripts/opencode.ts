@@ -9,8 +9,9 @@
  */
 
 import type { SessionFacts, SubagentFacts, TokenBuckets, ToolCall, TurnState } from "../session.ts";
-import { addTokens, emptyTokens } from "../session.ts";
-import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, PROMPT_WIDTH } from "./text.ts";
+import { addTokens, emptyTokens, totalTokens } from "../session.ts";
+import { asObject, epochMs, positive } from "./records.ts";
+import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, promptLine } from "./text.ts";
 
 /** The facts of one OpenCode session, without where it was found. */
 export type OpenCodeFacts = Omit<SessionFacts, "vendor" | "path" | "linkedBy">;
@@ -200,20 +201,20 @@ export function parseOpenCodeMessage(
   return {
     id,
     role: d.role,
-    created: ms(time.created),
-    completed: ms(time.completed),
-    updated: ms(updated) ?? ms(time.completed) ?? ms(time.created),
+    created: epochMs(time.created),
+    completed: epochMs(time.completed),
+    updated: epochMs(updated) ?? epochMs(time.completed) ?? epochMs(time.created),
     model: str(d.modelID) ?? str(asObject(d.model)?.modelID),
     tokens: d.role === "assistant" && t
       ? {
-        input: num(t.input),
-        output: num(t.output),
-        cacheRead: num(cache.read),
-        cacheWrite: num(cache.write),
-        reasoning: num(t.reasoning),
+        input: positive(t.input),
+        output: positive(t.output),
+        cacheRead: positive(cache.read),
+        cacheWrite: positive(cache.write),
+        reasoning: positive(t.reasoning),
       }
       : null,
-    cost: num(d.cost),
+    cost: positive(d.cost),
     finish: str(d.finish),
     error: err ? [str(err.name), str(errData?.message)].filter(Boolean).join(": ") || "error" : null,
   };
@@ -258,7 +259,7 @@ export function parseOpenCodePart(
     childSession: str(meta.sessionId),
     subagentType: str(input.subagent_type),
     description: str(input.description),
-    at: ms(stateTime.start) ?? ms(partTime.start),
+    at: epochMs(stateTime.start) ?? epochMs(partTime.start),
   };
 }
 
@@ -338,7 +339,7 @@ export function openCodeFacts(view: OpenCodeView, now: number): OpenCodeFacts {
   const turn = turnOf(newest);
   const usage = treeUsage(view);
   const lastAssistant = ordered.findLast((m) => m.role === "assistant") ?? null;
-  const withTokens = ordered.findLast((m) => m.tokens !== null && sumOf(m.tokens) > 0);
+  const withTokens = ordered.findLast((m) => m.tokens !== null && totalTokens(m.tokens) > 0);
   const parts = [...view.parts].sort(byId);
   const subagents = view.children.map((child) => subagentFacts(child, parts, now));
   const lastActivity = Math.max(
@@ -352,10 +353,10 @@ export function openCodeFacts(view: OpenCodeView, now: number): OpenCodeFacts {
     id: view.info.id,
     cwd: view.info.directory,
     gitBranch: null,
-    title: clean(view.info.title),
+    title: promptLine(view.info.title),
     model: lastAssistant?.model ?? view.info.model,
-    lastPrompt: clean(view.prompt),
-    currentTask: clean(view.task),
+    lastPrompt: promptLine(view.prompt),
+    currentTask: promptLine(view.task),
     currentTool: turn === "ended" ? null : currentTool(parts),
     subagents,
     turn,
@@ -417,7 +418,7 @@ function subagentFacts(child: OpenCodeView, parentParts: OpenCodePart[], now: nu
   return {
     id: child.info.id,
     type: call?.subagentType ?? child.info.agent ?? titled?.[2] ?? null,
-    description: clean(call?.description ?? titled?.[1] ?? child.info.title),
+    description: promptLine(call?.description ?? titled?.[1] ?? child.info.title),
     status: running ? "running" : "done",
     model: ordered.findLast((m) => m.role === "assistant")?.model ?? child.info.model,
     tokens: treeUsage(child).total,
@@ -459,36 +460,7 @@ function byId(a: { id: string }, b: { id: string }): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-function sumOf(t: TokenBuckets): number {
-  return t.input + t.output + t.cacheRead + t.cacheWrite + t.reasoning;
-}
-
-function clean(s: string | null | undefined): string | null {
-  return s ? cleanLine(s, PROMPT_WIDTH) || null : null;
-}
-
-/** A JSON object from parsed data or JSON text, else null. */
-function asObject(v: unknown): Json | null {
-  if (typeof v === "string") {
-    try {
-      v = JSON.parse(v);
-    } catch {
-      return null;
-    }
-  }
-  return typeof v === "object" && v !== null && !Array.isArray(v) ? v as Json : null;
-}
-
+/** `v` when it is a non-empty string (a blank one too), else null. */
 function str(v: unknown): string | null {
   return typeof v === "string" && v ? v : null;
-}
-
-function num(v: unknown): number {
-  return typeof v === "number" && Number.isFinite(v) && v > 0 ? v : 0;
-}
-
-/** A time in ms (numbers below 1e11 are taken as seconds), or null. */
-function ms(v: unknown): number | null {
-  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) return null;
-  return v < 1e11 ? v * 1000 : v;
 }

@@ -8,7 +8,8 @@
 
 import type { SessionFacts, SubagentFacts, ToolCall, TurnState } from "../session.ts";
 import { addTokens, emptyTokens } from "../session.ts";
-import { ACTIVITY_WIDTH, ActivityTail, cleanLine, PROMPT_WIDTH } from "./text.ts";
+import { feedJsonLine, isObject, nonBlank, timestamp } from "./records.ts";
+import { ACTIVITY_WIDTH, ActivityTail, cleanLine, promptLine } from "./text.ts";
 import {
   AGENT_TOOLS,
   functionCalls,
@@ -99,25 +100,7 @@ export class QwenTranscript {
 
   /** Feeds one line (or one parsed record). Lines that are not JSON objects are counted as malformed. */
   feed(line: string | unknown): void {
-    let rec: unknown = line;
-    if (typeof line === "string") {
-      if (!line.trim()) return;
-      try {
-        rec = JSON.parse(line);
-      } catch {
-        this.#malformed++;
-        return;
-      }
-    }
-    if (!isObject(rec)) {
-      this.#malformed++;
-      return;
-    }
-    try {
-      this.#record(rec);
-    } catch {
-      this.#malformed++;
-    }
+    this.#malformed += feedJsonLine(line, (rec) => this.#record(rec));
   }
 
   /** Everything the lines so far say about the session. */
@@ -130,9 +113,9 @@ export class QwenTranscript {
       id: this.#id ?? "",
       cwd: this.#cwd,
       gitBranch: this.#branch,
-      title: clean(this.#title ?? this.#firstPrompt),
+      title: promptLine(this.#title ?? this.#firstPrompt),
       model: this.#model ?? this.#fallbackModel,
-      lastPrompt: clean(this.#lastPrompt),
+      lastPrompt: promptLine(this.#lastPrompt),
       currentTask: null,
       currentTool: lastOf(this.#pending),
       subagents: this.#subagents(),
@@ -184,7 +167,7 @@ export class QwenTranscript {
   }
 
   #record(rec: Json): void {
-    const at = time(rec.timestamp);
+    const at = timestamp(rec.timestamp);
     if (at !== null) {
       if (this.#startedAt === null || at < this.#startedAt) this.#startedAt = at;
       if (this.#lastAt === null || at > this.#lastAt) this.#lastAt = at;
@@ -192,7 +175,7 @@ export class QwenTranscript {
     if (this.#id === null && typeof rec.sessionId === "string" && rec.sessionId) this.#id = rec.sessionId;
     if (this.#cwd === null && typeof rec.cwd === "string" && rec.cwd) this.#cwd = rec.cwd;
     if (typeof rec.gitBranch === "string" && rec.gitBranch) this.#branch = rec.gitBranch;
-    const agentId = nonEmpty(rec.agentId) ?? (rec.isSidechain === true ? "sidechain" : null);
+    const agentId = nonBlank(rec.agentId) ?? (rec.isSidechain === true ? "sidechain" : null);
     if (agentId && rec.type !== "system") return this.#sidechain(rec, agentId, at);
     switch (rec.type) {
       case "user":
@@ -225,7 +208,7 @@ export class QwenTranscript {
   }
 
   #assistant(rec: Json, at: number | null): void {
-    const model = nonEmpty(rec.model);
+    const model = nonBlank(rec.model);
     if (model) this.#model = model;
     if (typeof rec.contextWindowSize === "number" && rec.contextWindowSize > 0) {
       this.#contextWindow = rec.contextWindowSize;
@@ -249,8 +232,8 @@ export class QwenTranscript {
       if (AGENT_TOOLS.has(c.name)) {
         this.#calls.set(id, {
           callId: id,
-          type: nonEmpty(c.args.subagent_type),
-          description: nonEmpty(c.args.description),
+          type: nonBlank(c.args.subagent_type),
+          description: nonBlank(c.args.description),
           running: true,
           startedAt: at,
         });
@@ -282,10 +265,10 @@ export class QwenTranscript {
       case "ui_telemetry":
         return this.#uiEvent(isObject(p.uiEvent) ? p.uiEvent : {}, rec, at);
       case "custom_title":
-        this.#title = nonEmpty(p.customTitle) ?? this.#title;
+        this.#title = nonBlank(p.customTitle) ?? this.#title;
         return;
       case "session_model":
-        this.#fallbackModel = nonEmpty(p.modelId) ?? this.#fallbackModel;
+        this.#fallbackModel = nonBlank(p.modelId) ?? this.#fallbackModel;
         return;
       case "chat_compression":
         this.#activity.push(at, "system", "context compacted");
@@ -296,7 +279,7 @@ export class QwenTranscript {
         this.#pending.clear();
         return;
       case "slash_command": {
-        const command = nonEmpty(p.rawCommand);
+        const command = nonBlank(p.rawCommand);
         if (!command || p.phase === "result") return;
         this.#activity.push(at, "system", command);
         if (EXITS.has(command.trim().split(/\s+/)[0])) this.#turn = "exited";
@@ -304,9 +287,9 @@ export class QwenTranscript {
       }
       case "turn_result": {
         const state = typeof p.state === "string" ? p.state : "completed";
-        this.#stopReason = nonEmpty(p.stopReason) ?? state;
+        this.#stopReason = nonBlank(p.stopReason) ?? state;
         if (state === "cancelled") this.#activity.push(at, "system", "interrupted by user");
-        const error = isObject(p.error) ? nonEmpty(p.error.message) : null;
+        const error = isObject(p.error) ? nonBlank(p.error.message) : null;
         if (state === "error") this.#activity.push(at, "error", error ?? "error");
         if (this.#turn !== "exited") this.#turn = "ended";
         this.#pending.clear();
@@ -328,25 +311,25 @@ export class QwenTranscript {
         toolUsePromptTokenCount: e.tool_token_count,
         totalTokenCount: e.total_token_count,
       }, true);
-      const agent = nonEmpty(e.subagent_id);
-      const model = nonEmpty(e.model) ?? this.#modelName();
+      const agent = nonBlank(e.subagent_id);
+      const model = nonBlank(e.model) ?? this.#modelName();
       if (!agent) this.#fallbackModel ??= model;
-      else this.#lane(agent, nonEmpty(e.subagent_type), model, at);
-      const key = nonEmpty(e.response_id) ?? this.#key(rec);
+      else this.#lane(agent, nonBlank(e.subagent_type), model, at);
+      const key = nonBlank(e.response_id) ?? this.#key(rec);
       this.#telemetry.set(key, agent ? `agent:${agent}` : MAIN, model, usage.tokens);
     } else if (name === "qwen-code.api_error") {
       this.#activity.push(
         at,
         "error",
-        `API error: ${nonEmpty(e.error_message) ?? nonEmpty(e.error) ?? ""}`.trim(),
+        `API error: ${nonBlank(e.error_message) ?? nonBlank(e.error) ?? ""}`.trim(),
       );
     }
   }
 
   /** A record written by a subagent: its usage and tools, kept apart from the main thread. */
   #sidechain(rec: Json, agentId: string, at: number | null): void {
-    const model = rec.type === "assistant" ? nonEmpty(rec.model) : null;
-    const lane = this.#lane(agentId, nonEmpty(rec.agentName), model, at);
+    const model = rec.type === "assistant" ? nonBlank(rec.model) : null;
+    const lane = this.#lane(agentId, nonBlank(rec.agentName), model, at);
     const parts = partsOf(messageParts(rec));
     if (rec.type === "assistant") {
       if (isObject(rec.usageMetadata)) {
@@ -380,7 +363,7 @@ export class QwenTranscript {
 
   /** A record's `uuid`, or a key of its own when it has none. */
   #key(rec: Json): string {
-    return nonEmpty(rec.uuid) ?? `#${this.#anonymous++}`;
+    return nonBlank(rec.uuid) ?? `#${this.#anonymous++}`;
   }
 }
 
@@ -395,23 +378,4 @@ function lastOf(pending: Map<string, ToolCall>): ToolCall | null {
   let last: ToolCall | null = null;
   for (const call of pending.values()) last = call;
   return last ? { ...last } : null;
-}
-
-/** One display line of a prompt or title, or null. */
-function clean(s: string | null): string | null {
-  return s === null ? null : cleanLine(s, PROMPT_WIDTH) || null;
-}
-
-function time(v: unknown): number | null {
-  if (typeof v !== "string") return null;
-  const t = Date.parse(v);
-  return Number.isNaN(t) ? null : t;
-}
-
-function nonEmpty(v: unknown): string | null {
-  return typeof v === "string" && v.trim() ? v : null;
-}
-
-function isObject(v: unknown): v is Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

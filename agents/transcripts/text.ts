@@ -52,6 +52,20 @@ export function cleanLine(s: string, max: number): string {
 }
 
 /**
+ * One display line of a prompt, title or task (at most {@linkcode PROMPT_WIDTH} characters), or null
+ * when `v` is not a string or nothing of it is left to show.
+ *
+ * @example
+ * ```ts
+ * promptLine("fix the\nlogin bug"); // "fix the login bug"
+ * promptLine("  "); // null
+ * ```
+ */
+export function promptLine(v: unknown): string | null {
+  return typeof v === "string" ? cleanLine(v, PROMPT_WIDTH) || null : null;
+}
+
+/**
  * The first non-blank line of `s` (at most a few activity widths of it), or "".
  *
  * @example

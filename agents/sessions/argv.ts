@@ -1,0 +1,35 @@
+/**
+ * What an agent's command line says about its session: the session ids its flags name.
+ *
+ * @module
+ */
+
+/** `--session-id <id>`, `--resume <id>`, `-r <id>`: Gemini CLI's and Qwen Code's flags. */
+const SESSION_FLAGS: readonly string[] = ["--session-id", "--resume", "-r"];
+
+/**
+ * Session ids named in argv that `accept` takes: the value after one of `flags` (or after its `=`),
+ * argv[0] being the program. The flags are Gemini CLI's and Qwen Code's unless given.
+ *
+ * @example
+ * ```ts
+ * argvSessionIds(["node", "gemini", "--resume", "latest"], (v) => v !== "latest"); // []
+ * argvSessionIds(["opencode", "--session=ses_1"], (v) => v.startsWith("ses_"), ["-s", "--session"]); // ["ses_1"]
+ * ```
+ */
+export function argvSessionIds(
+  argv: string[],
+  accept: (value: string) => boolean,
+  flags: readonly string[] = SESSION_FLAGS,
+): string[] {
+  const ids: string[] = [];
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    const eq = a.indexOf("=");
+    const flag = eq === -1 ? a : a.slice(0, eq);
+    if (!flags.includes(flag)) continue;
+    const value = eq === -1 ? argv[i + 1] : a.slice(eq + 1);
+    if (value && accept(value)) ids.push(value);
+  }
+  return ids;
+}

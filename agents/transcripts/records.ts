@@ -1,0 +1,129 @@
+/**
+ * Reading transcript records: the checks and coercions every parser makes of JSON it did not write
+ * (objects, non-blank strings, positive counts, times), and feeding one JSONL line to a parser.
+ *
+ * @module
+ */
+
+/** A JSON object as parsed. */
+export type JsonObject = Record<string, unknown>;
+
+/**
+ * Whether `v` is a JSON object (not null, not an array).
+ *
+ * @example
+ * ```ts
+ * isObject({ type: "user" }); // true
+ * isObject([1]); // false
+ * ```
+ */
+export function isObject(v: unknown): v is JsonObject {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * A JSON object from parsed data or from JSON text (as SQLite columns hold it), else null.
+ *
+ * @example
+ * ```ts
+ * asObject('{"model_name":"gpt-4o"}'); // { model_name: "gpt-4o" }
+ * asObject("[1]"); // null
+ * ```
+ */
+export function asObject(v: unknown): JsonObject | null {
+  if (typeof v === "string") {
+    try {
+      v = JSON.parse(v);
+    } catch {
+      return null;
+    }
+  }
+  return isObject(v) ? v : null;
+}
+
+/**
+ * `v` when it is a string with more than white space in it, else null.
+ *
+ * @example
+ * ```ts
+ * nonBlank("gpt-5"); // "gpt-5"
+ * nonBlank("  "); // null
+ * ```
+ */
+export function nonBlank(v: unknown): string | null {
+  return typeof v === "string" && v.trim() ? v : null;
+}
+
+/**
+ * `v` when it is a finite number above 0, else 0: a token count or a cost.
+ *
+ * @example
+ * ```ts
+ * positive(1200); // 1200
+ * positive(-1); // 0
+ * ```
+ */
+export function positive(v: unknown): number {
+  return typeof v === "number" && Number.isFinite(v) && v > 0 ? v : 0;
+}
+
+/**
+ * A date-time string (ISO 8601, as transcripts write `timestamp`) in ms since epoch, else null.
+ *
+ * @example
+ * ```ts
+ * timestamp("2026-11-24T03:32:03.978Z"); // 1795491123978
+ * timestamp(42); // null
+ * ```
+ */
+export function timestamp(v: unknown): number | null {
+  if (typeof v !== "string") return null;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? null : t;
+}
+
+/**
+ * A time number in ms since epoch: numbers below 1e11 are unix seconds and are multiplied; null for
+ * anything but a finite number above 0.
+ *
+ * @example
+ * ```ts
+ * epochMs(1795491351); // 1795491351000
+ * epochMs(1795491351000); // 1795491351000
+ * ```
+ */
+export function epochMs(v: unknown): number | null {
+  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) return null;
+  return v < 1e11 ? v * 1000 : v;
+}
+
+/**
+ * Hands one transcript line (or a record already parsed) to `read` when it is a JSON object, and
+ * returns how many malformed lines it was: 1 when it is not JSON, not an object, or `read` threw on
+ * it; 0 otherwise. Blank lines are skipped.
+ *
+ * @example
+ * ```ts
+ * let malformed = 0;
+ * malformed += feedJsonLine('{"type":"user"}', (rec) => records.push(rec)); // 0
+ * malformed += feedJsonLine("{not json", (rec) => records.push(rec)); // 1
+ * ```
+ */
+export function feedJsonLine(line: unknown, read: (rec: JsonObject) => void): 0 | 1 {
+  let rec = line;
+  if (typeof line === "string") {
+    if (!line.trim()) return 0;
+    try {
+      rec = JSON.parse(line);
+    } catch {
+      return 1;
+    }
+  }
+  if (!isObject(rec)) return 1;
+  try {
+    read(rec);
+    return 0;
+  } catch {
+    return 1;
+  }
+}
