@@ -439,7 +439,10 @@ Deno.test({
       assert.deepEqual(leaked, [], `${format} leaks ${leaked.join(", ")}:\n${res.stdout}`);
       assert.ok(!res.stdout.includes(world.root), `${format}: no path of the test world`);
     }
-    const table = await runAgtop(["ls", "--private", "--sample", "0"], env);
+    // Filtered on the real cwd (filters see real values), so other agents on the machine cannot shift
+    // the project numbering.
+    const own = world.root.split("/").pop()!;
+    const table = await runAgtop(["ls", "--private", "--sample", "0", "--filter", own], env);
     assert.match(table.stdout, /● busy\s+Claude Code\s+\d+\s+project-1\s+claude-sonnet-4-5\S*\s+Bash\s/);
   },
 });

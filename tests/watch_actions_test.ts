@@ -206,6 +206,11 @@ Deno.test("t: jump to the tmux pane; outside tmux, say where the agent runs", ()
   });
   const gone = press(start(snap), snap, ["down", "down", "down", "t"]);
   assert.deepEqual(gone.state.notice, { text: "Claude Code has exited", error: true });
+  // Without the terminal place (`--private` keeps only the label), the label tells; tmux picks the server.
+  const labelOnly = makeSnapshot([makeAgent({ key: "1:1", tty: "/dev/pts/5", terminal: "tmux pane %7" })]);
+  assert.deepEqual(press(start(labelOnly), labelOnly, ["t"]).effects, [
+    { kind: "jump", tty: "/dev/pts/5", socket: null, what: "Claude Code (pid 4242)" },
+  ]);
   const noTty = makeSnapshot([makeAgent({ key: "1:1", tty: null, terminal: "no terminal" })]);
   assert.deepEqual(press(start(noTty), noTty, ["t"]).state.notice, {
     text: "Claude Code has no terminal",

@@ -135,7 +135,23 @@ export function signalNotice(effect: SignalEffect, reports: readonly SignalRepor
 }
 
 /**
- * `t`: jump to the agent's tmux pane; a notice saying where it runs instead when that is not tmux.
+ * Whether the agent runs in tmux: its terminal place says so, or, where the place was left out
+ * (`--private` keeps only the label), its terminal label does.
+ *
+ * @example
+ * ```ts
+ * inTmux(agent); // true for an agent in `tmux pane %3`
+ * ```
+ */
+export function inTmux(a: Pick<Agent, "terminal" | "terminalPlace">): boolean {
+  if (a.terminalPlace) return a.terminalPlace.multiplexer?.name === "tmux";
+  return /^tmux\b/.test(a.terminal ?? "");
+}
+
+/**
+ * `t`: jump to the agent's tmux pane (on the server of its `TMUX` socket; when that is not known, the
+ * server tmux picks: the one agtop runs in, else the default one); a notice saying where it runs
+ * instead when that is not tmux.
  *
  * @example
  * ```ts
@@ -144,15 +160,15 @@ export function signalNotice(effect: SignalEffect, reports: readonly SignalRepor
  */
 export function jumpTo(a: Agent): JumpEffect | Notice {
   if (!alive(a)) return error(`${nameOf(a)} has exited`);
-  const mux = a.terminalPlace?.multiplexer ?? null;
   if (a.tty === null) return error(`${nameOf(a)} has no terminal`);
-  if (mux?.name !== "tmux") {
+  if (!inTmux(a)) {
     const where = a.terminal && a.terminal !== a.tty.replace(/^\/dev\//, "")
       ? ` in ${safeText(a.terminal)}`
       : "";
     return error(`${nameOf(a)} is not in tmux: it runs on ${safeText(a.tty)}${where}`);
   }
-  return { kind: "jump", tty: a.tty, socket: mux.socket, what: `${nameOf(a)} (pid ${a.pid})` };
+  const socket = a.terminalPlace?.multiplexer?.socket ?? null;
+  return { kind: "jump", tty: a.tty, socket, what: `${nameOf(a)} (pid ${a.pid})` };
 }
 
 /**

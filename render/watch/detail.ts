@@ -14,6 +14,7 @@ import { totalTokens } from "../../agents/session.ts";
 import { STATUS_BADGE } from "../columns.ts";
 import { safeText } from "../text.ts";
 import { formatBytes, formatCount, formatDuration, formatPercent, formatUsd } from "../units.ts";
+import { inTmux } from "./actions.ts";
 import { agentLimits, shortClock } from "./limits.ts";
 import { type Line, seg } from "./paint.ts";
 
@@ -51,7 +52,7 @@ function terminalText(a: Pick<Agent, "tty" | "terminal" | "terminalPlace">): str
   const label = a.terminal === null || a.terminal === a.tty.replace(/^\/dev\//, "")
     ? null
     : safeText(a.terminal);
-  if (a.terminalPlace?.multiplexer?.name === "tmux") return `${label ?? "tmux"} on ${tty}  (t jumps there)`;
+  if (inTmux(a)) return `${label ?? "tmux"} on ${tty}  (t jumps there)`;
   return label ? `${label} on ${tty}` : tty;
 }
 
