@@ -67,10 +67,10 @@ async function ls(values: ParsedArgs["values"]): Promise<void> {
     recentMs: values.all ? durationOption(values, "since", 24 * 3600e3) : null,
     profiles: profileEnvs(config?.dataDirs ?? {}),
   });
-  let snap = collector.tick();
+  let snap = await collector.tick();
   if (sampleMs > 0) {
     await new Promise((r) => setTimeout(r, sampleMs));
-    snap = collector.tick();
+    snap = await collector.tick();
   }
   await writeOut(await formatLs(snap, opts));
 }

@@ -8,7 +8,7 @@
 import type { ProcessDetails, ProcessInfo, ProcessSource } from "../platform/types.ts";
 import { WRITING_FILES_LIMIT } from "../platform/types.ts";
 import type { Agent, AgentGit, AgentPort, AgentProcess, HostFacts, ProcessRole, Snapshot } from "./types.ts";
-import type { LinkContext, Vendor } from "./vendor.ts";
+import type { LinkContext, SessionSource, Vendor } from "./vendor.ts";
 import type { SessionFacts } from "./session.ts";
 import { detect, type Detection } from "./detect.ts";
 import { dangerousFlags } from "./danger.ts";
@@ -86,31 +86,31 @@ const identity = (p: ProcessInfo) => `${p.pid}:${p.startId}`;
  * @example
  * ```ts
  * const c = new Collector({ source: processSource(), vendors: VENDORS, version: "0.1.0" });
- * c.tick(); // primes the CPU sample
+ * await c.tick(); // primes the CPU sample
  * await new Promise((r) => setTimeout(r, 250));
- * const snap = c.tick();
+ * const snap = await c.tick();
  * ```
  */
 export class Collector {
   #opts: CollectorOptions;
   #samples = new Map<string, Sample>();
   #lastTick: number | null = null;
-  #envKeys: string[];
+  #envKeys: string[] = [...BASE_ENV_KEYS, ...TERMINAL_ENV_KEYS];
   #orphans: OrphanTracker;
+  /** Session readers loaded so far, by vendor. */
+  #sources = new Map<Vendor, SessionSource>();
 
   constructor(opts: CollectorOptions) {
     this.#opts = opts;
     this.#orphans = new OrphanTracker({ source: opts.source, vendors: opts.vendors });
-    const keys = new Set([...BASE_ENV_KEYS, ...TERMINAL_ENV_KEYS]);
-    for (const v of opts.vendors) for (const k of v.sessions?.envKeys ?? []) keys.add(k);
-    this.#envKeys = [...keys];
   }
 
   /**
    * Takes a sample and builds the snapshot. Never throws for a process or file that misbehaves.
    * `recentMs` overrides the option of the same name for this tick (the live view's `a` toggle).
+   * Asynchronous only to load the session readers of agents seen for the first time.
    */
-  tick(recentMs: number | null = this.#opts.recentMs ?? null): Snapshot {
+  async tick(recentMs: number | null = this.#opts.recentMs ?? null): Promise<Snapshot> {
     const now = (this.#opts.now ?? Date.now)();
     const { source, vendors } = this.#opts;
     const processes = source.list();
@@ -120,7 +120,9 @@ export class Collector {
     this.#lastTick = now;
 
     const byPid = new Map(processes.map((p) => [p.pid, p]));
-    const pending = detect(processes, vendors).map((d) => this.#agent(d, byPid, cpu, now));
+    const detections = detect(processes, vendors);
+    await this.#loadSources(recentMs ? vendors : detections.map((d) => d.vendor));
+    const pending = detections.map((d) => this.#agent(d, byPid, cpu, now));
     const claimed = this.#linkSessions(pending, now);
     const agents = pending.map((p) => p.agent);
     const orphans = this.#orphans.update(pending.map((p) => familyOf(p.agent, p.detection)), processes);
@@ -165,6 +167,19 @@ export class Collector {
     return out;
   }
 
+  /** Loads the session readers of `vendors` not loaded yet; a reader that fails to load is skipped. */
+  async #loadSources(vendors: readonly Vendor[]): Promise<void> {
+    const missing = [...new Set(vendors)].filter((v) => v.sessions && !this.#sources.has(v));
+    if (!missing.length) return;
+    const loaded = await Promise.allSettled(missing.map((v) => v.sessions!()));
+    loaded.forEach((r, i) => {
+      if (r.status === "fulfilled") this.#sources.set(missing[i], r.value);
+    });
+    const keys = new Set(this.#envKeys);
+    for (const s of this.#sources.values()) for (const k of s.envKeys) keys.add(k);
+    this.#envKeys = [...keys];
+  }
+
   /**
    * Links each agent to its session and reads it, newest-started agent first: the cwd fallback takes
    * the newest unclaimed transcript, so two agents in one directory pair up by start order. Then sets
@@ -174,7 +189,7 @@ export class Collector {
     const claimed = new Set<string>();
     const order = [...pending].sort((a, b) => b.agent.startedAt - a.agent.startedAt);
     for (const { agent, vendor, ctx } of order) {
-      const sessions = vendor.sessions;
+      const sessions = this.#sources.get(vendor);
       const link = sessions?.link({ ...ctx, claimed }) ?? null;
       if (link) claimed.add(link.path);
       const session = link ? sessions!.read(link, now) : null;
@@ -269,7 +284,7 @@ export class Collector {
     const own = ownEnv(this.#envKeys);
     const rows: Agent[] = [];
     for (const vendor of this.#opts.vendors) {
-      const sessions = vendor.sessions;
+      const sessions = this.#sources.get(vendor);
       if (!sessions) continue;
       const envs = [
         own,
@@ -358,7 +373,7 @@ export class Collector {
       cache: null,
       burn: null,
     };
-    const sessions = d.vendor.sessions;
+    const sessions = this.#sources.get(d.vendor);
     const childEnv = sessions
       ? d.children.slice(0, CHILD_ENV_LIMIT).map((c) => source.details(c.pid, sessions.envKeys).env)
       : [];

@@ -64,6 +64,9 @@ export interface Vendor {
    * (`node`, `bun`, `deno`, `python`: its first non-option argument), or null.
    */
   recognise(p: ProcessInfo, script: string | null): RecognisedRole | null;
-  /** Session support, when agtop can read this agent's sessions. */
-  readonly sessions?: SessionSource;
+  /**
+   * Loads the agent's session reader, when agtop can read this agent's sessions. Loaded on first use,
+   * so start-up pays only for the readers of the agents that are present.
+   */
+  readonly sessions?: () => Promise<SessionSource>;
 }

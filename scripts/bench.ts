@@ -70,20 +70,18 @@ async function ticks(extra: number): Promise<void> {
       version: "bench",
       prices: bundledTable(),
     });
-    const n = (() => {
-      collector.tick();
-      return Deno.readDirSync("/proc").filter((e) => /^\d+$/.test(e.name)).toArray().length;
-    })();
+    await collector.tick();
+    const n = Deno.readDirSync("/proc").filter((e) => /^\d+$/.test(e.name)).toArray().length;
     const N = 100;
     const cpu0 = selfCpuMs();
     const t0 = performance.now();
-    for (let i = 0; i < N; i++) collector.tick();
+    for (let i = 0; i < N; i++) await collector.tick();
     const wall = (performance.now() - t0) / N;
     const cpu = (selfCpuMs() - cpu0) / N;
     console.log(`steady tick with ${n} processes (${extra} extra), mean of ${N}:`);
     console.log(`  ${cpu.toFixed(2)} ms CPU, ${wall.toFixed(2)} ms wall per tick`);
     const heap0 = heapAfterGc();
-    for (let i = 0; i < 2000; i++) collector.tick();
+    for (let i = 0; i < 2000; i++) await collector.tick();
     const heap1 = heapAfterGc();
     console.log(
       `  heap after a full GC: ${(heap0 / 2 ** 20).toFixed(2)} MiB, after 2,000 more ticks ${

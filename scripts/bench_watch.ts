@@ -227,7 +227,7 @@ async function memory(): Promise<void> {
   const samples: string[] = [];
   const t0 = performance.now();
   for (let i = 1; i <= TICKS; i++) {
-    const snap = collector.tick();
+    const snap = await collector.tick();
     agents = snap.agents.length;
     if (i % 10 === 0) {
       const key = i % 20 ? { name: "down" as const } : { name: "char" as const, char: "s" };

@@ -6,7 +6,6 @@
 
 import type { Vendor } from "../vendor.ts";
 import { cliVendor } from "./recognise.ts";
-import { aiderSessions } from "../sessions/aider.ts";
 
 /**
  * Aider: Python running the `aider` script or module.
@@ -18,5 +17,5 @@ import { aiderSessions } from "../sessions/aider.ts";
  */
 export const aider: Vendor = {
   ...cliVendor("aider", "Aider", { bins: ["aider"], modules: ["aider"] }),
-  sessions: aiderSessions,
+  sessions: () => import("../sessions/aider.ts").then((m) => m.aiderSessions),
 };

@@ -6,7 +6,6 @@
 
 import type { Vendor } from "../vendor.ts";
 import { cliVendor } from "./recognise.ts";
-import { ampSessions } from "../sessions/amp.ts";
 
 /**
  * Amp: a runtime running its package, or its binary.
@@ -18,5 +17,5 @@ import { ampSessions } from "../sessions/amp.ts";
  */
 export const amp: Vendor = {
   ...cliVendor("amp", "Amp", { bins: ["amp"], packages: ["@sourcegraph/amp", "@ampcode/cli"] }),
-  sessions: ampSessions,
+  sessions: () => import("../sessions/amp.ts").then((m) => m.ampSessions),
 };

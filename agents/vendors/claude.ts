@@ -8,7 +8,6 @@
 
 import type { Vendor } from "../vendor.ts";
 import { cliVendor } from "./recognise.ts";
-import { claudeSessions } from "../sessions/claude.ts";
 
 /** Flags of the processes Claude Code keeps in reserve or for terminals; they are not sessions. */
 const NOT_SESSION_FLAGS = ["--bg-spare", "--bg-pty-host"];
@@ -42,5 +41,5 @@ export const claude: Vendor = {
     },
     (run) => run.args.some((a) => NOT_SESSION_FLAGS.includes(a)) ? null : "main",
   ),
-  sessions: claudeSessions,
+  sessions: () => import("../sessions/claude.ts").then((m) => m.claudeSessions),
 };

@@ -8,7 +8,6 @@
 
 import type { Vendor } from "../vendor.ts";
 import { cliVendor } from "./recognise.ts";
-import { codexSessions } from "../sessions/codex.ts";
 
 /**
  * Codex: the native process is the agent, the node shim its launcher, `codex app-server …` a helper
@@ -61,5 +60,5 @@ export const codex: Vendor = {
     },
     (run) => run.subcommand === "app-server" ? "helper" : run.how === "runtime" ? "launcher" : "main",
   ),
-  sessions: codexSessions,
+  sessions: () => import("../sessions/codex.ts").then((m) => m.codexSessions),
 };

@@ -7,7 +7,6 @@
 
 import type { Vendor } from "../vendor.ts";
 import { cliVendor } from "./recognise.ts";
-import { copilotSessions } from "../sessions/copilot.ts";
 
 /**
  * Copilot CLI: the native binary is the agent and node running the `@github/copilot` package its
@@ -25,5 +24,5 @@ export const copilot: Vendor = {
     { bins: ["copilot"], packages: ["@github/copilot"], paths: ["/node_modules/@github/copilot-"] },
     (run) => run.how === "runtime" ? "launcher" : "main",
   ),
-  sessions: copilotSessions,
+  sessions: () => import("../sessions/copilot.ts").then((m) => m.copilotSessions),
 };

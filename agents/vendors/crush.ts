@@ -6,7 +6,6 @@
 
 import type { Vendor } from "../vendor.ts";
 import { cliVendor } from "./recognise.ts";
-import { crushSessions } from "../sessions/crush.ts";
 
 /**
  * Crush: `crush` and `crush run …` are agents; its log viewer and provider update are not.
@@ -22,5 +21,5 @@ export const crush: Vendor = {
     packages: ["@charmland/crush"],
     skip: ["logs", "update-providers", "completion"],
   }),
-  sessions: crushSessions,
+  sessions: () => import("../sessions/crush.ts").then((m) => m.crushSessions),
 };

@@ -7,7 +7,6 @@
 
 import type { Vendor } from "../vendor.ts";
 import { cliVendor } from "./recognise.ts";
-import { cursorSessions } from "../sessions/cursor.ts";
 
 /**
  * Cursor Agent: a runtime running a script of an installed `cursor-agent` version, or a `cursor-agent`
@@ -20,5 +19,5 @@ import { cursorSessions } from "../sessions/cursor.ts";
  */
 export const cursor: Vendor = {
   ...cliVendor("cursor", "Cursor Agent", { bins: ["cursor-agent"], paths: ["/cursor-agent/versions/"] }),
-  sessions: cursorSessions,
+  sessions: () => import("../sessions/cursor.ts").then((m) => m.cursorSessions),
 };

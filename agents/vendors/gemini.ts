@@ -7,7 +7,6 @@
 
 import type { Vendor } from "../vendor.ts";
 import { cliVendor } from "./recognise.ts";
-import { geminiSessions } from "../sessions/gemini.ts";
 
 /**
  * Gemini CLI: node running the `@google/gemini-cli` package; of a self-relaunch, the detector keeps the
@@ -24,5 +23,5 @@ export const gemini: Vendor = {
     packages: ["@google/gemini-cli"],
     skip: ["mcp", "extensions"],
   }),
-  sessions: geminiSessions,
+  sessions: () => import("../sessions/gemini.ts").then((m) => m.geminiSessions),
 };

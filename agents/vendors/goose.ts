@@ -7,7 +7,6 @@
 
 import type { Vendor } from "../vendor.ts";
 import { cliVendor } from "./recognise.ts";
-import { gooseSessions } from "../sessions/goose.ts";
 
 /**
  * Goose: `goose` running a session; `goose mcp <extension>` (a built-in extension it starts) is a
@@ -25,5 +24,5 @@ export const goose: Vendor = {
     { bins: ["goose"], skip: ["configure", "info", "update", "web", "completion", "help"] },
     (run) => run.subcommand === "mcp" ? "helper" : "main",
   ),
-  sessions: gooseSessions,
+  sessions: () => import("../sessions/goose.ts").then((m) => m.gooseSessions),
 };

@@ -7,7 +7,6 @@
 
 import type { Vendor } from "../vendor.ts";
 import { cliVendor } from "./recognise.ts";
-import { openCodeSessions } from "../sessions/opencode.ts";
 
 /**
  * OpenCode: `opencode [project]` and `opencode run …` are agents; the server (`serve`, `web`), the client
@@ -35,5 +34,5 @@ export const opencode: Vendor = {
       "--log-level",
     ],
   }),
-  sessions: openCodeSessions,
+  sessions: () => import("../sessions/opencode.ts").then((m) => m.openCodeSessions),
 };

@@ -6,7 +6,6 @@
 
 import type { Vendor } from "../vendor.ts";
 import { cliVendor } from "./recognise.ts";
-import { qwenSessions } from "../sessions/qwen.ts";
 
 /**
  * Qwen Code: node running the `@qwen-code/qwen-code` package; of a self-relaunch, the detector keeps the
@@ -23,5 +22,5 @@ export const qwen: Vendor = {
     packages: ["@qwen-code/qwen-code"],
     skip: ["mcp", "extensions"],
   }),
-  sessions: qwenSessions,
+  sessions: () => import("../sessions/qwen.ts").then((m) => m.qwenSessions),
 };

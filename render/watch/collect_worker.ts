@@ -41,7 +41,7 @@ export type CollectReply =
 
 /** The worker's global scope, typed for what this file uses. */
 interface Scope {
-  onmessage: ((e: MessageEvent<CollectRequest>) => void) | null;
+  onmessage: ((e: MessageEvent<CollectRequest>) => void | Promise<void>) | null;
   postMessage(reply: CollectReply): void;
 }
 
@@ -55,7 +55,7 @@ function livePaths(snapshot: Snapshot): string[] {
   return snapshot.agents.flatMap((a) => (a.pid > 0 && a.session ? [a.session.path] : []));
 }
 
-scope.onmessage = (e) => {
+scope.onmessage = async (e) => {
   const req = e.data;
   try {
     if (req.type === "signal") {
@@ -73,7 +73,7 @@ scope.onmessage = (e) => {
     }
     if (!collector || !source) throw new Error("tick before start");
     source.begin(req.type === "tick" && req.early);
-    const snapshot = collector.tick(req.type === "tick" ? req.recentMs : null);
+    const snapshot = await collector.tick(req.type === "tick" ? req.recentMs : null);
     watcher.watch(watchedDirs(livePaths(snapshot)));
     scope.postMessage({ type: "snapshot", snapshot });
   } catch (err) {

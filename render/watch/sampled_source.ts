@@ -24,9 +24,9 @@ import type {
  * ```ts
  * const source = new SampledSource(processSource());
  * source.begin(false); // interval tick: everything read fresh
- * collector.tick();
+ * await collector.tick();
  * source.begin(true); // early tick: only the process list is read again
- * collector.tick();
+ * await collector.tick();
  * ```
  */
 export class SampledSource implements ProcessSource {
