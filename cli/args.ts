@@ -40,7 +40,9 @@ function readOptions(args: string[], defs: readonly OptionDef[], allowPositional
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === "--") {
-      positionals.push(...args.slice(i + 1));
+      const rest = args.slice(i + 1);
+      if (rest.length && !allowPositionals) throw new UsageError(`unexpected argument '${rest[0]}'`);
+      positionals.push(...rest);
       break;
     }
     if (arg.startsWith("--")) {
@@ -82,6 +84,8 @@ function readOptions(args: string[], defs: readonly OptionDef[], allowPositional
  * ```
  */
 export function parseCommandLine(args: string[]): ParsedArgs {
+  // `agtop -- ls` (the habit from `npm run x -- args`) means `agtop ls`.
+  if (args[0] === "--") args = args.slice(1);
   const first = args[0];
   if (first === "--version" || first === "-V") {
     return { command: null, values: {}, positionals: [], version: true };

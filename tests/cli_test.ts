@@ -74,6 +74,8 @@ Deno.test("argument parsing: values, repeats and one-line errors", () => {
   assert.throws(() => parseCommandLine(["ls", "--reverse=yes"]), /'--reverse' takes no value/);
   assert.throws(() => parseCommandLine(["ls", "-x"]), /unknown option '-x'/);
   assert.throws(() => parseCommandLine(["ls", "-n"]), /'--top' needs a value/);
+  assert.equal(parseCommandLine(["--", "ls", "-o", "json"]).values.format, "json");
+  assert.throws(() => parseCommandLine(["ls", "--", "x"]), /unexpected argument 'x'/);
 });
 
 Deno.test("completions and man through main.ts", async () => {
