@@ -6,6 +6,7 @@
  * @module
  */
 
+import { feedJsonLine, isObject, nonBlank, positive, skipTypes } from "./records.ts";
 import type {
   ActivityEvent,
   RateLimit,
@@ -24,7 +25,7 @@ import {
   USAGE_BLOCK_MS,
   USAGE_SPAN_MS,
 } from "../session.ts";
-import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, PROMPT_WIDTH } from "./text.ts";
+import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, promptLine } from "./text.ts";
 import { limitNotice } from "./limits.ts";
 import { ChangedFiles } from "./changed.ts";
 
@@ -66,6 +67,7 @@ const NOT_PROMPTS = [
 const SKIPPED_TYPES = ['"type":"file-history-snapshot"', '"type":"progress"'];
 /** The top-level `type` comes before the bulky fields; only this many leading characters are searched for it. */
 const TYPE_WINDOW = 1024;
+const skipped = skipTypes(SKIPPED_TYPES, TYPE_WINDOW);
 /** Tools that change the file their input names, and the input field that names it. */
 const EDIT_TOOLS: Readonly<Record<string, string>> = {
   Edit: "file_path",
@@ -375,27 +377,7 @@ export class ClaudeTranscript {
 
   /** Feeds one line (or one parsed record). Lines that are not JSON objects are counted as malformed. */
   feed(line: string | unknown): void {
-    let rec: unknown = line;
-    if (typeof line === "string") {
-      if (line.length === 0) return;
-      const head = line.length > TYPE_WINDOW ? line.slice(0, TYPE_WINDOW) : line;
-      if (SKIPPED_TYPES.some((t) => head.includes(t))) return;
-      try {
-        rec = JSON.parse(line);
-      } catch {
-        this.#malformed++;
-        return;
-      }
-    }
-    if (!isObject(rec)) {
-      this.#malformed++;
-      return;
-    }
-    try {
-      this.#record(rec);
-    } catch {
-      this.#malformed++;
-    }
+    this.#malformed += feedJsonLine(line, (rec) => this.#record(rec), skipped);
   }
 
   /**
@@ -410,10 +392,10 @@ export class ClaudeTranscript {
       id: this.#id ?? "",
       cwd: this.#cwd,
       gitBranch: this.#branch,
-      title: clean(this.#customTitle ?? this.#aiTitle ?? this.#summary ?? this.#firstPrompt),
+      title: promptLine(this.#customTitle ?? this.#aiTitle ?? this.#summary ?? this.#firstPrompt),
       model: this.#model,
-      lastPrompt: clean(this.#lastPrompt ?? this.#finalPrompt),
-      currentTask: clean(this.#currentTask()),
+      lastPrompt: promptLine(this.#lastPrompt ?? this.#finalPrompt),
+      currentTask: promptLine(this.#currentTask()),
       currentTool: this.#currentTool(),
       subagents: this.subagentCalls.map(callFacts),
       turn: this.#turn,
@@ -460,16 +442,16 @@ export class ClaudeTranscript {
       case "system":
         return this.#system(rec, ts);
       case "custom-title":
-        this.#customTitle = nonEmpty(rec.customTitle) ?? this.#customTitle;
+        this.#customTitle = nonBlank(rec.customTitle) ?? this.#customTitle;
         return;
       case "ai-title":
-        this.#aiTitle = nonEmpty(rec.aiTitle) ?? this.#aiTitle;
+        this.#aiTitle = nonBlank(rec.aiTitle) ?? this.#aiTitle;
         return;
       case "summary":
-        this.#summary = nonEmpty(rec.summary) ?? this.#summary;
+        this.#summary = nonBlank(rec.summary) ?? this.#summary;
         return;
       case "last-prompt":
-        this.#finalPrompt = nonEmpty(rec.lastPrompt) ?? this.#finalPrompt;
+        this.#finalPrompt = nonBlank(rec.lastPrompt) ?? this.#finalPrompt;
         this.#turn = "exited";
         this.#pending.clear();
         return;
@@ -545,11 +527,13 @@ export class ClaudeTranscript {
       this.#lastRequestAt = ts;
     }
     const buckets = isObject(usage.cache_creation) ? usage.cache_creation : {};
-    const fiveMinutes = num(buckets.ephemeral_5m_input_tokens);
-    const oneHour = num(buckets.ephemeral_1h_input_tokens);
+    const fiveMinutes = positive(buckets.ephemeral_5m_input_tokens);
+    const oneHour = positive(buckets.ephemeral_1h_input_tokens);
     // The newest writes decide: a mix expires with its 5-minute part, the end of the conversation.
     if (oneHour > 0 && fiveMinutes === 0) this.#cacheTtl = CACHE_TTL_1H_MS;
-    else if (fiveMinutes > 0 || num(usage.cache_creation_input_tokens) > 0) this.#cacheTtl = CACHE_TTL_5M_MS;
+    else if (fiveMinutes > 0 || positive(usage.cache_creation_input_tokens) > 0) {
+      this.#cacheTtl = CACHE_TTL_5M_MS;
+    }
   }
 
   /**
@@ -579,7 +563,7 @@ export class ClaudeTranscript {
     const arg = cleanLine(toolArg(name, input), ACTIVITY_WIDTH);
     this.#pending.set(id, { name, arg, id, startedAt: ts });
     this.#event(ts, "tool", arg ? `${name}: ${arg}` : name);
-    const edited = Object.hasOwn(EDIT_TOOLS, name) ? nonEmpty(input[EDIT_TOOLS[name]]) : null;
+    const edited = Object.hasOwn(EDIT_TOOLS, name) ? nonBlank(input[EDIT_TOOLS[name]]) : null;
     if (edited !== null) {
       // Calls that ended without a result (an interrupted turn) are forgotten here.
       for (const call of this.#edits.keys()) if (!this.#pending.has(call)) this.#edits.delete(call);
@@ -589,25 +573,25 @@ export class ClaudeTranscript {
       this.#calls.set(id, {
         toolUseId: id,
         agentId: null,
-        type: nonEmpty(input.subagent_type),
-        description: nonEmpty(input.description),
+        type: nonBlank(input.subagent_type),
+        description: nonBlank(input.description),
         running: true,
         startedAt: ts,
       });
     } else if (name === "TodoWrite" && Array.isArray(input.todos)) {
       const active = input.todos.find((t) => isObject(t) && t.status === "in_progress") as Json | undefined;
-      this.#todo = active ? nonEmpty(active.activeForm) ?? nonEmpty(active.content) : null;
+      this.#todo = active ? nonBlank(active.activeForm) ?? nonBlank(active.content) : null;
       this.#tasksUsed = false;
     } else if (name === "TaskCreate") {
       const key = String(++this.#taskCount); // Claude Code numbers tasks 1, 2, … in creation order
-      const text = nonEmpty(input.activeForm) ?? nonEmpty(input.subject) ?? "";
+      const text = nonBlank(input.activeForm) ?? nonBlank(input.subject) ?? "";
       this.#tasks.set(key, { text, status: "pending" });
       this.#taskCreates.set(id, key);
       this.#tasksUsed = true;
     } else if (name === "TaskUpdate" && input.taskId !== undefined) {
       const key = String(input.taskId);
       const task = this.#tasks.get(key) ?? { text: "", status: "pending" };
-      task.text = nonEmpty(input.activeForm) ?? nonEmpty(input.subject) ?? task.text;
+      task.text = nonBlank(input.activeForm) ?? nonBlank(input.subject) ?? task.text;
       if (typeof input.status === "string") task.status = input.status;
       this.#tasks.delete(key); // re-inserted last: the newest update wins
       if (task.status !== "deleted") this.#tasks.set(key, task);
@@ -685,8 +669,8 @@ export class ClaudeTranscript {
     if (call) {
       call.running = false;
       if (result) {
-        call.agentId = nonEmpty(result.agentId) ?? call.agentId;
-        call.type = nonEmpty(result.agentType) ?? call.type;
+        call.agentId = nonBlank(result.agentId) ?? call.agentId;
+        call.type = nonBlank(result.agentType) ?? call.type;
       }
     }
     const created = this.#taskCreates.get(id);
@@ -723,7 +707,7 @@ export class ClaudeTranscript {
       }
       case "api_error": {
         const err = isObject(rec.error) ? rec.error : {};
-        const detail = nonEmpty(err.message) ?? nonEmpty(rec.content) ?? "";
+        const detail = nonBlank(err.message) ?? nonBlank(rec.content) ?? "";
         this.#event(ts, "error", detail ? `API error: ${detail}` : "API error");
         if (isRateLimited(err)) this.#limitedUntil = retryAt(err, rec, ts);
         return;
@@ -832,10 +816,10 @@ function callFacts(c: ClaudeSubagentCall): SubagentFacts {
 /** Claude's usage numbers in agtop's buckets (output includes thinking; no separate reasoning). */
 function usageOf(u: Json): TokenBuckets {
   return {
-    input: num(u.input_tokens),
-    output: num(u.output_tokens),
-    cacheRead: num(u.cache_read_input_tokens),
-    cacheWrite: num(u.cache_creation_input_tokens),
+    input: positive(u.input_tokens),
+    output: positive(u.output_tokens),
+    cacheRead: positive(u.cache_read_input_tokens),
+    cacheWrite: positive(u.cache_creation_input_tokens),
     reasoning: 0,
   };
 }
@@ -860,18 +844,3 @@ function firstText(content: unknown): string {
 }
 
 /** One display line of a prompt, title or task, or null. */
-function clean(s: string | null): string | null {
-  return s === null ? null : cleanLine(s, PROMPT_WIDTH) || null;
-}
-
-function num(v: unknown): number {
-  return typeof v === "number" && Number.isFinite(v) && v > 0 ? v : 0;
-}
-
-function nonEmpty(v: unknown): string | null {
-  return typeof v === "string" && v.trim() ? v : null;
-}
-
-function isObject(v: unknown): v is Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}

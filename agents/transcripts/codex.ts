@@ -5,6 +5,7 @@
  * @module
  */
 
+import { feedJsonLine, isObject, positive, skipTypes } from "./records.ts";
 import type {
   RateLimit,
   SessionFacts,
@@ -81,6 +82,7 @@ const NOT_PROMPTS = [
 const TYPE_WINDOW = 200;
 /** Line types that carry nothing agtop shows; they skip `JSON.parse`. */
 const SKIPPED_TYPES = ['"type":"world_state"', '"type":"compacted"'];
+const skipped = skipTypes(SKIPPED_TYPES, TYPE_WINDOW);
 /** Tools (by the last part of their name) that write the file named by their `path` argument. */
 const WRITE_TOOL = /^(?:write|edit|create)_?file$/i;
 /** A tool output that says the call failed: the file it was to change is unchanged. */
@@ -144,27 +146,7 @@ export class CodexTranscript {
 
   /** Feeds one line (or one parsed record). Lines that are not JSON objects are counted as malformed. */
   feed(line: string | unknown): void {
-    let rec: unknown = line;
-    if (typeof line === "string") {
-      if (line.length === 0) return;
-      const head = line.length > TYPE_WINDOW ? line.slice(0, TYPE_WINDOW) : line;
-      if (SKIPPED_TYPES.some((t) => head.includes(t))) return;
-      try {
-        rec = JSON.parse(line);
-      } catch {
-        this.#malformed++;
-        return;
-      }
-    }
-    if (!isObject(rec)) {
-      this.#malformed++;
-      return;
-    }
-    try {
-      this.#record(rec);
-    } catch {
-      this.#malformed++;
-    }
+    this.#malformed += feedJsonLine(line, (rec) => this.#record(rec), skipped);
   }
 
   /** Everything the lines so far say about the thread (its own tokens, subagents not included). */
@@ -235,7 +217,7 @@ export class CodexTranscript {
       case "token_usage_record": {
         if (this.#meta && str(p.thread_id) && p.thread_id !== this.#meta.id) return; // replayed from a parent
         this.#records = true;
-        if (isObject(p.usage)) this.#context = num(p.usage.input_tokens) || this.#context;
+        if (isObject(p.usage)) this.#context = positive(p.usage.input_tokens) || this.#context;
         this.#response(ts);
         if (isObject(p.thread_token_usage)) {
           const model = (str(p.turn_id) && this.#turnModels.get(p.turn_id as string)) || this.#model;
@@ -251,7 +233,7 @@ export class CodexTranscript {
       case "task_started":
         this.#turn = "working";
         this.#limitedUntil = null;
-        this.#contextWindow = num(p.model_context_window) || this.#contextWindow;
+        this.#contextWindow = positive(p.model_context_window) || this.#contextWindow;
         return;
       case "task_complete":
         this.#turn = "ended";
@@ -270,10 +252,10 @@ export class CodexTranscript {
         if (isObject(p.rate_limits)) this.#readRateLimits(p.rate_limits, ts);
         const info = isObject(p.info) ? p.info : null;
         if (!info) return;
-        this.#contextWindow = num(info.model_context_window) || this.#contextWindow;
+        this.#contextWindow = positive(info.model_context_window) || this.#contextWindow;
         if (this.#records) return;
         if (isObject(info.last_token_usage)) {
-          this.#context = num(info.last_token_usage.input_tokens) || this.#context;
+          this.#context = positive(info.last_token_usage.input_tokens) || this.#context;
         }
         if (isObject(info.total_token_usage) && this.#cumulate(info.total_token_usage, this.#model, ts)) {
           this.#response(ts);
@@ -661,13 +643,13 @@ function subagentFacts(s: CodexSubagent): SubagentFacts {
 
 /** Codex usage in agtop's buckets: input and output there include cached input and reasoning. */
 function normalise(u: Json): TokenBuckets {
-  const cached = num(u.cached_input_tokens);
-  const reasoning = num(u.reasoning_output_tokens);
+  const cached = positive(u.cached_input_tokens);
+  const reasoning = positive(u.reasoning_output_tokens);
   return {
-    input: Math.max(0, num(u.input_tokens) - cached),
-    output: Math.max(0, num(u.output_tokens) - reasoning),
+    input: Math.max(0, positive(u.input_tokens) - cached),
+    output: Math.max(0, positive(u.output_tokens) - reasoning),
     cacheRead: cached,
-    cacheWrite: num(u.cache_write_input_tokens),
+    cacheWrite: positive(u.cache_write_input_tokens),
     reasoning,
   };
 }
@@ -726,14 +708,6 @@ function finite(v: unknown): number | null {
   return typeof v === "number" && Number.isFinite(v) ? v : null;
 }
 
-function num(v: unknown): number {
-  return typeof v === "number" && Number.isFinite(v) && v > 0 ? v : 0;
-}
-
 function str(v: unknown): string | null {
   return typeof v === "string" && v ? v : null;
-}
-
-function isObject(v: unknown): v is Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

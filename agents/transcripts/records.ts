@@ -98,9 +98,21 @@ export function epochMs(v: unknown): number | null {
 }
 
 /**
+ * A `skip` test for {@linkcode feedJsonLine}: true when the first `window` characters of a line name
+ * one of `types` (written as they appear, e.g. `'"type":"progress"'`).
+ */
+export function skipTypes(types: readonly string[], window: number): (line: string) => boolean {
+  return (line) => {
+    const head = line.length > window ? line.slice(0, window) : line;
+    return types.some((t) => head.includes(t));
+  };
+}
+
+/**
  * Hands one transcript line (or a record already parsed) to `read` when it is a JSON object, and
  * returns how many malformed lines it was: 1 when it is not JSON, not an object, or `read` threw on
- * it; 0 otherwise. Blank lines are skipped.
+ * it; 0 otherwise. Blank lines are skipped, and so are lines for which `skip` says yes before parsing
+ * (a cheap test for record types the reader ignores).
  *
  * @example
  * ```ts
@@ -109,10 +121,14 @@ export function epochMs(v: unknown): number | null {
  * malformed += feedJsonLine("{not json", (rec) => records.push(rec)); // 1
  * ```
  */
-export function feedJsonLine(line: unknown, read: (rec: JsonObject) => void): 0 | 1 {
+export function feedJsonLine(
+  line: unknown,
+  read: (rec: JsonObject) => void,
+  skip?: (line: string) => boolean,
+): 0 | 1 {
   let rec = line;
   if (typeof line === "string") {
-    if (!line.trim()) return 0;
+    if (!line.trim() || skip?.(line)) return 0;
     try {
       rec = JSON.parse(line);
     } catch {
