@@ -23,6 +23,11 @@ export interface Column {
   max: number;
   /** Takes the space left over and shrinks first. */
   flex?: boolean;
+  /**
+   * For a flexible column: the width it keeps while columns of lower priority can still be dropped
+   * (it shrinks to `min` only after them).
+   */
+  soft?: number;
   /** Cell text; already terminal-safe. */
   text(a: Agent): string;
 }
@@ -114,7 +119,17 @@ export const COLUMNS: readonly Column[] = [
     max: 18,
     text: (a) => dash(a.session?.model),
   },
-  { id: "doing", header: "DOING", align: "left", priority: 4, min: 10, max: 60, flex: true, text: doingText },
+  {
+    id: "doing",
+    header: "DOING",
+    align: "left",
+    priority: 4,
+    min: 10,
+    soft: 24,
+    max: 60,
+    flex: true,
+    text: doingText,
+  },
   {
     id: "cpu",
     header: "CPU%",
@@ -146,7 +161,7 @@ export const COLUMNS: readonly Column[] = [
     id: "cost",
     header: "COST",
     align: "right",
-    priority: 5,
+    priority: 4,
     min: 5,
     max: 8,
     text: (a) => (a.session ? (a.costBasis === "local" ? "local" : formatUsd(a.costUsd)) : "—"),

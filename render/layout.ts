@@ -33,13 +33,25 @@ export function fitColumns(columns: readonly Column[], cells: string[][], width:
   let keep = columns.map((_, i) => i);
   const total = (ix: number[], ws: number[]) => ix.reduce((s, i) => s + ws[i], 0) + GAP * (ix.length - 1);
   const widths = [...natural];
+  // Flexible columns shrink to their soft width; then columns of lower priority than a flexible one
+  // drop; then flexible columns shrink to their minimum; then the rest drop by priority.
+  const worstOf = (ix: number[]) => ix.reduce((a, b) => (columns[b].priority >= columns[a].priority ? b : a));
+  const shrink = (floor: (c: Column) => number) => {
+    const flex = keep.find((i) => columns[i].flex && widths[i] > floor(columns[i]));
+    if (flex === undefined) return false;
+    widths[flex] = Math.max(floor(columns[flex]), widths[flex] - (total(keep, widths) - width));
+    return true;
+  };
   while (keep.length > 1 && total(keep, widths) > width) {
-    const flex = keep.find((i) => columns[i].flex && widths[i] > columns[i].min);
-    if (flex !== undefined) {
-      widths[flex] = Math.max(columns[flex].min, widths[flex] - (total(keep, widths) - width));
+    if (shrink((c) => Math.max(c.min, Math.min(c.soft ?? c.min, natural[columns.indexOf(c)])))) continue;
+    const flexPriority = Math.min(...keep.filter((i) => columns[i].flex).map((i) => columns[i].priority));
+    const below = keep.filter((i) => columns[i].priority > flexPriority);
+    if (below.length) {
+      keep = keep.filter((i) => i !== worstOf(below));
       continue;
     }
-    const worst = keep.reduce((a, b) => (columns[b].priority >= columns[a].priority ? b : a));
+    if (shrink((c) => c.min)) continue;
+    const worst = worstOf(keep);
     if (columns[worst].priority <= 1) break;
     keep = keep.filter((i) => i !== worst);
   }

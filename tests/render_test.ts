@@ -162,3 +162,20 @@ Deno.test("sort and filter", () => {
   assert.deepEqual(filterAgents([a, b], "web").map((x) => x.pid), [1]);
   assert.equal(filterAgents([a, b], "").length, 2);
 });
+
+Deno.test("what the agent does keeps a readable width: lower-priority columns drop first, cost stays", () => {
+  const agent = makeAgent({
+    session: makeSession({
+      currentTool: { name: "Bash", arg: "npm run test:integration -- --runInBand", id: "t", startedAt: null },
+    }),
+  });
+  const cells = [COLUMNS.map((c) => c.text(agent))];
+  const l = fitColumns(COLUMNS, cells, 100);
+  const ids = l.columns.map((c) => c.id);
+  const doing = l.widths[ids.indexOf("doing")];
+  assert.ok(doing >= 24, `doing is ${doing} wide`);
+  assert.ok(ids.includes("cost"), ids.join(","));
+  for (const gone of ["ports", "uptime", "ctx"]) {
+    assert.ok(!ids.includes(gone), `${gone} dropped first: ${ids.join(",")}`);
+  }
+});

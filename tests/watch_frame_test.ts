@@ -190,7 +190,11 @@ Deno.test("80x24: header, totals, table, key hint; exactly 24 lines none wider t
     /^>! ● busy\s+Claude Code\s+101\s+alpha\s+Bash: npm/,
     "most CPU first, selected, dangerous",
   );
-  assert.match(lines[4], /^ {3}└ orphan\s+vite\s+160\s+vite --po…\s+0\.5\s+50M$/, "its orphan under it");
+  assert.match(
+    lines[4],
+    /^ {3}└ orphan\s+vite\s+160\s+vite --port 5174\s+0\.5\s+50M$/,
+    "its orphan under it",
+  );
   assert.match(lines[5], /^ {3}◆ waiting\s+Codex\s+202/);
   assert.match(lines[6], /^ {3}○ idle\s+Gemini CLI\s+303/);
   assert.equal(lines[7], "");
