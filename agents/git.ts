@@ -128,6 +128,10 @@ interface HeadRead {
 
 const CACHE_LIMIT = 1024;
 const locations = new Map<string, Location>();
+/** Directories found outside any repository, with when: looked at again after {@linkcode NO_REPO_RECHECK_MS}. */
+const outside = new Map<string, number>();
+/** How long "not in a repository" is believed before the walk up is done again (a `git init` shows then). */
+export const NO_REPO_RECHECK_MS = 10_000;
 const heads = new Map<string, HeadRead>();
 
 /**
@@ -150,8 +154,15 @@ export function gitFacts(cwd: string): GitFacts | null {
     if (facts !== null) return facts;
     locations.delete(cwd);
   }
+  const checked = outside.get(cwd);
+  if (checked !== undefined && Date.now() - checked < NO_REPO_RECHECK_MS) return null;
   const found = locate(cwd);
-  if (found === null) return null;
+  if (found === null) {
+    if (outside.size >= CACHE_LIMIT) outside.clear();
+    outside.set(cwd, Date.now());
+    return null;
+  }
+  outside.delete(cwd);
   if (locations.size >= CACHE_LIMIT) locations.clear();
   locations.set(cwd, found);
   return factsAt(found);

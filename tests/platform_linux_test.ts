@@ -456,3 +456,22 @@ Deno.test({
   assert.notEqual(out.code, 0);
   assert.match(stderr.split("\n")[0], /^agtop: .*--allow-ffi/);
 });
+
+Deno.test({
+  name: "fd links are read once per tick: a file opened later shows after the next list()",
+  ignore: skipLive,
+}, async () => {
+  using source = new LinuxProcessSource();
+  const dir = await Deno.makeTempDir();
+  try {
+    source.list();
+    const before = source.writingFiles(Deno.pid);
+    using file = await Deno.open(`${dir}/later.log`, { write: true, create: true });
+    assert.deepEqual(source.writingFiles(Deno.pid), before, "same tick: the links read once");
+    source.list();
+    assert.ok(source.writingFiles(Deno.pid).includes(`${await Deno.realPath(dir)}/later.log`));
+    void file;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

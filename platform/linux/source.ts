@@ -43,6 +43,8 @@ interface StaticFacts {
   exe: string | null;
   argv: string[];
   uid: number | null;
+  /** The environment subset read once (`/proc/PID/environ` holds the environment at exec, which never changes). */
+  env?: { keys: string; values: Record<string, string> };
 }
 
 /** What the source remembers about one live process between {@linkcode LinuxProcessSource.list} calls. */
@@ -80,6 +82,8 @@ export class LinuxProcessSource implements ProcessSource, Disposable {
   readonly #bootTime: number;
   readonly #heldLimit: number;
   #tracked = new Map<number, Tracked>();
+  /** fd links read this tick, per pid (see {@linkcode LinuxProcessSource.list}). */
+  #fdLinks = new Map<number, [string, string][] | null>();
   #held = 0;
 
   /**
@@ -98,6 +102,7 @@ export class LinuxProcessSource implements ProcessSource, Disposable {
 
   /** Every process in `/proc`; processes that exit while being read are left out. */
   list(): ProcessInfo[] {
+    this.#fdLinks.clear();
     const entries = this.#files.list("/proc");
     if (entries === null) return [];
     const { clockTicks, pageSize } = this.#units;
@@ -146,26 +151,50 @@ export class LinuxProcessSource implements ProcessSource, Disposable {
   /** cwd, the requested environment variables and storage IO; each degrades on its own. */
   details(pid: number, envKeys: readonly string[]): ProcessDetails {
     const dir = `/proc/${pid}`;
-    const environ = envKeys.length === 0 ? null : this.#read(`${dir}/environ`);
     const io = this.#read(`${dir}/io`);
     return {
       cwd: this.#files.readLink(`${dir}/cwd`),
-      env: environ === null ? {} : parseEnviron(environ, envKeys),
+      env: this.#env(pid, envKeys),
       ...(io === null ? { readBytes: null, writeBytes: null } : parseIo(io)),
     };
+  }
+
+  /** The requested environment variables, read once per process and set of keys. */
+  #env(pid: number, envKeys: readonly string[]): Record<string, string> {
+    if (envKeys.length === 0) return {};
+    const facts = this.#tracked.get(pid)?.facts;
+    const keys = envKeys.join("\0");
+    if (facts?.env?.keys === keys) return facts.env.values;
+    const environ = this.#read(`/proc/${pid}/environ`);
+    const values = environ === null ? {} : parseEnviron(environ, envKeys);
+    // An unreadable environment is not remembered: it may be a race with exec.
+    if (facts && environ !== null) facts.env = { keys, values };
+    return values;
+  }
+
+  /** `[fd, link target]` of a process, read once per tick (`list()` starts a tick) for every use. */
+  #links(pid: number): [string, string][] | null {
+    const known = this.#fdLinks.get(pid);
+    if (known !== undefined) return known;
+    const fds = this.#files.list(`/proc/${pid}/fd`);
+    const links = fds === null ? null : fds.flatMap((fd): [string, string][] => {
+      const target = this.#files.readLink(`/proc/${pid}/fd/${fd}`);
+      return target === null ? [] : [[fd, target]];
+    });
+    this.#fdLinks.set(pid, links);
+    return links;
   }
 
   /** Regular files open with O_WRONLY or O_RDWR, from `/proc/PID/fd` and `/proc/PID/fdinfo`. */
   writingFiles(pid: number, limit: number = WRITING_FILES_LIMIT): string[] {
     if (!(limit > 0)) return [];
     const dir = `/proc/${pid}`;
-    const entries = this.#files.list(`${dir}/fd`);
-    if (entries === null) return [];
+    const links = this.#links(pid);
+    if (links === null) return [];
     const files = new Set<string>();
-    for (const fd of entries) {
+    for (const [fd, target] of links) {
       const link = `${dir}/fd/${fd}`;
-      const target = this.#files.readLink(link);
-      if (target === null || files.has(target) || !isFileTarget(target)) continue;
+      if (files.has(target) || !isFileTarget(target)) continue;
       const info = this.#read(`${dir}/fdinfo/${fd}`);
       const flags = info === null ? null : parseFdinfoFlags(info);
       if (flags === null || !hasWriteAccess(flags)) continue;
@@ -184,10 +213,9 @@ export class LinuxProcessSource implements ProcessSource, Disposable {
     const inodes = new Map<number, Set<number>>();
     const namespaces = new Map<string, number[]>();
     for (const pid of new Set(pids)) {
-      const fds = this.#files.list(`/proc/${pid}/fd`);
       const owned = new Set<number>();
-      for (const fd of fds ?? []) {
-        const inode = socketInode(this.#files.readLink(`/proc/${pid}/fd/${fd}`) ?? "");
+      for (const [, target] of this.#links(pid) ?? []) {
+        const inode = socketInode(target);
         if (inode !== null) owned.add(inode);
       }
       if (owned.size === 0) continue;
