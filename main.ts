@@ -59,8 +59,9 @@ async function ls(values: ParsedArgs["values"]): Promise<void> {
   const config = await loadConfig();
   const opts = lsOptions(values, config);
   const sampleMs = intOption(values, "sample", 250) ?? 250;
+  const source = processSource();
   const collector = new Collector({
-    source: processSource(),
+    source,
     vendors: vendorsFrom(values),
     version: VERSION,
     prices: await pricesFrom(values),
@@ -73,6 +74,9 @@ async function ls(values: ParsedArgs["values"]): Promise<void> {
     snap = await collector.tick();
   }
   await writeOut(await formatLs(snap, opts));
+  if (values.verbose) {
+    for (const notice of source.notices?.() ?? []) console.error(`agtop: notice: ${notice}`);
+  }
 }
 
 function matchers(values: ParsedArgs["values"]): Promise<void> {

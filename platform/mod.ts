@@ -11,7 +11,7 @@ import { ProcessAccessError } from "./types.ts";
 export * from "./types.ts";
 
 /** A source class with the constructor every backend has (options all optional). */
-type SourceClass = new () => ProcessSource & Disposable & { notices?(): string[] };
+type SourceClass = new () => ProcessSource & Disposable;
 
 const Source: SourceClass | null = Deno.build.os === "linux"
   ? (await import("./linux/source.ts")).LinuxProcessSource

@@ -124,6 +124,11 @@ export interface ProcessSource {
   /** Machine-wide facts, read fresh on each call. */
   system(): SystemFacts;
   /**
+   * One-line notices about fields this source cannot give on this machine (a missing library or
+   * symbol on an old OS), for `--verbose`. Optional: sources that can always give everything omit it.
+   */
+  notices?(): string[];
+  /**
    * The sockets each of `pids` listens on, sorted by port, protocol and address. Pass every pid of
    * interest in one call: the socket tables are read once per call. The map holds only the pids that
    * listen on something. Optional: a source that cannot tell leaves it out.
