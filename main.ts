@@ -5,7 +5,14 @@
  * @module
  */
 
-import { durationOption, intOption, parseCommandLine, type ParsedArgs, UsageError } from "./cli/args.ts";
+import {
+  durationOption,
+  intervalOption,
+  intOption,
+  parseCommandLine,
+  type ParsedArgs,
+  UsageError,
+} from "./cli/args.ts";
 import { findCommand } from "./cli/commands.ts";
 import { commandHelp, programHelp } from "./cli/help.ts";
 import { formatLs, type LsOptions } from "./cli/ls.ts";
@@ -20,6 +27,7 @@ import { ProcessAccessError, processSource } from "./platform/mod.ts";
 import type { SortKey } from "./render/view.ts";
 import { loadPriceTable, PricesFileError } from "./agents/pricing/overrides.ts";
 import { bundledTable, type PriceTable } from "./agents/pricing/table.ts";
+import { dropNetwork } from "./cli/network.ts";
 
 /** Custom recogniser specs from `--match` and `AGTOP_MATCH` (`;`-separated). */
 function matchSpecs(values: ParsedArgs["values"]): string[] {
@@ -32,6 +40,16 @@ function matchSpecs(values: ParsedArgs["values"]): string[] {
 /** Built-in vendors plus the custom recognisers from `--match` and `AGTOP_MATCH`. */
 function vendorsFrom(values: ParsedArgs["values"]): Vendor[] {
   return [...VENDORS, ...parseMatchers(matchSpecs(values))];
+}
+
+/** The collector's options that every collecting command shares. */
+async function collectorSetup(values: ParsedArgs["values"], config: Config | null) {
+  return {
+    vendors: vendorsFrom(values),
+    version: VERSION,
+    prices: await pricesFrom(values),
+    profiles: profileEnvs(config?.dataDirs ?? {}),
+  };
 }
 
 function lsOptions(values: ParsedArgs["values"], config: Config | null): LsOptions {
@@ -61,12 +79,9 @@ async function ls(values: ParsedArgs["values"]): Promise<void> {
   const sampleMs = intOption(values, "sample", 250) ?? 250;
   const source = processSource();
   const collector = new Collector({
+    ...await collectorSetup(values, config),
     source,
-    vendors: vendorsFrom(values),
-    version: VERSION,
-    prices: await pricesFrom(values),
     recentMs: values.all ? durationOption(values, "since", 24 * 3600e3) : null,
-    profiles: profileEnvs(config?.dataDirs ?? {}),
   });
   let snap = await collector.tick();
   if (sampleMs > 0) {
@@ -100,9 +115,23 @@ async function writeOut(text: string): Promise<void> {
   }
 }
 
+async function serve(values: ParsedArgs["values"]): Promise<number> {
+  const { runServe, parseListen, DEFAULT_SERVE_INTERVAL } = await import("./cli/serve.ts");
+  const config = await loadConfig();
+  const setup = await collectorSetup(values, config);
+  return runServe({
+    listen: parseListen(values.listen as string | undefined),
+    interval: intervalOption(values.interval as string | undefined, DEFAULT_SERVE_INTERVAL),
+    collector: () => new Collector({ ...setup, source: processSource() }),
+    private: values.private === true || config?.private === true,
+    hidden: config?.hidden ?? [],
+  });
+}
+
 async function main(args: string[]): Promise<number> {
   const parsed = parseCommandLine(args);
   const { values } = parsed;
+  if (parsed.command !== "serve") dropNetwork();
   if (parsed.version) {
     await writeOut(versionLine() + "\n");
     return 0;
@@ -117,11 +146,13 @@ async function main(args: string[]): Promise<number> {
   const watchable = Deno.stdin.isTerminal() && Deno.stdout.isTerminal();
   switch (parsed.command ?? (watchable ? "watch" : "ls")) {
     case "watch": {
-      const { runWatch, parseInterval } = await import("./cli/watch.ts");
+      const { runWatch, DEFAULT_INTERVAL } = await import("./cli/watch.ts");
       const config = await loadConfig();
       const interval = values.interval as string | undefined;
       return await runWatch({
-        interval: interval === undefined && config?.interval ? config.interval : parseInterval(interval),
+        interval: interval === undefined && config?.interval
+          ? config.interval
+          : intervalOption(interval, DEFAULT_INTERVAL),
         filter: (values.filter as string | undefined) ?? "",
         sort: (values.sort as SortKey | undefined) ?? "cpu",
         reverse: values.reverse === true,
@@ -154,6 +185,8 @@ async function main(args: string[]): Promise<number> {
     case "ls":
       await ls(values);
       return 0;
+    case "serve":
+      return await serve(values);
   }
   return 0;
 }
@@ -169,7 +202,7 @@ if (import.meta.main) {
       console.error(`agtop: ${e.message}\nTry 'agtop --help'.`);
       Deno.exit(2);
     }
-    if (e instanceof ProcessAccessError) {
+    if (e instanceof ProcessAccessError || (e instanceof Error && e.name === "ListenError")) {
       console.error(`agtop: ${e.message}`);
       Deno.exit(1);
     }

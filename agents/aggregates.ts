@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Agent, AgentStatus } from "./types.ts";
+import { type Agent, AGENT_STATUSES, type AgentStatus } from "./types.ts";
 import { addTokens, emptyTokens, type TokenBuckets } from "./session.ts";
 import { type Burn, totalBurn } from "./burn.ts";
 
@@ -30,14 +30,7 @@ export interface Aggregates extends Totals {
 }
 
 function totals(agents: readonly Agent[]): Totals {
-  const byStatus: Record<AgentStatus, number> = {
-    busy: 0,
-    waiting: 0,
-    subagents: 0,
-    limited: 0,
-    idle: 0,
-    done: 0,
-  };
+  const byStatus = Object.fromEntries(AGENT_STATUSES.map((s) => [s, 0])) as Record<AgentStatus, number>;
   const tokens = emptyTokens();
   let cpuPercent = 0, rssBytes = 0, costUsd = 0, costUnknown = 0;
   for (const a of agents) {

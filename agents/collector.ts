@@ -23,6 +23,7 @@ import { aggregate } from "./aggregates.ts";
 import { describeTerminal, TERMINAL_ENV_KEYS } from "./terminal.ts";
 import { gitFacts } from "./git.ts";
 import { familyOf, type Orphan, OrphanTracker } from "./orphans.ts";
+import { AgentCounters } from "./counters.ts";
 
 /** Snapshot JSON schema version. */
 export const SCHEMA_VERSION = 1;
@@ -97,6 +98,7 @@ export class Collector {
   #lastTick: number | null = null;
   #envKeys: string[] = [...BASE_ENV_KEYS, ...TERMINAL_ENV_KEYS];
   #orphans: OrphanTracker;
+  #counters = new AgentCounters();
   /** Session readers loaded so far, by vendor. */
   #sources = new Map<Vendor, SessionSource>();
 
@@ -123,6 +125,7 @@ export class Collector {
     const detections = detect(processes, vendors);
     await this.#loadSources(recentMs ? vendors : detections.map((d) => d.vendor));
     const pending = detections.map((d) => this.#agent(d, byPid, cpu, now));
+    this.#counters.endTick();
     const claimed = this.#linkSessions(pending, now);
     const agents = pending.map((p) => p.agent);
     const orphans = this.#orphans.update(pending.map((p) => familyOf(p.agent, p.detection)), processes);
@@ -333,6 +336,13 @@ export class Collector {
     }
     const flags = dangerousFlags(main.argv, ancestors);
     const cwd = mainDetails.cwd;
+    const counters = this.#counters.total(
+      identity(main),
+      new Map(own.map((p, i) => {
+        const { readBytes, writeBytes } = details[i];
+        return [identity(p), { cpuTimeMs: p.cpuTimeMs, readBytes, writeBytes }];
+      })),
+    );
     const agent: Agent = {
       key: identity(main),
       agent: d.vendor.id,
@@ -349,10 +359,10 @@ export class Collector {
       startedAt: main.startedAt,
       uptimeSec: Math.max(0, (now - main.startedAt) / 1000),
       cpuPercent,
-      cpuTimeMs: own.reduce((s, p) => s + p.cpuTimeMs, 0),
+      cpuTimeMs: counters.cpuTimeMs,
       rssBytes: own.reduce((s, p) => s + p.rssBytes, 0),
-      readBytes: sumKnown(details.map((x) => x.readBytes)),
-      writeBytes: sumKnown(details.map((x) => x.writeBytes)),
+      readBytes: counters.readBytes,
+      writeBytes: counters.writeBytes,
       dangerous: flags.length > 0,
       dangerousFlags: flags,
       processes: d.members.map((m) => view(m.process, m.role)),
@@ -482,9 +492,4 @@ export function projectName(cwd: string | null): string | null {
   if (!cwd) return null;
   const parts = cwd.split(/[\\/]/).filter(Boolean);
   return parts.length ? parts[parts.length - 1] : cwd;
-}
-
-function sumKnown(values: (number | null)[]): number | null {
-  const known = values.filter((v): v is number => v !== null);
-  return known.length ? known.reduce((s, v) => s + v, 0) : null;
 }

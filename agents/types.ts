@@ -24,6 +24,16 @@ import type { TerminalPlace } from "./terminal.ts";
  */
 export type AgentStatus = "busy" | "waiting" | "idle" | "subagents" | "limited" | "done";
 
+/** Every {@linkcode AgentStatus}, most urgent first (the order of totals and legends). */
+export const AGENT_STATUSES: readonly AgentStatus[] = [
+  "busy",
+  "waiting",
+  "subagents",
+  "limited",
+  "idle",
+  "done",
+];
+
 /** How a process relates to the agent it belongs to. */
 export type ProcessRole =
   /** The process that does the agent's work (the row's pid). */

@@ -141,3 +141,24 @@ export function intOption(
   }
   return Number(v);
 }
+
+/** Shortest allowed interval between collections, in seconds. */
+export const MIN_INTERVAL = 0.2;
+
+/**
+ * The `--interval` value in seconds, or `fallback` when absent.
+ *
+ * @throws {UsageError} when it is not a number of at least {@linkcode MIN_INTERVAL}.
+ * @example
+ * ```ts
+ * intervalOption("0.5", 1.5); // 0.5
+ * ```
+ */
+export function intervalOption(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < MIN_INTERVAL) {
+    throw new UsageError(`invalid value '${value}' for --interval (expected seconds ≥ ${MIN_INTERVAL})`);
+  }
+  return n;
+}

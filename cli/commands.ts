@@ -150,16 +150,17 @@ export const COMMANDS: readonly CommandDef[] = [
   },
   {
     name: "ls",
-    summary: "list the running coding agents once (table, csv or json)",
+    summary: "list the running coding agents once (table, csv, json or metrics)",
     options: [
       {
         name: "format",
         short: "o",
         type: "string",
         value: "FMT",
-        choices: ["table", "csv", "json"],
+        choices: ["table", "csv", "json", "openmetrics", "prometheus"],
         default: "table",
-        description: "output format",
+        description:
+          "output format (openmetrics/prometheus: metrics text, e.g. for node_exporter's textfile collector)",
       },
       ...SELECTION,
       { name: "top", short: "n", type: "string", value: "N", description: "show at most N agents" },
@@ -170,6 +171,28 @@ export const COMMANDS: readonly CommandDef[] = [
         value: "MS",
         default: "250",
         description: "CPU sample window in milliseconds (0 = lifetime average)",
+      },
+    ],
+  },
+  {
+    name: "serve",
+    summary: "serve metrics for Prometheus over HTTP: /metrics, /snapshot.json, /healthz",
+    options: [
+      {
+        name: "listen",
+        short: "l",
+        type: "string",
+        value: "ADDR:PORT",
+        default: "127.0.0.1:9464",
+        description: "address to listen on ([::]:PORT for every IPv6 and IPv4 address)",
+      },
+      {
+        name: "interval",
+        short: "i",
+        type: "string",
+        value: "S",
+        default: "5",
+        description: "seconds between collections (at least 0.2); scrapes read the newest one",
       },
     ],
   },

@@ -8,6 +8,7 @@ import type { Agent, Snapshot } from "../agents/types.ts";
 import { aggregate } from "../agents/aggregates.ts";
 import { renderCsv } from "../render/csv.ts";
 import { renderJson } from "../render/json.ts";
+import { type MetricsFormat, renderMetrics } from "../render/metrics.ts";
 import { renderTable } from "../render/table.ts";
 import { loadStyle, wantColor } from "../render/style.ts";
 import { prepareWidths } from "../render/text.ts";
@@ -17,7 +18,7 @@ import { redact } from "../render/privacy.ts";
 
 /** What `ls` prints and how. */
 export interface LsOptions {
-  format: "table" | "csv" | "json";
+  format: "table" | "csv" | "json" | MetricsFormat;
   filter: string;
   sort: SortKey;
   reverse: boolean;
@@ -60,6 +61,9 @@ export function selectAgents(snap: Snapshot, opts: LsOptions): Snapshot {
 /** The text `ls` prints for a snapshot. */
 export async function formatLs(snap: Snapshot, opts: LsOptions): Promise<string> {
   const selected = selectAgents(snap, opts);
+  if (opts.format === "openmetrics" || opts.format === "prometheus") {
+    return renderMetrics(selected, { format: opts.format, private: opts.private });
+  }
   const shown = opts.private ? redact(selected) : selected;
   if (opts.format === "json") return renderJson(shown);
   if (opts.format === "csv") return renderCsv(shown);

@@ -37,7 +37,7 @@ import { renderFrame } from "../render/watch/frame.ts";
 import { decodeKeys } from "../render/watch/keys.ts";
 import { Screen } from "../render/watch/screen.ts";
 import { applyKey, initialState, type ScreenSize, settle, type ViewState } from "../render/watch/state.ts";
-import { UsageError } from "./args.ts";
+import { intervalOption, MIN_INTERVAL } from "./args.ts";
 import { VERSION } from "./version.ts";
 
 /** What `agtop watch` shows and how often. */
@@ -67,8 +67,6 @@ export const DEFAULT_INTERVAL = 1.5;
 
 /** How far back `a` (and `--all`) looks for sessions whose process is gone. */
 const RECENT_MS = 24 * 3600 * 1000;
-/** Shortest allowed interval in seconds. */
-export const MIN_INTERVAL = 0.2;
 /**
  * Least time between a tick and an early one (ms): under a steady stream of changes a change shows
  * within this (plus the debounce). Slow ticks space early ones further, to twenty times a tick, so
@@ -82,24 +80,6 @@ export const NOT_A_TERMINAL = "agtop: watch needs a terminal (try 'agtop ls')";
 
 /** Exit status for a signal: 128 + its number. */
 const SIGNAL_EXIT: Partial<Record<Deno.Signal, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
-
-/**
- * The `--interval` value in seconds: {@linkcode DEFAULT_INTERVAL} when absent.
- *
- * @throws {UsageError} when it is not a number of at least {@linkcode MIN_INTERVAL}.
- * @example
- * ```ts
- * parseInterval("0.5"); // 0.5
- * ```
- */
-export function parseInterval(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_INTERVAL;
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n < MIN_INTERVAL) {
-    throw new UsageError(`invalid value '${value}' for --interval (expected seconds ≥ ${MIN_INTERVAL})`);
-  }
-  return n;
-}
 
 function writeAll(text: string): void {
   const data = new TextEncoder().encode(text);
@@ -355,7 +335,7 @@ export async function runWatch(opts: WatchOptions): Promise<number> {
     console.error(NOT_A_TERMINAL);
     return 2;
   }
-  if (!(opts.interval >= MIN_INTERVAL)) parseInterval(String(opts.interval));
+  if (!(opts.interval >= MIN_INTERVAL)) intervalOption(String(opts.interval), DEFAULT_INTERVAL);
   parseMatchers(opts.matchSpecs);
   const style = await loadStyle(wantColor(true, opts.noColor), opts.theme);
   // Transcript text can hold any script: load the Unicode width tables now, not in the middle of a frame.

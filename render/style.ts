@@ -6,7 +6,7 @@
  */
 
 import type { Ansis } from "ansis";
-import type { AgentStatus } from "../agents/types.ts";
+import { AGENT_STATUSES, type AgentStatus } from "../agents/types.ts";
 import { isThemeName, type Palette, themeError, THEMES, type Tint } from "./themes.ts";
 
 /** The styles agtop uses. Each returns its input unchanged when colour is off. */
@@ -101,7 +101,7 @@ export async function loadStyle(enabled: boolean, theme = "default"): Promise<St
   const c = new Ansis(colorLevel());
   const palette: Palette = THEMES[theme];
   const byStatus = {} as Record<AgentStatus, (s: string) => string>;
-  for (const st of ["busy", "waiting", "subagents", "limited", "idle", "done"] as const) {
+  for (const st of AGENT_STATUSES) {
     byStatus[st] = painter(c, palette[st]);
   }
   return {

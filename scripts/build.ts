@@ -38,8 +38,20 @@ export const TARGETS: readonly Target[] = [
   { triple: "x86_64-pc-windows-msvc", runner: "windows-latest", ffi: "unscoped", exe: ".exe" },
 ];
 
-/** Permissions every binary gets: read, env, sys — never net, write or run. */
+/** Permissions every binary gets: read, env, sys — never write or run. */
 export const BASE_PERMISSIONS = ["--allow-read", "--allow-env", "--allow-sys"] as const;
+
+/**
+ * What the binary adds for `agtop serve`, whose address is chosen when it runs: the network, which
+ * every command gives up before it reads anything (`cli/network.ts`), and no prompts, so nothing can
+ * ask for it back.
+ */
+export const SERVE_PERMISSIONS = ["--allow-net", "--no-prompt"] as const;
+
+/** Every permission flag of a target's binary (and of `deno task serve` on this machine). */
+export function binaryPermissions(t: Target): string[] {
+  return [...BASE_PERMISSIONS, ...SERVE_PERMISSIONS, ffiFlag(t)];
+}
 
 /** The `--allow-ffi` flag of a target. */
 export function ffiFlag(t: Target): string {
@@ -58,8 +70,7 @@ export function assetName(t: Target, version: string = meta.version): string {
 export function compileArgs(t: Target, outDir = "dist", version: string = meta.version): string[] {
   return [
     "compile",
-    ...BASE_PERMISSIONS,
-    ffiFlag(t),
+    ...binaryPermissions(t),
     ...INCLUDES.filter(exists).flatMap((f) => ["--include", f]),
     "--include",
     `${outDir}/build_info.json`,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { assetName, compileArgs, TARGETS } from "../scripts/build.ts";
+import { assetName, binaryPermissions, compileArgs, TARGETS } from "../scripts/build.ts";
 import { LIBC_PATHS } from "../platform/linux/libc.ts";
 
 const INSTALL = new URL("../install.sh", import.meta.url).pathname;
@@ -40,7 +40,9 @@ Deno.test("release targets: five platforms, least permissions, FFI only where th
   for (const t of TARGETS) {
     const args = compileArgs(t, "dist", "1.2.3");
     assert.ok(args.includes("--allow-read") && args.includes("--allow-env") && args.includes("--allow-sys"));
-    assert.ok(!args.some((a) => /^--allow-(net|write|run|all)|^-A$/.test(a)), args.join(" "));
+    assert.ok(!args.some((a) => /^--allow-(write|run|all)|^-A$/.test(a)), args.join(" "));
+    // The network only for serve, dropped at start-up (tests/serve_permissions_test.ts), never prompted for.
+    assert.ok(args.includes("--allow-net") && args.includes("--no-prompt"));
     const ffi = args.filter((a) => a.startsWith("--allow-ffi"));
     assert.equal(ffi.length, 1);
     if (t.triple.includes("linux")) assert.equal(ffi[0], `--allow-ffi=${LIBC_PATHS.join(",")}`);
@@ -58,6 +60,12 @@ Deno.test("the deno tasks and the release workflow use scripts/build.ts", async 
     deno.tasks.agtop.includes(`--allow-ffi=${LIBC_PATHS.join(",")} `),
     "agtop task: FFI scoped to libc",
   );
+  assert.equal(
+    deno.tasks.serve,
+    `deno run ${binaryPermissions(TARGETS[0]).join(" ")} main.ts serve`,
+    "serve task: exactly the binary's permissions",
+  );
+  assert.ok(!deno.tasks.agtop.includes("--allow-net"), "agtop task: no network at all");
   assert.match(deno.tasks["compile:all"], /scripts\/build\.ts --all$/);
   const wf = await Deno.readTextFile(new URL("../.github/workflows/release.yml", import.meta.url));
   assert.match(wf, /scripts\/build\.ts --matrix/);

@@ -178,7 +178,10 @@ Deno.test({
 
 Deno.test("bad input: one-line errors and exit status 2", async () => {
   const cases: [string[], RegExp][] = [
-    [["ls", "--format", "xml"], /invalid value 'xml' for --format \(expected table, csv, json\)/],
+    [
+      ["ls", "--format", "xml"],
+      /invalid value 'xml' for --format \(expected table, csv, json, openmetrics, prometheus\)/,
+    ],
     [["ls", "--bogus"], /unknown option '--bogus'/],
     [["frobnicate"], /unknown command 'frobnicate'/],
     [["ls", "--top", "many"], /invalid value 'many' for --top/],

@@ -1,0 +1,244 @@
+/**
+ * `agtop serve`: an HTTP endpoint for Prometheus. `/metrics` (OpenMetrics or the classic text format,
+ * by the `Accept` header), `/snapshot.json` (the JSON of `ls --format=json`) and `/healthz`.
+ *
+ * Collection runs on its own interval; a request only reads the newest snapshot, and each format is
+ * rendered once per snapshot, so a burst of scrapes costs nothing extra. The listener is bound first and
+ * the network permission is dropped right after (see `network.ts`): from then on the process can neither
+ * connect anywhere nor listen anywhere else. SIGTERM and SIGINT stop it cleanly.
+ *
+ * @module
+ */
+
+import type { Collector } from "../agents/collector.ts";
+import type { Snapshot } from "../agents/types.ts";
+import { METRICS_CONTENT_TYPES, negotiateMetrics, renderMetrics } from "../render/metrics.ts";
+import { UsageError } from "./args.ts";
+import { formatLs, withoutHidden } from "./ls.ts";
+import { dropNetwork } from "./network.ts";
+
+/** Where `serve` listens. */
+export interface ListenAddress {
+  hostname: string;
+  port: number;
+}
+
+/** The default `--listen`: loopback only, the port OpenTelemetry's Prometheus exporter uses. */
+export const DEFAULT_LISTEN = "127.0.0.1:9464";
+
+/** Default seconds between collections. */
+export const DEFAULT_SERVE_INTERVAL = 5;
+
+/**
+ * `ADDR:PORT` as hostname and port; IPv6 addresses in brackets (`[::1]:9464`).
+ *
+ * @example
+ * ```ts
+ * parseListen("0.0.0.0:9464"); // { hostname: "0.0.0.0", port: 9464 }
+ * parseListen("[::]:9100");     // { hostname: "::", port: 9100 }
+ * ```
+ */
+export function parseListen(value: string = DEFAULT_LISTEN): ListenAddress {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^\s:[\]]+)):(\d{1,5})$/.exec(value);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port < 1 || port > 65535) {
+    throw new UsageError(
+      `invalid value '${value}' for --listen (expected ADDR:PORT, e.g. 127.0.0.1:9464 or [::]:9464)`,
+    );
+  }
+  return { hostname: m[1] ?? m[2], port };
+}
+
+/** `hostname:port` as a URL authority (IPv6 in brackets). */
+function authority({ hostname, port }: ListenAddress): string {
+  return `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
+}
+
+/** What `agtop serve` needs. */
+export interface ServeOptions {
+  listen: ListenAddress;
+  /** Seconds between collections. */
+  interval: number;
+  /** Builds the collector (after the listener is bound). */
+  collector: () => Collector;
+  /** Leave out project and session labels, and private text from the JSON (`--private`). */
+  private: boolean;
+  /** Agent ids or labels never exported (config `hidden`). */
+  hidden: readonly string[];
+}
+
+/** A snapshot with the texts rendered from it so far. */
+interface Latest {
+  snapshot: Snapshot;
+  tookMs: number;
+  /** When the tick finished (ms since epoch). */
+  at: number;
+  bodies: Map<string, Promise<string>>;
+}
+
+/** Ends a served request: 200 with the body, or the given status. */
+function reply(body: string, status: number, type: string, extra: Record<string, string> = {}): Response {
+  return new Response(body, { status, headers: { "content-type": type, ...extra } });
+}
+
+const TEXT = "text/plain; charset=utf-8";
+
+/** The running server: collection loop and HTTP handler. */
+class Server {
+  #opts: ServeOptions;
+  #collector: Collector | null = null;
+  #latest: Latest | null = null;
+  #failure: string | null = null;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #stopped = false;
+
+  constructor(opts: ServeOptions) {
+    this.#opts = opts;
+  }
+
+  /** Collects once, then again every interval until stopped. */
+  async collect(): Promise<void> {
+    if (this.#stopped) return;
+    this.#collector ??= this.#opts.collector();
+    const started = performance.now();
+    try {
+      const snap = await this.#collector.tick();
+      const agents = withoutHidden(snap.agents, this.#opts.hidden);
+      this.#latest = {
+        snapshot: { ...snap, agents },
+        tookMs: performance.now() - started,
+        at: Date.now(),
+        bodies: new Map(),
+      };
+      if (this.#failure) console.error("agtop: collecting again");
+      this.#failure = null;
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      if (this.#failure !== message) console.error(`agtop: collection failed: ${message}`);
+      this.#failure = message;
+      if (!this.#latest) throw e;
+    }
+    if (!this.#stopped) this.#timer = setTimeout(() => this.collect(), this.#opts.interval * 1000);
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+  }
+
+  /** The body of one format for the newest snapshot, rendered on first request. */
+  #body(latest: Latest, key: string, render: () => string | Promise<string>): Promise<string> {
+    let body = latest.bodies.get(key);
+    if (!body) {
+      body = Promise.resolve(render());
+      latest.bodies.set(key, body);
+    }
+    return body;
+  }
+
+  async handle(req: Request): Promise<Response> {
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      return reply("only GET and HEAD\n", 405, TEXT, { allow: "GET, HEAD" });
+    }
+    const path = new URL(req.url).pathname;
+    if (path === "/") {
+      return reply("agtop serve: /metrics, /snapshot.json, /healthz\n", 200, TEXT);
+    }
+    if (path === "/healthz") return this.#health();
+    if (path !== "/metrics" && path !== "/snapshot.json") return reply("not found\n", 404, TEXT);
+    const latest = this.#latest;
+    if (!latest) return reply("collecting the first snapshot\n", 503, TEXT, { "retry-after": "1" });
+    const priv = this.#opts.private;
+    if (path === "/snapshot.json") {
+      const json = await this.#body(latest, "json", () => formatLs(latest.snapshot, jsonOptions(priv)));
+      return reply(json, 200, "application/json; charset=utf-8");
+    }
+    const format = negotiateMetrics(req.headers.get("accept"));
+    const text = await this.#body(
+      latest,
+      format,
+      () => renderMetrics(latest.snapshot, { format, private: priv, collectionMs: latest.tookMs }),
+    );
+    return reply(text, 200, METRICS_CONTENT_TYPES[format]);
+  }
+
+  /** 200 while snapshots are fresh; 503 when collection fails or has fallen behind. */
+  #health(): Response {
+    const latest = this.#latest;
+    const staleAfterMs = Math.max(3 * this.#opts.interval * 1000, 30_000);
+    if (!latest) return reply("starting\n", 503, TEXT);
+    const age = Date.now() - latest.at;
+    if (this.#failure) return reply(`collection failing: ${this.#failure}\n`, 503, TEXT);
+    if (age > staleAfterMs) {
+      return reply(`stale: newest snapshot is ${Math.round(age / 1000)}s old\n`, 503, TEXT);
+    }
+    return reply(`ok ${latest.snapshot.agents.length} agents\n`, 200, TEXT);
+  }
+}
+
+function jsonOptions(priv: boolean) {
+  return {
+    format: "json" as const,
+    filter: "",
+    sort: "cpu" as const,
+    reverse: false,
+    top: null,
+    noColor: true,
+    private: priv,
+  };
+}
+
+/** Why the listener could not be bound, in one line. */
+export class ListenError extends Error {
+  override name = "ListenError";
+}
+
+/**
+ * Binds the listener, drops the network permission, collects the first snapshot, then serves until
+ * SIGTERM or SIGINT. Resolves with the exit code.
+ */
+export async function runServe(opts: ServeOptions): Promise<number> {
+  const server = new Server(opts);
+  const abort = new AbortController();
+  const where = authority(opts.listen);
+  let http: Deno.HttpServer;
+  try {
+    http = Deno.serve({
+      hostname: opts.listen.hostname,
+      port: opts.listen.port,
+      signal: abort.signal,
+      onListen: () => {},
+      onError: () => reply("internal error\n", 500, TEXT),
+    }, (req) => server.handle(req));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+      throw new ListenError(
+        `no permission to listen on ${where}: run agtop serve with --allow-net=${where} (deno task serve has it)`,
+      );
+    }
+    if (e instanceof Deno.errors.AddrInUse) throw new ListenError(`${where} is already in use`);
+    if (e instanceof Deno.errors.AddrNotAvailable) {
+      throw new ListenError(`${where} is not an address of this machine`);
+    }
+    throw e;
+  }
+  dropNetwork();
+  const stop = () => {
+    server.stop();
+    abort.abort();
+  };
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT", "SIGBREAK"] : ["SIGTERM", "SIGINT"];
+  for (const s of signals) Deno.addSignalListener(s, stop);
+  try {
+    await server.collect();
+  } catch (e) {
+    stop();
+    await http.finished;
+    throw e;
+  }
+  console.error(`agtop: serving http://${where}/metrics every ${opts.interval}s`);
+  await http.finished;
+  for (const s of signals) Deno.removeSignalListener(s, stop);
+  console.error("agtop: stopped");
+  return 0;
+}
