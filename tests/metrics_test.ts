@@ -11,6 +11,7 @@ import { parseMetrics, pick } from "./support/metrics.ts";
 import { fakesUnavailable, FakeWorld, runAgtop } from "./support/fakes.ts";
 import { startClaude } from "./support/claude_agent.ts";
 import { prometheusMissing } from "./support/serve.ts";
+import { dashboardQueries, metricNames } from "./support/grafana.ts";
 
 const tokens = { input: 10, output: 20, cacheRead: 30, cacheWrite: 40, reasoning: 5 };
 
@@ -149,6 +150,21 @@ Deno.test("counters: a member that exits keeps its CPU time and IO in the agent'
     readBytes: 12,
     writeBytes: null,
   });
+});
+
+Deno.test("the Grafana dashboard queries only metric names that agtop writes", () => {
+  const written = new Set(
+    [...renderMetrics(snapshot(), { format: "openmetrics", collectionMs: 1 }).matchAll(/^# TYPE (\S+)/gm)]
+      .map((m) => m[1]),
+  );
+  const queries = dashboardQueries();
+  assert.ok(queries.length >= 10);
+  const used = new Set(queries.flatMap(({ expr }) => metricNames(expr)));
+  for (const { title, expr } of queries) assert.ok(metricNames(expr).length > 0, `${title}: ${expr}`);
+  for (const name of used) assert.ok(written.has(name), `dashboard uses ${name}, which agtop never writes`);
+  for (const must of ["agtop_host_agents", "agtop_agent_cost_usd_total", "agtop_agent_tokens_total"]) {
+    assert.ok(used.has(must), must);
+  }
 });
 
 const promtoolSkip = fakesUnavailable() ?? prometheusMissing(["promtool"]);
