@@ -8,7 +8,7 @@ import type { Agent, Snapshot } from "../agents/types.ts";
 import { aggregate } from "../agents/aggregates.ts";
 import { renderCsv } from "../render/csv.ts";
 import { renderJson } from "../render/json.ts";
-import { type MetricsFormat, renderMetrics } from "../render/metrics.ts";
+import type { MetricsFormat } from "../render/metrics.ts";
 import { renderTable } from "../render/table.ts";
 import { loadStyle, wantColor } from "../render/style.ts";
 import { prepareWidths } from "../render/text.ts";
@@ -62,6 +62,7 @@ export function selectAgents(snap: Snapshot, opts: LsOptions): Snapshot {
 export async function formatLs(snap: Snapshot, opts: LsOptions): Promise<string> {
   const selected = selectAgents(snap, opts);
   if (opts.format === "openmetrics" || opts.format === "prometheus") {
+    const { renderMetrics } = await import("../render/metrics.ts");
     return renderMetrics(selected, { format: opts.format, private: opts.private });
   }
   const shown = opts.private ? redact(selected) : selected;

@@ -60,6 +60,7 @@ interface Family {
   help: string;
   /** The unit, given only when the name ends in `_<unit>`. */
   unit?: string;
+  /** Label text without braces, and value. */
   samples: [labels: string, value: number][];
 }
 
@@ -68,8 +69,9 @@ function labelValue(v: string): string {
   return clean.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
 }
 
+/** Labels as text without braces: `host="box",agent="claude"`. */
 function labelText(labels: Labels): string {
-  return `{${labels.map(([k, v]) => `${k}="${labelValue(v)}"`).join(",")}}`;
+  return labels.map(([k, v]) => `${k}="${labelValue(v)}"`).join(",");
 }
 
 function numberText(n: number): string {
@@ -78,12 +80,12 @@ function numberText(n: number): string {
   return String(n);
 }
 
-/** The identity labels of one agent's series. */
-function agentLabels(host: string, a: Agent, priv: boolean): Labels {
+/** The identity labels of one agent's series, as label text. */
+function agentLabels(host: string, a: Agent, priv: boolean): string {
   const labels: [string, string][] = [["host", host], ["agent", a.agent], ["pid", String(a.pid)]];
   if (!priv) labels.push(["session", a.session?.id ?? ""], ["project", a.project ?? ""]);
   labels.push(["model", a.session?.model ?? ""]);
-  return labels;
+  return labelText(labels);
 }
 
 class Families {
@@ -96,9 +98,10 @@ class Families {
   }
 }
 
-function sample(f: Family, labels: Labels, value: number | null | undefined): void {
+/** Adds a sample with the rendered labels `labels` plus one more label `extra`, when there is a value. */
+function sample(f: Family, labels: string, value: number | null | undefined, extra?: [string, string]): void {
   if (value === null || value === undefined) return;
-  f.samples.push([labelText(labels), value]);
+  f.samples.push([extra ? `${labels},${extra[0]}="${labelValue(extra[1])}"` : labels, value]);
 }
 
 function agentFamilies(fs: Families, snap: Snapshot, agents: readonly Agent[], priv: boolean): void {
@@ -161,7 +164,7 @@ function agentFamilies(fs: Families, snap: Snapshot, agents: readonly Agent[], p
   );
   for (const a of agents) {
     const id = agentLabels(host, a, priv);
-    for (const st of AGENT_STATUSES) sample(status, [...id, ["status", st]], a.status === st ? 1 : 0);
+    for (const st of AGENT_STATUSES) sample(status, id, a.status === st ? 1 : 0, ["status", st]);
     sample(cpu, id, a.cpuTimeMs / 1000);
     sample(cpuRatio, id, a.cpuPercent / 100);
     sample(rss, id, a.rssBytes);
@@ -170,7 +173,7 @@ function agentFamilies(fs: Families, snap: Snapshot, agents: readonly Agent[], p
     sample(written, id, a.writeBytes);
     const s = a.session;
     if (s && s.tokensRecorded !== false) {
-      for (const [key, bucket] of BUCKETS) sample(tokens, [...id, ["bucket", bucket]], s.tokens[key]);
+      for (const [key, bucket] of BUCKETS) sample(tokens, id, s.tokens[key], ["bucket", bucket]);
     }
     sample(cost, id, a.costUsd);
     sample(context, id, a.contextPercent === null ? null : a.contextPercent / 100);
@@ -180,10 +183,10 @@ function agentFamilies(fs: Families, snap: Snapshot, agents: readonly Agent[], p
 }
 
 function hostFamilies(fs: Families, snap: Snapshot, agents: readonly Agent[], opts: MetricsOptions): void {
-  const host: Labels = [["host", snap.host.hostname]];
+  const host = labelText([["host", snap.host.hostname]]);
   const count = fs.add("agtop_host_agents", "gauge", "Agents running on the host, by status.");
   for (const st of AGENT_STATUSES) {
-    sample(count, [...host, ["status", st]], agents.filter((a) => a.status === st).length);
+    sample(count, host, agents.filter((a) => a.status === st).length, ["status", st]);
   }
   const sum = (f: (a: Agent) => number) => agents.reduce((s, a) => s + f(a), 0);
   sample(
@@ -207,7 +210,7 @@ function hostFamilies(fs: Families, snap: Snapshot, agents: readonly Agent[], op
     "Tokens of the sessions of the agents running now, by billing bucket (falls when an agent exits).",
   );
   for (const [key, bucket] of BUCKETS) {
-    sample(tokens, [...host, ["bucket", bucket]], sum((a) => a.session?.tokens[key] ?? 0));
+    sample(tokens, host, sum((a) => a.session?.tokens[key] ?? 0), ["bucket", bucket]);
   }
   sample(
     fs.add(
@@ -220,8 +223,9 @@ function hostFamilies(fs: Families, snap: Snapshot, agents: readonly Agent[], op
   );
   sample(
     fs.add("agtop_build_info", "gauge", "The agtop that wrote these metrics (always 1)."),
-    [...host, ["version", snap.version]],
+    host,
     1,
+    ["version", snap.version],
   );
   sample(
     fs.add(
@@ -266,7 +270,7 @@ export function renderMetrics(snap: Snapshot, opts: MetricsOptions): string {
   for (const f of fs.list) {
     out.push(`# HELP ${f.name} ${f.help}`, `# TYPE ${f.name} ${f.type}`);
     if (om && f.unit) out.push(`# UNIT ${f.name} ${f.unit}`);
-    for (const [labels, value] of f.samples) out.push(`${f.name}${labels} ${numberText(value)}`);
+    for (const [labels, value] of f.samples) out.push(`${f.name}{${labels}} ${numberText(value)}`);
   }
   if (om) out.push("# EOF");
   return out.join("\n") + "\n";

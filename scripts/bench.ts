@@ -4,6 +4,7 @@
  * 1. Start-up: `agtop ls` (json and table, `--sample 0`) against a bare `deno run` of an empty file.
  * 2. Per-tick collection cost with 1,000 extra processes running: CPU time of a steady-state tick.
  * 3. Transcripts: see `scripts/bench_transcript.ts` (run after these).
+ * 4. `agtop serve`: see `scripts/bench_serve.ts` (run last: about four minutes).
  *
  * @module
  */
@@ -42,6 +43,16 @@ function selfCpuMs(): number {
   return ((Number(f[11]) + Number(f[12])) / 100) * 1000;
 }
 
+/** A collector of the real processes with the built-in recognisers and bundled prices. */
+export function benchCollector(): Collector {
+  return new Collector({
+    source: processSource(),
+    vendors: VENDORS,
+    version: "bench",
+    prices: bundledTable(),
+  });
+}
+
 async function startup(): Promise<void> {
   const empty = await Deno.makeTempFile({ suffix: ".ts" });
   const perms = RUN_PERMISSIONS;
@@ -64,12 +75,7 @@ async function ticks(extra: number): Promise<void> {
   }
   try {
     await new Promise((r) => setTimeout(r, 500));
-    const collector = new Collector({
-      source: processSource(),
-      vendors: VENDORS,
-      version: "bench",
-      prices: bundledTable(),
-    });
+    const collector = benchCollector();
     await collector.tick();
     const n = Deno.readDirSync("/proc").filter((e) => /^\d+$/.test(e.name)).toArray().length;
     const N = 100;
@@ -102,4 +108,8 @@ if (import.meta.main) {
     args: ["run", "--allow-read", "--allow-write", "--allow-env", "--allow-sys", transcript.pathname],
   }).spawn().status;
   if (!ok.success) Deno.exit(1);
+  const serve = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("./bench_serve.ts", import.meta.url).pathname],
+  }).spawn().status;
+  if (!serve.success) Deno.exit(1);
 }

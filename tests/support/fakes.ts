@@ -72,9 +72,14 @@ export class FakeWorld implements AsyncDisposable {
     return p;
   }
 
-  /** Places the sleeper at `rel` (an agent's native binary) and returns its path. */
+  /** Places the sleeper at `rel` (an agent's native binary), unless it is there already; returns its path. */
   native(rel: string): string {
     const p = this.path(rel);
+    try {
+      if (Deno.statSync(p).isFile) return p;
+    } catch {
+      // not placed yet
+    }
     try {
       Deno.linkSync(this.#sleeper, p);
     } catch {
