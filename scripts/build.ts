@@ -53,6 +53,14 @@ export function binaryPermissions(t: Target): string[] {
   return [...BASE_PERMISSIONS, ...SERVE_PERMISSIONS, ffiFlag(t)];
 }
 
+/**
+ * V8 flags of the binary (and of the `agtop` and `serve` tasks): a young generation of at most 2 MiB per
+ * semispace. Each tick allocates short-lived strings and buffers; by default V8 grows its young
+ * generation to tens of MiB for them, which a long-running `serve` or `watch` keeps as resident memory
+ * (measured with 50 agents: 165 MiB RSS by default, about 100 MiB with this, ticks as fast).
+ */
+export const V8_FLAGS = ["--v8-flags=--max-semi-space-size=2"] as const;
+
 /** The `--allow-ffi` flag of a target. */
 export function ffiFlag(t: Target): string {
   return t.ffi === "unscoped" ? "--allow-ffi" : `--allow-ffi=${t.ffi.join(",")}`;
@@ -71,6 +79,7 @@ export function compileArgs(t: Target, outDir = "dist", version: string = meta.v
   return [
     "compile",
     ...binaryPermissions(t),
+    ...V8_FLAGS,
     ...INCLUDES.filter(exists).flatMap((f) => ["--include", f]),
     "--include",
     `${outDir}/build_info.json`,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { assetName, binaryPermissions, compileArgs, TARGETS } from "../scripts/build.ts";
+import { assetName, binaryPermissions, compileArgs, TARGETS, V8_FLAGS } from "../scripts/build.ts";
 import { LIBC_PATHS } from "../platform/linux/libc.ts";
 
 const INSTALL = new URL("../install.sh", import.meta.url).pathname;
@@ -43,6 +43,7 @@ Deno.test("release targets: five platforms, least permissions, FFI only where th
     assert.ok(!args.some((a) => /^--allow-(write|run|all)|^-A$/.test(a)), args.join(" "));
     // The network only for serve, dropped at start-up (tests/serve_permissions_test.ts), never prompted for.
     assert.ok(args.includes("--allow-net") && args.includes("--no-prompt"));
+    assert.ok(V8_FLAGS.every((f) => args.includes(f)));
     const ffi = args.filter((a) => a.startsWith("--allow-ffi"));
     assert.equal(ffi.length, 1);
     if (t.triple.includes("linux")) assert.equal(ffi[0], `--allow-ffi=${LIBC_PATHS.join(",")}`);
@@ -62,10 +63,14 @@ Deno.test("the deno tasks and the release workflow use scripts/build.ts", async 
   );
   assert.equal(
     deno.tasks.serve,
-    `deno run ${binaryPermissions(TARGETS[0]).join(" ")} main.ts serve`,
+    `deno run ${[...V8_FLAGS, ...binaryPermissions(TARGETS[0])].join(" ")} main.ts serve`,
     "serve task: exactly the binary's permissions",
   );
   assert.ok(!deno.tasks.agtop.includes("--allow-net"), "agtop task: no network at all");
+  assert.ok(
+    deno.tasks.agtop.startsWith(`deno run ${V8_FLAGS.join(" ")} `),
+    "agtop task: the binary's V8 flags",
+  );
   assert.match(deno.tasks["compile:all"], /scripts\/build\.ts --all$/);
   const wf = await Deno.readTextFile(new URL("../.github/workflows/release.yml", import.meta.url));
   assert.match(wf, /scripts\/build\.ts --matrix/);

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { binaryPermissions, hostTarget, TARGETS } from "../../scripts/build.ts";
+import { binaryPermissions, hostTarget, TARGETS, V8_FLAGS } from "../../scripts/build.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
@@ -48,7 +48,7 @@ export class Served implements AsyncDisposable {
   }
 
   /**
-   * Starts `main.ts serve` on a free loopback port with the binary's permissions (plus `extra` deno
+   * Starts `main.ts serve` on a free loopback port with the binary's permissions and V8 flags (plus `extra` deno
    * flags, e.g. `--preload`), and waits until `/healthz` answers 200.
    */
   static async start(
@@ -59,6 +59,7 @@ export class Served implements AsyncDisposable {
     const child = new Deno.Command(Deno.execPath(), {
       args: [
         "run",
+        ...V8_FLAGS,
         ...BINARY_PERMISSIONS,
         ...(opts.extra ?? []),
         MAIN,
