@@ -176,3 +176,26 @@ Deno.test({
     );
   },
 });
+
+Deno.test({
+  name: "serve --private: no project or session labels, and the JSON is the redacted one",
+  ignore: skip !== null,
+  sanitizeResources: false,
+  async fn() {
+    await using world = await FakeWorld.create();
+    const claude = await startClaude(world, "secret-project-x", "66666666-6666-4666-8666-666666666666");
+    await using served = await Served.start(["--private", "--interval", "0.3"]);
+    const pid = String(claude.pid);
+    const text = await waitFor("the agent's series", async () => {
+      const r = await served.get("/metrics", { accept: OPENMETRICS_ACCEPT });
+      return pick(parseMetrics(r.body), "agtop_agent_threads", { pid }).length ? r.body : undefined;
+    });
+    const labels = pick(parseMetrics(text), "agtop_agent_threads", { pid })[0].labels;
+    assert.deepEqual(Object.keys(labels), ["host", "agent", "pid", "model"]);
+    const json = (await served.get("/snapshot.json")).body;
+    for (const body of [text, json]) {
+      assert.ok(!body.includes("secret-project-x"), "the project name never shows");
+      assert.ok(!body.includes(world.root), "no path shows");
+    }
+  },
+});
