@@ -11,7 +11,7 @@ import { parseMetrics, pick } from "./support/metrics.ts";
 import { fakesUnavailable, FakeWorld, runAgtop } from "./support/fakes.ts";
 import { startClaude } from "./support/claude_agent.ts";
 import { prometheusMissing } from "./support/serve.ts";
-import { dashboardQueries, metricNames } from "./support/grafana.ts";
+import { dashboardQueries, metricNames, ruleQueries, RULES_FILE } from "./support/contrib.ts";
 
 const tokens = { input: 10, output: 20, cacheRead: 30, cacheWrite: 40, reasoning: 5 };
 
@@ -152,16 +152,18 @@ Deno.test("counters: a member that exits keeps its CPU time and IO in the agent'
   });
 });
 
-Deno.test("the Grafana dashboard queries only metric names that agtop writes", () => {
+Deno.test("the Grafana dashboard and the Prometheus rules use only metric names that agtop writes", () => {
   const written = new Set(
     [...renderMetrics(snapshot(), { format: "openmetrics", collectionMs: 1 }).matchAll(/^# TYPE (\S+)/gm)]
       .map((m) => m[1]),
   );
-  const queries = dashboardQueries();
-  assert.ok(queries.length >= 10);
+  const queries = [...dashboardQueries(), ...ruleQueries()];
+  assert.ok(dashboardQueries().length >= 10 && ruleQueries().length >= 5);
   const used = new Set(queries.flatMap(({ expr }) => metricNames(expr)));
-  for (const { title, expr } of queries) assert.ok(metricNames(expr).length > 0, `${title}: ${expr}`);
-  for (const name of used) assert.ok(written.has(name), `dashboard uses ${name}, which agtop never writes`);
+  for (const { title, expr } of queries) {
+    assert.ok(metricNames(expr).length > 0 || expr.startsWith("host:agtop_"), `${title}: ${expr}`);
+  }
+  for (const name of used) assert.ok(written.has(name), `${name} is used but agtop never writes it`);
   for (const must of ["agtop_host_agents", "agtop_agent_cost_usd_total", "agtop_agent_tokens_total"]) {
     assert.ok(used.has(must), must);
   }
@@ -195,5 +197,16 @@ Deno.test({
       const out = await check.output();
       assert.equal(out.code, 0, `${format}: ${new TextDecoder().decode(out.stderr)}`);
     }
+  },
+});
+
+Deno.test({
+  name: "the shipped Prometheus rules pass promtool check rules",
+  ignore: promtoolSkip !== null,
+  async fn() {
+    const out = await new Deno.Command("promtool", { args: ["check", "rules", RULES_FILE] }).output();
+    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 0, text);
+    assert.match(text, /SUCCESS: 7 rules found/);
   },
 });

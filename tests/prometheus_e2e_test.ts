@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { fakesUnavailable, FakeWorld } from "./support/fakes.ts";
 import { BINARY_PERMISSIONS, freePort, prometheusMissing, Served, waitFor } from "./support/serve.ts";
 import { RESPONSE_USAGE, startClaude } from "./support/claude_agent.ts";
-import { dashboardQueries } from "./support/grafana.ts";
+import { dashboardQueries, RULES_FILE } from "./support/contrib.ts";
 
 const skip = fakesUnavailable() ??
   prometheusMissing(["prometheus", "promtool", "prometheus-node-exporter"]);
@@ -78,7 +78,8 @@ Deno.test({
     const config = world.script(
       "prometheus.yml",
       [
-        "global: { scrape_interval: 1s, scrape_timeout: 900ms }",
+        "global: { scrape_interval: 1s, scrape_timeout: 900ms, evaluation_interval: 1s }",
+        `rule_files: ["${RULES_FILE}"]`,
         "scrape_configs:",
         `  - { job_name: agtop, static_configs: [ { targets: ["${new URL(served.url).host}"] } ] }`,
         `  - { job_name: node, static_configs: [ { targets: ["127.0.0.1:${nodePort}"] } ] }`,
@@ -161,6 +162,27 @@ Deno.test({
         const r = await query(api, `agtop_agent_tokens_total{job="node",pid="${pid}",bucket="output"}`);
         return Number(r[0]?.value[1]) === 3 * RESPONSE_USAGE.output_tokens ? true : undefined;
       });
+
+      // The shipped rules load and evaluate without error; the waiting agent's alert is pending.
+      await waitFor("every rule evaluated", async () => {
+        const doc = await (await fetch(`${api}/api/v1/rules`)).json();
+        const rules = doc.data.groups.flatMap((g: { rules: unknown[] }) => g.rules) as {
+          name: string;
+          health: string;
+          lastError?: string;
+        }[];
+        assert.equal(rules.length, 7);
+        for (const r of rules) assert.notEqual(r.health, "err", `${r.name}: ${r.lastError}`);
+        return rules.every((r) => r.health === "ok") ? true : undefined;
+      });
+      const alerts = await waitFor("the waiting alert", async () => {
+        const doc = await (await fetch(`${api}/api/v1/alerts`)).json();
+        const found = (doc.data.alerts as { labels: Record<string, string>; state: string }[])
+          .filter((a) => a.labels.alertname === "AgentWaitingForYou" && a.labels.pid === pid);
+        return found.length ? found : undefined;
+      });
+      assert.equal(alerts[0].state, "pending");
+      assert.ok((await query(api, `host:agtop_tokens_per_minute:rate5m{bucket="output"}`)).length > 0);
 
       // Every query of the Grafana dashboard runs, and the ones over current values find data.
       for (const { title, expr } of dashboardQueries()) {
