@@ -73,15 +73,39 @@ interface Latest {
   tookMs: number;
   /** When the tick finished (ms since epoch). */
   at: number;
-  bodies: Map<string, Promise<string>>;
+  /** Encoded bodies by format, plain and gzipped (`json`, `json.gz`, …). */
+  bodies: Map<string, Promise<Bytes>>;
 }
 
-/** Ends a served request: 200 with the body, or the given status. */
-function reply(body: string, status: number, type: string, extra: Record<string, string> = {}): Response {
+/** A response with the body, status, content type and further headers. */
+function reply(
+  body: string | Bytes,
+  status: number,
+  type: string,
+  extra: Record<string, string> = {},
+): Response {
   return new Response(body, { status, headers: { "content-type": type, ...extra } });
 }
 
 const TEXT = "text/plain; charset=utf-8";
+
+/** An encoded response body. */
+type Bytes = Uint8Array<ArrayBuffer>;
+
+/** Whether an `Accept-Encoding` header takes gzip (Prometheus sends `gzip`). */
+export function acceptsGzip(header: string | null): boolean {
+  return (header ?? "").split(",").some((part) => {
+    const [coding, ...params] = part.split(";").map((p) => p.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith("q="));
+    return (coding === "gzip" || coding === "x-gzip") && (!q || Number(q.slice(2)) > 0);
+  });
+}
+
+/** `bytes` gzipped. */
+async function compress(bytes: Bytes): Promise<Bytes> {
+  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
 
 /** The running server: collection loop and HTTP handler. */
 class Server {
@@ -126,12 +150,23 @@ class Server {
     clearTimeout(this.#timer);
   }
 
-  /** The body of one format for the newest snapshot, rendered on first request. */
-  #body(latest: Latest, key: string, render: () => string | Promise<string>): Promise<string> {
-    let body = latest.bodies.get(key);
+  /**
+   * The body of one format for the newest snapshot, rendered (and gzipped, when asked) on the first
+   * request that wants it; later requests share it.
+   */
+  #body(
+    latest: Latest,
+    key: string,
+    gzip: boolean,
+    render: () => string | Promise<string>,
+  ): Promise<Bytes> {
+    const name = gzip ? `${key}.gz` : key;
+    let body = latest.bodies.get(name);
     if (!body) {
-      body = Promise.resolve(render());
-      latest.bodies.set(key, body);
+      body = gzip
+        ? this.#body(latest, key, false, render).then(compress)
+        : Promise.resolve(render()).then((text) => new TextEncoder().encode(text));
+      latest.bodies.set(name, body);
     }
     return body;
   }
@@ -149,17 +184,20 @@ class Server {
     const latest = this.#latest;
     if (!latest) return reply("collecting the first snapshot\n", 503, TEXT, { "retry-after": "1" });
     const priv = this.#opts.private;
+    const gzip = acceptsGzip(req.headers.get("accept-encoding"));
+    const encoding: Record<string, string> = gzip ? { "content-encoding": "gzip" } : {};
     if (path === "/snapshot.json") {
-      const json = await this.#body(latest, "json", () => formatLs(latest.snapshot, jsonOptions(priv)));
-      return reply(json, 200, "application/json; charset=utf-8");
+      const json = await this.#body(latest, "json", gzip, () => formatLs(latest.snapshot, jsonOptions(priv)));
+      return reply(json, 200, "application/json; charset=utf-8", { ...encoding, vary: "accept-encoding" });
     }
     const format = negotiateMetrics(req.headers.get("accept"));
     const text = await this.#body(
       latest,
       format,
+      gzip,
       () => renderMetrics(latest.snapshot, { format, private: priv, collectionMs: latest.tookMs }),
     );
-    return reply(text, 200, METRICS_CONTENT_TYPES[format]);
+    return reply(text, 200, METRICS_CONTENT_TYPES[format], { ...encoding, vary: "accept, accept-encoding" });
   }
 
   /** 200 while snapshots are fresh; 503 when collection fails or has fallen behind. */

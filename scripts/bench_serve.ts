@@ -2,7 +2,8 @@
  * `agtop serve` under load, with 50 agent-shaped processes, each with a Claude Code transcript.
  *
  * 1. The cost of one scrape: rendering the metrics of a real 50-agent snapshot in process, then over
- *    HTTP the first scrape after a snapshot (renders) and the following ones (read the cached text).
+ *    HTTP (gzipped, as Prometheus asks) the first scrape after a snapshot (renders and compresses) and the
+ *    following ones (read the cached body).
  * 2. An hour of simulated scrapes: `serve` collects every 0.25 s and is scraped every 0.75 s for
  *    `--seconds` (default 180): 720 collections and 240 scrapes, what an hour brings at the default
  *    5 s interval and a 15 s scrape interval. Its CPU time and resident memory are read from /proc.
@@ -58,6 +59,13 @@ async function scrapeCost(): Promise<void> {
 
   await using served = await Served.start(["--interval", "3600"]);
   const first = await scrape(served.url);
+  const packed = await fetch(`${served.url}/metrics`, {
+    headers: { accept: OPENMETRICS, "accept-encoding": "gzip" },
+  });
+  await packed.body?.cancel();
+  console.log(
+    `  gzipped for Prometheus: ${(Number(packed.headers.get("content-length")) / 1024).toFixed(1)} KiB`,
+  );
   const cached: number[] = [];
   for (let i = 0; i < 200; i++) cached.push(await scrape(served.url));
   console.log(

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { negotiateMetrics, renderMetrics } from "../render/metrics.ts";
+import { acceptsGzip } from "../cli/serve.ts";
 import { AgentCounters, type ProcessCounters } from "../agents/counters.ts";
 import type { SubagentFacts } from "../agents/session.ts";
 import { makeAgent, makeSession, makeSnapshot } from "./support/agents.ts";
@@ -129,6 +130,15 @@ Deno.test("metrics: the Accept header picks the format", () => {
   assert.equal(negotiateMetrics("application/openmetrics-text; q=0.2, text/plain"), "prometheus");
   assert.equal(negotiateMetrics("Application/OpenMetrics-Text"), "openmetrics");
   assert.equal(negotiateMetrics("application/openmetrics-text;q=0"), "prometheus");
+});
+
+Deno.test("serve: gzip only when the Accept-Encoding header takes it", () => {
+  assert.equal(acceptsGzip("gzip"), true);
+  assert.equal(acceptsGzip("br;q=1.0, gzip;q=0.8, *;q=0.1"), true);
+  assert.equal(acceptsGzip("GZIP"), true);
+  assert.equal(acceptsGzip("gzip;q=0"), false);
+  assert.equal(acceptsGzip("identity"), false);
+  assert.equal(acceptsGzip(null), false);
 });
 
 Deno.test("counters: a member that exits keeps its CPU time and IO in the agent's totals", () => {

@@ -104,7 +104,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "serve: concurrent scrapes read one snapshot; slow and malformed clients disturb nobody",
+  name: "serve: concurrent scrapes read one snapshot; slow and malformed clients disturb nobody; gzip",
   ignore: skip !== null,
   sanitizeResources: false,
   async fn() {
@@ -131,6 +131,14 @@ Deno.test({
     assert.equal(new Set(bodies.filter((_, i) => i % 2 === 0)).size, 1);
     assert.ok(ms < 5000, `50 concurrent requests took ${ms.toFixed(0)}ms with a slow client connected`);
     assert.equal((await served.get("/healthz")).status, 200);
+    // gzip when asked (Prometheus asks), the same text once decoded; plain otherwise.
+    for (const path of ["/metrics", "/snapshot.json"]) {
+      const plain = await fetch(`${served.url}${path}`, { headers: { "accept-encoding": "identity" } });
+      const packed = await fetch(`${served.url}${path}`, { headers: { "accept-encoding": "gzip" } });
+      assert.equal(plain.headers.get("content-encoding"), null);
+      assert.equal(packed.headers.get("content-encoding"), "gzip");
+      assert.equal(await packed.text(), await plain.text(), path);
+    }
     slow.close();
     const { code } = await served.stop();
     assert.equal(code, 0);
