@@ -117,14 +117,17 @@ async function writeOut(text: string): Promise<void> {
 
 async function serve(values: ParsedArgs["values"]): Promise<number> {
   const { runServe, parseListen, DEFAULT_SERVE_INTERVAL } = await import("./cli/serve.ts");
-  const config = await loadConfig();
-  const setup = await collectorSetup(values, config);
   return runServe({
     listen: parseListen(values.listen as string | undefined),
     interval: intervalOption(values.interval as string | undefined, DEFAULT_SERVE_INTERVAL),
-    collector: () => new Collector({ ...setup, source: processSource() }),
-    private: values.private === true || config?.private === true,
-    hidden: config?.hidden ?? [],
+    prepare: async () => {
+      const config = await loadConfig();
+      return {
+        collector: new Collector({ ...await collectorSetup(values, config), source: processSource() }),
+        private: values.private === true || config?.private === true,
+        hidden: config?.hidden ?? [],
+      };
+    },
   });
 }
 

@@ -54,17 +54,25 @@ function authority({ hostname, port }: ListenAddress): string {
   return `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
 }
 
+/** What `serve` reads once it has given up the network: its collector and what to leave out. */
+export interface ServeSettings {
+  collector: Collector;
+  /** Leave out project and session labels, and private text from the JSON (`--private`). */
+  private: boolean;
+  /** Agent ids or labels never exported (config `hidden`). */
+  hidden: readonly string[];
+}
+
 /** What `agtop serve` needs. */
 export interface ServeOptions {
   listen: ListenAddress;
   /** Seconds between collections. */
   interval: number;
-  /** Builds the collector (after the listener is bound). */
-  collector: () => Collector;
-  /** Leave out project and session labels, and private text from the JSON (`--private`). */
-  private: boolean;
-  /** Agent ids or labels never exported (config `hidden`). */
-  hidden: readonly string[];
+  /**
+   * Reads the config and price files and builds the collector. Called after the listener is bound and
+   * the network dropped, so nothing is read while the process can still connect.
+   */
+  prepare: () => Promise<ServeSettings>;
 }
 
 /** A snapshot with the texts rendered from it so far. */
@@ -109,25 +117,29 @@ async function compress(bytes: Bytes): Promise<Bytes> {
 
 /** The running server: collection loop and HTTP handler. */
 class Server {
-  #opts: ServeOptions;
-  #collector: Collector | null = null;
+  #interval: number;
+  #settings: ServeSettings | null = null;
   #latest: Latest | null = null;
   #failure: string | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
 
-  constructor(opts: ServeOptions) {
-    this.#opts = opts;
+  constructor(interval: number) {
+    this.#interval = interval;
   }
 
-  /** Collects once, then again every interval until stopped. */
-  async collect(): Promise<void> {
+  /** Starts collecting with `settings`: once now, then every interval until stopped. */
+  start(settings: ServeSettings): Promise<void> {
+    this.#settings = settings;
+    return this.#collect(settings);
+  }
+
+  async #collect(settings: ServeSettings): Promise<void> {
     if (this.#stopped) return;
-    this.#collector ??= this.#opts.collector();
     const started = performance.now();
     try {
-      const snap = await this.#collector.tick();
-      const agents = withoutHidden(snap.agents, this.#opts.hidden);
+      const snap = await settings.collector.tick();
+      const agents = withoutHidden(snap.agents, settings.hidden);
       this.#latest = {
         snapshot: { ...snap, agents },
         tookMs: performance.now() - started,
@@ -142,7 +154,7 @@ class Server {
       this.#failure = message;
       if (!this.#latest) throw e;
     }
-    if (!this.#stopped) this.#timer = setTimeout(() => this.collect(), this.#opts.interval * 1000);
+    if (!this.#stopped) this.#timer = setTimeout(() => this.#collect(settings), this.#interval * 1000);
   }
 
   stop(): void {
@@ -183,7 +195,7 @@ class Server {
     if (path !== "/metrics" && path !== "/snapshot.json") return reply("not found\n", 404, TEXT);
     const latest = this.#latest;
     if (!latest) return reply("collecting the first snapshot\n", 503, TEXT, { "retry-after": "1" });
-    const priv = this.#opts.private;
+    const priv = this.#settings?.private === true;
     const gzip = acceptsGzip(req.headers.get("accept-encoding"));
     const encoding: Record<string, string> = gzip ? { "content-encoding": "gzip" } : {};
     if (path === "/snapshot.json") {
@@ -203,7 +215,7 @@ class Server {
   /** 200 while snapshots are fresh; 503 when collection fails or has fallen behind. */
   #health(): Response {
     const latest = this.#latest;
-    const staleAfterMs = Math.max(3 * this.#opts.interval * 1000, 30_000);
+    const staleAfterMs = Math.max(3 * this.#interval * 1000, 30_000);
     if (!latest) return reply("starting\n", 503, TEXT);
     const age = Date.now() - latest.at;
     if (this.#failure) return reply(`collection failing: ${this.#failure}\n`, 503, TEXT);
@@ -232,11 +244,11 @@ export class ListenError extends Error {
 }
 
 /**
- * Binds the listener, drops the network permission, collects the first snapshot, then serves until
- * SIGTERM or SIGINT. Resolves with the exit code.
+ * Binds the listener, drops the network permission, prepares (config, prices, collector) and collects
+ * the first snapshot, then serves until SIGTERM or SIGINT. Resolves with the exit code.
  */
 export async function runServe(opts: ServeOptions): Promise<number> {
-  const server = new Server(opts);
+  const server = new Server(opts.interval);
   const abort = new AbortController();
   const where = authority(opts.listen);
   let http: Deno.HttpServer;
@@ -268,7 +280,7 @@ export async function runServe(opts: ServeOptions): Promise<number> {
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT", "SIGBREAK"] : ["SIGTERM", "SIGINT"];
   for (const s of signals) Deno.addSignalListener(s, stop);
   try {
-    await server.collect();
+    await server.start(await opts.prepare());
   } catch (e) {
     stop();
     await http.finished;

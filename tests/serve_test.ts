@@ -4,11 +4,12 @@
  */
 import assert from "node:assert/strict";
 import { fakesUnavailable, FakeWorld, runAgtop } from "./support/fakes.ts";
-import { freePort, Served, waitFor } from "./support/serve.ts";
+import { BINARY_PERMISSIONS, freePort, Served, waitFor } from "./support/serve.ts";
 import { RESPONSE_USAGE, startClaude } from "./support/claude_agent.ts";
 import { parseMetrics, pick } from "./support/metrics.ts";
 
 const skip = fakesUnavailable();
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
 if (skip) console.log(`serve end-to-end tests skipped: ${skip}`);
 
 const OPENMETRICS_ACCEPT =
@@ -176,6 +177,27 @@ Deno.test({
     } finally {
       taken.close();
     }
+    // A bad prices file is read after binding (and dropping the network): one line, status 2, port freed.
+    const prices = await Deno.makeTempFile({ suffix: ".toml" });
+    await Deno.writeTextFile(prices, "[models.x]\ninput = 'cheap'\n");
+    const bad = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        ...BINARY_PERMISSIONS,
+        MAIN,
+        "serve",
+        "--listen",
+        `127.0.0.1:${port}`,
+        "--prices",
+        prices,
+      ],
+      stdin: "null",
+    }).output();
+    await Deno.remove(prices);
+    const badErr = new TextDecoder().decode(bad.stderr);
+    assert.equal(bad.code, 2, badErr);
+    assert.match(badErr, new RegExp(`^agtop: ${prices}:2: .*\nTry 'agtop --help'\.\n$`));
+    Deno.listen({ hostname: "127.0.0.1", port }).close();
     const noNet = await runAgtop(["serve", "--listen", `127.0.0.1:${port}`]);
     assert.equal(noNet.code, 1);
     assert.match(
