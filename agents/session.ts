@@ -47,6 +47,20 @@ export interface ToolCall {
   startedAt: number | null;
 }
 
+/**
+ * A copy of the newest call of `pending` (calls without a result, in the order they started), or null.
+ *
+ * @example
+ * ```ts
+ * newestCall(new Map([["a", bash], ["b", edit]])); // a copy of edit
+ * ```
+ */
+export function newestCall(pending: ReadonlyMap<string, ToolCall>): ToolCall | null {
+  let last: ToolCall | null = null;
+  for (const call of pending.values()) last = call;
+  return last ? { ...last } : null;
+}
+
 /** A subagent the session started. */
 export interface SubagentFacts {
   id: string;

@@ -6,7 +6,7 @@
  */
 
 import type { SessionFacts, TokenBuckets, ToolCall, TurnState } from "../session.ts";
-import { addTokens, emptyTokens } from "../session.ts";
+import { addTokens, emptyTokens, newestCall } from "../session.ts";
 import { isObject, nonBlank, positive, timestamp } from "./records.ts";
 import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, promptLine } from "./text.ts";
 
@@ -153,8 +153,6 @@ export function ampThreadFacts(thread: unknown): AmpFacts | null {
   const tokensByModel = ledger ?? byModel;
   const tokens = emptyTokens();
   for (const t of Object.values(tokensByModel)) addTokens(tokens, t);
-  let current: ToolCall | null = null;
-  for (const call of pending.values()) current = call;
   const created = typeof thread.created === "number" && Number.isFinite(thread.created)
     ? thread.created
     : null;
@@ -166,7 +164,7 @@ export function ampThreadFacts(thread: unknown): AmpFacts | null {
     model,
     lastPrompt: promptLine(lastPrompt),
     currentTask: null,
-    currentTool: current,
+    currentTool: newestCall(pending),
     subagents: [],
     turn,
     stopReason,

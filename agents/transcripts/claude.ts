@@ -6,7 +6,7 @@
  * @module
  */
 
-import { feedJsonLine, isObject, nonBlank, positive, skipTypes } from "./records.ts";
+import { feedJsonLine, isObject, nonBlank, positive, skipTypes, TimeSpan, timestamp } from "./records.ts";
 import type {
   ActivityEvent,
   RateLimit,
@@ -21,6 +21,7 @@ import {
   addTokens,
   addUsage,
   emptyTokens,
+  newestCall,
   nextBlockStart,
   USAGE_BLOCK_MS,
   USAGE_SPAN_MS,
@@ -344,8 +345,7 @@ export class ClaudeTranscript {
   #calls = new Map<string, ClaudeSubagentCall>();
   #turn: TurnState = "unknown";
   #stopReason: string | null = null;
-  #startedAt: number | null = null;
-  #lastAt: number | null = null;
+  #span = new TimeSpan();
   #context: number | null = null;
   #activity = new ActivityTail();
   #malformed = 0;
@@ -396,12 +396,12 @@ export class ClaudeTranscript {
       model: this.#model,
       lastPrompt: promptLine(this.#lastPrompt ?? this.#finalPrompt),
       currentTask: promptLine(this.#currentTask()),
-      currentTool: this.#currentTool(),
+      currentTool: newestCall(this.#pending),
       subagents: this.subagentCalls.map(callFacts),
       turn: this.#turn,
       stopReason: this.#stopReason,
-      startedAt: this.#startedAt,
-      lastActivity: this.#lastAt,
+      startedAt: this.#span.first,
+      lastActivity: this.#span.last,
       tokens: { ...this.ledger.total },
       tokensByModel: byModel,
       contextTokens: this.#context,
@@ -417,20 +417,9 @@ export class ClaudeTranscript {
     };
   }
 
-  /** The newest tool call without a result, or null. */
-  #currentTool(): ToolCall | null {
-    let last: ToolCall | null = null;
-    for (const call of this.#pending.values()) last = call;
-    return last ? { ...last } : null;
-  }
-
   #record(rec: Json): void {
-    const at = typeof rec.timestamp === "string" ? Date.parse(rec.timestamp) : NaN;
-    const ts = Number.isNaN(at) ? null : at;
-    if (ts !== null) {
-      if (this.#startedAt === null || ts < this.#startedAt) this.#startedAt = ts;
-      if (this.#lastAt === null || ts > this.#lastAt) this.#lastAt = ts;
-    }
+    const ts = timestamp(rec.timestamp);
+    this.#span.see(ts);
     if (this.#id === null && typeof rec.sessionId === "string") this.#id = rec.sessionId;
     if (this.#cwd === null && typeof rec.cwd === "string" && rec.cwd) this.#cwd = rec.cwd;
     if (typeof rec.gitBranch === "string" && rec.gitBranch) this.#branch = rec.gitBranch;

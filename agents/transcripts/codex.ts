@@ -5,7 +5,7 @@
  * @module
  */
 
-import { feedJsonLine, isObject, positive, skipTypes } from "./records.ts";
+import { feedJsonLine, isObject, positive, skipTypes, TimeSpan, timestamp } from "./records.ts";
 import type {
   RateLimit,
   SessionFacts,
@@ -15,7 +15,7 @@ import type {
   TurnState,
   UsageMinute,
 } from "../session.ts";
-import { addTokens, addUsage, emptyTokens, totalTokens } from "../session.ts";
+import { addTokens, addUsage, emptyTokens, newestCall, totalTokens } from "../session.ts";
 import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, PROMPT_WIDTH } from "./text.ts";
 import { limitNotice } from "./limits.ts";
 import { ChangedFiles, patchFiles } from "./changed.ts";
@@ -122,8 +122,7 @@ export class CodexTranscript {
   #stopReason: string | null = null;
   #firstPrompt: string | null = null;
   #lastPrompt: string | null = null;
-  #startedAt: number | null = null;
-  #lastAt: number | null = null;
+  #span = new TimeSpan();
   #activity = new ActivityTail();
   #malformed = 0;
   #usage: UsageMinute[] = [];
@@ -161,12 +160,12 @@ export class CodexTranscript {
       model: this.#model,
       lastPrompt: clean(this.#lastPrompt),
       currentTask: null,
-      currentTool: this.#currentTool(),
+      currentTool: newestCall(this.#pending),
       subagents: this.subagents.map(subagentFacts),
       turn: this.#turn,
       stopReason: this.#stopReason,
-      startedAt: this.#meta?.createdAt ?? this.#startedAt,
-      lastActivity: this.#lastAt,
+      startedAt: this.#meta?.createdAt ?? this.#span.first,
+      lastActivity: this.#span.last,
       tokens: { ...(this.#cumulative ?? emptyTokens()) },
       tokensByModel: byModel,
       contextTokens: this.#context,
@@ -182,20 +181,9 @@ export class CodexTranscript {
     };
   }
 
-  /** The newest tool call without an output, or null. */
-  #currentTool(): ToolCall | null {
-    let last: ToolCall | null = null;
-    for (const call of this.#pending.values()) last = call;
-    return last ? { ...last } : null;
-  }
-
   #record(rec: Json): void {
-    const at = typeof rec.timestamp === "string" ? Date.parse(rec.timestamp) : NaN;
-    const ts = Number.isNaN(at) ? null : at;
-    if (ts !== null) {
-      if (this.#startedAt === null || ts < this.#startedAt) this.#startedAt = ts;
-      if (this.#lastAt === null || ts > this.#lastAt) this.#lastAt = ts;
-    }
+    const ts = timestamp(rec.timestamp);
+    this.#span.see(ts);
     const p = isObject(rec.payload) ? rec.payload : null;
     if (!p) return;
     switch (rec.type) {

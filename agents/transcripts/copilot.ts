@@ -7,7 +7,7 @@
 
 import type { SessionFacts, SubagentFacts, TokenBuckets, ToolCall, TurnState } from "../session.ts";
 import { addTokens, emptyTokens, totalTokens } from "../session.ts";
-import { isObject, nonBlank, positive, timestamp } from "./records.ts";
+import { isObject, nonBlank, positive, TimeSpan, timestamp } from "./records.ts";
 import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, promptLine } from "./text.ts";
 
 /** What an events file tells about its session (everything in {@linkcode SessionFacts} but where it was found). */
@@ -89,8 +89,7 @@ export class CopilotTranscript {
   #sawRecords = false;
   #context: number | null = null;
   #contextWindow: number | null = null;
-  #startedAt: number | null = null;
-  #lastAt: number | null = null;
+  #span = new TimeSpan();
   #activity = new ActivityTail();
   #malformed = 0;
 
@@ -141,8 +140,8 @@ export class CopilotTranscript {
       subagents: [...this.#subagents.values()].map((s) => this.#subagentFacts(s)),
       turn: this.#turn,
       stopReason: null,
-      startedAt: this.#startedAt,
-      lastActivity: this.#lastAt,
+      startedAt: this.#span.first,
+      lastActivity: this.#span.last,
       tokens,
       tokensByModel: byModel,
       contextTokens: this.#context,
@@ -196,10 +195,7 @@ export class CopilotTranscript {
 
   #event(rec: Json): void {
     const ts = timestamp(rec.timestamp);
-    if (ts !== null) {
-      if (this.#startedAt === null || ts < this.#startedAt) this.#startedAt = ts;
-      if (this.#lastAt === null || ts > this.#lastAt) this.#lastAt = ts;
-    }
+    this.#span.see(ts);
     const data = isObject(rec.data) ? rec.data : {};
     const type = rec.type as string;
     if (type === "subagent.started") return this.#subagentStarted(rec, data, ts);

@@ -7,8 +7,8 @@
  */
 
 import type { SessionFacts, SubagentFacts, ToolCall, TurnState } from "../session.ts";
-import { addTokens, emptyTokens } from "../session.ts";
-import { feedJsonLine, isObject, nonBlank, timestamp } from "./records.ts";
+import { addTokens, emptyTokens, newestCall } from "../session.ts";
+import { feedJsonLine, isObject, nonBlank, TimeSpan, timestamp } from "./records.ts";
 import { ACTIVITY_WIDTH, ActivityTail, cleanLine, promptLine } from "./text.ts";
 import {
   AGENT_TOOLS,
@@ -88,8 +88,7 @@ export class QwenTranscript {
   #sidechains = new Map<string, Sidechain>();
   #turn: TurnState = "unknown";
   #stopReason: string | null = null;
-  #startedAt: number | null = null;
-  #lastAt: number | null = null;
+  #span = new TimeSpan();
   #activity = new ActivityTail();
   #malformed = 0;
 
@@ -117,12 +116,12 @@ export class QwenTranscript {
       model: this.#model ?? this.#fallbackModel,
       lastPrompt: promptLine(this.#lastPrompt),
       currentTask: null,
-      currentTool: lastOf(this.#pending),
+      currentTool: newestCall(this.#pending),
       subagents: this.#subagents(),
       turn: this.#turn,
       stopReason: this.#stopReason,
-      startedAt: this.#startedAt,
-      lastActivity: this.#lastAt,
+      startedAt: this.#span.first,
+      lastActivity: this.#span.last,
       tokens,
       tokensByModel: byModel,
       contextTokens: this.#context,
@@ -159,7 +158,7 @@ export class QwenTranscript {
         status: call?.running ? "running" : "done",
         model: lane?.model ?? null,
         tokens: lane ? ledger.totals([`agent:${lane.agentId}`]).total : emptyTokens(),
-        currentTool: lane && call?.running ? lastOf(lane.pending) : null,
+        currentTool: lane && call?.running ? newestCall(lane.pending) : null,
         lastActivity: lane?.lastAt ?? call?.startedAt ?? null,
       });
     }
@@ -168,10 +167,7 @@ export class QwenTranscript {
 
   #record(rec: Json): void {
     const at = timestamp(rec.timestamp);
-    if (at !== null) {
-      if (this.#startedAt === null || at < this.#startedAt) this.#startedAt = at;
-      if (this.#lastAt === null || at > this.#lastAt) this.#lastAt = at;
-    }
+    this.#span.see(at);
     if (this.#id === null && typeof rec.sessionId === "string" && rec.sessionId) this.#id = rec.sessionId;
     if (this.#cwd === null && typeof rec.cwd === "string" && rec.cwd) this.#cwd = rec.cwd;
     if (typeof rec.gitBranch === "string" && rec.gitBranch) this.#branch = rec.gitBranch;
@@ -372,10 +368,4 @@ function messageParts(rec: Json): unknown {
   const msg = rec.message;
   if (!isObject(msg)) return [];
   return msg.parts ?? msg.content ?? [];
-}
-
-function lastOf(pending: Map<string, ToolCall>): ToolCall | null {
-  let last: ToolCall | null = null;
-  for (const call of pending.values()) last = call;
-  return last ? { ...last } : null;
 }

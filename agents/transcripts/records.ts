@@ -83,6 +83,28 @@ export function timestamp(v: unknown): number | null {
 }
 
 /**
+ * The earliest and the newest time a transcript's records carry (ms since epoch), null until one is seen.
+ *
+ * @example
+ * ```ts
+ * const span = new TimeSpan();
+ * span.see(timestamp(rec.timestamp));
+ * span.first; // startedAt
+ * ```
+ */
+export class TimeSpan {
+  first: number | null = null;
+  last: number | null = null;
+
+  /** Widens the span to take `at` in; null changes nothing. */
+  see(at: number | null): void {
+    if (at === null) return;
+    if (this.first === null || at < this.first) this.first = at;
+    if (this.last === null || at > this.last) this.last = at;
+  }
+}
+
+/**
  * A time number in ms since epoch: numbers below 1e11 are unix seconds and are multiplied; null for
  * anything but a finite number above 0.
  *
