@@ -15,7 +15,15 @@
 import type { LinkContext, SessionLink, SessionSource } from "../vendor.ts";
 import type { SessionFacts } from "../session.ts";
 import { emptyTokens } from "../session.ts";
-import { BUSY, type Database, databaseStamp, readDatabase, type Row } from "./sqlite.ts";
+import {
+  BUSY,
+  type Database,
+  databaseStamp,
+  readDatabase,
+  type Row,
+  sessionDatabase,
+  sessionPath,
+} from "./sqlite.ts";
 import {
   type CrushMessage,
   type CrushSessionInfo,
@@ -126,12 +134,12 @@ export class CrushSessionSource implements SessionSource {
       const id = flagValue(ctx.argv, "-s", "--session");
       if (id) {
         const row = readDatabase(db, (d) => d.get(`SELECT id FROM sessions WHERE id = ?`, id));
-        const path = `${db}#${id}`;
+        const path = sessionPath(db, id);
         if (row && row !== BUSY && !ctx.claimed.has(path)) return { path, id, linkedBy: "argv" };
       }
       const since = (ctx.startedAt - START_SLACK_MS) / 1000;
       for (const r of this.#topLevel(db)) {
-        const path = `${db}#${String(r.id)}`;
+        const path = sessionPath(db, String(r.id));
         if (Number(r.updated_at) >= since && !ctx.claimed.has(path)) {
           return { path, id: String(r.id), linkedBy: "cwd" };
         }
@@ -146,8 +154,8 @@ export class CrushSessionSource implements SessionSource {
   read(link: SessionLink, now: number): SessionFacts | null {
     try {
       this.#forget(now);
-      if (!link.path.endsWith(`#${link.id}`)) return null;
-      const db = link.path.slice(0, -link.id.length - 1);
+      const db = sessionDatabase(link.path, link.id);
+      if (db === null) return null;
       const stamp = databaseStamp(db);
       if (!stamp) return null;
       let state = this.#states.get(link.path);
@@ -178,7 +186,10 @@ export class CrushSessionSource implements SessionSource {
         for (const r of this.#topLevel(db)) {
           const at = Number(r.updated_at) * 1000;
           if (at >= sinceMs) {
-            found.push({ link: { path: `${db}#${String(r.id)}`, id: String(r.id), linkedBy: "recent" }, at });
+            found.push({
+              link: { path: sessionPath(db, String(r.id)), id: String(r.id), linkedBy: "recent" },
+              at,
+            });
           }
         }
       } catch {
@@ -298,7 +309,7 @@ function facts(read: Read, db: string, now: number): SessionFacts {
   return {
     vendor: "crush",
     id: view.info.id,
-    path: `${db}#${view.info.id}`,
+    path: sessionPath(db, view.info.id),
     linkedBy: "",
     cwd: workspace ?? (db.endsWith("/.crush/crush.db") ? db.slice(0, -"/.crush/crush.db".length) : null),
     gitBranch: null,

@@ -15,7 +15,15 @@
 import type { LinkContext, SessionLink, SessionSource } from "../vendor.ts";
 import type { SessionFacts, SubagentFacts, TokenBuckets } from "../session.ts";
 import { addTokens, emptyTokens } from "../session.ts";
-import { BUSY, type Database, databaseStamp, readDatabase, type Row } from "./sqlite.ts";
+import {
+  BUSY,
+  type Database,
+  databaseStamp,
+  readDatabase,
+  type Row,
+  sessionDatabase,
+  sessionPath,
+} from "./sqlite.ts";
 import { gooseModel, GooseTranscript, gooseUsage, userVisible } from "../transcripts/goose.ts";
 import { JsonlTail, readHeadLines } from "../transcripts/jsonl.ts";
 import { epochMs } from "../transcripts/records.ts";
@@ -143,7 +151,7 @@ export class GooseSessionSource implements SessionSource {
             named.value,
           );
         });
-        const path = row && row !== BUSY ? `${db}#${String(row.id)}` : null;
+        const path = row && row !== BUSY ? sessionPath(db, String(row.id)) : null;
         if (row && row !== BUSY && path && !ctx.claimed.has(path)) {
           return { path, id: String(row.id), linkedBy: "argv" };
         }
@@ -157,7 +165,7 @@ export class GooseSessionSource implements SessionSource {
       const since = ctx.startedAt - START_SLACK_MS;
       if (hasDb) {
         for (const r of this.#inDirectory(db, ctx.cwd)) {
-          const path = `${db}#${String(r.id)}`;
+          const path = sessionPath(db, String(r.id));
           if ((parseTime(r.updated_at) ?? 0) >= since && !ctx.claimed.has(path)) {
             return { path, id: String(r.id), linkedBy: "cwd" };
           }
@@ -185,8 +193,9 @@ export class GooseSessionSource implements SessionSource {
   read(link: SessionLink, now: number): SessionFacts | null {
     try {
       this.#forget(now);
-      const facts = link.path.endsWith(`#${link.id}`)
-        ? this.#readDb(link.path, link.path.slice(0, -link.id.length - 1), link.id, now)
+      const db = sessionDatabase(link.path, link.id);
+      const facts = db !== null
+        ? this.#readDb(link.path, db, link.id, now)
         : this.#readFile(link.path, link.id, now);
       return facts && { ...facts, path: link.path, linkedBy: link.linkedBy };
     } catch {
@@ -223,7 +232,9 @@ export class GooseSessionSource implements SessionSource {
           for (const r of rows) {
             const at = parseTime(r.updated_at) ?? 0;
             const id = String(r.id);
-            if (at >= sinceMs) found.push({ link: { path: `${db}#${id}`, id, linkedBy: "recent" }, at });
+            if (at >= sinceMs) {
+              found.push({ link: { path: sessionPath(db, id), id, linkedBy: "recent" }, at });
+            }
           }
           continue;
         }

@@ -15,7 +15,15 @@
 
 import type { LinkContext, SessionLink, SessionSource } from "../vendor.ts";
 import type { SessionFacts } from "../session.ts";
-import { BUSY, type Database, databaseStamp, readDatabase, type Row } from "./sqlite.ts";
+import {
+  BUSY,
+  type Database,
+  databaseStamp,
+  readDatabase,
+  type Row,
+  sessionDatabase,
+  sessionPath,
+} from "./sqlite.ts";
 import {
   type OpenCodeFacts,
   openCodeFacts,
@@ -156,7 +164,7 @@ export class OpenCodeSessionSource implements SessionSource {
       for (const id of argvSessionIds(ctx.argv, (v) => SESSION_ID.test(v), ["-s", "--session"])) {
         for (const db of dbs) {
           const found = readDatabase(db, (d) => d.get(`SELECT id FROM session WHERE id = ?`, id));
-          const path = `${db}#${id}`;
+          const path = sessionPath(db, id);
           if (found && found !== BUSY && !ctx.claimed.has(path)) return { path, id, linkedBy: "argv" };
         }
         const file = dbs.length ? null : this.#legacyById(storageDir(ctx.env, ctx.home), id, ctx.now);
@@ -169,7 +177,7 @@ export class OpenCodeSessionSource implements SessionSource {
         for (const row of this.#inDirectory(db, cwd)) {
           const id = String(row.id);
           const updated = ms(row.time_updated) ?? 0;
-          const path = `${db}#${id}`;
+          const path = sessionPath(db, id);
           if (updated < since || ctx.claimed.has(path) || (best && updated <= best.updated)) continue;
           best = { link: { path, id, linkedBy: "cwd" }, updated };
         }
@@ -185,7 +193,7 @@ export class OpenCodeSessionSource implements SessionSource {
   read(link: SessionLink, now: number): SessionFacts | null {
     try {
       this.#forget(now);
-      const db = link.path.endsWith(`#${link.id}`) ? link.path.slice(0, -link.id.length - 1) : null;
+      const db = sessionDatabase(link.path, link.id);
       const facts = db ? this.#readDb(link.path, db, link.id, now) : this.#readLegacy(link.path, now);
       return facts && { ...facts, vendor: "opencode", path: link.path, linkedBy: link.linkedBy };
     } catch {
@@ -215,7 +223,7 @@ export class OpenCodeSessionSource implements SessionSource {
           for (const r of rows) {
             const id = String(r.id);
             found.push({
-              link: { path: `${db}#${id}`, id, linkedBy: "recent" },
+              link: { path: sessionPath(db, id), id, linkedBy: "recent" },
               updated: ms(r.time_updated) ?? 0,
             });
           }

@@ -15,6 +15,26 @@
 
 import type { DatabaseSync } from "node:sqlite";
 
+/**
+ * The path agtop gives a session kept in a database: the database's path, `#`, the session id.
+ *
+ * @example
+ * ```ts
+ * sessionPath("/home/me/.local/share/opencode/opencode.db", "ses_1"); // ".../opencode.db#ses_1"
+ * ```
+ */
+export function sessionPath(db: string, id: string): string {
+  return `${db}#${id}`;
+}
+
+/**
+ * The database of a path made by {@linkcode sessionPath} for session `id`, or null when `path` is not
+ * one (a session file of an older version).
+ */
+export function sessionDatabase(path: string, id: string): string | null {
+  return path.endsWith(`#${id}`) ? path.slice(0, -id.length - 1) : null;
+}
+
 /** A row as the driver returns it. */
 export type Row = Record<string, unknown>;
 
