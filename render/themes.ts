@@ -57,6 +57,15 @@ export type ThemeName = (typeof THEME_NAMES)[number];
 
 const NEUTRAL_SELECTION: Tint = { fg: "#ffffff", bg: "#3a3a3a" };
 
+/** What the three colour-blind themes share: greys for the quiet states and text, a cyan header. */
+const COLOUR_BLIND_NEUTRALS = {
+  idle: { fg: "#999999" },
+  done: { fg: "#777777" },
+  dim: { fg: "#888888" },
+  header: { fg: "#66ccee", bold: true },
+  selection: NEUTRAL_SELECTION,
+} as const satisfies Partial<Palette>;
+
 /** The palettes. Colours of the named themes are their published palettes. */
 export const THEMES: Readonly<Record<ThemeName, Palette>> = {
   /** The terminal's own 16 colours: what agtop has always looked like. */
@@ -168,12 +177,8 @@ export const THEMES: Readonly<Record<ThemeName, Palette>> = {
     waiting: { fg: "#f0e442", bold: true },
     subagents: { fg: "#785ef0" },
     limited: { fg: "#dc267f" },
-    idle: { fg: "#999999" },
-    done: { fg: "#777777" },
     danger: { fg: "#d55e00", bold: true },
-    dim: { fg: "#888888" },
-    header: { fg: "#66ccee", bold: true },
-    selection: NEUTRAL_SELECTION,
+    ...COLOUR_BLIND_NEUTRALS,
   },
   /** Deuteranopia: Tol cyan, OI orange, IBM indigo, Tol red; IBM magenta. */
   deuteranopia: {
@@ -181,12 +186,8 @@ export const THEMES: Readonly<Record<ThemeName, Palette>> = {
     waiting: { fg: "#e69f00", bold: true },
     subagents: { fg: "#785ef0" },
     limited: { fg: "#ee6677" },
-    idle: { fg: "#999999" },
-    done: { fg: "#777777" },
     danger: { fg: "#dc267f", bold: true },
-    dim: { fg: "#888888" },
-    header: { fg: "#66ccee", bold: true },
-    selection: NEUTRAL_SELECTION,
+    ...COLOUR_BLIND_NEUTRALS,
   },
   /** Tritanopia: Tol cyan, OI yellow, IBM indigo, Tol red; OI vermillion. */
   tritanopia: {
@@ -194,12 +195,8 @@ export const THEMES: Readonly<Record<ThemeName, Palette>> = {
     waiting: { fg: "#f0e442", bold: true },
     subagents: { fg: "#785ef0" },
     limited: { fg: "#ee6677" },
-    idle: { fg: "#999999" },
-    done: { fg: "#777777" },
     danger: { fg: "#d55e00", bold: true },
-    dim: { fg: "#888888" },
-    header: { fg: "#66ccee", bold: true },
-    selection: NEUTRAL_SELECTION,
+    ...COLOUR_BLIND_NEUTRALS,
   },
 };
 
