@@ -13,15 +13,9 @@ import {
 } from "../render/watch/actions.ts";
 import { renderFrame } from "../render/watch/frame.ts";
 import type { Key } from "../render/watch/keys.ts";
+import { pressKeys } from "./support/keys.ts";
 import { accountLimits, agentLimits, shortClock, windowLabel } from "../render/watch/limits.ts";
-import {
-  applyKey,
-  type Effect,
-  initialState,
-  type ScreenSize,
-  settle,
-  type ViewState,
-} from "../render/watch/state.ts";
+import { initialState, type ScreenSize, settle, type ViewState } from "../render/watch/state.ts";
 import { makeAgent, makeSession, makeSnapshot } from "./support/agents.ts";
 
 await prepareWidths(["●"]);
@@ -84,25 +78,8 @@ function start(snap: Snapshot, size = SIZE): ViewState {
   return settle(initialState({ sort: "cpu", reverse: false, filter: "", all: false }), snap, size);
 }
 
-function press(
-  s: ViewState,
-  snap: Snapshot,
-  keys: (string | Key)[],
-  size = SIZE,
-): { state: ViewState; effects: Effect[] } {
-  const effects: Effect[] = [];
-  for (const k of keys) {
-    const key: Key = typeof k !== "string"
-      ? k
-      : k.length === 1
-      ? { name: "char", char: k }
-      : ({ name: k } as Key);
-    const step = applyKey(s, key, snap, size);
-    s = step.state;
-    effects.push(step.effect);
-  }
-  return { state: s, effects };
-}
+const press = (s: ViewState, snap: Snapshot, keys: (string | Key)[], size = SIZE) =>
+  pressKeys(s, snap, keys, size);
 
 const frame = (snap: Snapshot, s: ViewState, size = SIZE) =>
   renderFrame(snap, s, { ...size, style: plain, interval: 1.5 });

@@ -5,16 +5,10 @@ import { loadStyle, type Style } from "../render/style.ts";
 import { displayWidth, prepareWidths } from "../render/text.ts";
 import { renderFrame } from "../render/watch/frame.ts";
 import type { Key } from "../render/watch/keys.ts";
+import { pressKeys } from "./support/keys.ts";
 import { BODY_TOP } from "../render/watch/rows.ts";
 import { diffLines } from "../render/watch/screen.ts";
-import {
-  applyKey,
-  type Effect,
-  initialState,
-  type ScreenSize,
-  settle,
-  type ViewState,
-} from "../render/watch/state.ts";
+import { initialState, type ScreenSize, settle, type ViewState } from "../render/watch/state.ts";
 import { makeAgent, makeSession, makeSnapshot } from "./support/agents.ts";
 
 await prepareWidths(["●"]);
@@ -143,26 +137,8 @@ function start(snap: Snapshot | null, size = SIZE, over: Partial<ViewState> = {}
   );
 }
 
-/** Applies keys given as single characters or key names. */
-function press(
-  s: ViewState,
-  snap: Snapshot | null,
-  keys: (string | Key)[],
-  size = SIZE,
-): { state: ViewState; effects: Effect[] } {
-  const effects: Effect[] = [];
-  for (const k of keys) {
-    const key: Key = typeof k !== "string"
-      ? k
-      : k.length === 1
-      ? { name: "char", char: k }
-      : ({ name: k } as Key);
-    const step = applyKey(s, key, snap, size);
-    s = step.state;
-    effects.push(step.effect);
-  }
-  return { state: s, effects };
-}
+const press = (s: ViewState, snap: Snapshot | null, keys: (string | Key)[], size = SIZE) =>
+  pressKeys(s, snap, keys, size);
 
 function frame(snap: Snapshot | null, s: ViewState, size = SIZE, style: Style = plain): string[] {
   return renderFrame(snap, s, { ...size, style, interval: 1.5 });
