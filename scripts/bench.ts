@@ -36,9 +36,9 @@ function heapAfterGc(): number {
   return Deno.memoryUsage().heapUsed;
 }
 
-/** CPU time (user + system) of this process in ms, from /proc/self/stat. */
-function selfCpuMs(): number {
-  const stat = Deno.readTextFileSync("/proc/self/stat");
+/** User + system CPU time of a process (this one by default) in ms, all its threads, from /proc. */
+export function cpuMs(pid: number | "self" = "self"): number {
+  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
   const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return ((Number(f[11]) + Number(f[12])) / 100) * 1000;
 }
@@ -79,11 +79,11 @@ async function ticks(extra: number): Promise<void> {
     await collector.tick();
     const n = Deno.readDirSync("/proc").filter((e) => /^\d+$/.test(e.name)).toArray().length;
     const N = 100;
-    const cpu0 = selfCpuMs();
+    const cpu0 = cpuMs();
     const t0 = performance.now();
     for (let i = 0; i < N; i++) await collector.tick();
     const wall = (performance.now() - t0) / N;
-    const cpu = (selfCpuMs() - cpu0) / N;
+    const cpu = (cpuMs() - cpu0) / N;
     console.log(`steady tick with ${n} processes (${extra} extra), mean of ${N}:`);
     console.log(`  ${cpu.toFixed(2)} ms CPU, ${wall.toFixed(2)} ms wall per tick`);
     const heap0 = heapAfterGc();

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { benchCollector } from "./bench.ts";
+import { benchCollector, cpuMs } from "./bench.ts";
 import { renderMetrics } from "../render/metrics.ts";
 import { FakeWorld } from "../tests/support/fakes.ts";
 import { startClaude } from "../tests/support/claude_agent.ts";
@@ -24,12 +24,10 @@ const OPENMETRICS = "application/openmetrics-text;version=1.0.0,text/plain;versi
 
 /** CPU ms (user + system) and resident KiB of a process, from /proc. */
 function usage(pid: number): { cpuMs: number; rssKiB: number; peakKiB: number } {
-  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const status = Deno.readTextFileSync(`/proc/${pid}/status`);
   const kib = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, "m").exec(status)?.[1] ?? 0);
   return {
-    cpuMs: ((Number(f[11]) + Number(f[12])) / 100) * 1000,
+    cpuMs: cpuMs(pid),
     rssKiB: kib("VmRSS"),
     peakKiB: kib("VmHWM"),
   };

@@ -26,6 +26,7 @@ import { renderFrame } from "../render/watch/frame.ts";
 import { Screen } from "../render/watch/screen.ts";
 import { applyKey, initialState, settle } from "../render/watch/state.ts";
 import { FakeWorld, RUN_PERMISSIONS } from "../tests/support/fakes.ts";
+import { cpuMs } from "./bench.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const AGENTS = 20;
@@ -90,13 +91,6 @@ async function fleet(): Promise<Fleet> {
     transcripts.push(t);
   }
   return { world, transcripts };
-}
-
-/** User + system CPU time of a process in ms (all its threads), from /proc. */
-function cpuMs(pid: number): number {
-  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return ((Number(f[11]) + Number(f[12])) / 100) * 1000;
 }
 
 function tmux(socket: string, ...args: string[]): string {

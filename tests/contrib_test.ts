@@ -3,7 +3,7 @@
  * `systemd-analyze verify`, and the textfile script never leaves half a file.
  */
 import assert from "node:assert/strict";
-import { which } from "./support/serve.ts";
+import { which } from "./support/fakes.ts";
 
 const CONTRIB = new URL("../contrib/", import.meta.url).pathname;
 const UNITS = [

@@ -19,15 +19,18 @@ export function fakesUnavailable(): string | null {
   if (Deno.build.os !== "linux") {
     return "agent-shaped process tests wait for process trees in /proc (Linux); the OS self-test covers this platform";
   }
-  for (const tool of ["cc", "node"]) {
-    const found = Deno.env.get("PATH")?.split(":").some((d) => {
-      try {
-        return Deno.statSync(`${d}/${tool}`).isFile;
-      } catch {
-        return false;
-      }
-    });
-    if (!found) return `'${tool}' is not on PATH`;
+  for (const tool of ["cc", "node"]) if (!which(tool)) return `'${tool}' is not on PATH`;
+  return null;
+}
+
+/** The path of `tool` on PATH, or null. */
+export function which(tool: string): string | null {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+    try {
+      if (Deno.statSync(`${dir}/${tool}`).isFile) return `${dir}/${tool}`;
+    } catch {
+      // not here
+    }
   }
   return null;
 }

@@ -6,6 +6,7 @@
  */
 
 import { binaryPermissions, hostTarget, TARGETS, V8_FLAGS } from "../../scripts/build.ts";
+import { which } from "./fakes.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
@@ -112,18 +113,6 @@ export class Served implements AsyncDisposable {
     await this.child.status;
     await this.#stderr.catch(() => "");
   }
-}
-
-/** The path of `tool` on PATH, or null. */
-export function which(tool: string): string | null {
-  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
-    try {
-      if (Deno.statSync(`${dir}/${tool}`).isFile) return `${dir}/${tool}`;
-    } catch {
-      // not here
-    }
-  }
-  return null;
 }
 
 /**
