@@ -18,6 +18,7 @@
  */
 
 import { type Agent, AGENT_STATUSES, type Snapshot } from "../agents/types.ts";
+import { aggregate } from "../agents/aggregates.ts";
 import type { TokenBuckets } from "../agents/session.ts";
 import { safeText } from "./text.ts";
 
@@ -184,15 +185,13 @@ function agentFamilies(fs: Families, snap: Snapshot, agents: readonly Agent[], p
 
 function hostFamilies(fs: Families, snap: Snapshot, agents: readonly Agent[], opts: MetricsOptions): void {
   const host = labelText([["host", snap.host.hostname]]);
+  const totals = aggregate(agents);
   const count = fs.add("agtop_host_agents", "gauge", "Agents running on the host, by status.");
-  for (const st of AGENT_STATUSES) {
-    sample(count, host, agents.filter((a) => a.status === st).length, ["status", st]);
-  }
-  const sum = (f: (a: Agent) => number) => agents.reduce((s, a) => s + f(a), 0);
+  for (const st of AGENT_STATUSES) sample(count, host, totals.byStatus[st], ["status", st]);
   sample(
     fs.add("agtop_host_cpu_ratio", "gauge", "CPU use of all agents on the host, in cores.", "ratio"),
     host,
-    sum((a) => a.cpuPercent) / 100,
+    totals.cpuPercent / 100,
   );
   sample(
     fs.add(
@@ -202,7 +201,7 @@ function hostFamilies(fs: Families, snap: Snapshot, agents: readonly Agent[], op
       "bytes",
     ),
     host,
-    sum((a) => a.rssBytes),
+    totals.rssBytes,
   );
   const tokens = fs.add(
     "agtop_host_tokens",
@@ -210,7 +209,7 @@ function hostFamilies(fs: Families, snap: Snapshot, agents: readonly Agent[], op
     "Tokens of the sessions of the agents running now, by billing bucket (falls when an agent exits).",
   );
   for (const [key, bucket] of BUCKETS) {
-    sample(tokens, host, sum((a) => a.session?.tokens[key] ?? 0), ["bucket", bucket]);
+    sample(tokens, host, totals.tokens[key], ["bucket", bucket]);
   }
   sample(
     fs.add(
@@ -219,7 +218,7 @@ function hostFamilies(fs: Families, snap: Snapshot, agents: readonly Agent[], op
       "Estimated cost of the sessions of the agents running now, in US dollars (falls when an agent exits).",
     ),
     host,
-    sum((a) => a.costUsd ?? 0),
+    totals.costUsd,
   );
   sample(
     fs.add("agtop_build_info", "gauge", "The agtop that wrote these metrics (always 1)."),
