@@ -270,7 +270,8 @@ export async function runServe(opts: ServeOptions): Promise<number> {
     if (e instanceof Deno.errors.AddrNotAvailable) {
       throw new ListenError(`${where} is not an address of this machine`);
     }
-    throw e;
+    // Anything else binding can meet (a name that does not resolve, …) is still one line.
+    throw new ListenError(`cannot listen on ${where}: ${e instanceof Error ? e.message : String(e)}`);
   }
   dropNetwork();
   const stop = () => {

@@ -198,6 +198,15 @@ Deno.test({
     assert.equal(bad.code, 2, badErr);
     assert.match(badErr, new RegExp(`^agtop: ${prices}:2: .*\nTry 'agtop --help'\.\n$`));
     Deno.listen({ hostname: "127.0.0.1", port }).close();
+    const unknown = await new Deno.Command(Deno.execPath(), {
+      args: ["run", ...BINARY_PERMISSIONS, MAIN, "serve", "--listen", "no-such-host.invalid:9464"],
+      stdin: "null",
+    }).output();
+    assert.equal(unknown.code, 1);
+    assert.match(
+      new TextDecoder().decode(unknown.stderr),
+      /^agtop: cannot listen on no-such-host\.invalid:9464: .+\n$/,
+    );
     const noNet = await runAgtop(["serve", "--listen", `127.0.0.1:${port}`]);
     assert.equal(noNet.code, 1);
     assert.match(
