@@ -149,7 +149,7 @@ async function main(args: string[]): Promise<number> {
   const watchable = Deno.stdin.isTerminal() && Deno.stdout.isTerminal();
   switch (parsed.command ?? (watchable ? "watch" : "ls")) {
     case "watch": {
-      const { runWatch, DEFAULT_INTERVAL } = await import("./cli/watch.ts");
+      const { runWatch, DEFAULT_INTERVAL } = await import("./cli/watch/mod.ts");
       const config = await loadConfig();
       const interval = values.interval as string | undefined;
       return await runWatch({

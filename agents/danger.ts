@@ -6,7 +6,7 @@
  */
 
 import type { ProcessInfo } from "../platform/types.ts";
-import { commandName } from "./vendors/recognise.ts";
+import { commandName } from "./recognise.ts";
 
 /** Flags that turn permission checks off on their own. */
 const FLAGS: ReadonlySet<string> = new Set([

@@ -8,7 +8,7 @@
 
 import type { ProcessInfo } from "../platform/types.ts";
 import type { RecognisedRole, Vendor } from "./vendor.ts";
-import { entry } from "./vendors/recognise.ts";
+import { entry } from "./recognise.ts";
 
 /** One agent: its main process, the processes folded into it, and the processes its tools run. */
 export interface Detection {

@@ -7,7 +7,7 @@
 
 import type { Agent } from "./types.ts";
 import type { ToolCall } from "./session.ts";
-import { cleanLine } from "./transcripts/text.ts";
+import { cleanLine } from "./formats/text.ts";
 
 /** Longest argument (command, path, pattern) in a phrase, in characters. */
 export const PHRASE_ARG_WIDTH = 60;

@@ -1,6 +1,6 @@
 /**
  * What agtop reads from an agent's session transcript: plain data, filled in by the vendor readers in
- * `agents/vendors/` and the transcript parsers in `agents/transcripts/`.
+ * `agents/vendors/<id>/` (each agent's `sessions.ts` and `transcript.ts`).
  *
  * @module
  */

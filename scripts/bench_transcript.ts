@@ -9,8 +9,8 @@
  * @module
  */
 
-import { ClaudeSessionSource, projectDirName } from "../agents/sessions/claude.ts";
-import { JsonlTail } from "../agents/transcripts/jsonl.ts";
+import { ClaudeSessionSource, projectDirName } from "../agents/vendors/claude/sessions.ts";
+import { JsonlTail } from "../agents/formats/jsonl.ts";
 import type { SessionLink } from "../agents/vendor.ts";
 
 const BIG_MB = Number(Deno.args[0] ?? 200);

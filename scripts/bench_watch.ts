@@ -16,7 +16,7 @@
  */
 
 import { Collector } from "../agents/collector.ts";
-import { projectDirName } from "../agents/sessions/claude.ts";
+import { projectDirName } from "../agents/vendors/claude/sessions.ts";
 import { loadPriceTable } from "../agents/pricing/overrides.ts";
 import { VENDORS } from "../agents/vendors/mod.ts";
 import { processSource } from "../platform/mod.ts";

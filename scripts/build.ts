@@ -67,7 +67,7 @@ export function ffiFlag(t: Target): string {
 }
 
 /** Modules loaded at run time that `deno compile` must embed (the live view's collection worker). */
-export const INCLUDES = ["render/watch/collect_worker.ts"] as const;
+export const INCLUDES = ["cli/watch/collect_worker.ts"] as const;
 
 /** Release asset name: `agtop-<version>-<triple>[.exe]`. */
 export function assetName(t: Target, version: string = meta.version): string {

@@ -5,21 +5,21 @@
  */
 
 import type { Vendor } from "../vendor.ts";
-import { aider } from "./aider.ts";
-import { amp } from "./amp.ts";
-import { auggie } from "./auggie.ts";
-import { claude } from "./claude.ts";
-import { codex } from "./codex.ts";
-import { continueCli } from "./continue.ts";
-import { copilot } from "./copilot.ts";
-import { crush } from "./crush.ts";
-import { cursor } from "./cursor.ts";
-import { droid } from "./droid.ts";
-import { gemini } from "./gemini.ts";
-import { goose } from "./goose.ts";
-import { kilo } from "./kilo.ts";
-import { opencode } from "./opencode.ts";
-import { qwen } from "./qwen.ts";
+import { aider } from "./aider/mod.ts";
+import { amp } from "./amp/mod.ts";
+import { auggie } from "./auggie/mod.ts";
+import { claude } from "./claude/mod.ts";
+import { codex } from "./codex/mod.ts";
+import { continueCli } from "./continue/mod.ts";
+import { copilot } from "./copilot/mod.ts";
+import { crush } from "./crush/mod.ts";
+import { cursor } from "./cursor/mod.ts";
+import { droid } from "./droid/mod.ts";
+import { gemini } from "./gemini/mod.ts";
+import { goose } from "./goose/mod.ts";
+import { kilo } from "./kilo/mod.ts";
+import { opencode } from "./opencode/mod.ts";
+import { qwen } from "./qwen/mod.ts";
 
 /**
  * Every built-in vendor, in match order: the first whose `recognise` returns a role claims the process.

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { projectDirName } from "../../agents/sessions/claude.ts";
+import { projectDirName } from "../../agents/vendors/claude/sessions.ts";
 import type { FakeWorld } from "./fakes.ts";
 
 /** Token usage of each response {@linkcode ClaudeAgent.respond} appends. */

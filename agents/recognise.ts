@@ -1,0 +1,248 @@
+/**
+ * Shared pieces of the process recognisers in `agents/vendors/`: how a process runs a program (its own
+ * binary, or a runtime running the program's script or module), which arguments the program got, and
+ * which subcommand they name. Pure functions of {@linkcode ProcessInfo}.
+ *
+ * @module
+ */
+
+import type { ProcessInfo } from "../platform/types.ts";
+import type { RecognisedRole, Vendor } from "./vendor.ts";
+
+/**
+ * The command name of a path: its last component, lower-cased, without a Windows `.exe` suffix.
+ *
+ * @example
+ * ```ts
+ * commandName("/x/node_modules/@anthropic-ai/claude-code/bin/claude.exe"); // "claude"
+ * ```
+ */
+export function commandName(path: string): string {
+  const base = path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1).toLowerCase();
+  return base.endsWith(".exe") ? base.slice(0, -4) : base;
+}
+
+/** A language runtime that runs a program given as a script (or, for Python, a module). */
+export type Runtime = "node" | "bun" | "deno" | "python";
+
+const JS_RUNTIMES: ReadonlySet<string> = new Set(["node", "nodejs", "bun", "deno"]);
+const PYTHON = /^python(\d+(\.\d+)?)?$/;
+
+/**
+ * The runtime a command is, by its name (`node`, `nodejs`, `bun`, `deno`, `python`, `python3`,
+ * `python3.12`), or null.
+ *
+ * @example
+ * ```ts
+ * runtimeOf("/usr/bin/python3.12"); // "python"
+ * ```
+ */
+export function runtimeOf(command: string): Runtime | null {
+  const name = commandName(command);
+  if (PYTHON.test(name)) return "python";
+  if (!JS_RUNTIMES.has(name)) return null;
+  return name === "nodejs" ? "node" : name as Runtime;
+}
+
+/** Runtime options that take the next argument as their value. */
+const VALUED: Record<Runtime, ReadonlySet<string>> = {
+  node: new Set([
+    "-r",
+    "--require",
+    "--import",
+    "--loader",
+    "--experimental-loader",
+    "-C",
+    "--conditions",
+    "--env-file",
+    "--input-type",
+    "--title",
+  ]),
+  bun: new Set(["-r", "--preload", "--cwd", "--config", "--env-file"]),
+  deno: new Set(["-c", "--config", "--import-map", "--env-file", "--location"]),
+  python: new Set(["-W", "-X", "--check-hash-based-pycs"]),
+};
+
+/** Runtime options after which the program is inline code or stdin, not a file. */
+const INLINE: Record<Runtime, ReadonlySet<string>> = {
+  node: new Set(["-e", "--eval", "-p", "--print", "-"]),
+  bun: new Set(["-e", "--eval", "-p", "--print", "-"]),
+  deno: new Set(["eval", "repl", "-"]),
+  python: new Set(["-c", "-"]),
+};
+
+/** Where the program of a runtime process is named in its argv. */
+export interface Entry {
+  /** `script`: a file path; `module`: a Python module (`python -m NAME`). */
+  readonly kind: "script" | "module";
+  /** Index of the script path or module name in argv. */
+  readonly index: number;
+}
+
+/**
+ * Finds the program a runtime process runs: the first argument that is not a runtime option (nor an
+ * option's value, nor `bun`/`deno`'s `run`), or the module after Python's `-m`. Null when argv[0] is not
+ * a runtime or the program is inline code.
+ *
+ * @example
+ * ```ts
+ * entry(["/usr/bin/node", "--max-old-space-size=8192", "/p/node_modules/.bin/gemini"]); // { kind: "script", index: 2 }
+ * entry(["python3", "-m", "aider"]); // { kind: "module", index: 2 }
+ * ```
+ */
+export function entry(argv: readonly string[]): Entry | null {
+  const runtime = argv.length > 0 ? runtimeOf(argv[0]) : null;
+  if (runtime === null) return null;
+  let subcommandSeen = false;
+  for (let i = 1; i < argv.length; i++) {
+    const arg = argv[i];
+    if (INLINE[runtime].has(arg)) return null;
+    if (arg === "--") return i + 1 < argv.length ? { kind: "script", index: i + 1 } : null;
+    if (runtime === "python" && arg === "-m") {
+      return i + 1 < argv.length ? { kind: "module", index: i + 1 } : null;
+    }
+    if (VALUED[runtime].has(arg)) i++;
+    else if (arg.startsWith("-")) continue;
+    else if (arg === "run" && (runtime === "bun" || runtime === "deno") && !subcommandSeen) {
+      subcommandSeen = true;
+    } else return { kind: "script", index: i };
+  }
+  return null;
+}
+
+/** How to tell an agent's program from other programs. */
+export interface Program {
+  /** Command names it is started as: npm bin names and binary names. */
+  readonly bins: readonly string[];
+  /** npm packages whose files are the program, e.g. `@openai/codex`. */
+  readonly packages?: readonly string[];
+  /** Other path fragments of its files, e.g. an installer's `/claude/versions/`. */
+  readonly paths?: readonly string[];
+  /** Python modules that are the program (`python -m NAME`, also `NAME.sub`). */
+  readonly modules?: readonly string[];
+}
+
+/** How a process runs a program, and the arguments the program got. */
+export interface Invocation {
+  /** `native`: the program's own binary; `runtime`: node/bun/deno/python running its script or module. */
+  readonly how: "native" | "runtime";
+  /** Arguments after the program (after the binary, script or module). */
+  readonly args: readonly string[];
+}
+
+function normalise(path: string): string {
+  return path.replaceAll("\\", "/");
+}
+
+function named(path: string, program: Program): boolean {
+  return program.bins.includes(commandName(path));
+}
+
+function inProgramFiles(path: string, program: Program): boolean {
+  const p = normalise(path);
+  return (program.packages ?? []).some((pkg) => p.includes(`/node_modules/${pkg}/`)) ||
+    (program.paths ?? []).some((fragment) => p.includes(fragment));
+}
+
+function isProgramPath(path: string, program: Program): boolean {
+  return named(path, program) || inProgramFiles(path, program);
+}
+
+/**
+ * Whether `p` is the program's own binary. argv[0] must carry a program name, and the executable must
+ * agree: its name or path is the program's, or (a JavaScript runtime whose process title was set to the
+ * program, as old node releases of Claude Code did) the kernel's name is. When the executable is unreadable, the kernel's name or argv[0]'s path must agree.
+ */
+function isNative(p: ProcessInfo, program: Program): boolean {
+  if (p.argv.length === 0 || !named(p.argv[0], program)) return false;
+  const comm = named(p.name, program);
+  if (p.exe === null) return comm || inProgramFiles(p.argv[0], program);
+  const runtime = runtimeOf(p.exe);
+  return isProgramPath(p.exe, program) || (comm && runtime !== null && runtime !== "python");
+}
+
+/**
+ * How `p` runs `program`, or null when it does not. `script` is the resolved real path of a runtime
+ * process's script (or null); the script as written in argv counts too.
+ *
+ * @example
+ * ```ts
+ * const gemini: Program = { bins: ["gemini"], packages: ["@google/gemini-cli"] };
+ * invocation(p, "/p/node_modules/@google/gemini-cli/dist/index.js", gemini); // { how: "runtime", args: [...] }
+ * ```
+ */
+export function invocation(p: ProcessInfo, script: string | null, program: Program): Invocation | null {
+  if (isNative(p, program)) return { how: "native", args: p.argv.slice(1) };
+  const e = entry(p.argv);
+  if (e === null) return null;
+  const target = p.argv[e.index];
+  const matches = e.kind === "module"
+    ? (program.modules ?? []).some((m) => target === m || target.startsWith(`${m}.`))
+    : isProgramPath(target, program) || (script !== null && isProgramPath(script, program));
+  return matches ? { how: "runtime", args: p.argv.slice(e.index + 1) } : null;
+}
+
+/**
+ * The first argument that is neither an option nor the value of one of the `valued` options: the
+ * subcommand (or prompt, or file) a CLI was given.
+ *
+ * @example
+ * ```ts
+ * firstPositional(["-c", "model=o3", "app-server"], new Set(["-c"])); // "app-server"
+ * ```
+ */
+export function firstPositional(
+  args: readonly string[],
+  valued: ReadonlySet<string> = new Set(),
+): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--") return args[i + 1];
+    if (valued.has(arg)) i++;
+    else if (!arg.startsWith("-")) return arg;
+  }
+  return undefined;
+}
+
+/** A command-line agent: its program and the subcommands that do not run an agent session. */
+export interface Cli extends Program {
+  /** Subcommands that manage the agent or serve others instead of running a session. */
+  readonly skip?: readonly string[];
+  /** Options that take the next argument as their value (so their values are not taken for subcommands). */
+  readonly valued?: readonly string[];
+}
+
+/** One recognised run of a {@linkcode Cli}: how it runs, its arguments and its subcommand. */
+export interface Run extends Invocation {
+  /** The first positional argument (subcommand, prompt or file), if any. */
+  readonly subcommand: string | undefined;
+}
+
+/**
+ * A {@linkcode Vendor} that recognises `cli`: a process running it (natively or through a runtime) whose
+ * subcommand is not in `cli.skip` gets the role `role` returns (by default `main`).
+ *
+ * @example
+ * ```ts
+ * export const goose = cliVendor("goose", "Goose", { bins: ["goose"] });
+ * ```
+ */
+export function cliVendor(
+  id: string,
+  label: string,
+  cli: Cli,
+  role: (run: Run) => RecognisedRole | null = () => "main",
+): Vendor {
+  const valued = new Set(cli.valued ?? []);
+  const skip = new Set(cli.skip ?? []);
+  return {
+    id,
+    label,
+    recognise(p, script) {
+      const run = invocation(p, script, cli);
+      if (run === null) return null;
+      const subcommand = firstPositional(run.args, valued);
+      return subcommand !== undefined && skip.has(subcommand) ? null : role({ ...run, subcommand });
+    },
+  };
+}

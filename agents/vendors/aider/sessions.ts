@@ -1,0 +1,168 @@
+/**
+ * Aider sessions on disk: the chat history a live `aider` process appends to, and the facts of its
+ * run read incrementally.
+ *
+ * Aider writes `<git root of its cwd>/.aider.chat.history.md` (the cwd outside git), or the file
+ * `--chat-history-file` / `AIDER_CHAT_HISTORY_FILE` names. One file holds every run in the
+ * repository; a run starts with `# aider chat started at <local time>` when the process starts.
+ *
+ * @module
+ */
+
+import type { LinkContext, SessionLink, SessionSource } from "../../vendor.ts";
+import type { SessionFacts } from "../../session.ts";
+import { AiderTranscript } from "./transcript.ts";
+import { JsonlTail } from "../../formats/jsonl.ts";
+import { gitFacts } from "../../git.ts";
+import { mtimeOf, normalisePath } from "../../formats/files.ts";
+
+/** A run heading may be this much older than the process start (the heading has whole seconds). */
+export const START_SLACK_MS = 5_000;
+/** Aider writes its run heading while starting up, within this long of the process start. */
+export const STARTUP_MS = 120_000;
+/** Parse state of a history file not read for this long is dropped. */
+const FORGET_AFTER_MS = 10 * 60_000;
+/** The history file's name when Aider picks it. */
+export const DEFAULT_HISTORY = ".aider.chat.history.md";
+
+/** One history file being followed, and the working directory of the agent that writes it. */
+interface FileState {
+  tail: JsonlTail;
+  parser: AiderTranscript;
+  cwd: string | null;
+  lastRead: number;
+}
+
+/**
+ * The chat history file of an Aider process and where its name came from: `--chat-history-file` in
+ * argv (`argv`), `AIDER_CHAT_HISTORY_FILE` (`env`), else the default in the git root of `cwd` or
+ * `cwd` itself (`cwd`). Relative names are resolved against `cwd`. Null when nothing can be resolved.
+ *
+ * @example
+ * ```ts
+ * aiderHistoryFile(["python3", "/v/bin/aider"], {}, "/home/me/app", "/home/me/app");
+ * // { path: "/home/me/app/.aider.chat.history.md", linkedBy: "cwd" }
+ * ```
+ */
+export function aiderHistoryFile(
+  argv: readonly string[],
+  env: Record<string, string>,
+  cwd: string | null,
+  gitRoot: string | null,
+): { path: string; linkedBy: string } | null {
+  const named = flagValue(argv, "--chat-history-file");
+  const [name, linkedBy] = named
+    ? [named, "argv"]
+    : env.AIDER_CHAT_HISTORY_FILE
+    ? [env.AIDER_CHAT_HISTORY_FILE, "env"]
+    : [null, "cwd"];
+  if (name !== null) {
+    const path = name.startsWith("/") ? name : cwd ? `${cwd}/${name}` : null;
+    return path ? { path: normalisePath(path), linkedBy } : null;
+  }
+  const dir = gitRoot ?? cwd;
+  return dir ? { path: `${dir}/${DEFAULT_HISTORY}`, linkedBy } : null;
+}
+
+/**
+ * Aider's {@linkcode SessionSource}. Keeps, per history file, a {@linkcode JsonlTail} and the parser
+ * of its newest run, so a tick reads only appended lines; create one per collector (or use
+ * {@linkcode aiderSessions}).
+ *
+ * A live process is linked to its history file only when the newest run in it started with the
+ * process (its heading at most {@linkcode START_SLACK_MS} before and {@linkcode STARTUP_MS} after the
+ * start): an older run belongs to a process that is gone. Two Aider processes in one repository
+ * append to the same file; the newer one holds it.
+ */
+export class AiderSessionSource implements SessionSource {
+  /** `AIDER_CHAT_HISTORY_FILE` of the agent. */
+  readonly envKeys: readonly string[] = ["AIDER_CHAT_HISTORY_FILE"];
+  #files = new Map<string, FileState>();
+
+  /** Finds the history file of a live Aider process whose newest run is this process's. Never throws. */
+  link(ctx: LinkContext): SessionLink | null {
+    try {
+      const cwd = ctx.cwd;
+      const file = aiderHistoryFile(ctx.argv, ctx.env, cwd, cwd ? gitFacts(cwd)?.root ?? null : null);
+      if (!file || ctx.claimed.has(file.path)) return null;
+      const s = this.#follow(file.path, ctx.now);
+      const started = s.parser.startedAt;
+      const run = s.parser.run;
+      if (run === null || started === null) return null;
+      if (started < ctx.startedAt - START_SLACK_MS || started > ctx.startedAt + STARTUP_MS) return null;
+      s.cwd = cwd;
+      return { path: file.path, id: run, linkedBy: file.linkedBy };
+    } catch {
+      return null;
+    }
+  }
+
+  /** The facts of the newest run in a linked history file. Never throws. */
+  read(link: SessionLink, now: number): SessionFacts | null {
+    try {
+      const s = this.#follow(link.path, now);
+      if (s.tail.mtimeMs === null || s.parser.run === null) return null;
+      const f = s.parser.facts();
+      const dir = link.path.slice(0, link.path.lastIndexOf("/"));
+      const fileName = link.path.slice(dir.length + 1);
+      return {
+        ...f,
+        vendor: "aider",
+        id: f.id || link.id,
+        path: link.path,
+        linkedBy: link.linkedBy,
+        // The default file sits in the repository Aider works in; a named one can be anywhere.
+        cwd: s.cwd ?? (fileName === DEFAULT_HISTORY ? dir : null),
+        lastActivity: s.tail.mtimeMs,
+        malformedLines: f.malformedLines + s.tail.skippedLines,
+      };
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * History files this source has followed that were written since `sinceMs`, newest first: Aider
+   * keeps them in each repository, so there is no directory to list. Never throws.
+   */
+  recent(_envs: Record<string, string>[], sinceMs: number): SessionLink[] {
+    const found: { link: SessionLink; mtime: number }[] = [];
+    for (const [path, s] of this.#files) {
+      const mtime = mtimeOf(path);
+      if (mtime === null || mtime < sinceMs || s.parser.run === null) continue;
+      found.push({ link: { path, id: s.parser.run, linkedBy: "recent" }, mtime });
+    }
+    return found.sort((a, b) => b.mtime - a.mtime).map((f) => f.link);
+  }
+
+  /** The state of a history file, brought up to date (appended lines only after the first read). */
+  #follow(path: string, now: number): FileState {
+    this.#forget(now);
+    let state = this.#files.get(path);
+    if (!state) {
+      state = { tail: new JsonlTail(path), parser: new AiderTranscript(), cwd: null, lastRead: now };
+      this.#files.set(path, state);
+    }
+    const s = state;
+    s.lastRead = now;
+    s.tail.read((line) => s.parser.feed(line), () => s.parser = new AiderTranscript());
+    return s;
+  }
+
+  #forget(now: number): void {
+    for (const [path, s] of this.#files) if (now - s.lastRead > FORGET_AFTER_MS) this.#files.delete(path);
+  }
+}
+
+/** Aider's sessions, shared by the vendor and the collector. */
+export const aiderSessions: AiderSessionSource = new AiderSessionSource();
+
+/** The value of `--flag=value` or `--flag value` in argv, or null. */
+function flagValue(argv: readonly string[], flag: string): string | null {
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith(`${flag}=`)) return a.slice(flag.length + 1) || null;
+    if (a === flag && argv[i + 1]) return argv[i + 1];
+  }
+  return null;
+}

@@ -1,0 +1,21 @@
+/**
+ * Amp (Sourcegraph): node running the `@sourcegraph/amp` (now also `@ampcode/cli`) package, or an `amp` binary.
+ *
+ * @module
+ */
+
+import type { Vendor } from "../../vendor.ts";
+import { cliVendor } from "../../recognise.ts";
+
+/**
+ * Amp: a runtime running its package, or its binary.
+ *
+ * @example
+ * ```ts
+ * amp.recognise(p, "/usr/lib/node_modules/@sourcegraph/amp/dist/main.js"); // "main"
+ * ```
+ */
+export const amp: Vendor = {
+  ...cliVendor("amp", "Amp", { bins: ["amp"], packages: ["@sourcegraph/amp", "@ampcode/cli"] }),
+  sessions: () => import("./sessions.ts").then((m) => m.ampSessions),
+};

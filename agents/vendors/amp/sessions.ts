@@ -1,0 +1,195 @@
+/**
+ * Amp sessions on disk: which thread a live `amp` process works on, and its facts read from the
+ * thread document (parsed again only when the file changed).
+ *
+ * Layout: threads in `$XDG_DATA_HOME/amp/threads/T-<uuid>.json` (default `~/.local/share`), the
+ * thread last used in `$XDG_STATE_HOME/amp/last-thread-id` (default `~/.local/state`).
+ *
+ * @module
+ */
+
+import type { LinkContext, SessionLink, SessionSource } from "../../vendor.ts";
+import type { SessionFacts } from "../../session.ts";
+import { type AmpFacts, ampThreadFacts } from "./transcript.ts";
+import { dataDirs, LISTING_TTL_MS, mtimeOf } from "../../formats/files.ts";
+
+/** A thread found by directory must have been written after the process started, less this much. */
+export const START_SLACK_MS = 5_000;
+/** Thread documents larger than this are not parsed. */
+export const MAX_THREAD_BYTES = 64 * 1024 * 1024;
+/** Parse state of a thread not read for this long is dropped. */
+const FORGET_AFTER_MS = 10 * 60_000;
+const THREAD_ID = /^T-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One thread document and what was read from it. */
+interface ThreadState {
+  /** `mtime:size:inode` of the content `facts` came from. */
+  stamp: string;
+  facts: AmpFacts | null;
+  /** True when the file's current content could not be parsed (a half-written document). */
+  broken: boolean;
+  mtime: number;
+  lastRead: number;
+}
+
+/**
+ * Amp's data directory of a process: `$XDG_DATA_HOME/amp`, else `<home>/.local/share/amp`.
+ *
+ * @example
+ * ```ts
+ * ampDataDir({}, "/home/me"); // "/home/me/.local/share/amp"
+ * ```
+ */
+export function ampDataDir(env: Record<string, string>, home: string): string {
+  return `${env.XDG_DATA_HOME || `${home}/.local/share`}/amp`;
+}
+
+/**
+ * Amp's {@linkcode SessionSource}. Keeps, per thread file, the facts of its last content, so a thread
+ * is parsed again only when its modification time, size or inode changed; create one per collector
+ * (or use {@linkcode ampSessions}).
+ *
+ * Linking, most reliable first: a thread id (`T-<uuid>`) in argv (`amp threads continue T-…`); the
+ * thread in `last-thread-id` when it was written since the process started and is in the process's
+ * working directory; else the newest thread in that directory written since the process started,
+ * not linked to another agent.
+ */
+export class AmpSessionSource implements SessionSource {
+  /** Where Amp keeps threads and state. */
+  readonly envKeys: readonly string[] = ["XDG_DATA_HOME", "XDG_STATE_HOME"];
+  #threads = new Map<string, ThreadState>();
+  #listings = new Map<string, { at: number; files: { path: string; id: string; mtime: number }[] }>();
+
+  /** Finds the thread of a live Amp process. Never throws. */
+  link(ctx: LinkContext): SessionLink | null {
+    try {
+      const dir = `${ampDataDir(ctx.env, ctx.home)}/threads`;
+      return this.#fromArgv(dir, ctx) ?? this.#fromLastThread(dir, ctx) ?? this.#fromCwd(dir, ctx);
+    } catch {
+      return null;
+    }
+  }
+
+  /** Reads a linked thread, parsing it again only when the file changed. Never throws. */
+  read(link: SessionLink, now: number): SessionFacts | null {
+    try {
+      this.#forget(now);
+      const s = this.#load(link.path, now);
+      if (!s?.facts) return null;
+      return {
+        ...s.facts,
+        vendor: "amp",
+        id: s.facts.id || link.id,
+        path: link.path,
+        linkedBy: link.linkedBy,
+        lastActivity: Math.max(s.facts.lastActivity ?? 0, s.mtime) || null,
+        malformedLines: s.broken ? 1 : 0,
+      };
+    } catch {
+      return null;
+    }
+  }
+
+  /** Threads written since `sinceMs` under the data directories of `envs`, newest first. Never throws. */
+  recent(envs: Record<string, string>[], sinceMs: number): SessionLink[] {
+    const dirs = dataDirs(envs, "XDG_DATA_HOME", (e, home) => `${ampDataDir(e, home)}/threads`);
+    const now = Date.now();
+    return [...dirs].flatMap((dir) => this.#list(dir, now))
+      .filter((f) => f.mtime >= sinceMs)
+      .sort((a, b) => b.mtime - a.mtime)
+      .map((f) => ({ path: f.path, id: f.id, linkedBy: "recent" }));
+  }
+
+  #fromArgv(dir: string, ctx: LinkContext): SessionLink | null {
+    const id = ctx.argv.find((a) => THREAD_ID.test(a));
+    const path = id ? `${dir}/${id}.json` : null;
+    return id && path && !ctx.claimed.has(path) && mtimeOf(path) !== null
+      ? { path, id, linkedBy: "argv" }
+      : null;
+  }
+
+  #fromLastThread(dir: string, ctx: LinkContext): SessionLink | null {
+    const stateDir = `${ctx.env.XDG_STATE_HOME || `${ctx.home}/.local/state`}/amp`;
+    let id: string;
+    try {
+      id = Deno.readTextFileSync(`${stateDir}/last-thread-id`).trim();
+    } catch {
+      return null;
+    }
+    if (!THREAD_ID.test(id)) return null;
+    const path = `${dir}/${id}.json`;
+    if (ctx.claimed.has(path)) return null;
+    const mtime = mtimeOf(path);
+    if (mtime === null || mtime < ctx.startedAt - START_SLACK_MS) return null;
+    const cwd = this.#load(path, ctx.now)?.facts?.cwd ?? null;
+    return cwd === null || cwd === ctx.cwd ? { path, id, linkedBy: "registry" } : null;
+  }
+
+  #fromCwd(dir: string, ctx: LinkContext): SessionLink | null {
+    if (!ctx.cwd) return null;
+    const candidates = this.#list(dir, ctx.now)
+      .filter((f) => f.mtime >= ctx.startedAt - START_SLACK_MS && !ctx.claimed.has(f.path))
+      .sort((a, b) => b.mtime - a.mtime);
+    const hit = candidates.find((f) => this.#load(f.path, ctx.now)?.facts?.cwd === ctx.cwd);
+    return hit ? { path: hit.path, id: hit.id, linkedBy: "cwd" } : null;
+  }
+
+  /** The thread's state, its document parsed again when the file changed since the last parse. */
+  #load(path: string, now: number): ThreadState | null {
+    let info: Deno.FileInfo;
+    try {
+      info = Deno.statSync(path);
+    } catch {
+      return null;
+    }
+    const mtime = info.mtime?.getTime() ?? 0;
+    const stamp = `${mtime}:${info.size}:${info.ino ?? ""}`;
+    let s = this.#threads.get(path);
+    if (!s) {
+      s = { stamp: "", facts: null, broken: false, mtime, lastRead: now };
+      this.#threads.set(path, s);
+    }
+    s.lastRead = now;
+    if (s.stamp === stamp) return s;
+    s.stamp = stamp;
+    s.mtime = mtime;
+    let facts: AmpFacts | null = null;
+    if (info.size <= MAX_THREAD_BYTES) {
+      try {
+        facts = ampThreadFacts(JSON.parse(Deno.readTextFileSync(path)));
+      } catch {
+        facts = null;
+      }
+    }
+    // A document caught half-written keeps the facts of the last complete one until it is whole again.
+    s.broken = facts === null;
+    if (facts) s.facts = facts;
+    return s;
+  }
+
+  /** `T-<uuid>.json` files of a threads directory with their modification times, listed once a tick. */
+  #list(dir: string, now: number): { path: string; id: string; mtime: number }[] {
+    const cached = this.#listings.get(dir);
+    if (cached && Math.abs(now - cached.at) < LISTING_TTL_MS) return cached.files;
+    const files: { path: string; id: string; mtime: number }[] = [];
+    try {
+      for (const e of Deno.readDirSync(dir)) {
+        const id = e.name.endsWith(".json") ? e.name.slice(0, -5) : "";
+        if (!THREAD_ID.test(id)) continue;
+        const mtime = mtimeOf(`${dir}/${e.name}`);
+        if (mtime !== null) files.push({ path: `${dir}/${e.name}`, id, mtime });
+      }
+    } catch {
+      // no threads directory
+    }
+    this.#listings.set(dir, { at: now, files });
+    return files;
+  }
+
+  #forget(now: number): void {
+    for (const [path, s] of this.#threads) if (now - s.lastRead > FORGET_AFTER_MS) this.#threads.delete(path);
+  }
+}
+
+/** Amp's sessions, shared by the vendor and the collector. */
+export const ampSessions: AmpSessionSource = new AmpSessionSource();

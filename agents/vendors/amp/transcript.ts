@@ -1,0 +1,254 @@
+/**
+ * Amp threads (`~/.local/share/amp/threads/T-<uuid>.json`): one JSON document per thread, rewritten
+ * in place as the thread grows. A pure parser of the whole document.
+ *
+ * @module
+ */
+
+import type { SessionFacts, TokenBuckets, ToolCall, TurnState } from "../../session.ts";
+import { addTokens, emptyTokens, newestCall } from "../../session.ts";
+import { isObject, nonBlank, positive, timestamp } from "../../formats/records.ts";
+import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, promptLine } from "../../formats/text.ts";
+
+/** What a thread document tells (everything in {@linkcode SessionFacts} but where it was found). */
+export type AmpFacts = Omit<SessionFacts, "vendor" | "path" | "linkedBy">;
+
+/** Tool run states after which a tool call has its result. */
+const FINISHED_RUNS = new Set(["done", "error", "cancelled", "rejected-by-user"]);
+/** `input` keys worth showing, most telling first. */
+const ARG_KEYS = [
+  "cmd",
+  "command",
+  "path",
+  "filePath",
+  "file_path",
+  "pattern",
+  "query",
+  "url",
+  "description",
+  "prompt",
+];
+
+type Json = Record<string, unknown>;
+
+/**
+ * The local path of a `file://` URI (percent-decoded; `file://localhost/` too), or null for other URIs.
+ *
+ * @example
+ * ```ts
+ * fileUriPath("file:///home/me/my%20app"); // "/home/me/my app"
+ * ```
+ */
+export function fileUriPath(uri: string): string | null {
+  const m = /^file:\/\/(?:localhost)?(\/.*)$/.exec(uri);
+  if (!m) return null;
+  try {
+    return decodeURIComponent(m[1]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The working directory of a thread: `env.initial.cwd`, else the path of its first workspace tree
+ * (`env.initial.trees[0].uri`).
+ *
+ * @example
+ * ```ts
+ * ampThreadCwd({ env: { initial: { trees: [{ uri: "file:///home/me/app" }] } } }); // "/home/me/app"
+ * ```
+ */
+export function ampThreadCwd(thread: unknown): string | null {
+  if (!isObject(thread) || !isObject(thread.env) || !isObject(thread.env.initial)) return null;
+  const initial = thread.env.initial;
+  if (nonBlank(initial.cwd)) return initial.cwd as string;
+  const tree = Array.isArray(initial.trees) ? initial.trees.find(isObject) : undefined;
+  const uri = tree ? nonBlank(tree.uri) : null;
+  return uri ? fileUriPath(uri) ?? (uri.startsWith("/") ? uri : null) : null;
+}
+
+/**
+ * The facts of one Amp thread document (already parsed from JSON), or null when it is not a thread.
+ * Tokens are the sum of the assistant messages' `usage` (input, output, cache writes, cache reads;
+ * Anthropic-style, so input is non-cached), or, in older threads with a `usageLedger`, the sum of its
+ * events' `tokens` with the cache numbers of the messages they point to. The turn is the newest
+ * message's: `state.type` `running` → working; a finished response that stopped for tools → working;
+ * `end_turn` or `cancelled` → ended; a user message last → working. A tool call is in flight while
+ * no finished `tool_result` answers it. Amp's credits are not dollars and are left out. Pure.
+ *
+ * @example
+ * ```ts
+ * const f = ampThreadFacts(JSON.parse(Deno.readTextFileSync(path)));
+ * f?.turn; // "working" while the newest message is `running`
+ * ```
+ */
+export function ampThreadFacts(thread: unknown): AmpFacts | null {
+  if (!isObject(thread) || !Array.isArray(thread.messages)) return null;
+  const activity = new ActivityTail();
+  const pending = new Map<string, ToolCall>();
+  const byModel: Record<string, TokenBuckets> = {};
+  const cacheByMessage = new Map<unknown, TokenBuckets>();
+  let model: string | null = null;
+  let firstPrompt: string | null = null;
+  let lastPrompt: string | null = null;
+  let turn: TurnState = "unknown";
+  let stopReason: string | null = null;
+  let context: number | null = null;
+  let lastAt: number | null = null;
+  for (const msg of thread.messages) {
+    if (!isObject(msg)) continue;
+    const at = messageTime(msg);
+    if (at !== null && (lastAt === null || at > lastAt)) lastAt = at;
+    const blocks = Array.isArray(msg.content) ? msg.content.filter(isObject) : [];
+    if (msg.role === "user") {
+      const texts: string[] = [];
+      let results = 0;
+      for (const b of blocks) {
+        if (b.type === "text" && typeof b.text === "string") texts.push(b.text);
+        else if (b.type === "tool_result") {
+          results++;
+          toolResult(b, pending, activity, at);
+        }
+      }
+      const text = texts.join("\n").trim();
+      if (text) {
+        lastPrompt = text;
+        firstPrompt ??= text;
+        activity.push(at, "prompt", text);
+      }
+      if (text || results > 0) turn = "working";
+    } else if (msg.role === "assistant") {
+      for (const b of blocks) {
+        if (b.type === "text" && typeof b.text === "string" && b.text.trim()) {
+          activity.push(at, "text", b.text);
+        } else if (b.type === "thinking" && typeof b.thinking === "string") {
+          activity.push(at, "thinking", b.thinking);
+        } else if (b.type === "tool_use" && nonBlank(b.id)) {
+          const name = nonBlank(b.name) ?? "tool";
+          const arg = cleanLine(ampToolArg(b.input), ACTIVITY_WIDTH);
+          pending.set(b.id as string, { name, arg, id: b.id as string, startedAt: at });
+          activity.push(at, "tool", arg ? `${name}: ${arg}` : name);
+        }
+      }
+      const usage = isObject(msg.usage) ? msg.usage : null;
+      if (usage) {
+        model = nonBlank(usage.model) ?? model;
+        const t = usageOf(usage);
+        addTokens(byModel[nonBlank(usage.model) ?? model ?? "unknown"] ??= emptyTokens(), t);
+        cacheByMessage.set(msg.messageId, t);
+        const prompt = t.input + t.cacheRead + t.cacheWrite;
+        if (prompt > 0) context = prompt;
+      }
+      const state = isObject(msg.state) ? msg.state : {};
+      stopReason = nonBlank(state.stopReason) ?? stopReason;
+      if (state.type === "running" || state.stopReason === "tool_use") turn = "working";
+      else if (state.type === "cancelled" || state.stopReason === "end_turn") {
+        turn = "ended";
+        if (state.type === "cancelled") activity.push(at, "system", "cancelled");
+        pending.clear();
+      }
+    }
+  }
+  const ledger = ledgerTokens(thread, cacheByMessage);
+  const tokensByModel = ledger ?? byModel;
+  const tokens = emptyTokens();
+  for (const t of Object.values(tokensByModel)) addTokens(tokens, t);
+  const created = typeof thread.created === "number" && Number.isFinite(thread.created)
+    ? thread.created
+    : null;
+  return {
+    id: nonBlank(thread.id) ?? "",
+    cwd: ampThreadCwd(thread),
+    gitBranch: null,
+    title: promptLine(nonBlank(thread.title) ?? firstPrompt),
+    model,
+    lastPrompt: promptLine(lastPrompt),
+    currentTask: null,
+    currentTool: newestCall(pending),
+    subagents: [],
+    turn,
+    stopReason,
+    startedAt: created,
+    lastActivity: lastAt,
+    tokens,
+    tokensByModel,
+    contextTokens: context,
+    contextWindow: null,
+    activity: activity.events(),
+    malformedLines: 0,
+  };
+}
+
+/**
+ * The one argument of an Amp tool call a user wants to see, from its `input`.
+ *
+ * @example
+ * ```ts
+ * ampToolArg({ cmd: "npm test", cwd: "/home/me/app" }); // "npm test"
+ * ```
+ */
+export function ampToolArg(input: unknown): string {
+  if (typeof input === "string") return input;
+  if (!isObject(input)) return "";
+  for (const k of ARG_KEYS) if (typeof input[k] === "string" && input[k]) return input[k] as string;
+  for (const v of Object.values(input)) if (typeof v === "string" && v) return v;
+  return "";
+}
+
+/** Resolves the call a `tool_result` answers once its run finished. */
+function toolResult(
+  b: Json,
+  pending: Map<string, ToolCall>,
+  activity: ActivityTail,
+  at: number | null,
+): void {
+  const id = nonBlank(b.toolUseID) ?? nonBlank(b.tool_use_id);
+  const run = isObject(b.run) ? b.run : null;
+  const status = run ? nonBlank(run.status) : null;
+  if (run && status !== null && !FINISHED_RUNS.has(status)) return;
+  if (id) pending.delete(id);
+  const result = run?.result;
+  const text = typeof result === "string" ? result : isObject(result) ? nonBlank(result.output) ?? "" : "";
+  const failed = status === "error" || status === "rejected-by-user" || status === "cancelled";
+  activity.push(at, failed ? "error" : "result", failed && !text ? status! : firstLine(text));
+}
+
+/** Tokens of an older thread's `usageLedger.events`, with cache numbers from the messages; null when it has none. */
+function ledgerTokens(
+  thread: Json,
+  cacheByMessage: Map<unknown, TokenBuckets>,
+): Record<string, TokenBuckets> | null {
+  const ledger = isObject(thread.usageLedger) ? thread.usageLedger : null;
+  const events = ledger && Array.isArray(ledger.events) ? ledger.events.filter(isObject) : [];
+  if (events.length === 0) return null;
+  const out: Record<string, TokenBuckets> = {};
+  for (const e of events) {
+    const tokens = isObject(e.tokens) ? e.tokens : {};
+    const cache = cacheByMessage.get(e.toMessageId);
+    addTokens(out[nonBlank(e.model) ?? "unknown"] ??= emptyTokens(), {
+      input: positive(tokens.input),
+      output: positive(tokens.output),
+      cacheRead: cache?.cacheRead ?? 0,
+      cacheWrite: cache?.cacheWrite ?? 0,
+      reasoning: 0,
+    });
+  }
+  return out;
+}
+
+function usageOf(u: Json): TokenBuckets {
+  return {
+    input: positive(u.inputTokens),
+    output: positive(u.outputTokens),
+    cacheRead: positive(u.cacheReadInputTokens),
+    cacheWrite: positive(u.cacheCreationInputTokens),
+    reasoning: 0,
+  };
+}
+
+/** When a message was sent: `meta.sentAt` (ms), else its usage `timestamp`. */
+function messageTime(msg: Json): number | null {
+  const meta = isObject(msg.meta) ? msg.meta : {};
+  if (typeof meta.sentAt === "number" && Number.isFinite(meta.sentAt)) return meta.sentAt;
+  return isObject(msg.usage) ? timestamp(msg.usage.timestamp) : null;
+}

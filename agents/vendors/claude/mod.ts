@@ -1,0 +1,45 @@
+/**
+ * Claude Code (Anthropic): a native `claude` binary, installed by npm
+ * (`node_modules/@anthropic-ai/claude-code/bin/claude.exe`) or by the installer
+ * (`~/.local/share/claude/versions/<version>`); old releases ran `node …/claude-code/cli.js`.
+ *
+ * @module
+ */
+
+import type { Vendor } from "../../vendor.ts";
+import { cliVendor } from "../../recognise.ts";
+
+/** Flags of the processes Claude Code keeps in reserve or for terminals; they are not sessions. */
+const NOT_SESSION_FLAGS = ["--bg-spare", "--bg-pty-host"];
+
+/**
+ * Claude Code: `claude [flags] [prompt]` is a session; `claude mcp …`, `claude agents` and the other
+ * management subcommands, and its spare/pty-host processes are not.
+ *
+ * @example
+ * ```ts
+ * claude.recognise(p, null); // "main" for `NPM_BIN/claude --resume`, null for `claude mcp serve`
+ * ```
+ */
+export const claude: Vendor = {
+  ...cliVendor(
+    "claude",
+    "Claude Code",
+    {
+      bins: ["claude"],
+      packages: ["@anthropic-ai/claude-code"],
+      paths: ["/claude/versions/"],
+      skip: ["mcp", "agents", "config", "doctor", "install", "update", "upgrade", "setup-token", "plugin"],
+      valued: [
+        "--model",
+        "--permission-mode",
+        "--settings",
+        "--setting-sources",
+        "--mcp-config",
+        "--add-dir",
+      ],
+    },
+    (run) => run.args.some((a) => NOT_SESSION_FLAGS.includes(a)) ? null : "main",
+  ),
+  sessions: () => import("./sessions.ts").then((m) => m.claudeSessions),
+};

@@ -1,0 +1,344 @@
+/**
+ * Codex CLI sessions on disk: which rollout a live `codex` process writes, and its facts read
+ * incrementally (the thread's rollout plus the rollouts of the subagents it spawned).
+ *
+ * Layout under `CODEX_HOME` (default `~/.codex`): `sessions/YYYY/MM/DD/rollout-<local time>-<threadId>.jsonl`,
+ * date directories in local time; a subagent is its own rollout whose `session_meta` names its parent.
+ *
+ * @module
+ */
+
+import type { LinkContext, SessionLink, SessionSource } from "../../vendor.ts";
+import type { SessionFacts, SubagentFacts, TokenBuckets } from "../../session.ts";
+import { addTokens, emptyTokens } from "../../session.ts";
+import { CodexTranscript } from "./transcript.ts";
+import type { CodexMeta } from "./transcript.ts";
+import { JsonlTail, readHeadLines } from "../../formats/jsonl.ts";
+import { dataDirs, DirListings, lastWritten, mtimeOf, normalisePath } from "../../formats/files.ts";
+
+/** A rollout found by directory must have been written after the process started, less this much. */
+export const START_SLACK_MS = 5_000;
+/** Date directories searched back from today when linking by working directory. */
+export const LINK_DAYS = 3;
+/** A subagent whose rollout is mid-turn counts as running while it was written this recently. */
+export const SUBAGENT_QUIET_MS = 60_000;
+/** Parse state of a rollout not read for this long is dropped. */
+const FORGET_AFTER_MS = 10 * 60_000;
+/** `session_meta` carries the base instructions and can be large; at most this much is read to find it. */
+const META_BYTES = 1024 * 1024;
+/** Subagents of subagents are followed this deep. */
+const MAX_DEPTH = 4;
+/** A thread id looked up everywhere and not found is looked up again after this long. */
+const MISSING_RETRY_MS = 10_000;
+const DAY_MS = 86_400_000;
+const ROLLOUT = /^rollout-.*-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One rollout being followed. */
+interface ThreadState {
+  tail: JsonlTail;
+  parser: CodexTranscript;
+  lastRead: number;
+}
+
+/** A thread's facts with its subagents' tokens folded in. */
+interface ThreadRead {
+  meta: CodexMeta | null;
+  facts: ReturnType<CodexTranscript["facts"]>;
+  tokens: TokenBuckets;
+  byModel: Record<string, TokenBuckets>;
+  lastActivity: number | null;
+  malformed: number;
+}
+
+/**
+ * The data directory of a Codex process: `CODEX_HOME`, else `<home>/.codex`.
+ *
+ * @example
+ * ```ts
+ * codexHome({}, "/home/me"); // "/home/me/.codex"
+ * ```
+ */
+export function codexHome(env: Record<string, string>, home: string): string {
+  return env.CODEX_HOME || `${home}/.codex`;
+}
+
+/**
+ * The thread id in a rollout file name, or null for other files.
+ *
+ * @example
+ * ```ts
+ * rolloutThreadId("rollout-2026-11-24T03-29-12-01a2b3c4-0000-7000-8000-000000000074.jsonl");
+ * // "01a2b3c4-0000-7000-8000-000000000074"
+ * ```
+ */
+export function rolloutThreadId(name: string): string | null {
+  return ROLLOUT.exec(name)?.[1] ?? null;
+}
+
+/**
+ * Codex's {@linkcode SessionSource}. Keeps, per rollout path, a {@linkcode JsonlTail} and the parse
+ * state, so a tick reads only appended bytes; create one per collector (or use {@linkcode codexSessions}).
+ *
+ * Linking, most reliable first: a top-level rollout the agent's processes hold open (`codex exec`
+ * itself, or the app-server daemon of a TUI: then the one in the agent's working directory);
+ * `CODEX_SESSION_ID`/`CODEX_THREAD_ID` in a tool child's environment; `resume <uuid>` in argv; else the
+ * newest top-level rollout of the last {@linkcode LINK_DAYS} days whose `session_meta.cwd` is the
+ * agent's working directory (`-C/--cd` honoured), written since the process started and not linked
+ * to another agent.
+ */
+export class CodexSessionSource implements SessionSource {
+  /** `CODEX_HOME` of the agent; `CODEX_THREAD_ID`/`CODEX_SESSION_ID` of its tool children. */
+  readonly envKeys: readonly string[] = ["CODEX_HOME", "CODEX_THREAD_ID", "CODEX_SESSION_ID"];
+  #threads = new Map<string, ThreadState>();
+  #metas = new Map<string, CodexMeta>();
+  #listings = new DirListings();
+  #byId = new Map<string, string>();
+  #missing = new Map<string, number>();
+
+  /** Finds the rollout of a live Codex process. Never throws. */
+  link(ctx: LinkContext): SessionLink | null {
+    try {
+      const home = codexHome(ctx.env, ctx.home);
+      const cwd = effectiveCwd(ctx.argv, ctx.cwd);
+      return this.#fromOpenFiles(ctx, cwd) ?? this.#fromIds(home, ctx, cwd) ?? this.#fromCwd(home, ctx, cwd);
+    } catch {
+      return null;
+    }
+  }
+
+  /** Reads the facts of a linked thread and its subagents: whole files the first time, appended bytes after. */
+  read(link: SessionLink, now: number): SessionFacts | null {
+    try {
+      this.#forget(now);
+      const t = this.#readThread(link.path, now, 0, new Set());
+      if (!t) return null;
+      return {
+        ...t.facts,
+        vendor: "codex",
+        id: t.facts.id || link.id,
+        path: link.path,
+        linkedBy: link.linkedBy,
+        tokens: t.tokens,
+        tokensByModel: t.byModel,
+        lastActivity: t.lastActivity,
+        malformedLines: t.malformed,
+      };
+    } catch {
+      return null;
+    }
+  }
+
+  /** Top-level rollouts modified since `sinceMs` under the data directories of `envs`, newest first. */
+  recent(envs: Record<string, string>[], sinceMs: number): SessionLink[] {
+    const now = Date.now();
+    const found: { link: SessionLink; mtime: number }[] = [];
+    const days = Math.min(Math.ceil((now - sinceMs) / DAY_MS) + 1, 366);
+    for (const home of dataDirs(envs, "CODEX_HOME", codexHome)) {
+      for (const { path, id } of this.#rollouts(home, now, days)) {
+        const mtime = mtimeOf(path);
+        if (mtime === null || mtime < sinceMs || this.#meta(path)?.subagent) continue;
+        found.push({ link: { path, id, linkedBy: "recent" }, mtime });
+      }
+    }
+    return found.sort((a, b) => b.mtime - a.mtime).map((f) => f.link);
+  }
+
+  #fromOpenFiles(ctx: LinkContext, cwd: string | null): SessionLink | null {
+    const open = ctx.openFiles.flatMap((path) => {
+      const id = rolloutThreadId(path.slice(path.lastIndexOf("/") + 1));
+      const meta = id ? this.#meta(path) : null;
+      return id && !meta?.subagent && !ctx.claimed.has(path) ? [{ path, id, meta }] : [];
+    });
+    // A shared app-server daemon holds the rollouts of every TUI using it: keep the ones in this cwd
+    // (or not telling theirs yet: `session_meta` is written with the first prompt).
+    const pick = lastWritten(open.filter((o) => !o.meta?.cwd || o.meta.cwd === cwd), (o) => o.path);
+    return pick && { path: pick.path, id: pick.id, linkedBy: "fd" };
+  }
+
+  #fromIds(home: string, ctx: LinkContext, cwd: string | null): SessionLink | null {
+    const fromEnv = ctx.childEnv.map((e) => e.CODEX_SESSION_ID || e.CODEX_THREAD_ID).filter((id) =>
+      id && UUID.test(id)
+    );
+    for (const [ids, linkedBy] of [[fromEnv, "env"], [argvThreadIds(ctx.argv), "argv"]] as const) {
+      for (const id of ids) {
+        let path = this.#findThread(home, id, ctx.now);
+        // A subagent's tool runs carry the subagent's thread: walk up to the top-level thread.
+        for (let depth = 0; path && this.#meta(path)?.subagent && depth < MAX_DEPTH; depth++) {
+          const parent = this.#meta(path)?.parentThreadId;
+          path = parent ? this.#findThread(home, parent, ctx.now) : null;
+        }
+        if (!path || ctx.claimed.has(path)) continue;
+        // Tool shells of a shared daemon may belong to another TUI: the thread must be in this cwd.
+        const threadCwd = this.#meta(path)?.cwd;
+        if (linkedBy === "env" && cwd !== null && threadCwd && threadCwd !== cwd) continue;
+        return { path, id: this.#meta(path)?.id || id, linkedBy };
+      }
+    }
+    return null;
+  }
+
+  #fromCwd(home: string, ctx: LinkContext, cwd: string | null): SessionLink | null {
+    if (!cwd) return null;
+    const days = Math.min(LINK_DAYS, Math.ceil((ctx.now - ctx.startedAt) / DAY_MS) + 1);
+    const candidates = this.#rollouts(home, ctx.now, Math.max(days, 1)).flatMap(({ path, id }) => {
+      if (ctx.claimed.has(path)) return [];
+      const mtime = mtimeOf(path);
+      if (mtime === null || mtime < ctx.startedAt - START_SLACK_MS) return [];
+      const meta = this.#meta(path);
+      return meta && !meta.subagent && meta.cwd === cwd ? [{ path, id, meta, mtime }] : [];
+    });
+    const pick = lastWritten(candidates, (c) => c.path);
+    return pick && { path: pick.path, id: pick.id, linkedBy: "cwd" };
+  }
+
+  /** Rollout files in the date directories of the last `days` days (local time), newest day first. */
+  #rollouts(home: string, now: number, days: number): { path: string; id: string }[] {
+    const out: { path: string; id: string }[] = [];
+    for (let d = 0; d < days; d++) {
+      const dir = `${home}/sessions/${dateDir(now - d * DAY_MS)}`;
+      for (const name of this.#listings.list(dir, now)) {
+        const id = rolloutThreadId(name);
+        if (id) out.push({ path: `${dir}/${name}`, id });
+      }
+    }
+    return out;
+  }
+
+  /** The rollout of a thread: recent date directories first, then every date directory (cached). */
+  #findThread(home: string, id: string, now: number): string | null {
+    const key = `${home}\0${id}`;
+    const known = this.#byId.get(key);
+    if (known && mtimeOf(known) !== null) return known;
+    let found = this.#rollouts(home, now, LINK_DAYS).find((r) => r.id === id)?.path ?? null;
+    if (!found && !(now - (this.#missing.get(key) ?? -Infinity) < MISSING_RETRY_MS)) {
+      found = this.#searchAll(`${home}/sessions`, id, now);
+      if (!found) this.#missing.set(key, now);
+    }
+    if (found) this.#byId.set(key, found);
+    return found;
+  }
+
+  /** Walks `sessions/YYYY/MM/DD` (newest first) for the rollout of `id`. */
+  #searchAll(root: string, id: string, now: number): string | null {
+    const desc = (dir: string) => this.#listings.list(dir, now).slice().sort().reverse();
+    for (const y of desc(root)) {
+      for (const m of desc(`${root}/${y}`)) {
+        for (const d of desc(`${root}/${y}/${m}`)) {
+          const dir = `${root}/${y}/${m}/${d}`;
+          const name = this.#listings.list(dir, now).find((n) => rolloutThreadId(n) === id);
+          if (name) return `${dir}/${name}`;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The first `session_meta` of a rollout (cached once found; a rollout may still be empty). */
+  #meta(path: string): CodexMeta | null {
+    const cached = this.#metas.get(path);
+    if (cached) return cached;
+    const parser = new CodexTranscript();
+    for (const line of readHeadLines(path, META_BYTES, 1)) parser.feed(line);
+    if (parser.meta) this.#metas.set(path, parser.meta);
+    return parser.meta;
+  }
+
+  /** Reads one rollout and, recursively, the rollouts of the subagents it spawned. */
+  #readThread(path: string, now: number, depth: number, seen: Set<string>): ThreadRead | null {
+    seen.add(path);
+    let state = this.#threads.get(path);
+    if (!state) {
+      state = { tail: new JsonlTail(path), parser: new CodexTranscript(), lastRead: now };
+      this.#threads.set(path, state);
+    }
+    const s = state;
+    s.lastRead = now;
+    s.tail.read((line) => s.parser.feed(line), () => s.parser = new CodexTranscript());
+    if (s.tail.mtimeMs === null) return null;
+    const facts = s.parser.facts();
+    const tokens = { ...facts.tokens };
+    const byModel: Record<string, TokenBuckets> = {};
+    for (const [m, t] of Object.entries(facts.tokensByModel)) byModel[m] = { ...t };
+    let lastActivity = Math.max(facts.lastActivity ?? 0, s.tail.mtimeMs);
+    let malformed = facts.malformedLines + s.tail.skippedLines;
+    const home = path.includes("/sessions/") ? path.slice(0, path.lastIndexOf("/sessions/")) : null;
+    const subagents: SubagentFacts[] = [];
+    const spawned = s.parser.subagents; // the same order as facts.subagents
+    for (const [i, sub] of facts.subagents.entries()) {
+      const childPath = spawned[i]?.known && home && depth < MAX_DEPTH
+        ? this.#findThread(home, sub.id, now)
+        : null;
+      const child = childPath && !seen.has(childPath)
+        ? this.#readThread(childPath, now, depth + 1, seen)
+        : null;
+      if (!child) {
+        subagents.push(sub);
+        continue;
+      }
+      addTokens(tokens, child.tokens);
+      for (const [m, t] of Object.entries(child.byModel)) addTokens(byModel[m] ??= emptyTokens(), t);
+      malformed += child.malformed;
+      const childActive = child.lastActivity !== null && now - child.lastActivity < SUBAGENT_QUIET_MS;
+      const running = child.facts.turn === "working"
+        ? childActive || sub.status === "running"
+        : child.facts.turn === "ended"
+        ? false
+        : sub.status === "running";
+      if (child.lastActivity !== null) lastActivity = Math.max(lastActivity, child.lastActivity);
+      subagents.push({
+        ...sub,
+        type: sub.type ?? child.meta?.nickname ?? null,
+        status: running ? "running" : "done",
+        model: child.facts.model ?? sub.model,
+        tokens: child.tokens,
+        currentTool: child.facts.currentTool,
+        lastActivity: child.lastActivity,
+      });
+    }
+    return {
+      meta: s.parser.meta,
+      facts: { ...facts, subagents },
+      tokens,
+      byModel,
+      lastActivity: lastActivity || null,
+      malformed,
+    };
+  }
+
+  #forget(now: number): void {
+    for (const [path, s] of this.#threads) if (now - s.lastRead > FORGET_AFTER_MS) this.#threads.delete(path);
+  }
+}
+
+/** Codex's sessions, shared by the vendor and the collector. */
+export const codexSessions: CodexSessionSource = new CodexSessionSource();
+
+/** The directory Codex works in: `-C/--cd <dir>` resolved against the process cwd, else the process cwd. */
+function effectiveCwd(argv: string[], cwd: string | null): string | null {
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    let dir: string | undefined;
+    if (a === "-C" || a === "--cd") dir = argv[i + 1];
+    else if (a.startsWith("--cd=")) dir = a.slice(5);
+    else if (a.startsWith("-C") && a.length > 2) dir = a.slice(2);
+    if (!dir) continue;
+    if (dir.startsWith("/")) return normalisePath(dir);
+    return cwd ? normalisePath(`${cwd}/${dir}`) : null;
+  }
+  return cwd;
+}
+
+/** Thread ids named in argv: `codex resume <uuid>`, `codex exec resume <uuid>`. */
+function argvThreadIds(argv: string[]): string[] {
+  const at = argv.indexOf("resume");
+  if (at === -1) return [];
+  return argv.slice(at + 1).filter((a) => UUID.test(a)).slice(0, 1);
+}
+
+/** `YYYY/MM/DD` of a time in local time, as Codex names its date directories. */
+function dateDir(ms: number): string {
+  const d = new Date(ms);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}/${two(d.getMonth() + 1)}/${two(d.getDate())}`;
+}

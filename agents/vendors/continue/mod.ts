@@ -1,0 +1,21 @@
+/**
+ * Continue CLI: node running the npm package `@continuedev/cli` (bin `cn`).
+ *
+ * @module
+ */
+
+import type { Vendor } from "../../vendor.ts";
+import { cliVendor } from "../../recognise.ts";
+
+/**
+ * Continue CLI: a runtime running its package or its `cn` bin.
+ *
+ * @example
+ * ```ts
+ * continueCli.recognise(p, "/p/node_modules/@continuedev/cli/dist/index.js"); // "main"
+ * ```
+ */
+export const continueCli: Vendor = cliVendor("continue", "Continue CLI", {
+  bins: ["cn"],
+  packages: ["@continuedev/cli"],
+});

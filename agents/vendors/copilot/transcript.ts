@@ -1,0 +1,482 @@
+/**
+ * Copilot CLI session events (`~/.copilot/session-state/<sessionId>/events.jsonl`): a pure,
+ * incremental parser fed one `{type, data, id, timestamp, parentId, agentId?}` line at a time.
+ *
+ * @module
+ */
+
+import type { SessionFacts, SubagentFacts, TokenBuckets, ToolCall, TurnState } from "../../session.ts";
+import { addTokens, emptyTokens, totalTokens } from "../../session.ts";
+import { isObject, nonBlank, positive, TimeSpan, timestamp } from "../../formats/records.ts";
+import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, promptLine } from "../../formats/text.ts";
+
+/** What an events file tells about its session (everything in {@linkcode SessionFacts} but where it was found). */
+export type CopilotFacts = Omit<SessionFacts, "vendor" | "path" | "linkedBy">;
+
+/** What `waitingFor` says while a permission request has no answer. */
+export const PERMISSION_PROMPT = "permission prompt";
+
+/** Only the `type` of a line decides whether it matters; it comes first, so only this much is searched. */
+const TYPE_WINDOW = 200;
+/** Event types that carry nothing agtop shows and can be large; they skip `JSON.parse`. */
+const SKIPPED_TYPES = ['"type":"system.message"', '"type":"session.binary_asset"', '"type":"hook.'];
+
+/** `arguments` keys worth showing, most telling first. */
+const ARG_KEYS = [
+  "command",
+  "path",
+  "file_path",
+  "filePath",
+  "pattern",
+  "query",
+  "url",
+  "description",
+  "prompt",
+];
+
+type Json = Record<string, unknown>;
+
+/** One subagent (`subagent.started`), keyed by the tool call that started it. */
+interface Subagent {
+  id: string;
+  type: string | null;
+  description: string | null;
+  running: boolean;
+  model: string | null;
+  tokens: TokenBuckets;
+  lastActivity: number | null;
+}
+
+/** A tool call in flight and whose it is: the main agent's (null) or a subagent's key. */
+interface Pending {
+  call: ToolCall;
+  owner: string | null;
+}
+
+/**
+ * Incremental parser of one Copilot CLI `events.jsonl`. Tokens are the sum of the per-call
+ * `session.usage_record` events (normalised: input without cache reads, output without reasoning,
+ * where the provider counts them inside); a `session.shutdown` whose per-model totals are larger (a
+ * run from before `usage_record` existed) replaces the sum so far, and in such runs the output tokens
+ * of `assistant.message` count live. Events carrying an `agentId` (or a subagent's
+ * `parentToolCallId`) belong to subagents: their tokens count towards the session and towards the
+ * subagent, their tools are the subagent's. Pure: no I/O, never throws.
+ *
+ * @example
+ * ```ts
+ * const t = new CopilotTranscript();
+ * t.feed('{"type":"user.message","data":{"content":"fix lint errors"},"id":"e2","timestamp":"2026-11-24T03:37:50.000Z","parentId":"e1"}');
+ * t.facts().lastPrompt; // "fix lint errors"
+ * t.facts().turn; // "working"
+ * ```
+ */
+export class CopilotTranscript {
+  #id: string | null = null;
+  #cwd: string | null = null;
+  #branch: string | null = null;
+  #model: string | null = null;
+  #firstPrompt: string | null = null;
+  #lastPrompt: string | null = null;
+  #turn: TurnState = "unknown";
+  #toolsRequested = false;
+  #pending = new Map<string, Pending>();
+  #subagents = new Map<string, Subagent>();
+  #agentCalls = new Map<string, string>();
+  #permissions = new Set<string>();
+  #base: Record<string, TokenBuckets> = {};
+  #records: Record<string, TokenBuckets> = {};
+  #messageOutput: Record<string, TokenBuckets> = {};
+  #sawRecords = false;
+  #context: number | null = null;
+  #contextWindow: number | null = null;
+  #span = new TimeSpan();
+  #activity = new ActivityTail();
+  #malformed = 0;
+
+  /** Lines that could not be parsed so far. */
+  get malformedLines(): number {
+    return this.#malformed;
+  }
+
+  /** Feeds one line (or one parsed event). Lines that are not JSON objects are counted as malformed. */
+  feed(line: string | unknown): void {
+    let rec: unknown = line;
+    if (typeof line === "string") {
+      if (line.length === 0) return;
+      const head = line.length > TYPE_WINDOW ? line.slice(0, TYPE_WINDOW) : line;
+      if (SKIPPED_TYPES.some((t) => head.includes(t))) return;
+      try {
+        rec = JSON.parse(line);
+      } catch {
+        this.#malformed++;
+        return;
+      }
+    }
+    if (!isObject(rec) || typeof rec.type !== "string") {
+      this.#malformed++;
+      return;
+    }
+    try {
+      this.#event(rec);
+    } catch {
+      this.#malformed++;
+    }
+  }
+
+  /** Everything the events so far say about the session. */
+  facts(): CopilotFacts {
+    const byModel = this.#tokensByModel();
+    const tokens = emptyTokens();
+    for (const t of Object.values(byModel)) addTokens(tokens, t);
+    return {
+      id: this.#id ?? "",
+      cwd: this.#cwd,
+      gitBranch: this.#branch,
+      title: promptLine(this.#firstPrompt),
+      model: this.#model,
+      lastPrompt: promptLine(this.#lastPrompt),
+      currentTask: null,
+      currentTool: this.#currentTool(null),
+      subagents: [...this.#subagents.values()].map((s) => this.#subagentFacts(s)),
+      turn: this.#turn,
+      stopReason: null,
+      startedAt: this.#span.first,
+      lastActivity: this.#span.last,
+      tokens,
+      tokensByModel: byModel,
+      contextTokens: this.#context,
+      contextWindow: this.#contextWindow,
+      activity: this.#activity.events(),
+      malformedLines: this.#malformed,
+      waitingFor: this.#permissions.size > 0 ? PERMISSION_PROMPT : null,
+    };
+  }
+
+  /** Totals so far: the last shutdown's (or earlier sums), plus the calls since. */
+  #tokensByModel(): Record<string, TokenBuckets> {
+    const out: Record<string, TokenBuckets> = {};
+    const live = this.#sawRecords ? this.#records : this.#messageOutput;
+    for (const part of [this.#base, live]) {
+      for (const [m, t] of Object.entries(part)) addTokens(out[m] ??= emptyTokens(), t);
+    }
+    return out;
+  }
+
+  #currentTool(owner: string | null): ToolCall | null {
+    let last: ToolCall | null = null;
+    for (const p of this.#pending.values()) if (p.owner === owner) last = p.call;
+    return last ? { ...last } : null;
+  }
+
+  #subagentFacts(s: Subagent): SubagentFacts {
+    return {
+      id: s.id,
+      type: s.type,
+      description: s.description,
+      status: s.running ? "running" : "done",
+      model: s.model,
+      tokens: { ...s.tokens },
+      currentTool: this.#currentTool(s.id),
+      lastActivity: s.lastActivity,
+    };
+  }
+
+  /** The subagent an event belongs to (its key), or null for the main agent's own events. */
+  #owner(rec: Json, data: Json): string | null {
+    const parent = nonBlank(data.parentToolCallId);
+    const agent = nonBlank(rec.agentId);
+    if (parent && this.#subagents.has(parent)) {
+      if (agent) this.#agentCalls.set(agent, parent);
+      return parent;
+    }
+    if (agent) return this.#agentCalls.get(agent) ?? `agent:${agent}`;
+    return null;
+  }
+
+  #event(rec: Json): void {
+    const ts = timestamp(rec.timestamp);
+    this.#span.see(ts);
+    const data = isObject(rec.data) ? rec.data : {};
+    const type = rec.type as string;
+    if (type === "subagent.started") return this.#subagentStarted(rec, data, ts);
+    const owner = this.#owner(rec, data);
+    if (owner !== null) return this.#subagentEvent(owner, type, data, ts);
+    switch (type) {
+      case "session.start":
+        this.#id = nonBlank(data.sessionId) ?? this.#id;
+        this.#model = nonBlank(data.selectedModel) ?? this.#model;
+        return this.#workingContext(data.context);
+      case "session.resume":
+        this.#model = nonBlank(data.selectedModel) ?? this.#model;
+        this.#workingContext(data.context);
+        // A new process took the session over: nothing of the previous one is in flight.
+        this.#stopAll();
+        if (this.#turn === "exited" || this.#turn === "working") this.#turn = "ended";
+        return;
+      case "session.context_changed":
+        return this.#workingContext(data);
+      case "session.model_change":
+        this.#model = nonBlank(data.newModel) ?? this.#model;
+        return;
+      case "user.message":
+        return this.#userMessage(data, ts);
+      case "assistant.turn_start":
+        this.#turn = "working";
+        this.#toolsRequested = false;
+        return;
+      case "assistant.message":
+        return this.#assistantMessage(data, ts);
+      case "assistant.reasoning": {
+        const text = nonBlank(data.content);
+        if (text) this.#activity.push(ts, "thinking", text);
+        return;
+      }
+      case "assistant.turn_end":
+        // The agent loop goes on after a turn that asked for tools; otherwise the user is next.
+        if (!this.#toolsRequested && this.#currentTool(null) === null) this.#turn = "ended";
+        return;
+      case "tool.execution_start":
+        return this.#toolStart(null, data, ts);
+      case "tool.execution_complete":
+        return this.#toolComplete(data, ts);
+      case "session.usage_record":
+        return this.#usageRecord(null, data);
+      case "subagent.completed":
+      case "subagent.failed":
+        return this.#subagentEnded(type, data, ts);
+      case "permission.requested": {
+        const id = nonBlank(data.requestId);
+        if (id && data.resolvedByHook !== true) this.#permissions.add(id);
+        return;
+      }
+      case "permission.completed": {
+        const id = nonBlank(data.requestId);
+        if (id) this.#permissions.delete(id);
+        else this.#permissions.clear();
+        return;
+      }
+      case "abort":
+        this.#activity.push(ts, "system", `interrupted${nonBlank(data.reason) ? ` (${data.reason})` : ""}`);
+        this.#stopAll();
+        this.#turn = "ended";
+        return;
+      case "session.task_complete":
+        if (nonBlank(data.summary)) this.#activity.push(ts, "text", data.summary as string);
+        this.#turn = "ended";
+        return;
+      case "session.error": {
+        const msg = nonBlank(data.message) ?? nonBlank(data.errorType) ?? "";
+        this.#activity.push(ts, "error", msg ? `error: ${msg}` : "error");
+        if (this.#currentTool(null) === null) this.#turn = "ended";
+        return;
+      }
+      case "session.compaction_complete":
+        this.#activity.push(ts, "system", "context compacted");
+        return;
+      case "session.shutdown":
+        return this.#shutdown(data, ts);
+    }
+  }
+
+  /** `context{cwd, branch}` of `session.start`/`resume`, or the data of `session.context_changed`. */
+  #workingContext(ctx: unknown): void {
+    if (!isObject(ctx)) return;
+    this.#cwd = nonBlank(ctx.cwd) ?? this.#cwd;
+    this.#branch = nonBlank(ctx.branch) ?? this.#branch;
+  }
+
+  #userMessage(data: Json, ts: number | null): void {
+    this.#turn = "working";
+    this.#permissions.clear();
+    const text = typeof data.content === "string" ? data.content : null;
+    if (text === null || !text.trim() || data.isAutopilotContinuation === true) return;
+    this.#lastPrompt = text;
+    this.#firstPrompt ??= text;
+    this.#activity.push(ts, "prompt", text);
+  }
+
+  #assistantMessage(data: Json, ts: number | null): void {
+    const model = nonBlank(data.model);
+    if (model) this.#model = model;
+    const text = nonBlank(data.content);
+    if (text) this.#activity.push(ts, "text", text);
+    this.#toolsRequested = Array.isArray(data.toolRequests) && data.toolRequests.length > 0;
+    const output = positive(data.outputTokens);
+    if (output > 0) {
+      (this.#messageOutput[model ?? this.#model ?? "unknown"] ??= emptyTokens()).output += output;
+    }
+  }
+
+  #toolStart(owner: string | null, data: Json, ts: number | null): void {
+    const id = nonBlank(data.toolCallId);
+    if (!id) return;
+    const name = nonBlank(data.toolName) ?? "tool";
+    const shell = isObject(data.shellToolInfo) ? data.shellToolInfo : {};
+    const arg = cleanLine(copilotToolArg(data.arguments, nonBlank(shell.displayCommand)), ACTIVITY_WIDTH);
+    this.#pending.set(id, { call: { name, arg, id, startedAt: ts }, owner });
+    if (owner === null) {
+      this.#turn = "working";
+      this.#activity.push(ts, "tool", arg ? `${name}: ${arg}` : name);
+    }
+  }
+
+  #toolComplete(data: Json, ts: number | null): void {
+    const id = nonBlank(data.toolCallId);
+    if (id) this.#pending.delete(id);
+    const result = isObject(data.result) ? data.result : {};
+    const error = isObject(data.error) ? nonBlank(data.error.message) : nonBlank(data.error);
+    const failed = data.success === false;
+    const text = failed && error
+      ? error
+      : firstLine(typeof result.content === "string" ? result.content : "");
+    this.#activity.push(ts, failed ? "error" : "result", text);
+  }
+
+  #usageRecord(owner: string | null, data: Json): void {
+    const u = isObject(data.usage) ? data.usage : null;
+    if (!u) return;
+    const tokens = normaliseUsage(u);
+    const model = nonBlank(u.model) ?? this.#subagents.get(owner ?? "")?.model ?? this.#model ?? "unknown";
+    this.#sawRecords = true;
+    addTokens(this.#records[model] ??= emptyTokens(), tokens);
+    const sub = owner === null ? null : this.#subagents.get(owner);
+    if (sub) {
+      addTokens(sub.tokens, tokens);
+      sub.model = nonBlank(u.model) ?? sub.model;
+    }
+    if (owner !== null) return;
+    if (nonBlank(u.model)) this.#model = u.model as string;
+    const prompt = tokens.input + tokens.cacheRead + tokens.cacheWrite;
+    if (prompt > 0) this.#context = prompt;
+    const window = positive(u.maxPromptTokens);
+    if (window > 0) this.#contextWindow = window;
+  }
+
+  #subagentStarted(rec: Json, data: Json, ts: number | null): void {
+    const id = nonBlank(data.toolCallId);
+    if (!id) return;
+    const agent = nonBlank(rec.agentId);
+    if (agent) this.#agentCalls.set(agent, id);
+    const prev = this.#subagents.get(id);
+    const [name, shown] = [nonBlank(data.agentName), nonBlank(data.agentDisplayName)];
+    this.#subagents.set(id, {
+      id,
+      type: name ?? prev?.type ?? null,
+      description: nonBlank(data.agentDescription) ?? shown ?? prev?.description ?? null,
+      running: true,
+      model: nonBlank(data.model) ?? prev?.model ?? null,
+      tokens: prev?.tokens ?? emptyTokens(),
+      lastActivity: ts,
+    });
+    this.#activity.push(ts, "system", `subagent ${shown ?? name ?? id}`);
+  }
+
+  #subagentEnded(type: string, data: Json, ts: number | null): void {
+    const sub = this.#subagents.get(nonBlank(data.toolCallId) ?? "");
+    if (!sub) return;
+    sub.running = false;
+    sub.model = nonBlank(data.model) ?? sub.model;
+    sub.lastActivity = ts ?? sub.lastActivity;
+    for (const [id, p] of this.#pending) if (p.owner === sub.id) this.#pending.delete(id);
+    if (type === "subagent.failed") {
+      this.#activity.push(ts, "error", `subagent failed: ${nonBlank(data.error) ?? ""}`);
+    }
+  }
+
+  /** An event of a subagent: its tools, tokens and activity, never the main agent's turn. */
+  #subagentEvent(owner: string, type: string, data: Json, ts: number | null): void {
+    const sub = this.#subagents.get(owner);
+    if (sub && ts !== null) sub.lastActivity = Math.max(sub.lastActivity ?? 0, ts);
+    switch (type) {
+      case "tool.execution_start":
+        return this.#toolStart(owner, data, ts);
+      case "tool.execution_complete": {
+        const id = nonBlank(data.toolCallId);
+        if (id) this.#pending.delete(id);
+        return;
+      }
+      case "session.usage_record":
+        return this.#usageRecord(owner, data);
+      case "assistant.message":
+        if (sub) sub.model = nonBlank(data.model) ?? sub.model;
+        return;
+      case "subagent.completed":
+      case "subagent.failed":
+        return this.#subagentEnded(type, data, ts);
+    }
+  }
+
+  #shutdown(data: Json, ts: number | null): void {
+    const totals: Record<string, TokenBuckets> = {};
+    const metrics = isObject(data.modelMetrics) ? data.modelMetrics : {};
+    for (const [model, m] of Object.entries(metrics)) {
+      if (isObject(m) && isObject(m.usage)) totals[model] = normaliseUsage(m.usage);
+    }
+    const sofar = this.#tokensByModel();
+    this.#base = sum(totals) > sum(sofar) ? totals : sofar;
+    this.#records = {};
+    this.#messageOutput = {};
+    this.#sawRecords = false;
+    this.#model = nonBlank(data.currentModel) ?? this.#model;
+    const current = positive(data.currentTokens);
+    if (current > 0) this.#context = current;
+    this.#stopAll();
+    this.#turn = "exited";
+    this.#activity.push(ts, "system", data.shutdownType === "error" ? "exited with an error" : "exited");
+  }
+
+  /** Nothing is in flight any more: tools, permission prompts and subagents stop. */
+  #stopAll(): void {
+    this.#pending.clear();
+    this.#permissions.clear();
+    for (const s of this.#subagents.values()) s.running = false;
+  }
+}
+
+/**
+ * The one argument of a Copilot CLI tool call a user wants to see: the shell command as Copilot
+ * displays it, else the command, path, pattern, query, URL or description in `arguments`.
+ *
+ * @example
+ * ```ts
+ * copilotToolArg({ command: "npm run lint", description: "lint" }, null); // "npm run lint"
+ * copilotToolArg({ path: "/home/me/app/src/cli.ts" }, null); // "/home/me/app/src/cli.ts"
+ * ```
+ */
+export function copilotToolArg(args: unknown, displayCommand: string | null): string {
+  if (displayCommand) return displayCommand;
+  if (typeof args === "string") return args;
+  if (!isObject(args)) return "";
+  for (const k of ARG_KEYS) {
+    if (typeof args[k] === "string" && args[k]) return args[k] as string;
+  }
+  for (const v of Object.values(args)) if (typeof v === "string" && v) return v;
+  return "";
+}
+
+/**
+ * A `usage` object (`inputTokens`, `outputTokens`, `cacheReadTokens`, `cacheWriteTokens`,
+ * `reasoningTokens`) in agtop's buckets. OpenAI-style providers count cache reads inside the input
+ * and reasoning inside the output; those are taken out. Input smaller than its cache reads cannot
+ * contain them (Anthropic-style counts) and is kept as it is; the same for output and reasoning.
+ */
+function normaliseUsage(u: Json): TokenBuckets {
+  const input = positive(u.inputTokens);
+  const output = positive(u.outputTokens);
+  const cacheRead = positive(u.cacheReadTokens);
+  const reasoning = positive(u.reasoningTokens);
+  return {
+    input: input >= cacheRead ? input - cacheRead : input,
+    output: output >= reasoning ? output - reasoning : output,
+    cacheRead,
+    cacheWrite: positive(u.cacheWriteTokens),
+    reasoning,
+  };
+}
+
+/** Every token of every model. */
+function sum(byModel: Record<string, TokenBuckets>): number {
+  let n = 0;
+  for (const t of Object.values(byModel)) n += totalTokens(t);
+  return n;
+}

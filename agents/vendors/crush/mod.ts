@@ -1,0 +1,25 @@
+/**
+ * Crush (Charm): a native Go `crush` binary (npm `@charmland/crush` installs it).
+ *
+ * @module
+ */
+
+import type { Vendor } from "../../vendor.ts";
+import { cliVendor } from "../../recognise.ts";
+
+/**
+ * Crush: `crush` and `crush run …` are agents; its log viewer and provider update are not.
+ *
+ * @example
+ * ```ts
+ * crush.recognise(p, null); // "main" for `/home/me/go/bin/crush`
+ * ```
+ */
+export const crush: Vendor = {
+  ...cliVendor("crush", "Crush", {
+    bins: ["crush"],
+    packages: ["@charmland/crush"],
+    skip: ["logs", "update-providers", "completion"],
+  }),
+  sessions: () => import("./sessions.ts").then((m) => m.crushSessions),
+};

@@ -1,0 +1,385 @@
+/**
+ * Crush sessions on disk: which session a live `crush` process works in, and its facts.
+ *
+ * Crush keeps each project's sessions in `<project>/.crush/crush.db` (`--data-dir/-D` moves the
+ * directory, relative to the working directory; `--cwd/-c` sets the working directory): `sessions`
+ * (title, cost, the newest request's token counts, todos, `parent_session_id` for subagents) and
+ * `messages` (`parts` JSON, times in unix seconds). There is no index of projects under `$HOME`, so
+ * `recent` only knows the databases of agents it has seen.
+ *
+ * A session is linked as `<database>#<session id>`.
+ *
+ * @module
+ */
+
+import type { LinkContext, SessionLink, SessionSource } from "../../vendor.ts";
+import type { SessionFacts } from "../../session.ts";
+import { emptyTokens } from "../../session.ts";
+import {
+  BUSY,
+  type Database,
+  databaseStamp,
+  readDatabase,
+  type Row,
+  sessionDatabase,
+  sessionPath,
+} from "../../formats/sqlite.ts";
+import {
+  type CrushMessage,
+  type CrushSessionInfo,
+  crushSubagent,
+  crushTask,
+  crushTurn,
+  type CrushView,
+  parseCrushMessage,
+} from "./transcript.ts";
+import { promptLine } from "../../formats/text.ts";
+
+/** A session found by working directory must have been active since the process started, less this much. */
+export const START_SLACK_MS = 5_000;
+/** Parse state of a session not read for this long is dropped. */
+const FORGET_AFTER_MS = 10 * 60_000;
+const MAX_CHILDREN = 64;
+const MAX_DEPTH = 4;
+const SESSION_COLUMNS = [
+  "id",
+  "parent_session_id",
+  "title",
+  "created_at",
+  "updated_at",
+  "cost",
+  "prompt_tokens",
+  "completion_tokens",
+  "last_prompt_tokens",
+  "todos",
+  "workspace_cwd",
+] as const;
+const MESSAGE_COLUMNS = [
+  "role",
+  "parts",
+  "model",
+  "created_at",
+  "updated_at",
+  "finished_at",
+  "is_summary_message",
+] as const;
+
+/** Messages of one session read so far, and its subagents' sessions. */
+interface Tree {
+  messages: Map<string, CrushMessage>;
+  /** Rows that did not parse, by id. */
+  bad: Set<string>;
+  /** Newest `updated_at` seen (unix seconds). */
+  watermark: number | null;
+  children: Map<string, Tree>;
+}
+
+/** What is kept per linked session between reads. */
+interface State {
+  tree: Tree;
+  /** Stamp of the database when `read` was taken. */
+  stamp: string | null;
+  read: Read | null;
+  lastRead: number;
+}
+
+/** What a read of the database returns besides the view. */
+interface Read {
+  view: CrushView;
+  row: Row;
+  /** `last_prompt_tokens` exists: this schema counts `prompt_tokens`/`completion_tokens` cumulatively. */
+  cumulative: boolean;
+}
+
+/**
+ * The database of a Crush process: `--data-dir/-D` (relative to the working directory) or
+ * `<cwd>/.crush`, with `--cwd/-c` applied first; null without a working directory.
+ *
+ * @example
+ * ```ts
+ * crushDatabase(["crush", "-c", "api"], "/home/me/src"); // "/home/me/src/api/.crush/crush.db"
+ * ```
+ */
+export function crushDatabase(argv: string[], cwd: string | null): string | null {
+  let dir = cwd;
+  const cwdArg = flagValue(argv, "-c", "--cwd");
+  if (cwdArg) dir = resolveFrom(cwd, cwdArg);
+  if (!dir) return null;
+  const dataDir = flagValue(argv, "-D", "--data-dir");
+  return `${dataDir ? resolveFrom(dir, dataDir) : `${dir}/.crush`}/crush.db`;
+}
+
+/**
+ * Crush's {@linkcode SessionSource}: one short-lived read-only connection per read of the project's
+ * database, skipped while it is unchanged; messages re-read only when their row changed. Create one
+ * per collector (or use {@linkcode crushSessions}).
+ *
+ * Linking: `-s/--session <id>` in argv; else the newest top-level session of the project's database,
+ * active since the process started and not linked to another agent.
+ */
+export class CrushSessionSource implements SessionSource {
+  /** Crush reads no environment variable for its data. */
+  readonly envKeys: readonly string[] = [];
+  #states = new Map<string, State>();
+  /** Databases of agents seen, for `recent`. */
+  #known = new Set<string>();
+  #newest = new Map<string, { stamp: string; rows: Row[] }>();
+
+  /** Finds the session of a live Crush process. Never throws. */
+  link(ctx: LinkContext): SessionLink | null {
+    try {
+      const db = crushDatabase(ctx.argv, ctx.cwd);
+      if (!db || databaseStamp(db) === null) return null;
+      this.#known.add(db);
+      const id = flagValue(ctx.argv, "-s", "--session");
+      if (id) {
+        const row = readDatabase(db, (d) => d.get(`SELECT id FROM sessions WHERE id = ?`, id));
+        const path = sessionPath(db, id);
+        if (row && row !== BUSY && !ctx.claimed.has(path)) return { path, id, linkedBy: "argv" };
+      }
+      const since = (ctx.startedAt - START_SLACK_MS) / 1000;
+      for (const r of this.#topLevel(db)) {
+        const path = sessionPath(db, String(r.id));
+        if (Number(r.updated_at) >= since && !ctx.claimed.has(path)) {
+          return { path, id: String(r.id), linkedBy: "cwd" };
+        }
+      }
+      return null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Reads the facts of a linked session and its subagents' sessions. Never throws. */
+  read(link: SessionLink, now: number): SessionFacts | null {
+    try {
+      this.#forget(now);
+      const db = sessionDatabase(link.path, link.id);
+      if (db === null) return null;
+      const stamp = databaseStamp(db);
+      if (!stamp) return null;
+      let state = this.#states.get(link.path);
+      if (!state) {
+        this.#states.set(link.path, state = { tree: newTree(), stamp: null, read: null, lastRead: now });
+      }
+      state.lastRead = now;
+      if (state.stamp !== stamp) {
+        const s = state;
+        const read = readDatabase(db, (d) => readView(d, link.id, s.tree, 0));
+        // A locked database keeps what was read last.
+        if (read !== BUSY) {
+          s.stamp = stamp;
+          s.read = read;
+        }
+      }
+      return state.read && { ...facts(state.read, db, now), linkedBy: link.linkedBy };
+    } catch {
+      return null;
+    }
+  }
+
+  /** Top-level sessions active since `sinceMs` in the databases of agents seen so far. Never throws. */
+  recent(_envs: Record<string, string>[], sinceMs: number): SessionLink[] {
+    const found: { link: SessionLink; at: number }[] = [];
+    for (const db of this.#known) {
+      try {
+        for (const r of this.#topLevel(db)) {
+          const at = Number(r.updated_at) * 1000;
+          if (at >= sinceMs) {
+            found.push({
+              link: { path: sessionPath(db, String(r.id)), id: String(r.id), linkedBy: "recent" },
+              at,
+            });
+          }
+        }
+      } catch {
+        continue;
+      }
+    }
+    return found.sort((a, b) => b.at - a.at).map((f) => f.link);
+  }
+
+  /** Top-level sessions of a database, newest first (cached while it is unchanged). */
+  #topLevel(db: string): Row[] {
+    const stamp = databaseStamp(db);
+    if (!stamp) return [];
+    const cached = this.#newest.get(db);
+    if (cached?.stamp === stamp) return cached.rows;
+    const rows = readDatabase(db, (d) => {
+      const parent = d.columns("sessions").has("parent_session_id") ? "AND parent_session_id IS NULL" : "";
+      return d.all(
+        `SELECT id, updated_at FROM sessions WHERE id NOT LIKE 'title-%' ${parent}
+         ORDER BY updated_at DESC LIMIT 16`,
+      );
+    });
+    if (rows === BUSY) return cached?.rows ?? [];
+    this.#newest.set(db, { stamp, rows: rows ?? [] });
+    return rows ?? [];
+  }
+
+  #forget(now: number): void {
+    for (const [path, s] of this.#states) if (now - s.lastRead > FORGET_AFTER_MS) this.#states.delete(path);
+    if (this.#known.size > 256) this.#known.clear();
+  }
+}
+
+/** Crush's sessions, shared by the vendor and the collector. */
+export const crushSessions: CrushSessionSource = new CrushSessionSource();
+
+/** Reads a session row, its changed messages, and its subagents' sessions. */
+function readView(d: Database, id: string, tree: Tree, depth: number): Read | null {
+  const cols = d.columns("sessions");
+  if (!cols.has("id")) return null;
+  const row = d.get(`SELECT ${d.select("sessions", SESSION_COLUMNS)} FROM sessions WHERE id = ?`, id);
+  if (!row) return null;
+  const malformed = syncMessages(d, id, tree);
+  const children: CrushView[] = [];
+  if (depth < MAX_DEPTH && cols.has("parent_session_id")) {
+    const rows = d.all(
+      `SELECT id FROM sessions WHERE parent_session_id = ? AND id NOT LIKE 'title-%' LIMIT ${MAX_CHILDREN}`,
+      id,
+    );
+    for (const r of rows) {
+      const childId = String(r.id);
+      let sub = tree.children.get(childId);
+      if (!sub) tree.children.set(childId, sub = newTree());
+      const child = readView(d, childId, sub, depth + 1);
+      if (child) children.push(child.view);
+    }
+  }
+  const messages = [...tree.messages.values()].sort((a, b) =>
+    (a.created ?? 0) - (b.created ?? 0) || (a.id < b.id ? -1 : 1)
+  );
+  return {
+    view: { info: info(row), messages, children, malformed },
+    row,
+    cumulative: cols.has("last_prompt_tokens"),
+  };
+}
+
+/** Brings the messages of a session up to date by `updated_at`; returns the rows that did not parse. */
+function syncMessages(d: Database, id: string, tree: Tree): number {
+  const cols = d.columns("messages");
+  if (!cols.has("session_id") || !cols.has("parts")) return 0;
+  const count = Number(d.get(`SELECT count(*) AS n FROM messages WHERE session_id = ?`, id)?.n ?? 0);
+  if (count < tree.messages.size + tree.bad.size) {
+    tree.messages.clear();
+    tree.bad.clear();
+    tree.watermark = null;
+  }
+  const select = `SELECT id, ${d.select("messages", MESSAGE_COLUMNS)} FROM messages`;
+  const incremental = tree.watermark !== null && cols.has("updated_at");
+  const rows = incremental
+    ? d.all(`${select} WHERE session_id = ? AND updated_at >= ?`, id, tree.watermark)
+    : d.all(`${select} WHERE session_id = ?`, id);
+  for (const r of rows) {
+    const m = parseCrushMessage(r);
+    if (m) {
+      tree.messages.set(m.id, m);
+      tree.bad.delete(m.id);
+    } else tree.bad.add(String(r.id));
+    const updated = Number(r.updated_at);
+    if (Number.isFinite(updated)) tree.watermark = Math.max(tree.watermark ?? 0, updated);
+  }
+  if (incremental && tree.messages.size + tree.bad.size !== count) {
+    tree.messages.clear();
+    tree.bad.clear();
+    tree.watermark = null;
+    return syncMessages(d, id, tree);
+  }
+  return tree.bad.size;
+}
+
+/** The facts of a session read from its database. */
+function facts(read: Read, db: string, now: number): SessionFacts {
+  const { view, row } = read;
+  const t = crushTurn(view.messages);
+  const prompt = count(row.prompt_tokens);
+  const completion = count(row.completion_tokens);
+  const tokens = emptyTokens();
+  if (read.cumulative) {
+    tokens.input = prompt ?? 0;
+    tokens.output = completion ?? 0;
+  }
+  const newest = view.messages.at(-1);
+  const lastActivity = Math.max(view.info.updated ?? 0, newest?.updated ?? newest?.created ?? 0);
+  let malformed = view.malformed;
+  for (const c of view.children) malformed += c.malformed;
+  const workspace = typeof row.workspace_cwd === "string" && row.workspace_cwd ? row.workspace_cwd : null;
+  return {
+    vendor: "crush",
+    id: view.info.id,
+    path: sessionPath(db, view.info.id),
+    linkedBy: "",
+    cwd: workspace ?? (db.endsWith("/.crush/crush.db") ? db.slice(0, -"/.crush/crush.db".length) : null),
+    gitBranch: null,
+    title: promptLine(view.info.title),
+    model: t.model,
+    lastPrompt: t.lastPrompt,
+    currentTask: promptLine(view.info.task),
+    currentTool: t.currentTool,
+    subagents: view.children.map((c) => crushSubagent(c, t.pending, now)),
+    turn: t.turn,
+    stopReason: t.stopReason,
+    startedAt: view.info.created ?? view.messages[0]?.created ?? null,
+    lastActivity: lastActivity || null,
+    tokens,
+    tokensRecorded: read.cumulative,
+    tokensByModel: read.cumulative && t.model ? { [t.model]: { ...tokens } } : {},
+    contextTokens: read.cumulative ? count(row.last_prompt_tokens) : prompt,
+    contextWindow: null,
+    activity: t.activity,
+    malformedLines: malformed,
+    costUsd: view.info.cost !== null && view.info.cost > 0 ? view.info.cost : null,
+  };
+}
+
+function info(row: Row): CrushSessionInfo {
+  return {
+    id: String(row.id),
+    title: typeof row.title === "string" && row.title ? row.title : null,
+    created: seconds(row.created_at),
+    updated: seconds(row.updated_at),
+    cost: typeof row.cost === "number" && Number.isFinite(row.cost) ? row.cost : null,
+    task: crushTask(row.todos),
+  };
+}
+
+function newTree(): Tree {
+  return { messages: new Map(), bad: new Set(), watermark: null, children: new Map() };
+}
+
+/** The value of a flag in argv (`-x v`, `--long v`, `--long=v`), or null. */
+function flagValue(argv: string[], short: string, long: string): string | null {
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === short || a === long) return argv[i + 1] ?? null;
+    if (a.startsWith(`${long}=`)) return a.slice(long.length + 1);
+  }
+  return null;
+}
+
+/** `path` against `base` when relative, with `.` and `..` resolved (written out: node:path would load Deno's Node layer). */
+function resolveFrom(base: string | null, path: string): string {
+  const absolute = /^(?:[A-Za-z]:)?[\\/]/.test(path);
+  if (!base && !absolute) return path;
+  const full = absolute ? path : `${base}/${path}`;
+  const root = /^(?:[A-Za-z]:)?[\\/]/.exec(full)?.[0] ?? "";
+  const parts: string[] = [];
+  for (const part of full.slice(root.length).split(/[\\/]+/)) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") parts.pop();
+    else parts.push(part);
+  }
+  return root + parts.join("/");
+}
+
+function seconds(v: unknown): number | null {
+  const n = Number(v);
+  if (v === null || v === undefined || !Number.isFinite(n) || n <= 0) return null;
+  return n < 1e11 ? n * 1000 : n;
+}
+
+function count(v: unknown): number | null {
+  return typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : null;
+}

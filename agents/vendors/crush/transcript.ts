@@ -1,0 +1,276 @@
+/**
+ * Crush's session records as agtop reads them. Crush keeps a project's sessions in
+ * `<project>/.crush/crush.db`: a `sessions` row (title, cost, the newest request's token counts, todos,
+ * `parent_session_id` for subagents) and `messages` whose `parts` JSON holds typed items (`text`,
+ * `reasoning`, `tool_call`, `tool_result`, `finish`). These pure functions turn rows into agtop's facts.
+ *
+ * @module
+ */
+
+import type { ActivityEvent, SubagentFacts, ToolCall, TurnState } from "../../session.ts";
+import { emptyTokens } from "../../session.ts";
+import { epochMs, isObject } from "../../formats/records.ts";
+import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, promptLine } from "../../formats/text.ts";
+
+// deno-lint-ignore no-explicit-any
+type Json = Record<string, any>;
+
+/** A subagent whose session is mid-turn counts as running while it was written this recently (ms). */
+export const SUBAGENT_QUIET_MS = 60_000;
+/** Characters kept of a text, a thought or a tool result. */
+const HEAD = 2_000;
+
+/** What agtop keeps of one message. */
+export interface CrushMessage {
+  id: string;
+  /** `user`, `assistant`, `tool` or `system`. */
+  role: string;
+  /** ms since epoch. */
+  created: number | null;
+  updated: number | null;
+  /** When the response was complete, ms; null while generating. */
+  finished: number | null;
+  model: string | null;
+  /** A summary Crush wrote when it compacted the conversation. */
+  summary: boolean;
+  /** Heads of the text parts. */
+  texts: string[];
+  /** Head of the reasoning part. */
+  reasoning: string | null;
+  calls: { id: string; name: string; arg: string }[];
+  results: { id: string; error: boolean; text: string }[];
+  /** Reason of the `finish` part (`end_turn`, `tool_use`, `canceled`, `error`, …). */
+  finish: string | null;
+  /** Message of a `finish` part that reports an error. */
+  finishMessage: string | null;
+}
+
+/** One `sessions` row as agtop uses it. */
+export interface CrushSessionInfo {
+  id: string;
+  title: string | null;
+  created: number | null;
+  updated: number | null;
+  /** Cost Crush recorded (its subagents' cost included). */
+  cost: number | null;
+  /** The in-progress todo, when Crush keeps todos. */
+  task: string | null;
+}
+
+/** A session with its messages, oldest first, and its subagents' sessions. */
+export interface CrushView {
+  info: CrushSessionInfo;
+  messages: CrushMessage[];
+  children: CrushView[];
+  /** Rows that could not be read. */
+  malformed: number;
+}
+
+/**
+ * A message row as a {@linkcode CrushMessage}, or null when its `parts` are not JSON (some builds
+ * compress them). Times are unix seconds in the row.
+ *
+ * @example
+ * ```ts
+ * parseCrushMessage({ id: "m1", role: "assistant", created_at: 1795491351, parts: '[{"type":"tool_call","data":{"id":"c1","name":"bash","input":"{\\"command\\":\\"go test ./...\\"}"}}]' });
+ * ```
+ */
+export function parseCrushMessage(row: Record<string, unknown>): CrushMessage | null {
+  if (typeof row.id !== "string") return null;
+  let parts: unknown;
+  try {
+    const raw = row.parts instanceof Uint8Array ? new TextDecoder().decode(row.parts) : row.parts;
+    parts = typeof raw === "string" ? JSON.parse(raw) : null;
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(parts)) return null;
+  const m: CrushMessage = {
+    id: row.id,
+    role: typeof row.role === "string" ? row.role : "",
+    created: epochMs(row.created_at),
+    updated: epochMs(row.updated_at),
+    finished: epochMs(row.finished_at),
+    model: typeof row.model === "string" && row.model ? row.model : null,
+    summary: row.is_summary_message === 1 || row.is_summary_message === true,
+    texts: [],
+    reasoning: null,
+    calls: [],
+    results: [],
+    finish: null,
+    finishMessage: null,
+  };
+  for (const p of parts) {
+    const type = isObject(p) ? p.type : null;
+    const d: Json = isObject(p) && isObject(p.data) ? p.data : {};
+    if (type === "text" && typeof d.text === "string" && d.text.trim()) m.texts.push(d.text.slice(0, HEAD));
+    else if (type === "reasoning" && typeof d.thinking === "string" && d.thinking) {
+      m.reasoning = d.thinking.slice(0, HEAD);
+    } else if (type === "tool_call" && typeof d.id === "string") {
+      const name = typeof d.name === "string" && d.name ? d.name : "tool";
+      m.calls.push({ id: d.id, name, arg: crushToolArg(name, d.input) });
+    } else if (type === "tool_result" && typeof d.tool_call_id === "string") {
+      m.results.push({
+        id: d.tool_call_id,
+        error: d.is_error === true,
+        text: typeof d.content === "string" ? d.content.slice(0, HEAD) : "",
+      });
+    } else if (type === "finish") {
+      m.finish = typeof d.reason === "string" ? d.reason : null;
+      m.finishMessage = typeof d.message === "string" && d.message ? d.message : null;
+      m.finished ??= epochMs(d.time);
+    }
+  }
+  return m;
+}
+
+/**
+ * The one argument of a Crush tool call a user wants to see, from its `input` (JSON text).
+ *
+ * @example
+ * ```ts
+ * crushToolArg("bash", '{"command":"go test ./..."}'); // "go test ./..."
+ * crushToolArg("view", '{"file_path":"main.go"}'); // "main.go"
+ * ```
+ */
+export function crushToolArg(name: string, input: unknown): string {
+  let args: Json = {};
+  try {
+    const v = typeof input === "string" ? JSON.parse(input) : input;
+    if (isObject(v)) args = v;
+  } catch {
+    return "";
+  }
+  const s = (k: string) => (typeof args[k] === "string" ? args[k] as string : "");
+  if (name === "bash") return s("command");
+  for (const k of ["file_path", "path", "pattern", "url", "query", "command", "description", "prompt"]) {
+    if (s(k)) return s(k);
+  }
+  for (const v of Object.values(args)) if (typeof v === "string" && v) return v;
+  return "";
+}
+
+/**
+ * Where a session stands after its messages: the tool calls without a result, the turn state, the last
+ * prompt and the activity tail.
+ *
+ * @example
+ * ```ts
+ * crushTurn(messages).currentTool; // { name: "bash", arg: "go test ./...", … } while its result is missing
+ * ```
+ */
+export function crushTurn(messages: CrushMessage[]): {
+  currentTool: ToolCall | null;
+  pending: Set<string>;
+  turn: TurnState;
+  stopReason: string | null;
+  lastPrompt: string | null;
+  model: string | null;
+  activity: ActivityEvent[];
+} {
+  const pending = new Map<string, ToolCall>();
+  const tail = new ActivityTail();
+  let turn: TurnState = "unknown";
+  let stopReason: string | null = null;
+  let lastPrompt: string | null = null;
+  let model: string | null = null;
+  for (const m of messages) {
+    const at = m.created;
+    if (m.role === "user") {
+      if (m.summary || !m.texts.length) continue;
+      lastPrompt = m.texts.join("\n");
+      tail.push(at, "prompt", lastPrompt);
+      turn = "working";
+      pending.clear();
+    } else if (m.role === "assistant") {
+      model = m.model ?? model;
+      if (m.reasoning) tail.push(at, "thinking", m.reasoning);
+      for (const t of m.texts) tail.push(at, "text", t);
+      for (const c of m.calls) {
+        const arg = cleanLine(c.arg, ACTIVITY_WIDTH);
+        pending.set(c.id, { name: c.name, arg, id: c.id, startedAt: at });
+        tail.push(at, "tool", arg ? `${c.name}: ${arg}` : c.name);
+      }
+      if (m.finish) stopReason = m.finish;
+      if (m.finish === "error") tail.push(m.finished ?? at, "error", m.finishMessage ?? "error");
+      else if (m.finish === "canceled") tail.push(m.finished ?? at, "system", "canceled");
+      if (m.finished === null && m.finish === null) turn = "working";
+      else if (m.finish === "tool_use" || m.calls.length > 0) turn = "working";
+      else {
+        turn = "ended";
+        pending.clear();
+      }
+    } else if (m.role === "tool") {
+      for (const r of m.results) {
+        pending.delete(r.id);
+        tail.push(at, r.error ? "error" : "result", firstLine(r.text));
+      }
+      if (turn !== "ended") turn = "working";
+    }
+  }
+  return {
+    currentTool: turn === "ended" ? null : [...pending.values()].at(-1) ?? null,
+    pending: new Set(pending.keys()),
+    turn,
+    stopReason,
+    lastPrompt: promptLine(lastPrompt),
+    model,
+    activity: tail.events(),
+  };
+}
+
+/**
+ * A child session as a subagent: Crush names an agent tool's session `<message id>$$<tool call id>`,
+ * so it is running while the parent's call has no result (or, for other children, while its own turn
+ * is open and it was written recently). Crush records no token totals, so `tokens` stay 0.
+ *
+ * @example
+ * ```ts
+ * crushSubagent(child, parentPending, Date.now()).status; // "running"
+ * ```
+ */
+export function crushSubagent(child: CrushView, parentPending: Set<string>, now: number): SubagentFacts {
+  const t = crushTurn(child.messages);
+  const callId = child.info.id.includes("$$")
+    ? child.info.id.slice(child.info.id.lastIndexOf("$$") + 2)
+    : null;
+  const newest = child.messages.at(-1);
+  const lastActivity = Math.max(child.info.updated ?? 0, newest?.updated ?? newest?.created ?? 0) || null;
+  const running = callId !== null
+    ? parentPending.has(callId)
+    : t.turn === "working" && lastActivity !== null && now - lastActivity < SUBAGENT_QUIET_MS;
+  return {
+    id: child.info.id,
+    type: callId !== null ? "agent" : null,
+    description: promptLine(child.info.title),
+    status: running ? "running" : "done",
+    model: t.model,
+    tokens: emptyTokens(),
+    currentTool: running ? t.currentTool : null,
+    lastActivity,
+  };
+}
+
+/**
+ * The in-progress item of Crush's `todos` JSON (`[{content, status, active_form}]`), or null.
+ *
+ * @example
+ * ```ts
+ * crushTask('[{"content":"Add tests","status":"in_progress","active_form":"Adding tests"}]'); // "Adding tests"
+ * ```
+ */
+export function crushTask(todos: unknown): string | null {
+  let list: unknown;
+  try {
+    list = typeof todos === "string" ? JSON.parse(todos) : null;
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(list)) return null;
+  const active = list.find((t) => isObject(t) && t.status === "in_progress") as Json | undefined;
+  if (!active) return null;
+  const text = typeof active.active_form === "string" && active.active_form
+    ? active.active_form
+    : active.content;
+  return typeof text === "string" && text ? text : null;
+}

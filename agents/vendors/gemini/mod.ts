@@ -1,0 +1,27 @@
+/**
+ * Gemini CLI (Google): `node …/.bin/gemini`, which relaunches itself as
+ * `node --max-old-space-size=N …/.bin/gemini` (the child does the work).
+ *
+ * @module
+ */
+
+import type { Vendor } from "../../vendor.ts";
+import { cliVendor } from "../../recognise.ts";
+
+/**
+ * Gemini CLI: node running the `@google/gemini-cli` package; of a self-relaunch, the detector keeps the
+ * child as the agent. `gemini mcp …` and `gemini extensions …` manage it and are not agents.
+ *
+ * @example
+ * ```ts
+ * gemini.recognise(p, "/p/node_modules/@google/gemini-cli/dist/index.js"); // "main"
+ * ```
+ */
+export const gemini: Vendor = {
+  ...cliVendor("gemini", "Gemini CLI", {
+    bins: ["gemini"],
+    packages: ["@google/gemini-cli"],
+    skip: ["mcp", "extensions"],
+  }),
+  sessions: () => import("./sessions.ts").then((m) => m.geminiSessions),
+};

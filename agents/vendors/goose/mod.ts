@@ -1,0 +1,28 @@
+/**
+ * Goose (Block): the native `goose` CLI (`goose`, `goose session`, `goose run …`). The desktop app's
+ * `goosed` server is not a CLI agent.
+ *
+ * @module
+ */
+
+import type { Vendor } from "../../vendor.ts";
+import { cliVendor } from "../../recognise.ts";
+
+/**
+ * Goose: `goose` running a session; `goose mcp <extension>` (a built-in extension it starts) is a
+ * helper, and the management subcommands and the web server are not agents.
+ *
+ * @example
+ * ```ts
+ * goose.recognise(p, null); // "main" for `goose session`, "helper" for `goose mcp developer`
+ * ```
+ */
+export const goose: Vendor = {
+  ...cliVendor(
+    "goose",
+    "Goose",
+    { bins: ["goose"], skip: ["configure", "info", "update", "web", "completion", "help"] },
+    (run) => run.subcommand === "mcp" ? "helper" : "main",
+  ),
+  sessions: () => import("./sessions.ts").then((m) => m.gooseSessions),
+};

@@ -1,0 +1,567 @@
+/**
+ * Goose sessions on disk: which session a live `goose` process works in, and its facts.
+ *
+ * Sessions directory `S` = `$GOOSE_PATH_ROOT/data/sessions` when set, else
+ * `$XDG_DATA_HOME/goose/sessions` (default `~/.local/share/goose/sessions`; on macOS also under
+ * `~/Library/Application Support`). Current releases keep every session in the SQLite database
+ * `S/sessions.db` (`sessions` with the counters and `working_dir`, `messages` with `content_json`);
+ * older ones wrote `S/<name>.jsonl` (a metadata line, then one message per line).
+ *
+ * A session in the database is linked as `<database>#<session id>`.
+ *
+ * @module
+ */
+
+import type { LinkContext, SessionLink, SessionSource } from "../../vendor.ts";
+import type { SessionFacts, SubagentFacts, TokenBuckets } from "../../session.ts";
+import { addTokens, emptyTokens } from "../../session.ts";
+import {
+  BUSY,
+  type Database,
+  databaseStamp,
+  readDatabase,
+  type Row,
+  sessionDatabase,
+  sessionPath,
+} from "../../formats/sqlite.ts";
+import { gooseModel, GooseTranscript, gooseUsage, userVisible } from "./transcript.ts";
+import { JsonlTail, readHeadLines } from "../../formats/jsonl.ts";
+import { epochMs } from "../../formats/records.ts";
+import { promptLine } from "../../formats/text.ts";
+import { DirListings, mtimeOf } from "../../formats/files.ts";
+
+/** A session found by working directory must have been active since the process started, less this much. */
+export const START_SLACK_MS = 5_000;
+/** A subagent whose session is mid-turn counts as running while it was written this recently (ms). */
+export const SUBAGENT_QUIET_MS = 60_000;
+/** Parse state of a session not read for this long is dropped. */
+const FORGET_AFTER_MS = 10 * 60_000;
+/** Bytes read from the head of a legacy session file to find its metadata line. */
+const HEAD_BYTES = 64 * 1024;
+const MAX_CHILDREN = 64;
+const MAX_DEPTH = 4;
+/** Session types that are not a user's own conversation. */
+const NOT_LINKED = ["sub_agent", "hidden", "specialist"];
+const SESSION_COLUMNS = [
+  "id",
+  "name",
+  "description",
+  "session_type",
+  "working_dir",
+  "created_at",
+  "updated_at",
+  "input_tokens",
+  "output_tokens",
+  "cache_read_tokens",
+  "cache_write_tokens",
+  "accumulated_input_tokens",
+  "accumulated_output_tokens",
+  "accumulated_cache_read_tokens",
+  "accumulated_cache_write_tokens",
+  "accumulated_cost",
+  "model_config_json",
+  "parent_session_id",
+] as const;
+
+/** The messages of one session read so far, and its subagents' sessions. */
+interface Thread {
+  transcript: GooseTranscript;
+  /** Lowest and highest message row id read. */
+  firstId: number | null;
+  lastId: number;
+  /** Message rows read. */
+  rows: number;
+  children: Map<string, Thread>;
+}
+
+/** One session of the database, read. */
+interface SessionRead {
+  row: Row;
+  thread: Thread;
+  children: SessionRead[];
+}
+
+/** What is kept per linked session between reads. */
+interface DbState {
+  thread: Thread;
+  /** Stamp of the database when `read` was taken. */
+  stamp: string | null;
+  read: SessionRead | null;
+  lastRead: number;
+}
+
+/** A legacy JSONL session being followed. */
+interface FileState {
+  tail: JsonlTail;
+  transcript: GooseTranscript;
+  meta: Record<string, unknown> | null;
+  metaMtime: number | null;
+  lastRead: number;
+}
+
+/**
+ * The directories Goose keeps sessions in for an environment (the first existing one is used).
+ *
+ * @example
+ * ```ts
+ * gooseSessionDirs({ GOOSE_PATH_ROOT: "/srv/goose" }, "/home/me"); // ["/srv/goose/data/sessions"]
+ * ```
+ */
+export function gooseSessionDirs(env: Record<string, string>, home: string): string[] {
+  if (env.GOOSE_PATH_ROOT) return [`${env.GOOSE_PATH_ROOT}/data/sessions`];
+  const dirs = [`${env.XDG_DATA_HOME || `${home}/.local/share`}/goose/sessions`];
+  if (Deno.build.os === "darwin") {
+    dirs.push(`${home}/Library/Application Support/Block.goose/sessions`);
+    dirs.push(`${home}/Library/Application Support/goose/sessions`);
+  }
+  return dirs;
+}
+
+/**
+ * Goose's {@linkcode SessionSource}: the SQLite `sessions.db` (one short-lived read-only connection per
+ * read, skipped while the database is unchanged; messages read incrementally by row id) and the JSONL
+ * files of older releases. Create one per collector (or use {@linkcode gooseSessions}).
+ *
+ * Linking, most reliable first: `--id`/`--session-id <id>` or `-n/--name <name>` in argv; else the
+ * newest user session whose `working_dir` is the agent's working directory, active since the process
+ * started and not linked to another agent.
+ */
+export class GooseSessionSource implements SessionSource {
+  /** `GOOSE_PATH_ROOT` and `XDG_DATA_HOME` of the agent. */
+  readonly envKeys: readonly string[] = ["GOOSE_PATH_ROOT", "XDG_DATA_HOME"];
+  #db = new Map<string, DbState>();
+  #files = new Map<string, FileState>();
+  #listings = new DirListings();
+  #heads = new Map<string, { mtime: number; meta: Record<string, unknown> | null }>();
+  #byDirectory = new Map<string, { stamp: string; rows: Row[] }>();
+
+  /** Finds the session of a live Goose process. Never throws. */
+  link(ctx: LinkContext): SessionLink | null {
+    try {
+      const dir = this.#sessionsDir(ctx.env, ctx.home);
+      if (!dir) return null;
+      const db = `${dir}/sessions.db`;
+      const hasDb = databaseStamp(db) !== null;
+      const named = argvSession(ctx.argv);
+      if (named && hasDb) {
+        const row = readDatabase(db, (d) => {
+          const by = named.kind === "id" || !d.columns("sessions").has("name") ? "id" : "name";
+          return d.get(
+            `SELECT id FROM sessions WHERE ${by} = ? ORDER BY updated_at DESC LIMIT 1`,
+            named.value,
+          );
+        });
+        const path = row && row !== BUSY ? sessionPath(db, String(row.id)) : null;
+        if (row && row !== BUSY && path && !ctx.claimed.has(path)) {
+          return { path, id: String(row.id), linkedBy: "argv" };
+        }
+      } else if (named && named.kind === "name") {
+        const path = `${dir}/${named.value}.jsonl`;
+        if (mtimeOf(path) !== null && !ctx.claimed.has(path)) {
+          return { path, id: named.value, linkedBy: "argv" };
+        }
+      }
+      if (!ctx.cwd) return null;
+      const since = ctx.startedAt - START_SLACK_MS;
+      if (hasDb) {
+        for (const r of this.#inDirectory(db, ctx.cwd)) {
+          const path = sessionPath(db, String(r.id));
+          if ((parseTime(r.updated_at) ?? 0) >= since && !ctx.claimed.has(path)) {
+            return { path, id: String(r.id), linkedBy: "cwd" };
+          }
+        }
+        return null;
+      }
+      let best: { link: SessionLink; mtime: number } | null = null;
+      for (const name of this.#listings.list(dir, ctx.now)) {
+        if (!name.endsWith(".jsonl")) continue;
+        const path = `${dir}/${name}`;
+        const mtime = mtimeOf(path);
+        if (mtime === null || mtime < since || ctx.claimed.has(path) || (best && mtime <= best.mtime)) {
+          continue;
+        }
+        if (this.#head(path, mtime)?.working_dir !== ctx.cwd) continue;
+        best = { link: { path, id: name.slice(0, -6), linkedBy: "cwd" }, mtime };
+      }
+      return best?.link ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Reads the facts of a linked session (and its subagents' sessions). Never throws. */
+  read(link: SessionLink, now: number): SessionFacts | null {
+    try {
+      this.#forget(now);
+      const db = sessionDatabase(link.path, link.id);
+      const facts = db !== null
+        ? this.#readDb(link.path, db, link.id, now)
+        : this.#readFile(link.path, link.id, now);
+      return facts && { ...facts, path: link.path, linkedBy: link.linkedBy };
+    } catch {
+      return null;
+    }
+  }
+
+  /** User sessions active since `sinceMs` under the directories of `envs`, newest first. Never throws. */
+  recent(envs: Record<string, string>[], sinceMs: number): SessionLink[] {
+    try {
+      const now = Date.now();
+      const found: { link: SessionLink; at: number }[] = [];
+      const seen = new Set<string>();
+      for (const env of envs) {
+        const dir = this.#sessionsDir(env, env.HOME || env.USERPROFILE || "");
+        if (!dir || seen.has(dir)) continue;
+        seen.add(dir);
+        const db = `${dir}/sessions.db`;
+        if (databaseStamp(db) !== null) {
+          const rows = readDatabase(db, (d) => {
+            const cols = d.columns("sessions");
+            const where = [
+              cols.has("session_type")
+                ? `session_type NOT IN (${NOT_LINKED.map((t) => `'${t}'`).join(", ")})`
+                : "",
+              cols.has("parent_session_id") ? "parent_session_id IS NULL" : "",
+            ].filter(Boolean);
+            return d.all(
+              `SELECT id, updated_at FROM sessions ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+               ORDER BY updated_at DESC LIMIT 500`,
+            );
+          });
+          if (!rows || rows === BUSY) continue;
+          for (const r of rows) {
+            const at = parseTime(r.updated_at) ?? 0;
+            const id = String(r.id);
+            if (at >= sinceMs) {
+              found.push({ link: { path: sessionPath(db, id), id, linkedBy: "recent" }, at });
+            }
+          }
+          continue;
+        }
+        for (const name of this.#listings.list(dir, now)) {
+          const path = `${dir}/${name}`;
+          const mtime = name.endsWith(".jsonl") ? mtimeOf(path) : null;
+          if (mtime !== null && mtime >= sinceMs) {
+            found.push({ link: { path, id: name.slice(0, -6), linkedBy: "recent" }, at: mtime });
+          }
+        }
+      }
+      return found.sort((a, b) => b.at - a.at).map((f) => f.link);
+    } catch {
+      return [];
+    }
+  }
+
+  /** The first sessions directory of an environment that exists. */
+  #sessionsDir(env: Record<string, string>, home: string): string | null {
+    for (const dir of gooseSessionDirs(env, home)) {
+      try {
+        if (Deno.statSync(dir).isDirectory) return dir;
+      } catch {
+        // next candidate
+      }
+    }
+    return null;
+  }
+
+  /** User sessions of a working directory, newest first (cached while the database is unchanged). */
+  #inDirectory(db: string, directory: string): Row[] {
+    const stamp = databaseStamp(db);
+    if (!stamp) return [];
+    const key = `${db}\0${directory}`;
+    const cached = this.#byDirectory.get(key);
+    if (cached?.stamp === stamp) return cached.rows;
+    const rows = readDatabase(db, (d) => {
+      const cols = d.columns("sessions");
+      const type = cols.has("session_type")
+        ? `AND session_type NOT IN (${NOT_LINKED.map((t) => `'${t}'`).join(", ")})`
+        : "";
+      const parent = cols.has("parent_session_id") ? "AND parent_session_id IS NULL" : "";
+      return d.all(
+        `SELECT id, updated_at FROM sessions WHERE working_dir = ? ${type} ${parent}
+         ORDER BY updated_at DESC LIMIT 16`,
+        directory,
+      );
+    });
+    if (rows === BUSY) return cached?.rows ?? [];
+    const sorted = (rows ?? []).sort((a, b) =>
+      (parseTime(b.updated_at) ?? 0) - (parseTime(a.updated_at) ?? 0)
+    );
+    this.#byDirectory.set(key, { stamp, rows: sorted });
+    return sorted;
+  }
+
+  #readDb(path: string, db: string, id: string, now: number): SessionFacts | null {
+    const stamp = databaseStamp(db);
+    if (!stamp) return null;
+    let state = this.#db.get(path);
+    if (!state) this.#db.set(path, state = { thread: newThread(), stamp: null, read: null, lastRead: now });
+    state.lastRead = now;
+    if (state.stamp !== stamp) {
+      const s = state;
+      const read = readDatabase(db, (d) => readSession(d, id, s.thread, 0));
+      // A locked database keeps what was read last.
+      if (read !== BUSY) {
+        s.stamp = stamp;
+        s.read = read;
+      }
+    }
+    return state.read && dbFacts(state.read, now);
+  }
+
+  #readFile(path: string, id: string, now: number): SessionFacts | null {
+    let state = this.#files.get(path);
+    if (!state) {
+      state = {
+        tail: new JsonlTail(path),
+        transcript: new GooseTranscript(),
+        meta: null,
+        metaMtime: null,
+        lastRead: now,
+      };
+      this.#files.set(path, state);
+    }
+    const s = state;
+    s.lastRead = now;
+    s.tail.read((line) => feedLegacyLine(s.transcript, line), () => s.transcript = new GooseTranscript());
+    if (s.tail.mtimeMs === null) return null;
+    if (s.metaMtime !== s.tail.mtimeMs) {
+      s.meta = this.#head(path, s.tail.mtimeMs) ?? s.meta;
+      s.metaMtime = s.tail.mtimeMs;
+    }
+    const meta = s.meta ?? {};
+    const usage = gooseUsage(meta);
+    const t = s.transcript.facts();
+    const lastActivity = Math.max(t.lastActivity ?? 0, s.tail.mtimeMs);
+    return {
+      vendor: "goose",
+      id,
+      path,
+      linkedBy: "",
+      cwd: typeof meta.working_dir === "string" ? meta.working_dir : null,
+      gitBranch: null,
+      title: promptLine(meta.description),
+      model: null,
+      lastPrompt: promptLine(t.lastPrompt),
+      currentTask: null,
+      currentTool: t.turn === "ended" ? null : t.currentTool,
+      subagents: [],
+      turn: t.turn,
+      stopReason: null,
+      startedAt: t.startedAt,
+      lastActivity,
+      tokens: usage.tokens,
+      tokensByModel: { unknown: { ...usage.tokens } },
+      contextTokens: usage.contextTokens,
+      contextWindow: null,
+      activity: t.activity,
+      malformedLines: s.transcript.malformed + s.tail.skippedLines,
+      costUsd: usage.cost !== null && usage.cost > 0 ? usage.cost : null,
+    };
+  }
+
+  /** The metadata line of a legacy session file (cached by modification time). */
+  #head(path: string, mtime: number): Record<string, unknown> | null {
+    const cached = this.#heads.get(path);
+    if (cached && cached.mtime === mtime) return cached.meta;
+    let meta: Record<string, unknown> | null = null;
+    const first = readHeadLines(path, HEAD_BYTES, 1)[0];
+    try {
+      const v = first ? JSON.parse(first) : null;
+      if (v && typeof v === "object" && !Array.isArray(v) && !("role" in v)) meta = v;
+    } catch {
+      meta = null;
+    }
+    if (meta) this.#heads.set(path, { mtime, meta });
+    return meta;
+  }
+
+  #forget(now: number): void {
+    for (const [path, s] of this.#db) if (now - s.lastRead > FORGET_AFTER_MS) this.#db.delete(path);
+    for (const [path, s] of this.#files) if (now - s.lastRead > FORGET_AFTER_MS) this.#files.delete(path);
+    if (this.#byDirectory.size > 256) this.#byDirectory.clear();
+    if (this.#heads.size > 4096) this.#heads.clear();
+  }
+}
+
+/** Goose's sessions, shared by the vendor and the collector. */
+export const gooseSessions: GooseSessionSource = new GooseSessionSource();
+
+/** Reads one session row, its new messages, and its subagents' sessions. */
+function readSession(d: Database, id: string, thread: Thread, depth: number): SessionRead | null {
+  const cols = d.columns("sessions");
+  if (!cols.has("id")) return null;
+  const row = d.get(`SELECT ${d.select("sessions", SESSION_COLUMNS)} FROM sessions WHERE id = ?`, id);
+  if (!row) return null;
+  syncMessages(d, id, thread);
+  const children: SessionRead[] = [];
+  if (depth < MAX_DEPTH && cols.has("parent_session_id")) {
+    const ids = d.all(`SELECT id FROM sessions WHERE parent_session_id = ? LIMIT ${MAX_CHILDREN}`, id);
+    for (const r of ids) {
+      const childId = String(r.id);
+      let sub = thread.children.get(childId);
+      if (!sub) thread.children.set(childId, sub = newThread());
+      const child = readSession(d, childId, sub, depth + 1);
+      if (child) children.push(child);
+    }
+  }
+  return { row, thread, children };
+}
+
+/** Feeds the messages added since the last read (all of them again when rows disappeared). */
+function syncMessages(d: Database, id: string, thread: Thread): void {
+  const cols = d.columns("messages");
+  if (!cols.has("session_id") || !cols.has("content_json") || !cols.has("id")) return;
+  const head = d.get(`SELECT count(*) AS n, min(id) AS first FROM messages WHERE session_id = ?`, id);
+  const count = Number(head?.n ?? 0);
+  // Rows deleted, or the conversation replaced (Goose rewrites it when it compacts): read it all again.
+  if (count < thread.rows || (thread.firstId !== null && Number(head?.first) !== thread.firstId)) {
+    thread.transcript = new GooseTranscript();
+    thread.firstId = null;
+    thread.lastId = 0;
+    thread.rows = 0;
+  }
+  const rows = d.all(
+    `SELECT id, ${d.select("messages", ["role", "content_json", "created_timestamp", "metadata_json"])}
+     FROM messages WHERE session_id = ? AND id > ? ORDER BY id`,
+    id,
+    thread.lastId,
+  );
+  for (const r of rows) {
+    thread.transcript.feed({
+      role: String(r.role ?? ""),
+      content: r.content_json,
+      created: parseTime(r.created_timestamp),
+      userVisible: userVisible(r.metadata_json),
+    });
+    thread.firstId ??= Number(r.id);
+    thread.lastId = Math.max(thread.lastId, Number(r.id) || 0);
+    thread.rows++;
+  }
+}
+
+/** The facts of a session read from the database, its subagents' usage folded in. */
+function dbFacts(read: SessionRead, now: number): SessionFacts {
+  const { row } = read;
+  const t = read.thread.transcript.facts();
+  const own = gooseUsage(row);
+  const { model, contextWindow } = gooseModel(row.model_config_json);
+  const tokens = emptyTokens();
+  const byModel: Record<string, TokenBuckets> = {};
+  let cost: number | null = null;
+  const fold = (r: SessionRead, depth: number) => {
+    const u = gooseUsage(r.row);
+    addTokens(tokens, u.tokens);
+    addTokens(byModel[gooseModel(r.row.model_config_json).model ?? "unknown"] ??= emptyTokens(), u.tokens);
+    if (u.cost !== null) cost = (cost ?? 0) + u.cost;
+    if (depth < MAX_DEPTH) { for (const c of r.children) fold(c, depth + 1); }
+  };
+  fold(read, 0);
+  const recorded = cost as number | null;
+  let malformed = read.thread.transcript.malformed;
+  for (const c of read.children) malformed += c.thread.transcript.malformed;
+  const lastActivity = Math.max(parseTime(row.updated_at) ?? 0, t.lastActivity ?? 0);
+  return {
+    vendor: "goose",
+    id: String(row.id),
+    path: "",
+    linkedBy: "",
+    cwd: typeof row.working_dir === "string" && row.working_dir ? row.working_dir : null,
+    gitBranch: null,
+    title: promptLine(row.name) ?? promptLine(row.description),
+    model,
+    lastPrompt: promptLine(t.lastPrompt),
+    currentTask: null,
+    currentTool: t.turn === "ended" ? null : t.currentTool,
+    subagents: read.children.map((c) => subagentFacts(c, now)),
+    turn: t.turn,
+    stopReason: null,
+    startedAt: parseTime(row.created_at) ?? t.startedAt,
+    lastActivity: lastActivity || null,
+    tokens,
+    tokensByModel: byModel,
+    contextTokens: own.contextTokens,
+    contextWindow,
+    activity: t.activity,
+    malformedLines: malformed,
+    costUsd: recorded !== null && recorded > 0 ? recorded : null,
+  };
+}
+
+/** A child session as a subagent: running while its turn is open and it was written recently. */
+function subagentFacts(c: SessionRead, now: number): SubagentFacts {
+  const t = c.thread.transcript.facts();
+  const tokens = emptyTokens();
+  const fold = (r: SessionRead, depth: number) => {
+    addTokens(tokens, gooseUsage(r.row).tokens);
+    if (depth < MAX_DEPTH) { for (const x of r.children) fold(x, depth + 1); }
+  };
+  fold(c, 0);
+  const lastActivity = Math.max(parseTime(c.row.updated_at) ?? 0, t.lastActivity ?? 0) || null;
+  const running = t.turn === "working" && lastActivity !== null && now - lastActivity < SUBAGENT_QUIET_MS;
+  return {
+    id: String(c.row.id),
+    type: typeof c.row.session_type === "string" ? c.row.session_type : null,
+    description: promptLine(c.row.name) ?? promptLine(c.row.description),
+    status: running ? "running" : "done",
+    model: gooseModel(c.row.model_config_json).model,
+    tokens,
+    currentTool: running ? t.currentTool : null,
+    lastActivity,
+  };
+}
+
+/** One line of a legacy session file: the metadata line is skipped, messages are fed. */
+function feedLegacyLine(t: GooseTranscript, line: string): void {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    t.feed({ role: "", content: null, created: null, userVisible: true }); // counted as malformed
+    return;
+  }
+  if (!v || typeof v !== "object" || Array.isArray(v)) return;
+  const m = v as Record<string, unknown>;
+  if (typeof m.role !== "string") return; // the metadata line
+  t.feed({
+    role: m.role,
+    content: m.content,
+    created: parseTime(m.created),
+    userVisible: userVisible(m.metadata),
+  });
+}
+
+/** The session Goose was told to use in argv: `--id`/`--session-id <id>` or `-n/--name <name>`. */
+function argvSession(argv: string[]): { kind: "id" | "name"; value: string } | null {
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    const eq = a.indexOf("=");
+    const flag = eq === -1 ? a : a.slice(0, eq);
+    const kind = flag === "--id" || flag === "--session-id"
+      ? "id"
+      : flag === "-n" || flag === "--name"
+      ? "name"
+      : null;
+    if (!kind) continue;
+    const value = eq === -1 ? argv[i + 1] : a.slice(eq + 1);
+    if (value && !value.startsWith("-") && !value.includes("/")) return { kind, value };
+  }
+  return null;
+}
+
+function newThread(): Thread {
+  return { transcript: new GooseTranscript(), firstId: null, lastId: 0, rows: 0, children: new Map() };
+}
+
+/**
+ * A Goose time as ms since epoch: unix seconds or ms, SQLite's `YYYY-MM-DD HH:MM:SS` (UTC), or
+ * RFC 3339 text; null otherwise.
+ */
+function parseTime(v: unknown): number | null {
+  if (typeof v === "number") return epochMs(v);
+  if (typeof v !== "string" || !v) return null;
+  if (/^\d+(\.\d+)?$/.test(v)) return parseTime(Number(v));
+  const utc = /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(v) ? `${v.replace(" ", "T")}Z` : v;
+  const t = Date.parse(utc);
+  return Number.isFinite(t) ? t : null;
+}

@@ -1,0 +1,38 @@
+/**
+ * OpenCode: one native (Bun-compiled) `opencode` process, from npm (`node_modules/opencode-ai/bin/opencode.exe`,
+ * or a node launcher in `opencode-ai` that starts the platform binary) or the installer (`~/.opencode/bin/opencode`).
+ *
+ * @module
+ */
+
+import type { Vendor } from "../../vendor.ts";
+import { cliVendor } from "../../recognise.ts";
+
+/**
+ * OpenCode: `opencode [project]` and `opencode run …` are agents; the server (`serve`, `web`), the client
+ * of a server (`attach`) and the management subcommands are not.
+ *
+ * @example
+ * ```ts
+ * opencode.recognise(p, null); // "main" for `NPM_BIN/opencode`, null for `opencode serve --port 4096`
+ * ```
+ */
+export const opencode: Vendor = {
+  ...cliVendor("opencode", "OpenCode", {
+    bins: ["opencode"],
+    packages: ["opencode-ai"],
+    skip: ["serve", "web", "attach", "auth", "models", "upgrade", "uninstall", "mcp", "stats", "completion"],
+    valued: [
+      "--port",
+      "--hostname",
+      "-m",
+      "--model",
+      "--agent",
+      "-s",
+      "--session",
+      "--prompt",
+      "--log-level",
+    ],
+  }),
+  sessions: () => import("./sessions.ts").then((m) => m.openCodeSessions),
+};

@@ -1,0 +1,466 @@
+/**
+ * OpenCode's session records as agtop reads them. OpenCode stores a session as messages (`data`: role,
+ * model, tokens, cost, finish) and their parts (`data`: text, reasoning, tool calls with a `state`),
+ * with the same JSON in the SQLite `opencode.db` (1.2+) and in the older `storage/` tree of files.
+ * These pure functions turn that JSON into agtop's facts: tokens and cost, the tool in flight, where
+ * the turn stands, the last prompt, subagents (child sessions) and the activity tail.
+ *
+ * @module
+ */
+
+import type { SessionFacts, SubagentFacts, TokenBuckets, ToolCall, TurnState } from "../../session.ts";
+import { addTokens, emptyTokens, totalTokens } from "../../session.ts";
+import { asObject, epochMs, positive } from "../../formats/records.ts";
+import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, promptLine } from "../../formats/text.ts";
+
+/** The facts of one OpenCode session, without where it was found. */
+export type OpenCodeFacts = Omit<SessionFacts, "vendor" | "path" | "linkedBy">;
+
+/** A subagent whose session is mid-turn counts as running while it was written this recently (ms). */
+export const SUBAGENT_QUIET_MS = 60_000;
+
+// deno-lint-ignore no-explicit-any
+type Json = Record<string, any>;
+
+/** What agtop keeps of one message. */
+export interface OpenCodeMessage {
+  id: string;
+  /** `user` or `assistant`. */
+  role: string;
+  /** ms since epoch. */
+  created: number | null;
+  /** When the response was complete (assistant), ms. */
+  completed: number | null;
+  /** When the row last changed, ms. */
+  updated: number | null;
+  /** `modelID` of an assistant message. */
+  model: string | null;
+  /** Usage of an assistant message in agtop's buckets. */
+  tokens: TokenBuckets | null;
+  /** OpenCode's own USD estimate of the message (0 for free and unknown models). */
+  cost: number;
+  /** `tool-calls` (more steps follow), `stop`, `length`, …; null while generating. */
+  finish: string | null;
+  /** The error that ended the response (`MessageAbortedError: …`), or null. */
+  error: string | null;
+}
+
+/** What agtop keeps of one part. */
+export interface OpenCodePart {
+  id: string;
+  messageId: string;
+  /** `text`, `reasoning`, `tool`, `step-finish`, `compaction`, … */
+  type: string;
+  /** Text of a `text` or `reasoning` part. */
+  text: string | null;
+  /** A text OpenCode added itself (not typed by the user). */
+  synthetic: boolean;
+  /** Tool name of a `tool` part (`bash`, `read`, `task`, …). */
+  tool: string | null;
+  callId: string | null;
+  /** `pending`, `running`, `completed` or `error`. */
+  status: string | null;
+  /** The argument a user wants to see (command, file path, pattern, …). */
+  arg: string;
+  /** Head of the tool's output, when known. */
+  output: string | null;
+  /** The tool's error, when it failed. */
+  error: string | null;
+  /** The child session a `task` tool runs (`state.metadata.sessionId`). */
+  childSession: string | null;
+  /** `subagent_type` and `description` of a `task` call. */
+  subagentType: string | null;
+  description: string | null;
+  /** When the part started, ms. */
+  at: number | null;
+}
+
+/** One session row (or `storage/session/…/<id>.json`). */
+export interface OpenCodeSessionInfo {
+  id: string;
+  parentId: string | null;
+  directory: string | null;
+  title: string | null;
+  created: number | null;
+  updated: number | null;
+  /** `model.id` recorded on the session, if any. */
+  model: string | null;
+  /** The agent the session runs (`build`, `general`, …), if recorded. */
+  agent: string | null;
+}
+
+/** Everything read about one session, its subagents' sessions included. */
+export interface OpenCodeView {
+  info: OpenCodeSessionInfo;
+  messages: OpenCodeLedger;
+  /** The newest parts (of the newest messages), in any order. */
+  parts: OpenCodePart[];
+  /** Text of the newest prompt the user typed, or null. */
+  prompt: string | null;
+  /** The in-progress todo item, or null. */
+  task: string | null;
+  /** Child sessions (subagents), each read the same way. */
+  children: OpenCodeView[];
+  /** Records that could not be parsed in this read. */
+  malformed: number;
+}
+
+/**
+ * The messages of one session by id, updated in place as rows change (OpenCode rewrites a message
+ * when its response completes).
+ *
+ * @example
+ * ```ts
+ * const ledger = new OpenCodeLedger();
+ * ledger.put(parseOpenCodeMessage("msg_1", row.data, row.time_updated)!);
+ * ledger.tokens().total; // { input: 2000, output: 160, … }
+ * ```
+ */
+export class OpenCodeLedger {
+  #messages = new Map<string, OpenCodeMessage>();
+  #ordered: OpenCodeMessage[] | null = null;
+
+  /** Adds or replaces a message. */
+  put(m: OpenCodeMessage): void {
+    this.#messages.set(m.id, m);
+    this.#ordered = null;
+  }
+
+  /** Forgets every message (the session was reverted or rewritten). */
+  clear(): void {
+    this.#messages.clear();
+    this.#ordered = null;
+  }
+
+  /** Number of messages held. */
+  get size(): number {
+    return this.#messages.size;
+  }
+
+  /**
+   * The creation time from which messages may still change: that of the oldest response still being
+   * generated, else of the newest message; null when empty or a message has no time.
+   */
+  unsettledSince(): number | null {
+    let open: number | null = null;
+    let newest: number | null = null;
+    for (const m of this.#messages.values()) {
+      if (m.created === null) return null;
+      if (newest === null || m.created > newest) newest = m.created;
+      const generating = m.role === "assistant" && m.completed === null && m.error === null;
+      if (generating && (open === null || m.created < open)) open = m.created;
+    }
+    return open ?? newest;
+  }
+
+  /** Messages oldest first (by creation time, then id). */
+  ordered(): OpenCodeMessage[] {
+    this.#ordered ??= [...this.#messages.values()].sort((a, b) =>
+      (a.created ?? 0) - (b.created ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+    );
+    return this.#ordered;
+  }
+
+  /** Token totals of the assistant messages, overall and per model, and the summed recorded cost. */
+  tokens(): { total: TokenBuckets; byModel: Record<string, TokenBuckets>; cost: number } {
+    const total = emptyTokens();
+    const byModel: Record<string, TokenBuckets> = {};
+    let cost = 0;
+    for (const m of this.#messages.values()) {
+      cost += m.cost;
+      if (!m.tokens) continue;
+      addTokens(total, m.tokens);
+      const key = m.model ?? "unknown";
+      addTokens(byModel[key] ??= emptyTokens(), m.tokens);
+    }
+    return { total, byModel, cost };
+  }
+}
+
+/**
+ * A message `data` JSON (text or parsed) as an {@linkcode OpenCodeMessage}, or null when it is not an
+ * object.
+ *
+ * @example
+ * ```ts
+ * parseOpenCodeMessage("msg_2", '{"role":"assistant","modelID":"gpt-5","tokens":{"input":9,"output":3,"reasoning":1,"cache":{"read":0,"write":0}},"cost":0.01,"time":{"created":1,"completed":2},"finish":"stop"}', 2);
+ * ```
+ */
+export function parseOpenCodeMessage(
+  id: string,
+  data: unknown,
+  updated: number | null,
+): OpenCodeMessage | null {
+  const d = asObject(data);
+  if (!d || typeof d.role !== "string") return null;
+  const time = asObject(d.time) ?? {};
+  const t = asObject(d.tokens);
+  const cache = asObject(t?.cache) ?? {};
+  const err = asObject(d.error);
+  const errData = asObject(err?.data);
+  return {
+    id,
+    role: d.role,
+    created: epochMs(time.created),
+    completed: epochMs(time.completed),
+    updated: epochMs(updated) ?? epochMs(time.completed) ?? epochMs(time.created),
+    model: str(d.modelID) ?? str(asObject(d.model)?.modelID),
+    tokens: d.role === "assistant" && t
+      ? {
+        input: positive(t.input),
+        output: positive(t.output),
+        cacheRead: positive(cache.read),
+        cacheWrite: positive(cache.write),
+        reasoning: positive(t.reasoning),
+      }
+      : null,
+    cost: positive(d.cost),
+    finish: str(d.finish),
+    error: err ? [str(err.name), str(errData?.message)].filter(Boolean).join(": ") || "error" : null,
+  };
+}
+
+/**
+ * A part `data` JSON (text or parsed) as an {@linkcode OpenCodePart}, or null when it is not an object.
+ * `output` is the head of a tool's output when the caller selected it apart from `data`.
+ *
+ * @example
+ * ```ts
+ * parseOpenCodePart("prt_9", "msg_2", '{"type":"tool","tool":"bash","callID":"c1","state":{"status":"running","input":{"command":"bun test"}}}');
+ * // { type: "tool", tool: "bash", status: "running", arg: "bun test", … }
+ * ```
+ */
+export function parseOpenCodePart(
+  id: string,
+  messageId: string,
+  data: unknown,
+  output: string | null = null,
+): OpenCodePart | null {
+  const d = asObject(data);
+  if (!d || typeof d.type !== "string") return null;
+  const state = asObject(d.state) ?? {};
+  const input = asObject(state.input) ?? {};
+  const meta = asObject(state.metadata) ?? {};
+  const tool = d.type === "tool" ? str(d.tool) ?? "tool" : null;
+  const stateTime = asObject(state.time) ?? {};
+  const partTime = asObject(d.time) ?? {};
+  return {
+    id,
+    messageId,
+    type: d.type,
+    text: typeof d.text === "string" ? d.text : null,
+    synthetic: d.synthetic === true || d.ignored === true,
+    tool,
+    callId: str(d.callID),
+    status: str(state.status),
+    arg: tool ? openCodeToolArg(tool, input) || (str(state.title) ?? "") : "",
+    output: output ?? (typeof state.output === "string" ? state.output : null),
+    error: typeof state.error === "string" ? state.error : null,
+    childSession: str(meta.sessionId),
+    subagentType: str(input.subagent_type),
+    description: str(input.description),
+    at: epochMs(stateTime.start) ?? epochMs(partTime.start),
+  };
+}
+
+/**
+ * The one argument of an OpenCode tool call a user wants to see, from its `input`.
+ *
+ * @example
+ * ```ts
+ * openCodeToolArg("bash", { command: "bun test", description: "Run tests" }); // "bun test"
+ * openCodeToolArg("task", { description: "Probe", subagent_type: "general" }); // "Probe (general)"
+ * ```
+ */
+export function openCodeToolArg(tool: string, input: Json): string {
+  const s = (k: string) => (typeof input[k] === "string" ? input[k] as string : "");
+  switch (tool) {
+    case "bash":
+      return s("command");
+    case "read":
+    case "write":
+    case "edit":
+    case "multiedit":
+    case "patch":
+      return s("filePath");
+    case "grep":
+    case "glob":
+      return s("pattern");
+    case "list":
+      return s("path");
+    case "webfetch":
+      return s("url");
+    case "websearch":
+    case "codesearch":
+      return s("query");
+    case "task":
+      return s("subagent_type") ? `${s("description")} (${s("subagent_type")})` : s("description");
+    case "todowrite": {
+      const todos = Array.isArray(input.todos) ? input.todos : [];
+      const active = todos.find((t) => asObject(t)?.status === "in_progress") as Json | undefined;
+      return active ? String(active.content ?? "") : `${todos.length} todos`;
+    }
+  }
+  for (const k of ["command", "filePath", "path", "pattern", "url", "query", "description", "prompt"]) {
+    if (s(k)) return s(k);
+  }
+  for (const v of Object.values(input)) if (typeof v === "string" && v) return v;
+  return "";
+}
+
+/**
+ * The text a user typed in one prompt message: its `text` parts that OpenCode did not add itself, in
+ * order, or null when there are none.
+ *
+ * @example
+ * ```ts
+ * promptText([{ type: "text", text: "fix the build", synthetic: false, … }]); // "fix the build"
+ * ```
+ */
+export function promptText(parts: OpenCodePart[]): string | null {
+  const texts = [...parts].sort(byId).filter((p) => p.type === "text" && !p.synthetic && p.text?.trim());
+  return texts.length ? texts.map((p) => p.text).join("\n") : null;
+}
+
+/**
+ * The facts of a session: tokens and recorded cost of the session and all its subagents' sessions,
+ * the newest pending or running tool, the turn state from the newest message, subagents from the child
+ * sessions, and the activity tail from the newest parts.
+ *
+ * @example
+ * ```ts
+ * const facts = openCodeFacts(view, Date.now());
+ * facts.currentTool; // { name: "bash", arg: "bun test", … } while the part is running
+ * ```
+ */
+export function openCodeFacts(view: OpenCodeView, now: number): OpenCodeFacts {
+  const ordered = view.messages.ordered();
+  const newest = ordered.at(-1) ?? null;
+  const turn = turnOf(newest);
+  const usage = treeUsage(view);
+  const lastAssistant = ordered.findLast((m) => m.role === "assistant") ?? null;
+  const withTokens = ordered.findLast((m) => m.tokens !== null && totalTokens(m.tokens) > 0);
+  const parts = [...view.parts].sort(byId);
+  const subagents = view.children.map((child) => subagentFacts(child, parts, now));
+  const lastActivity = Math.max(
+    view.info.updated ?? 0,
+    ...ordered.slice(-1).map((m) => m.updated ?? m.completed ?? m.created ?? 0),
+    ...parts.map((p) => p.at ?? 0),
+  );
+  let malformed = view.malformed;
+  for (const c of view.children) malformed += c.malformed;
+  return {
+    id: view.info.id,
+    cwd: view.info.directory,
+    gitBranch: null,
+    title: promptLine(view.info.title),
+    model: lastAssistant?.model ?? view.info.model,
+    lastPrompt: promptLine(view.prompt),
+    currentTask: promptLine(view.task),
+    currentTool: turn === "ended" ? null : currentTool(parts),
+    subagents,
+    turn,
+    stopReason: lastAssistant?.finish ?? null,
+    startedAt: view.info.created ?? ordered[0]?.created ?? null,
+    lastActivity: lastActivity || null,
+    tokens: usage.total,
+    tokensByModel: usage.byModel,
+    contextTokens: withTokens?.tokens
+      ? withTokens.tokens.input + withTokens.tokens.cacheRead + withTokens.tokens.cacheWrite
+      : null,
+    contextWindow: null,
+    activity: activity(ordered, parts),
+    malformedLines: malformed,
+    costUsd: usage.cost > 0 ? usage.cost : null,
+  };
+}
+
+/** Where the turn stands after the newest message. */
+function turnOf(m: OpenCodeMessage | null): TurnState {
+  if (!m) return "unknown";
+  if (m.role === "user") return "working";
+  if (m.role !== "assistant") return "unknown";
+  if (m.error) return "ended";
+  if (m.completed === null) return "working";
+  return m.finish === "tool-calls" || m.finish === "tool_calls" ? "working" : "ended";
+}
+
+/** The newest tool part still pending or running. */
+function currentTool(parts: OpenCodePart[]): ToolCall | null {
+  const p = parts.findLast((x) => x.tool !== null && (x.status === "pending" || x.status === "running"));
+  return p ? { name: p.tool!, arg: cleanLine(p.arg, ACTIVITY_WIDTH), id: p.callId, startedAt: p.at } : null;
+}
+
+/** Tokens and cost of a session and every session below it. */
+function treeUsage(view: OpenCodeView, depth = 0): ReturnType<OpenCodeLedger["tokens"]> {
+  const own = view.messages.tokens();
+  if (depth >= 8) return own;
+  for (const child of view.children) {
+    const sub = treeUsage(child, depth + 1);
+    addTokens(own.total, sub.total);
+    for (const [model, t] of Object.entries(sub.byModel)) addTokens(own.byModel[model] ??= emptyTokens(), t);
+    own.cost += sub.cost;
+  }
+  return own;
+}
+
+/** A child session as a subagent, joined with the parent's `task` call that started it. */
+function subagentFacts(child: OpenCodeView, parentParts: OpenCodePart[], now: number): SubagentFacts {
+  const call = parentParts.findLast((p) => p.tool === "task" && p.childSession === child.info.id);
+  const ordered = child.messages.ordered();
+  const newest = ordered.at(-1) ?? null;
+  const lastActivity = Math.max(child.info.updated ?? 0, newest?.updated ?? newest?.created ?? 0) || null;
+  const working = turnOf(newest) === "working" && lastActivity !== null &&
+    now - lastActivity < SUBAGENT_QUIET_MS;
+  const running = call ? call.status === "pending" || call.status === "running" : working;
+  const titled = /^(.*) \(@([^)]+) subagent\)$/.exec(child.info.title ?? "");
+  const parts = [...child.parts].sort(byId);
+  return {
+    id: child.info.id,
+    type: call?.subagentType ?? child.info.agent ?? titled?.[2] ?? null,
+    description: promptLine(call?.description ?? titled?.[1] ?? child.info.title),
+    status: running ? "running" : "done",
+    model: ordered.findLast((m) => m.role === "assistant")?.model ?? child.info.model,
+    tokens: treeUsage(child).total,
+    currentTool: running ? currentTool(parts) : null,
+    lastActivity,
+  };
+}
+
+/** The activity tail: each message's parts in order, then the error that ended it, if any. */
+function activity(ordered: OpenCodeMessage[], parts: OpenCodePart[]): SessionFacts["activity"] {
+  const tail = new ActivityTail();
+  const byMessage = new Map<string, OpenCodePart[]>();
+  for (const p of parts) {
+    const list = byMessage.get(p.messageId);
+    if (list) list.push(p);
+    else byMessage.set(p.messageId, [p]);
+  }
+  for (const m of ordered) {
+    for (const p of byMessage.get(m.id) ?? []) {
+      const at = p.at ?? m.created;
+      if (p.type === "text" && p.text?.trim()) {
+        if (m.role === "user") {
+          if (!p.synthetic) tail.push(at, "prompt", p.text);
+        } else tail.push(at, "text", p.text);
+      } else if (p.type === "reasoning" && p.text?.trim()) tail.push(at, "thinking", p.text);
+      else if (p.type === "compaction") tail.push(at, "system", "context compacted");
+      else if (p.tool !== null) {
+        tail.push(at, "tool", p.arg ? `${p.tool}: ${p.arg}` : p.tool);
+        if (p.status === "error") tail.push(at, "error", firstLine(p.error ?? "error"));
+        else if (p.status === "completed" && p.output) tail.push(at, "result", firstLine(p.output));
+      }
+    }
+    if (m.error) tail.push(m.completed ?? m.updated, "error", m.error);
+  }
+  return tail.events();
+}
+
+function byId(a: { id: string }, b: { id: string }): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** `v` when it is a non-empty string (a blank one too), else null. */
+function str(v: unknown): string | null {
+  return typeof v === "string" && v ? v : null;
+}

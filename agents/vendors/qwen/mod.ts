@@ -1,0 +1,26 @@
+/**
+ * Qwen Code (a Gemini CLI fork): `node …/.bin/qwen`, which relaunches itself as `node …/.bin/qwen`.
+ *
+ * @module
+ */
+
+import type { Vendor } from "../../vendor.ts";
+import { cliVendor } from "../../recognise.ts";
+
+/**
+ * Qwen Code: node running the `@qwen-code/qwen-code` package; of a self-relaunch, the detector keeps the
+ * child as the agent. `qwen mcp …` and `qwen extensions …` manage it and are not agents.
+ *
+ * @example
+ * ```ts
+ * qwen.recognise(p, "/p/node_modules/@qwen-code/qwen-code/cli.js"); // "main"
+ * ```
+ */
+export const qwen: Vendor = {
+  ...cliVendor("qwen", "Qwen Code", {
+    bins: ["qwen"],
+    packages: ["@qwen-code/qwen-code"],
+    skip: ["mcp", "extensions"],
+  }),
+  sessions: () => import("./sessions.ts").then((m) => m.qwenSessions),
+};

@@ -1,0 +1,371 @@
+/**
+ * Qwen Code chat files (`~/.qwen/projects/<enc(cwd)>/chats/<sessionId>.jsonl`): Claude-like records
+ * (`uuid`, `parentUuid`, `type`) holding Gemini-API `parts` and `usageMetadata`. A pure, incremental
+ * parser fed one line at a time; the Gemini-API pieces come from {@link ./gemini.ts}.
+ *
+ * @module
+ */
+
+import type { SessionFacts, SubagentFacts, ToolCall, TurnState } from "../../session.ts";
+import { addTokens, emptyTokens, newestCall } from "../../session.ts";
+import { feedJsonLine, isObject, nonBlank, TimeSpan, timestamp } from "../../formats/records.ts";
+import { ACTIVITY_WIDTH, ActivityTail, cleanLine, promptLine } from "../../formats/text.ts";
+import {
+  AGENT_TOOLS,
+  functionCalls,
+  functionResponses,
+  geminiToolArg,
+  geminiUsage,
+  type LedgerTotals,
+  MessageLedger,
+  partsOf,
+  partsText,
+  thoughtText,
+} from "../gemini/transcript.ts";
+
+/** What a chat file tells about its session (everything in {@linkcode SessionFacts} but where it was found). */
+export type QwenFacts = Omit<SessionFacts, "vendor" | "path" | "linkedBy">;
+
+type Json = Record<string, unknown>;
+
+/** A subagent the main thread started through the `agent` (formerly `task`) tool. */
+interface AgentCall {
+  callId: string;
+  type: string | null;
+  description: string | null;
+  running: boolean;
+  startedAt: number | null;
+}
+
+/** A subagent's own records (`isSidechain`/`agentId`) or its API calls in the telemetry. */
+interface Sidechain {
+  agentId: string;
+  name: string | null;
+  model: string | null;
+  lastAt: number | null;
+  pending: Map<string, ToolCall>;
+}
+
+/** Ledger source of the main thread; subagents are `agent:<id>`. */
+const MAIN = "main";
+/** The telemetry event that carries one API response's token counts. */
+const API_RESPONSE = "qwen-code.api_response";
+/** User text Qwen Code injects itself rather than the user typing it. */
+const NOT_PROMPTS = ["<system-reminder>", "<session_context>", "<context>", "<environment_context>"];
+/** Slash commands that end the session. */
+const EXITS = new Set(["/quit", "/exit"]);
+
+/**
+ * Incremental parser of one Qwen Code chat file: feed it lines in file order (strings, or records
+ * already parsed) and read {@linkcode facts} whenever needed. Tokens come from the assistant records'
+ * `usageMetadata` (each `uuid` once); where a file has none for the main thread, or none for its
+ * subagents, the `qwen-code.api_response` telemetry records of that thread count instead, so one API
+ * call is never counted from both. Pure: no I/O, never throws.
+ *
+ * @example
+ * ```ts
+ * const t = new QwenTranscript();
+ * t.feed('{"uuid":"u1","parentUuid":null,"sessionId":"e351e2a0","timestamp":"2026-11-24T03:40:00.000Z","type":"user","cwd":"/home/me/api","message":{"role":"user","parts":[{"text":"fix the login bug"}]}}');
+ * t.facts().lastPrompt; // "fix the login bug"
+ * ```
+ */
+export class QwenTranscript {
+  #records = new MessageLedger();
+  #telemetry = new MessageLedger();
+  #anonymous = 0;
+  #id: string | null = null;
+  #cwd: string | null = null;
+  #branch: string | null = null;
+  #title: string | null = null;
+  #firstPrompt: string | null = null;
+  #lastPrompt: string | null = null;
+  #model: string | null = null;
+  #fallbackModel: string | null = null;
+  #context: number | null = null;
+  #contextWindow: number | null = null;
+  #pending = new Map<string, ToolCall>();
+  #calls = new Map<string, AgentCall>();
+  #sidechains = new Map<string, Sidechain>();
+  #turn: TurnState = "unknown";
+  #stopReason: string | null = null;
+  #span = new TimeSpan();
+  #activity = new ActivityTail();
+  #malformed = 0;
+
+  /** Lines that could not be parsed so far. */
+  get malformedLines(): number {
+    return this.#malformed;
+  }
+
+  /** Feeds one line (or one parsed record). Lines that are not JSON objects are counted as malformed. */
+  feed(line: string | unknown): void {
+    this.#malformed += feedJsonLine(line, (rec) => this.#record(rec));
+  }
+
+  /** Everything the lines so far say about the session. */
+  facts(): QwenFacts {
+    const { main, agents } = this.#usage();
+    const tokens = addTokens(main.total, agents.total);
+    const byModel = main.byModel;
+    for (const [m, t] of Object.entries(agents.byModel)) addTokens(byModel[m] ??= emptyTokens(), t);
+    return {
+      id: this.#id ?? "",
+      cwd: this.#cwd,
+      gitBranch: this.#branch,
+      title: promptLine(this.#title ?? this.#firstPrompt),
+      model: this.#model ?? this.#fallbackModel,
+      lastPrompt: promptLine(this.#lastPrompt),
+      currentTask: null,
+      currentTool: newestCall(this.#pending),
+      subagents: this.#subagents(),
+      turn: this.#turn,
+      stopReason: this.#stopReason,
+      startedAt: this.#span.first,
+      lastActivity: this.#span.last,
+      tokens,
+      tokensByModel: byModel,
+      contextTokens: this.#context,
+      contextWindow: this.#contextWindow,
+      activity: this.#activity.events(),
+      malformedLines: this.#malformed,
+    };
+  }
+
+  /** Main-thread and subagent totals, each from the records when they carry usage, else from the telemetry. */
+  #usage(): { main: LedgerTotals; agents: LedgerTotals } {
+    const agentSources = (l: MessageLedger) => l.sources().filter((s) => s !== MAIN);
+    const main = (this.#records.has(MAIN) ? this.#records : this.#telemetry).totals([MAIN]);
+    const fromRecords = agentSources(this.#records);
+    const agents = fromRecords.length
+      ? this.#records.totals(fromRecords)
+      : this.#telemetry.totals(agentSources(this.#telemetry));
+    return { main, agents };
+  }
+
+  /** The agent calls paired, in order, with the subagents seen in records or telemetry. */
+  #subagents(): SubagentFacts[] {
+    const calls = [...this.#calls.values()];
+    const lanes = [...this.#sidechains.values()];
+    const ledger = this.#records.sources().some((s) => s !== MAIN) ? this.#records : this.#telemetry;
+    const out: SubagentFacts[] = [];
+    for (let i = 0; i < Math.max(calls.length, lanes.length); i++) {
+      const call = calls[i] as AgentCall | undefined;
+      const lane = lanes[i] as Sidechain | undefined;
+      out.push({
+        id: lane?.agentId ?? call!.callId,
+        type: call?.type ?? lane?.name ?? null,
+        description: call?.description ?? null,
+        status: call?.running ? "running" : "done",
+        model: lane?.model ?? null,
+        tokens: lane ? ledger.totals([`agent:${lane.agentId}`]).total : emptyTokens(),
+        currentTool: lane && call?.running ? newestCall(lane.pending) : null,
+        lastActivity: lane?.lastAt ?? call?.startedAt ?? null,
+      });
+    }
+    return out;
+  }
+
+  #record(rec: Json): void {
+    const at = timestamp(rec.timestamp);
+    this.#span.see(at);
+    if (this.#id === null && typeof rec.sessionId === "string" && rec.sessionId) this.#id = rec.sessionId;
+    if (this.#cwd === null && typeof rec.cwd === "string" && rec.cwd) this.#cwd = rec.cwd;
+    if (typeof rec.gitBranch === "string" && rec.gitBranch) this.#branch = rec.gitBranch;
+    const agentId = nonBlank(rec.agentId) ?? (rec.isSidechain === true ? "sidechain" : null);
+    if (agentId && rec.type !== "system") return this.#sidechain(rec, agentId, at);
+    switch (rec.type) {
+      case "user":
+        return this.#user(rec, at);
+      case "assistant":
+        return this.#assistant(rec, at);
+      case "tool_result":
+        return this.#results(partsOf(messageParts(rec)), rec, at);
+      case "system":
+        return this.#system(rec, at);
+    }
+  }
+
+  #user(rec: Json, at: number | null): void {
+    const parts = partsOf(messageParts(rec));
+    if (functionResponses(parts).length > 0) return this.#results(parts, rec, at);
+    if (typeof rec.provenance === "string" && rec.provenance !== "real_user") return;
+    const payload = isObject(rec.systemPayload) ? rec.systemPayload : {};
+    const shown = typeof payload.displayText === "string" && payload.displayText.trim()
+      ? payload.displayText
+      : "";
+    const text = shown || partsText(parts);
+    const trimmed = text.trimStart();
+    if (!trimmed || NOT_PROMPTS.some((p) => trimmed.startsWith(p))) return;
+    this.#firstPrompt ??= text;
+    this.#lastPrompt = text;
+    this.#activity.push(at, "prompt", text);
+    this.#turn = "working";
+    this.#pending.clear();
+  }
+
+  #assistant(rec: Json, at: number | null): void {
+    const model = nonBlank(rec.model);
+    if (model) this.#model = model;
+    if (typeof rec.contextWindowSize === "number" && rec.contextWindowSize > 0) {
+      this.#contextWindow = rec.contextWindowSize;
+    }
+    if (isObject(rec.usageMetadata)) {
+      const usage = geminiUsage(rec.usageMetadata, true);
+      this.#records.set(this.#key(rec), MAIN, model ?? this.#modelName(), usage.tokens);
+      if (usage.prompt > 0) this.#context = usage.prompt;
+    }
+    const parts = partsOf(messageParts(rec));
+    const thought = thoughtText(parts);
+    if (thought.trim()) this.#activity.push(at, "thinking", thought);
+    const text = partsText(parts);
+    if (text.trim()) this.#activity.push(at, "text", text);
+    const calls = functionCalls(parts);
+    for (const c of calls) {
+      const arg = cleanLine(geminiToolArg(c.name, c.args), ACTIVITY_WIDTH);
+      this.#activity.push(at, "tool", arg ? `${c.name}: ${arg}` : c.name);
+      const id = c.id ?? `#${this.#anonymous++}`;
+      this.#pending.set(id, { name: c.name, arg, id: c.id, startedAt: at });
+      if (AGENT_TOOLS.has(c.name)) {
+        this.#calls.set(id, {
+          callId: id,
+          type: nonBlank(c.args.subagent_type),
+          description: nonBlank(c.args.description),
+          running: true,
+          startedAt: at,
+        });
+      }
+    }
+    this.#turn = calls.length > 0 ? "working" : "ended";
+    if (calls.length === 0) this.#pending.clear();
+  }
+
+  #results(parts: Json[], rec: Json, at: number | null): void {
+    const result = isObject(rec.toolCallResult) ? rec.toolCallResult : {};
+    const ids = new Set(functionResponses(parts).map((r) => r.id).filter((id) => id !== null));
+    if (typeof result.callId === "string") ids.add(result.callId);
+    for (const id of ids) {
+      this.#pending.delete(id);
+      const call = this.#calls.get(id);
+      if (call) call.running = false;
+    }
+    const failed = result.status === "error" || (result.error !== undefined && result.error !== null);
+    for (const r of functionResponses(parts)) {
+      if (r.text) this.#activity.push(at, r.error || failed ? "error" : "result", r.text);
+    }
+    if (this.#turn !== "exited") this.#turn = "working";
+  }
+
+  #system(rec: Json, at: number | null): void {
+    const p = isObject(rec.systemPayload) ? rec.systemPayload : {};
+    switch (rec.subtype) {
+      case "ui_telemetry":
+        return this.#uiEvent(isObject(p.uiEvent) ? p.uiEvent : {}, rec, at);
+      case "custom_title":
+        this.#title = nonBlank(p.customTitle) ?? this.#title;
+        return;
+      case "session_model":
+        this.#fallbackModel = nonBlank(p.modelId) ?? this.#fallbackModel;
+        return;
+      case "chat_compression":
+        this.#activity.push(at, "system", "context compacted");
+        return;
+      case "rewind":
+        this.#activity.push(at, "system", "conversation rewound");
+        this.#turn = "ended";
+        this.#pending.clear();
+        return;
+      case "slash_command": {
+        const command = nonBlank(p.rawCommand);
+        if (!command || p.phase === "result") return;
+        this.#activity.push(at, "system", command);
+        if (EXITS.has(command.trim().split(/\s+/)[0])) this.#turn = "exited";
+        return;
+      }
+      case "turn_result": {
+        const state = typeof p.state === "string" ? p.state : "completed";
+        this.#stopReason = nonBlank(p.stopReason) ?? state;
+        if (state === "cancelled") this.#activity.push(at, "system", "interrupted by user");
+        const error = isObject(p.error) ? nonBlank(p.error.message) : null;
+        if (state === "error") this.#activity.push(at, "error", error ?? "error");
+        if (this.#turn !== "exited") this.#turn = "ended";
+        this.#pending.clear();
+        for (const call of this.#calls.values()) call.running = false;
+        return;
+      }
+    }
+  }
+
+  /** A telemetry event: API responses (tokens), API errors. */
+  #uiEvent(e: Json, rec: Json, at: number | null): void {
+    const name = e["event.name"];
+    if (name === API_RESPONSE) {
+      const usage = geminiUsage({
+        promptTokenCount: e.input_token_count,
+        candidatesTokenCount: e.output_token_count,
+        cachedContentTokenCount: e.cached_content_token_count,
+        thoughtsTokenCount: e.thoughts_token_count,
+        toolUsePromptTokenCount: e.tool_token_count,
+        totalTokenCount: e.total_token_count,
+      }, true);
+      const agent = nonBlank(e.subagent_id);
+      const model = nonBlank(e.model) ?? this.#modelName();
+      if (!agent) this.#fallbackModel ??= model;
+      else this.#lane(agent, nonBlank(e.subagent_type), model, at);
+      const key = nonBlank(e.response_id) ?? this.#key(rec);
+      this.#telemetry.set(key, agent ? `agent:${agent}` : MAIN, model, usage.tokens);
+    } else if (name === "qwen-code.api_error") {
+      this.#activity.push(
+        at,
+        "error",
+        `API error: ${nonBlank(e.error_message) ?? nonBlank(e.error) ?? ""}`.trim(),
+      );
+    }
+  }
+
+  /** A record written by a subagent: its usage and tools, kept apart from the main thread. */
+  #sidechain(rec: Json, agentId: string, at: number | null): void {
+    const model = rec.type === "assistant" ? nonBlank(rec.model) : null;
+    const lane = this.#lane(agentId, nonBlank(rec.agentName), model, at);
+    const parts = partsOf(messageParts(rec));
+    if (rec.type === "assistant") {
+      if (isObject(rec.usageMetadata)) {
+        const usage = geminiUsage(rec.usageMetadata, true);
+        this.#records.set(this.#key(rec), `agent:${agentId}`, model ?? lane.model ?? "unknown", usage.tokens);
+      }
+      for (const c of functionCalls(parts)) {
+        const arg = cleanLine(geminiToolArg(c.name, c.args), ACTIVITY_WIDTH);
+        lane.pending.set(c.id ?? `#${this.#anonymous++}`, { name: c.name, arg, id: c.id, startedAt: at });
+      }
+      return;
+    }
+    for (const r of functionResponses(parts)) if (r.id) lane.pending.delete(r.id);
+    const result = isObject(rec.toolCallResult) ? rec.toolCallResult : {};
+    if (typeof result.callId === "string") lane.pending.delete(result.callId);
+  }
+
+  #lane(agentId: string, name: string | null, model: string | null, at: number | null): Sidechain {
+    let lane = this.#sidechains.get(agentId);
+    if (!lane) this.#sidechains.set(agentId, lane = { agentId, name, model, lastAt: at, pending: new Map() });
+    lane.name ??= name;
+    if (model) lane.model = model;
+    if (at !== null && (lane.lastAt === null || at > lane.lastAt)) lane.lastAt = at;
+    return lane;
+  }
+
+  /** The model to attribute usage to when a record does not name one. */
+  #modelName(): string {
+    return this.#model ?? this.#fallbackModel ?? "unknown";
+  }
+
+  /** A record's `uuid`, or a key of its own when it has none. */
+  #key(rec: Json): string {
+    return nonBlank(rec.uuid) ?? `#${this.#anonymous++}`;
+  }
+}
+
+/** `message.parts` (or `message.content`) of a record. */
+function messageParts(rec: Json): unknown {
+  const msg = rec.message;
+  if (!isObject(msg)) return [];
+  return msg.parts ?? msg.content ?? [];
+}

@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import {
+  agentStatus,
+  BUSY_CPU_PERCENT,
+  IDLE_AFTER_MS,
+  RECENT_WRITE_MS,
+  type StatusInput,
+  WORKING_STALE_MS,
+} from "../../agents/status.ts";
+import { emptyTokens, type SessionFacts, type SubagentFacts } from "../../agents/session.ts";
+
+const NOW = 1_795_490_000_000;
+
+function session(over: Partial<SessionFacts> = {}): SessionFacts {
+  return {
+    vendor: "claude",
+    id: "s",
+    path: "/x.jsonl",
+    linkedBy: "registry",
+    cwd: "/w",
+    gitBranch: null,
+    title: null,
+    model: null,
+    lastPrompt: null,
+    currentTask: null,
+    currentTool: null,
+    subagents: [],
+    turn: "unknown",
+    stopReason: null,
+    startedAt: NOW - 3_600_000,
+    lastActivity: NOW - 60_000,
+    tokens: emptyTokens(),
+    tokensByModel: {},
+    contextTokens: null,
+    contextWindow: null,
+    activity: [],
+    malformedLines: 0,
+    ...over,
+  };
+}
+
+function status(over: Partial<StatusInput> = {}): string {
+  return agentStatus({ cpuPercent: 0, toolChildren: 0, session: null, now: NOW, alive: true, ...over });
+}
+
+const running: SubagentFacts = {
+  id: "a1",
+  type: "general-purpose",
+  description: null,
+  status: "running",
+  model: null,
+  tokens: emptyTokens(),
+  currentTool: null,
+  lastActivity: null,
+};
+
+Deno.test("status: done when the process is gone or the session exited", () => {
+  assert.equal(status({ alive: false, cpuPercent: 50 }), "done");
+  assert.equal(status({ session: session({ turn: "exited" }), toolChildren: 1 }), "done");
+});
+
+Deno.test("status: subagents in flight", () => {
+  assert.equal(status({ session: session({ subagents: [running], turn: "working" }) }), "subagents");
+  assert.equal(
+    status({ session: session({ subagents: [{ ...running, status: "done" }], turn: "ended" }) }),
+    "waiting",
+  );
+});
+
+Deno.test("status: busy while a tool runs (pending call or a live tool process)", () => {
+  const tool = { name: "Bash", arg: "sleep 600", id: "t", startedAt: NOW - 3_600_000 };
+  // A long tool call is busy however old the last write.
+  assert.equal(status({ session: session({ currentTool: tool, lastActivity: NOW - 3_600_000 }) }), "busy");
+  assert.equal(status({ session: session({ turn: "ended" }), toolChildren: 2 }), "busy");
+  assert.equal(status({ toolChildren: 1 }), "busy");
+});
+
+Deno.test("status: a generating model is busy, not idle (nothing is written until the response completes)", () => {
+  const generating = session({ turn: "working", lastActivity: NOW - (WORKING_STALE_MS - 1_000) });
+  assert.equal(status({ session: generating }), "busy");
+  const stale = session({ turn: "working", lastActivity: NOW - (WORKING_STALE_MS + 1_000) });
+  assert.equal(status({ session: stale }), "idle");
+  assert.equal(status({ session: stale, cpuPercent: BUSY_CPU_PERCENT }), "busy");
+});
+
+Deno.test("status: waiting after the turn ended, however long ago and even with some CPU", () => {
+  assert.equal(status({ session: session({ turn: "ended", lastActivity: NOW - 2_000 }) }), "waiting");
+  assert.equal(status({ session: session({ turn: "ended", lastActivity: NOW - 86_400_000 }) }), "waiting");
+  assert.equal(status({ session: session({ turn: "ended" }), cpuPercent: 30 }), "waiting");
+  assert.equal(status({ session: session({ turn: "working", waitingFor: "permission prompt" }) }), "waiting");
+});
+
+Deno.test("status: an unknown turn follows recency and CPU", () => {
+  assert.equal(status({ session: session({ lastActivity: NOW - RECENT_WRITE_MS }) }), "busy");
+  assert.equal(status({ session: session({ lastActivity: NOW - 60_000 }) }), "waiting");
+  assert.equal(status({ session: session({ lastActivity: NOW - IDLE_AFTER_MS }) }), "idle");
+  assert.equal(status({ session: session({ lastActivity: null }) }), "idle");
+  assert.equal(status({ session: session({ lastActivity: NOW - IDLE_AFTER_MS }), cpuPercent: 9 }), "busy");
+});
+
+Deno.test("status: without a session, CPU and tool processes decide", () => {
+  assert.equal(status(), "idle");
+  assert.equal(status({ cpuPercent: BUSY_CPU_PERCENT - 0.1 }), "idle");
+  assert.equal(status({ cpuPercent: BUSY_CPU_PERCENT }), "busy");
+});
