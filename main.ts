@@ -90,7 +90,8 @@ async function ls(values: ParsedArgs["values"]): Promise<void> {
   }
   await writeOut(await formatLs(snap, opts));
   if (values.verbose) {
-    for (const notice of source.notices?.() ?? []) console.error(`agtop: notice: ${notice}`);
+    const notices = [...source.notices?.() ?? [], ...collector.notices()];
+    for (const notice of notices) console.error(`agtop: notice: ${notice}`);
   }
 }
 

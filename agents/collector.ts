@@ -8,7 +8,7 @@
 import type { ProcessDetails, ProcessInfo, ProcessSource } from "../platform/types.ts";
 import { WRITING_FILES_LIMIT } from "../platform/types.ts";
 import type { Agent, AgentGit, AgentPort, AgentProcess, HostFacts, ProcessRole, Snapshot } from "./types.ts";
-import type { LinkContext, SessionSource, Vendor } from "./vendor.ts";
+import type { LinkContext, SessionLink, SessionSource, Vendor } from "./vendor.ts";
 import type { SessionFacts } from "./session.ts";
 import { detect, type Detection } from "./detect.ts";
 import { dangerousFlags } from "./danger.ts";
@@ -24,6 +24,7 @@ import { describeTerminal, TERMINAL_ENV_KEYS } from "./terminal.ts";
 import { gitFacts } from "./git.ts";
 import { familyOf, type Orphan, OrphanTracker } from "./orphans.ts";
 import { AgentCounters } from "./counters.ts";
+import { Notices } from "../platform/notices.ts";
 
 /** Snapshot JSON schema version. */
 export const SCHEMA_VERSION = 1;
@@ -101,6 +102,9 @@ export class Collector {
   #counters = new AgentCounters();
   /** Session readers loaded so far, by vendor. */
   #sources = new Map<Vendor, SessionSource>();
+  /** Vendors whose session reader failed to load (tried once). */
+  #failed = new Set<Vendor>();
+  #notices = new Notices();
 
   constructor(opts: CollectorOptions) {
     this.#opts = opts;
@@ -170,13 +174,30 @@ export class Collector {
     return out;
   }
 
-  /** Loads the session readers of `vendors` not loaded yet; a reader that fails to load is skipped. */
+  /**
+   * Why some fields are missing: session readers that failed to load or threw, once per vendor and
+   * step (`ls --verbose` prints them).
+   */
+  notices(): string[] {
+    return this.#notices.list();
+  }
+
+  /**
+   * Loads the session readers of `vendors` not loaded yet; a reader that fails to load becomes a notice
+   * and that vendor's agents are shown without sessions.
+   */
   async #loadSources(vendors: readonly Vendor[]): Promise<void> {
-    const missing = [...new Set(vendors)].filter((v) => v.sessions && !this.#sources.has(v));
+    const missing = [...new Set(vendors)].filter((v) =>
+      v.sessions && !this.#sources.has(v) && !this.#failed.has(v)
+    );
     if (!missing.length) return;
     const loaded = await Promise.allSettled(missing.map((v) => v.sessions!()));
     loaded.forEach((r, i) => {
       if (r.status === "fulfilled") this.#sources.set(missing[i], r.value);
+      else {
+        this.#failed.add(missing[i]);
+        this.#notices.failure(`loading the ${missing[i].label} session reader`, r.reason);
+      }
     });
     const keys = new Set(this.#envKeys);
     for (const s of this.#sources.values()) for (const k of s.envKeys) keys.add(k);
@@ -193,12 +214,28 @@ export class Collector {
     const order = [...pending].sort((a, b) => b.agent.startedAt - a.agent.startedAt);
     for (const { agent, vendor, ctx } of order) {
       const sessions = this.#sources.get(vendor);
-      const link = sessions?.link({ ...ctx, claimed }) ?? null;
+      const link = sessions ? this.#guard(vendor, "linking", () => sessions.link({ ...ctx, claimed })) : null;
       if (link) claimed.add(link.path);
-      const session = link ? sessions!.read(link, now) : null;
+      const session = link ? this.#read(vendor, sessions!, link, now) : null;
       this.#settle(agent, session, now, true);
     }
     return claimed;
+  }
+
+  /** The facts of a linked session, stamped with vendor, path and how it was linked; null when the reader fails. */
+  #read(vendor: Vendor, sessions: SessionSource, link: SessionLink, now: number): SessionFacts | null {
+    const read = this.#guard(vendor, "reading", () => sessions.read(link, now));
+    return read ? { ...read, vendor: vendor.id, path: link.path, linkedBy: link.linkedBy } : null;
+  }
+
+  /** `step()`, or null (and a notice) when it throws: one reader's failure costs one field. */
+  #guard<T>(vendor: Vendor, what: string, step: () => T): T | null {
+    try {
+      return step();
+    } catch (error) {
+      this.#notices.failure(`${what} ${vendor.label} sessions`, error);
+      return null;
+    }
   }
 
   /** Fills in session, status, what it is doing, cost, context, cache warmth and burn of an agent. */
@@ -294,10 +331,10 @@ export class Collector {
         ...(this.#opts.profiles?.[vendor.id] ?? []).map((e) => ({ ...own, ...e })),
         ...pending.filter((p) => p.vendor === vendor).map((p) => p.ctx.env),
       ];
-      for (const link of sessions.recent(envs, since)) {
+      for (const link of this.#guard(vendor, "listing", () => sessions.recent(envs, since)) ?? []) {
         if (claimed.has(link.path)) continue;
         claimed.add(link.path);
-        const session = sessions.read(link, now);
+        const session = this.#read(vendor, sessions, link, now);
         if (!session) continue;
         const row = sessionRow(vendor, session, now);
         this.#settle(row, session, now, false);

@@ -40,15 +40,24 @@ export interface SessionLink {
   linkedBy: string;
 }
 
-/** How a vendor finds and reads its sessions. Implementations cache parse state per file. */
+/**
+ * What a session reader returns: the facts of a session, without what the collector stamps on them once
+ * for every reader (the vendor id, the path and how the session was linked, all known from the link).
+ */
+export type SessionRead = Omit<SessionFacts, "vendor" | "path" | "linkedBy">;
+
+/**
+ * How a vendor finds and reads its sessions. Implementations cache parse state per file. The collector
+ * catches what a reader throws (a notice, shown by `--verbose`), so a failing reader costs one field.
+ */
 export interface SessionSource {
   /** Environment variables needed from agent processes and their children. */
   readonly envKeys: readonly string[];
-  /** Finds the session a live agent is writing, or null. Never throws. */
+  /** Finds the session a live agent is writing, or null. */
   link(ctx: LinkContext): SessionLink | null;
-  /** Reads (incrementally: only appended bytes after the first call) the facts of a linked session. Never throws. */
-  read(link: SessionLink, now: number): SessionFacts | null;
-  /** Sessions active since `sinceMs` under the given homes/env (for `ls --all`). Never throws. */
+  /** Reads (incrementally: only appended bytes after the first call) the facts of a linked session. */
+  read(link: SessionLink, now: number): SessionRead | null;
+  /** Sessions active since `sinceMs` under the given homes/env (for `ls --all`). */
   recent(envs: Record<string, string>[], sinceMs: number): SessionLink[];
 }
 

@@ -13,44 +13,11 @@
  */
 
 import type { SystemFacts } from "./types.ts";
+import { firstLine, type Notices } from "./notices.ts";
 
 const utf8 = new TextDecoder("utf-8");
 const utf16le = new TextDecoder("utf-16le");
 const encoder = new TextEncoder();
-
-/** At most this many notices are kept, so a failure repeated every tick cannot grow memory. */
-const MAX_NOTICES = 64;
-
-/**
- * One-line explanations of why a native source delivers fewer fields (a library or symbol missing,
- * a call failing unexpectedly), de-duplicated and capped.
- *
- * @example
- * ```ts
- * const notices = new Notices();
- * notices.add("cannot open libproc");
- * notices.add("cannot open libproc");
- * notices.list(); // ["cannot open libproc"]
- * ```
- */
-export class Notices {
-  readonly #lines: string[] = [];
-
-  /** Records `line` unless it is already recorded or the log is full. */
-  add(line: string): void {
-    if (this.#lines.length < MAX_NOTICES && !this.#lines.includes(line)) this.#lines.push(line);
-  }
-
-  /** Records an unexpected error of `what` as one line. */
-  failure(what: string, error: unknown): void {
-    this.add(`${what} failed: ${firstLine(error)}`);
-  }
-
-  /** A copy of the recorded lines, oldest first. */
-  list(): string[] {
-    return [...this.#lines];
-  }
-}
 
 /**
  * Opens a shared library, or returns null and records a one-line notice when the library cannot be
@@ -84,11 +51,6 @@ export function tryDlopen<const S extends Deno.ForeignLibraryInterface>(
     if (opened[name] === null) notices.add(`${path} lacks ${symbols[name].name ?? name}; fewer fields`);
   }
   return library;
-}
-
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split("\n", 1)[0];
 }
 
 /**

@@ -14,12 +14,12 @@ import {
   cString,
   encodeCString,
   growBuffer,
-  Notices,
   pickEnv,
   portableSystemFacts,
   sortedCapped,
   tryDlopen,
 } from "../ffi.ts";
+import { Notices } from "../notices.ts";
 import {
   CTL_KERN,
   DARWIN_SYMBOLS,

@@ -17,13 +17,13 @@ import {
   encodeCString,
   foreignMemory,
   type MemoryReader,
-  Notices,
   pickEnv,
   portableSystemFacts,
   readCStringArray,
   sortedCapped,
   tryDlopen,
 } from "../ffi.ts";
+import { Notices } from "../notices.ts";
 import {
   FREEBSD_LIBC_SYMBOLS,
   type FreeBsdLibcLibrary,

@@ -21,13 +21,13 @@ import {
   bufferAddress,
   encodeCString,
   growBuffer,
-  Notices,
   pickEnv,
   portableSystemFacts,
   sortedCapped,
   tryDlopen,
   utf16,
 } from "../ffi.ts";
+import { Notices } from "../notices.ts";
 import {
   ALL_PROCESSOR_GROUPS,
   DUPLICATE_SAME_ACCESS,

@@ -12,13 +12,13 @@ import {
   foreignMemory,
   growBuffer,
   MEMORY_SYMBOLS,
-  Notices,
   pickEnv,
   readCStringArray,
   sortedCapped,
   tryDlopen,
   utf16,
 } from "../../platform/ffi.ts";
+import { Notices } from "../../platform/notices.ts";
 
 const onLinux = Deno.build.os === "linux";
 if (!onLinux) {
@@ -175,9 +175,10 @@ Deno.test({
     try {
       await Deno.writeTextFile(
         script,
-        `import { bufferAddress, foreignMemory, MEMORY_SYMBOLS, Notices, readCStringArray, tryDlopen } from ${
+        `import { bufferAddress, foreignMemory, MEMORY_SYMBOLS, readCStringArray, tryDlopen } from ${
           JSON.stringify(new URL("../../platform/ffi.ts", import.meta.url).href)
         };
+import { Notices } from ${JSON.stringify(new URL("../../platform/notices.ts", import.meta.url).href)};
 const lib = tryDlopen(${JSON.stringify(LIBC_ABSOLUTE)}, MEMORY_SYMBOLS, new Notices());
 const memory = lib && foreignMemory(lib.symbols);
 const text = new Uint8Array(128);
