@@ -9,7 +9,6 @@
  */
 
 import { aggregate } from "../../agents/aggregates.ts";
-import { TERMINATE_NAME } from "../../agents/signals.ts";
 import type { Agent, AgentProcess, Snapshot } from "../../agents/types.ts";
 import { type Column, COLUMNS } from "../columns.ts";
 import { fitColumns, layoutRow } from "../layout.ts";
@@ -17,6 +16,7 @@ import type { Style } from "../style.ts";
 import { summaryLine } from "../summary.ts";
 import { displayWidth, safeText } from "../text.ts";
 import { formatBytes, formatCount, formatDuration, formatPercent, formatUsd } from "../units.ts";
+import { TERMINATE_NAME } from "../../platform/types.ts";
 import { clockTime, detailLines, detailTitle } from "./detail.ts";
 import { accountLimits } from "./limits.ts";
 import { type Line, lineText, pack, paint, type Part, seg, styled, type Tone } from "./paint.ts";
