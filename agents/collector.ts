@@ -19,7 +19,6 @@ import { agentStatus } from "./status.ts";
 import { cacheWarmth } from "./cache.ts";
 import { sessionBurn } from "./burn.ts";
 import { doingPhrase } from "./phrase.ts";
-import { aggregate } from "./aggregates.ts";
 import { describeTerminal, TERMINAL_ENV_KEYS } from "./terminal.ts";
 import { gitFacts } from "./git.ts";
 import { familyOf, type Orphan, OrphanTracker } from "./orphans.ts";
@@ -154,7 +153,6 @@ export class Collector {
       host,
       agents,
       pricesDate: this.#opts.prices.snapshot,
-      aggregates: aggregate(agents),
     };
   }
 

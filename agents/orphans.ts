@@ -10,6 +10,8 @@
 import type { ProcessInfo, ProcessSource, ProcessState } from "../platform/types.ts";
 import type { Detection } from "./detect.ts";
 import type { Agent } from "./types.ts";
+import type { OrphanMarker, Vendor } from "./vendor.ts";
+import { VENDORS } from "./vendors/mod.ts";
 
 /** One process, told apart from a later process that reuses its pid. */
 export interface ProcessRef {
@@ -56,24 +58,30 @@ export interface Orphan {
   rssBytes: number;
 }
 
-/** An environment variable an agent sets on the commands it runs. */
-export interface OrphanMarker {
-  env: string;
+/** An environment variable an agent sets on the commands it runs, with the agent that sets it. */
+export interface AgentMarker extends OrphanMarker {
   /** Vendor id of the agent that sets it. */
   agent: string;
-  /** True when its value is the agent's session (thread) id. */
-  session: boolean;
 }
 
-/** The variables agents set on their tool processes (see `transcript-formats.md` §10.1), most telling first. */
-export const ORPHAN_MARKERS: readonly OrphanMarker[] = [
-  { env: "CLAUDE_CODE_SESSION_ID", agent: "claude", session: true },
-  { env: "CLAUDECODE", agent: "claude", session: false },
-  { env: "CODEX_THREAD_ID", agent: "codex", session: true },
-  { env: "CODEX_SESSION_ID", agent: "codex", session: true },
-  { env: "GEMINI_CLI", agent: "gemini", session: false },
-  { env: "QWEN_CODE_NO_RELAUNCH", agent: "qwen", session: false },
-];
+/**
+ * The orphan markers of `vendors` in vendor order, each vendor's most telling first, so the first
+ * marker set in an environment names the agent.
+ *
+ * @example
+ * ```ts
+ * orphanMarkersOf([{ id: "mine", label: "Mine", recognise: () => null, orphanMarkers: [{ env: "MINE", session: false }] }]);
+ * // [{ env: "MINE", agent: "mine", session: false }]
+ * ```
+ */
+export function orphanMarkersOf(vendors: readonly Vendor[]): AgentMarker[] {
+  return vendors.flatMap((v) =>
+    (v.orphanMarkers ?? []).map((m) => ({ env: m.env, agent: v.id, session: m.session }))
+  );
+}
+
+/** The variables the built-in agents set on their tool processes, most telling first. */
+export const ORPHAN_MARKERS: readonly AgentMarker[] = orphanMarkersOf(VENDORS);
 
 /** Environment variables to request from `details()` for {@linkcode OrphanTracker}. */
 export const ORPHAN_ENV_KEYS: readonly string[] = ORPHAN_MARKERS.map((m) => m.env);
@@ -90,8 +98,8 @@ const DEFAULT_CAPACITY = 256;
 const DESCENDANTS_LIMIT = 1024;
 
 /**
- * The agent an environment names through {@linkcode ORPHAN_MARKERS}, with its session id when given;
- * null when no marker is set.
+ * The agent an environment names through `markers` (by default {@linkcode ORPHAN_MARKERS}), with its
+ * session id when given; null when no marker is set.
  *
  * @example
  * ```ts
@@ -101,10 +109,11 @@ const DESCENDANTS_LIMIT = 1024;
  */
 export function markedAgent(
   env: Readonly<Record<string, string>>,
+  markers: readonly AgentMarker[] = ORPHAN_MARKERS,
 ): { agent: string; sessionId: string | null } | null {
-  const first = ORPHAN_MARKERS.find((m) => env[m.env]);
+  const first = markers.find((m) => env[m.env]);
   if (first === undefined) return null;
-  const session = ORPHAN_MARKERS.find((m) => m.agent === first.agent && m.session && env[m.env]);
+  const session = markers.find((m) => m.agent === first.agent && m.session && env[m.env]);
   return { agent: first.agent, sessionId: session ? env[session.env] : null };
 }
 

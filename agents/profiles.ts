@@ -5,15 +5,24 @@
  * @module
  */
 
-/** The variable that names each agent's data directory, for agents that have one. */
-export const PROFILE_ENV: Readonly<Record<string, string>> = {
-  claude: "CLAUDE_CONFIG_DIR",
-  codex: "CODEX_HOME",
-  gemini: "GEMINI_CLI_HOME",
-  qwen: "QWEN_RUNTIME_DIR",
-  copilot: "COPILOT_HOME",
-  goose: "GOOSE_PATH_ROOT",
-};
+import type { Vendor } from "./vendor.ts";
+import { VENDORS } from "./vendors/mod.ts";
+
+/**
+ * The variable that names each vendor's data directory (its `dataDirEnv`), keyed by vendor id, in
+ * vendor order, for the vendors that have one.
+ *
+ * @example
+ * ```ts
+ * profileEnvOf([{ id: "mine", label: "Mine", recognise: () => null, dataDirEnv: "MINE_HOME" }]); // { mine: "MINE_HOME" }
+ * ```
+ */
+export function profileEnvOf(vendors: readonly Vendor[]): Record<string, string> {
+  return Object.fromEntries(vendors.flatMap((v) => (v.dataDirEnv ? [[v.id, v.dataDirEnv]] : [])));
+}
+
+/** The variable that names each agent's data directory, for the built-in agents that have one. */
+export const PROFILE_ENV: Readonly<Record<string, string>> = profileEnvOf(VENDORS);
 
 /**
  * One environment per extra directory, keyed by vendor id.

@@ -238,6 +238,7 @@ export function cliVendor(
   return {
     id,
     label,
+    valued: cli.valued ?? [],
     recognise(p, script) {
       const run = invocation(p, script, cli);
       if (run === null) return null;

@@ -5,10 +5,7 @@
  * @module
  */
 
-import type { ProcessInfo } from "../platform/types.ts";
-import { type SignalOutcome, type SignalResult, terminateProcess } from "../platform/signal.ts";
-
-export { TERMINATE_NAME } from "../platform/signal.ts";
+import type { ProcessInfo, ProcessSource, SignalOutcome } from "../platform/types.ts";
 
 /** A process to end, as the snapshot showed it. */
 export interface SignalTarget {
@@ -50,25 +47,25 @@ export function refusal(target: SignalTarget, now: ProcessInfo | undefined, self
 }
 
 /**
- * Ends each target (SIGTERM; Windows: terminate) after reading the process list once more, so a pid
- * that exited or was reused since the snapshot is not signalled: a gone pid reports `no-such-process`
- * without a signal, a reused or forbidden one `refused`. Never throws.
+ * Ends each target through `source.terminate` (SIGTERM; Windows: terminate) after reading the
+ * process list once more, so a pid that exited or was reused since the snapshot is not signalled: a
+ * gone pid reports `no-such-process` without a signal, a reused or forbidden one `refused`. Never
+ * throws.
  *
  * @example
  * ```ts
- * const [report] = endProcesses([{ pid: agent.pid, startedAt: agent.startedAt }], () => source.list());
+ * const [report] = endProcesses([{ pid: agent.pid, startedAt: agent.startedAt }], source);
  * report.outcome; // "sent"
  * ```
  */
 export function endProcesses(
   targets: readonly SignalTarget[],
-  list: () => ProcessInfo[],
-  send: (pid: number) => SignalResult = terminateProcess,
+  source: Pick<ProcessSource, "list" | "terminate">,
   self: number = Deno.pid,
 ): SignalReport[] {
   let byPid: Map<number, ProcessInfo>;
   try {
-    byPid = new Map(list().map((p) => [p.pid, p]));
+    byPid = new Map(source.list().map((p) => [p.pid, p]));
   } catch (e) {
     const detail = `cannot read the process list: ${e instanceof Error ? e.message : String(e)}`;
     return targets.map(({ pid }) => ({ pid, outcome: "failed", detail }));
@@ -78,6 +75,6 @@ export function endProcesses(
     const refused = refusal({ pid, startedAt }, now, self);
     if (refused !== null) return { pid, outcome: "refused", detail: refused };
     if (!now) return { pid, outcome: "no-such-process", detail: null };
-    return { pid, ...send(pid) };
+    return { pid, ...source.terminate(pid) };
   });
 }

@@ -8,7 +8,6 @@
 import type { ListeningPort, ProcessState } from "../platform/types.ts";
 import type { SessionFacts } from "./session.ts";
 import type { CostBasis } from "./pricing/cost.ts";
-import type { Aggregates } from "./aggregates.ts";
 import type { CacheWarmth } from "./cache.ts";
 import type { Burn } from "./burn.ts";
 import type { TerminalPlace } from "./terminal.ts";
@@ -177,6 +176,4 @@ export interface Snapshot {
   agents: Agent[];
   /** Snapshot date of the bundled price table, when prices are loaded. */
   pricesDate: string | null;
-  /** Totals across `agents` and per project. */
-  aggregates: Aggregates;
 }

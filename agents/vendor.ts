@@ -61,6 +61,22 @@ export interface SessionSource {
   recent(envs: Record<string, string>[], sinceMs: number): SessionLink[];
 }
 
+/** An environment variable an agent sets on the commands it runs, so their orphans can be told apart. */
+export interface OrphanMarker {
+  /** The variable's name, e.g. `CODEX_THREAD_ID`. */
+  readonly env: string;
+  /** True when its value is the agent's session (thread) id. */
+  readonly session: boolean;
+}
+
+/** The command-line flags that turn an agent's permission checks off. */
+export interface BypassFlags {
+  /** Flags that do it on their own, e.g. `--yolo`. */
+  readonly flags?: readonly string[];
+  /** Options whose value does it (`--opt value` or `--opt=value`), e.g. `{ "--sandbox": "danger-full-access" }`. */
+  readonly values?: Readonly<Record<string, string>>;
+}
+
 /** One coding agent product. */
 export interface Vendor {
   /** Short stable id, e.g. `claude`, `codex`. */
@@ -73,6 +89,14 @@ export interface Vendor {
    * (`node`, `bun`, `deno`, `python`: its first non-option argument), or null.
    */
   recognise(p: ProcessInfo, script: string | null): RecognisedRole | null;
+  /** Options of its command line that take the next argument as their value, e.g. `--model`. */
+  readonly valued?: readonly string[];
+  /** The environment variable that moves its data directory (a profile), e.g. `CLAUDE_CONFIG_DIR`. */
+  readonly dataDirEnv?: string;
+  /** The variables it sets on the commands it runs, most telling first. */
+  readonly orphanMarkers?: readonly OrphanMarker[];
+  /** The flags that make it run without permission checks. */
+  readonly dangerousFlags?: BypassFlags;
   /**
    * Loads the agent's session reader, when agtop can read this agent's sessions. Loaded on first use,
    * so start-up pays only for the readers of the agents that are present.

@@ -4,7 +4,38 @@
  * @module
  */
 
+import type { Vendor } from "../agents/vendor.ts";
+import { VENDORS } from "../agents/vendors/mod.ts";
 import { type CommandDef, COMMANDS, GLOBAL_OPTIONS, type OptionDef } from "./commands.ts";
+
+/** Width the help's prose is wrapped to. */
+const WIDTH = 104;
+
+/**
+ * The agents named in the help and the man page: the labels of the vendors whose sessions agtop reads,
+ * in vendor order (the others are the "…").
+ *
+ * @example
+ * ```ts
+ * namedAgents().slice(0, 2); // ["Claude Code", "Codex"]
+ * ```
+ */
+export function namedAgents(vendors: readonly Vendor[] = VENDORS): string[] {
+  return vendors.filter((v) => v.sessions).map((v) => v.label);
+}
+
+/** `words` joined by spaces into lines of at most `width` characters (a longer word gets its own line). */
+function wrap(words: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of words) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return line ? [...lines, line] : lines;
+}
 
 function optionLine(o: OptionDef): [string, string] {
   const flag = `${o.short ? `-${o.short}, ` : "    "}--${o.name}${o.value ? ` ${o.value}` : ""}`;
@@ -26,8 +57,15 @@ export function programHelp(version: string, pricesDate: string | null): string 
     "",
     "Usage: agtop [COMMAND] [OPTIONS]",
     "",
-    "Finds the coding agents running on this machine (Claude Code, Codex, Gemini CLI, Qwen Code, OpenCode,",
-    "Copilot CLI, Aider, Goose, Cursor, Crush, Amp, …) and shows what each is doing and using.",
+    // Labels are kept whole on a line.
+    ...wrap(
+      [
+        ..."Finds the coding agents running on this machine".split(" "),
+        ...namedAgents().map((label, i) => `${i === 0 ? "(" : ""}${label},`),
+        ..."…) and shows what each is doing and using.".split(" "),
+      ],
+      WIDTH,
+    ),
     "Without a command: the live view on a terminal, otherwise `ls`.",
     "",
     "Commands:",

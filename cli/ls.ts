@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Agent, Snapshot } from "../agents/types.ts";
+import type { Snapshot } from "../agents/types.ts";
 import { aggregate } from "../agents/aggregates.ts";
 import { renderCsv } from "../render/csv.ts";
 import { renderJson } from "../render/json.ts";
@@ -12,9 +12,9 @@ import type { MetricsFormat } from "../render/metrics.ts";
 import { renderTable } from "../render/table.ts";
 import { loadStyle, wantColor } from "../render/style.ts";
 import { prepareWidths } from "../render/text.ts";
-import { filterAgents, sortAgents, type SortKey } from "../render/view.ts";
+import { filterAgents, sortAgents, type SortKey, withoutHidden } from "../render/view.ts";
 import { agentCells } from "../render/table.ts";
-import { redact } from "../render/privacy.ts";
+import { Pseudonyms, redact, redactAggregates } from "../render/privacy.ts";
 
 /** What `ls` prints and how. */
 export interface LsOptions {
@@ -35,19 +35,6 @@ export interface LsOptions {
 }
 
 /**
- * The agents whose id (`copilot`) or label (`Copilot CLI`) is not in `hidden`, case-insensitive.
- *
- * @example
- * ```ts
- * withoutHidden(snapshot.agents, ["copilot", "aider"]);
- * ```
- */
-export function withoutHidden(agents: readonly Agent[], hidden: readonly string[]): Agent[] {
-  const names = new Set(hidden.map((h) => h.toLowerCase()));
-  return agents.filter((a) => !names.has(a.agent.toLowerCase()) && !names.has(a.label.toLowerCase()));
-}
-
-/**
  * The snapshot narrowed to what the options select, in the order they ask for. Filter and sort see
  * the real values, even with `private` (which only changes what is printed).
  */
@@ -55,7 +42,7 @@ export function selectAgents(snap: Snapshot, opts: LsOptions): Snapshot {
   const visible = withoutHidden(snap.agents, opts.hidden ?? []);
   let agents = sortAgents(filterAgents(visible, opts.filter), opts.sort, opts.reverse);
   if (opts.top !== null) agents = agents.slice(0, opts.top);
-  return { ...snap, agents, aggregates: aggregate(agents) };
+  return { ...snap, agents };
 }
 
 /** The text `ls` prints for a snapshot. */
@@ -65,8 +52,13 @@ export async function formatLs(snap: Snapshot, opts: LsOptions): Promise<string>
     const { renderMetrics } = await import("../render/metrics.ts");
     return renderMetrics(selected, { format: opts.format, private: opts.private });
   }
-  const shown = opts.private ? redact(selected) : selected;
-  if (opts.format === "json") return renderJson(shown);
+  const names = new Pseudonyms();
+  const shown = opts.private ? redact(selected, names) : selected;
+  if (opts.format === "json") {
+    // Totals of the real agents: the order of projects with equal costs follows their real names.
+    const totals = aggregate(selected.agents);
+    return renderJson(shown, opts.private ? redactAggregates(totals, names) : totals);
+  }
   if (opts.format === "csv") return renderCsv(shown);
   const tty = Deno.stdout.isTerminal();
   await prepareWidths(shown.agents.flatMap(agentCells));

@@ -5,6 +5,7 @@
  */
 
 import { COMMANDS, GLOBAL_OPTIONS, type OptionDef } from "./commands.ts";
+import { namedAgents } from "./help.ts";
 
 /** Escapes text for roff: backslashes, leading dots/quotes, hyphens in options. */
 function roff(s: string): string {
@@ -41,9 +42,9 @@ export function manPage(version: string, date: string): string {
     ".B agtop",
     "[\\fICOMMAND\\fR] [\\fIOPTIONS\\fR]",
     ".SH DESCRIPTION",
-    "agtop finds the coding agents running on this machine (Claude Code, Codex, Gemini CLI, Qwen Code, OpenCode,",
-    "Copilot CLI, Aider, Goose, Cursor, Crush, Amp and more), joins each process with the session transcript it",
-    "writes, and shows its status, current tool, tokens, cost, context fill, CPU, memory and the files it writes.",
+    `agtop finds the coding agents running on this machine (${namedAgents().join(", ")} and more),`,
+    "joins each process with the session transcript it writes, and shows its status, current tool, tokens,",
+    "cost, context fill, CPU, memory and the files it writes.",
     "Without a command it starts the live view on a terminal and prints \\fBls\\fR otherwise.",
     ".SH COMMANDS",
     ...COMMANDS.flatMap((c) => [

@@ -14,7 +14,8 @@ import type { Collector } from "../agents/collector.ts";
 import type { Snapshot } from "../agents/types.ts";
 import { METRICS_CONTENT_TYPES, negotiateMetrics, renderMetrics } from "../render/metrics.ts";
 import { UsageError } from "./args.ts";
-import { formatLs, withoutHidden } from "./ls.ts";
+import { formatLs } from "./ls.ts";
+import { withoutHidden } from "../render/view.ts";
 import { dropNetwork } from "./network.ts";
 
 /** Where `serve` listens. */

@@ -139,7 +139,42 @@ export interface ProcessSource {
    * it cannot be read. Optional: a source that cannot tell leaves it out.
    */
   terminal?(pid: number): string | null;
+  /**
+   * Ends process `pid`: SIGTERM on Linux, macOS and FreeBSD (the process may catch it and clean up), a
+   * plain termination on Windows, which has no SIGTERM ({@linkcode TERMINATE_NAME}). The one thing agtop
+   * ever changes: the call it needs (`kill`, `TerminateProcess`) is bound on the first call, never before.
+   * Signals whatever has the pid now; the caller checks it is still the process it means.
+   */
+  terminate(pid: number): SignalResult;
 }
+
+/** What an attempt to end a process did. */
+export type SignalOutcome =
+  /** The signal was delivered (Windows: the process was terminated). */
+  | "sent"
+  /** No process has that pid (it exited). */
+  | "no-such-process"
+  /** The process belongs to another user (or is protected). */
+  | "permission-denied"
+  /** The call could not be made (library not available, FFI not permitted) or failed otherwise. */
+  | "failed";
+
+/**
+ * The outcome of ending one process, with the reason when it failed.
+ *
+ * @example
+ * ```ts
+ * const result: SignalResult = { outcome: "failed", detail: "invalid pid 0" };
+ * ```
+ */
+export interface SignalResult {
+  outcome: SignalOutcome;
+  /** Why it failed, for `failed`; null otherwise. */
+  detail: string | null;
+}
+
+/** How this OS ends a process ({@linkcode ProcessSource.terminate}), in words: `SIGTERM`, or `terminate` on Windows. */
+export const TERMINATE_NAME: string = Deno.build.os === "windows" ? "terminate" : "SIGTERM";
 
 /** No process can be read at all (missing permission or library); the message says what is needed. */
 export class ProcessAccessError extends Error {

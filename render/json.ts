@@ -6,10 +6,8 @@
  * @module
  */
 
+import { aggregate, type Aggregates } from "../agents/aggregates.ts";
 import type { Snapshot } from "../agents/types.ts";
-
-/** Current JSON schema version. */
-export const JSON_SCHEMA = 1;
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase());
 
@@ -34,7 +32,9 @@ function toJsonValues(v: unknown): unknown {
 }
 
 /**
- * The snapshot as pretty JSON with snake_case keys and ISO-8601 times for `*_at`/`started_at`.
+ * The snapshot as pretty JSON with snake_case keys and ISO-8601 times for `*_at`/`started_at`, ending
+ * with `aggregates`: the totals of the agents it prints, unless given (the totals of the real agents
+ * with pseudonyms for project names, for a redacted snapshot: see `redactAggregates`).
  *
  * @example
  * ```ts
@@ -42,8 +42,8 @@ function toJsonValues(v: unknown): unknown {
  * doc.agents[0].cpu_percent;
  * ```
  */
-export function renderJson(snap: Snapshot): string {
-  return JSON.stringify(toJson(snap), timeReplacer, 2) + "\n";
+export function renderJson(snap: Snapshot, aggregates: Aggregates = aggregate(snap.agents)): string {
+  return JSON.stringify(toJson({ ...snap, aggregates }), timeReplacer, 2) + "\n";
 }
 
 const TIME_KEYS = new Set([

@@ -27,6 +27,7 @@
  * @module
  */
 
+import type { Aggregates } from "../agents/aggregates.ts";
 import type { Agent, AgentProcess, Snapshot } from "../agents/types.ts";
 import type { SessionFacts, SubagentFacts, ToolCall } from "../agents/session.ts";
 import { doingPhrase } from "../agents/phrase.ts";
@@ -205,8 +206,6 @@ export function redact(snap: Snapshot, names: Pseudonyms = new Pseudonyms()): Sn
   // Projects are numbered by their oldest agent, so the numbers do not depend on the sort order.
   const byAge = [...snap.agents].sort((a, b) => a.startedAt - b.startedAt || a.pid - b.pid);
   for (const a of byAge) if (a.project !== null) names.project(a.project);
-  const aggregates = structuredClone(snap.aggregates);
-  for (const p of aggregates.byProject) if (p.project !== null) p.project = names.project(p.project);
   return {
     schema: snap.schema,
     version: snap.version,
@@ -215,6 +214,22 @@ export function redact(snap: Snapshot, names: Pseudonyms = new Pseudonyms()): Sn
     host: { ...snap.host },
     agents: snap.agents.map((a) => agent(a, names, snap.takenAt)),
     pricesDate: snap.pricesDate,
-    aggregates,
   };
+}
+
+/**
+ * `aggregates` with each project's name replaced by its pseudonym in `names` (as {@linkcode redact} gave
+ * them), in the same order. The input is not changed.
+ *
+ * @example
+ * ```ts
+ * const names = new Pseudonyms();
+ * const shown = redact(snapshot, names);
+ * renderJson(shown, redactAggregates(aggregate(snapshot.agents), names));
+ * ```
+ */
+export function redactAggregates(aggregates: Aggregates, names: Pseudonyms): Aggregates {
+  const out = structuredClone(aggregates);
+  for (const p of out.byProject) if (p.project !== null) p.project = names.project(p.project);
+  return out;
 }

@@ -5,25 +5,30 @@
  */
 
 import type { AgentStatus, Snapshot } from "../agents/types.ts";
+import { aggregate, type Totals } from "../agents/aggregates.ts";
 import { totalTokens } from "../agents/session.ts";
 import { formatBytes, formatCount, formatPercent, formatUsd } from "./units.ts";
 
 const ORDER: AgentStatus[] = ["busy", "subagents", "waiting", "limited", "idle", "done"];
 
-/** `3 agents (1 busy, 2 waiting)`: the count by status, in a fixed order. */
-export function statusCounts(snap: Snapshot): string {
-  const { agents: n, byStatus } = snap.aggregates;
+/** `3 agents (1 busy, 2 waiting)`: the count by status of `totals`, in a fixed order. */
+function statusCounts({ agents: n, byStatus }: Totals): string {
   const counts = ORDER.filter((st) => byStatus[st] > 0).map((st) => `${byStatus[st]} ${st}`);
   return `${n} agent${n === 1 ? "" : "s"}${counts.length ? ` (${counts.join(", ")})` : ""}`;
 }
 
 /**
  * Totals across agents: count by status, CPU, memory, tokens, cost (`+?` when some agent's cost is
- * unknown) and the price table's date.
+ * unknown) and the price table's date. `totals` are those of `snap.agents`, computed when not given.
+ *
+ * @example
+ * ```ts
+ * summaryLine(snapshot); // "3 agents (1 busy, 2 waiting) · CPU 12% · MEM 1.2G · tokens 1.2M · cost $3.40"
+ * ```
  */
-export function summaryLine(snap: Snapshot): string {
-  const t = snap.aggregates;
-  const parts = [statusCounts(snap), `CPU ${formatPercent(t.cpuPercent)}%`, `MEM ${formatBytes(t.rssBytes)}`];
+export function summaryLine(snap: Snapshot, totals: Totals = aggregate(snap.agents)): string {
+  const t = totals;
+  const parts = [statusCounts(t), `CPU ${formatPercent(t.cpuPercent)}%`, `MEM ${formatBytes(t.rssBytes)}`];
   if (snap.agents.some((a) => a.session)) {
     parts.push(
       `tokens ${formatCount(totalTokens(t.tokens))}`,

@@ -82,3 +82,16 @@ export function filterAgents(agents: readonly Agent[], text: string): Agent[] {
   const needle = text.trim().toLowerCase();
   return needle ? agents.filter((a) => haystack(a).includes(needle)) : [...agents];
 }
+
+/**
+ * The agents whose id (`copilot`) or label (`Copilot CLI`) is not in `hidden`, case-insensitive.
+ *
+ * @example
+ * ```ts
+ * withoutHidden(snapshot.agents, ["copilot", "aider"]);
+ * ```
+ */
+export function withoutHidden(agents: readonly Agent[], hidden: readonly string[]): Agent[] {
+  const names = new Set(hidden.map((h) => h.toLowerCase()));
+  return agents.filter((a) => !names.has(a.agent.toLowerCase()) && !names.has(a.label.toLowerCase()));
+}

@@ -59,9 +59,8 @@ scope.onmessage = async (e) => {
   const req = e.data;
   try {
     if (req.type === "signal") {
-      const list = source;
-      const reports = list
-        ? endProcesses(req.targets, () => list.list())
+      const reports = source
+        ? endProcesses(req.targets, source)
         : req.targets.map(({ pid }): SignalReport => ({ pid, outcome: "failed", detail: "not started" }));
       scope.postMessage({ type: "signalled", id: req.id, reports });
       return;

@@ -20,10 +20,8 @@ import type { Snapshot } from "../../agents/types.ts";
 import { loadStyle, type Style, wantColor } from "../../render/style.ts";
 import { THEME_NAMES, type ThemeName } from "../../render/themes.ts";
 import { Pseudonyms, redact } from "../../render/privacy.ts";
-import { withoutHidden } from "../ls.ts";
-import { aggregate } from "../../agents/aggregates.ts";
 import { prepareWidths } from "../../render/text.ts";
-import type { SortKey } from "../../render/view.ts";
+import { type SortKey, withoutHidden } from "../../render/view.ts";
 import {
   JUMP_NEEDS_RUN,
   type JumpEffect,
@@ -263,7 +261,7 @@ class LiveView {
   #view(raw: Snapshot): Snapshot {
     const { hidden } = this.#opts;
     const agents = hidden.length ? withoutHidden(raw.agents, hidden) : raw.agents;
-    const shown = agents === raw.agents ? raw : { ...raw, agents, aggregates: aggregate(agents) };
+    const shown = agents === raw.agents ? raw : { ...raw, agents };
     return this.#opts.private ? redact(shown, this.#names) : shown;
   }
 

@@ -12,6 +12,7 @@ import type {
   ProcessDetails,
   ProcessInfo,
   ProcessSource,
+  SignalResult,
   SystemFacts,
 } from "../../platform/types.ts";
 
@@ -63,6 +64,11 @@ export class SampledSource implements ProcessSource {
   /** Every process, always read fresh. */
   list(): ProcessInfo[] {
     return this.#inner.list();
+  }
+
+  /** Ends a process through the inner source. */
+  terminate(pid: number): SignalResult {
+    return this.#inner.terminate(pid);
   }
 
   /** Machine facts, always read fresh. */

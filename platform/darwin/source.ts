@@ -8,7 +8,8 @@
  * @module
  */
 
-import type { ProcessDetails, ProcessInfo, ProcessSource, SystemFacts } from "../types.ts";
+import type { ProcessDetails, ProcessInfo, ProcessSource, SignalResult, SystemFacts } from "../types.ts";
+import { posixTerminate } from "../kill.ts";
 import { WRITING_FILES_LIMIT } from "../types.ts";
 import {
   cString,
@@ -103,6 +104,7 @@ export interface DarwinSourceOptions {
  */
 export class DarwinProcessSource implements ProcessSource, Disposable {
   readonly #path: string;
+  readonly #terminate: ProcessSource["terminate"];
   readonly #notices = new Notices();
   #library: DarwinLibrary | null | undefined;
   #timebase: Timebase | undefined;
@@ -115,6 +117,7 @@ export class DarwinProcessSource implements ProcessSource, Disposable {
   /** Creates the source; nothing is opened until the first call. */
   constructor(options: DarwinSourceOptions = {}) {
     this.#path = options.libSystem ?? LIBSYSTEM_PATH;
+    this.#terminate = posixTerminate([this.#path], "__error");
   }
 
   /** Why fields are missing: one line per missing library or symbol or unexpected failure. */
@@ -210,6 +213,11 @@ export class DarwinProcessSource implements ProcessSource, Disposable {
       this.#notices.failure("system", error);
     }
     return facts;
+  }
+
+  /** SIGTERM through libSystem's `kill(2)` (bound on the first call). */
+  terminate(pid: number): SignalResult {
+    return this.#terminate(pid);
   }
 
   /** Releases the host port and closes libSystem; a later call opens it again. */

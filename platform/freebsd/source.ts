@@ -10,7 +10,8 @@
  * @module
  */
 
-import type { ProcessDetails, ProcessInfo, ProcessSource, SystemFacts } from "../types.ts";
+import type { ProcessDetails, ProcessInfo, ProcessSource, SignalResult, SystemFacts } from "../types.ts";
+import { posixTerminate } from "../kill.ts";
 import { WRITING_FILES_LIMIT } from "../types.ts";
 import {
   cString,
@@ -101,6 +102,7 @@ export interface FreeBsdSourceOptions {
 export class FreeBsdProcessSource implements ProcessSource, Disposable {
   readonly #procstatPath: string;
   readonly #libcPath: string;
+  readonly #terminate: ProcessSource["terminate"];
   readonly #notices = new Notices();
   #procstat: ProcstatLibrary | null | undefined;
   #libc: FreeBsdLibcLibrary | null | undefined;
@@ -111,6 +113,7 @@ export class FreeBsdProcessSource implements ProcessSource, Disposable {
   constructor(options: FreeBsdSourceOptions = {}) {
     this.#procstatPath = options.libprocstat ?? LIBPROCSTAT_PATH;
     this.#libcPath = options.libc ?? LIBC_PATH;
+    this.#terminate = posixTerminate([this.#libcPath], "__error");
   }
 
   /** Why fields are missing: one line per missing library or symbol or unexpected failure. */
@@ -194,6 +197,11 @@ export class FreeBsdProcessSource implements ProcessSource, Disposable {
       this.#notices.failure("system", error);
     }
     return facts;
+  }
+
+  /** SIGTERM through libc's `kill(2)` (bound on the first call). */
+  terminate(pid: number): SignalResult {
+    return this.#terminate(pid);
   }
 
   /** Closes libprocstat and libc (no procstat handle stays open between calls); a later call reopens. */

@@ -14,6 +14,7 @@ import {
   type ProcessDetails,
   type ProcessInfo,
   type ProcessSource,
+  type SignalResult,
   type SystemFacts,
   WRITING_FILES_LIMIT,
 } from "../types.ts";
@@ -32,7 +33,8 @@ import {
   parseOpenFilesLimit,
   parseStat,
 } from "./procfs.ts";
-import { openProcFiles, type ProcFiles } from "./libc.ts";
+import { LIBC_PATHS, openProcFiles, type ProcFiles } from "./libc.ts";
+import { posixTerminate } from "../kill.ts";
 import { type NetSocket, parseNetTable, socketInode } from "./net.ts";
 import { parseTtyNr, ttyDevicePath } from "./tty.ts";
 
@@ -85,6 +87,7 @@ export class LinuxProcessSource implements ProcessSource, Disposable {
   /** fd links read this tick, per pid (see {@linkcode LinuxProcessSource.list}). */
   #fdLinks = new Map<number, [string, string][] | null>();
   #held = 0;
+  readonly #terminate = posixTerminate(LIBC_PATHS, "__errno_location");
 
   /**
    * Reads clock ticks and page size (`/proc/self/auxv`), boot time and the open-files limit once.
@@ -247,6 +250,11 @@ export class LinuxProcessSource implements ProcessSource, Disposable {
     const stat = this.#read(`/proc/${pid}/stat`);
     const ttyNr = stat === null ? null : parseTtyNr(stat);
     return ttyNr === null ? null : ttyDevicePath(ttyNr);
+  }
+
+  /** SIGTERM through libc's `kill(2)` (bound on the first call). */
+  terminate(pid: number): SignalResult {
+    return this.#terminate(pid);
   }
 
   /** Hostname, OS, CPU count, memory and boot time, read now. */

@@ -15,7 +15,8 @@
  * @module
  */
 
-import type { ProcessDetails, ProcessInfo, ProcessSource, SystemFacts } from "../types.ts";
+import type { ProcessDetails, ProcessInfo, ProcessSource, SignalResult, SystemFacts } from "../types.ts";
+import { terminateWindowsProcess } from "./terminate.ts";
 import { WRITING_FILES_LIMIT } from "../types.ts";
 import {
   bufferAddress,
@@ -276,6 +277,11 @@ export class WindowsProcessSource implements ProcessSource, Disposable {
       this.#notices.failure("system", error);
     }
     return facts;
+  }
+
+  /** `TerminateProcess` from kernel32 (bound on the first call). */
+  terminate(pid: number): SignalResult {
+    return terminateWindowsProcess(pid);
   }
 
   /** Closes ntdll and kernel32 (no handle stays open between calls); a later call opens them again. */

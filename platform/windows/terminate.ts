@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { SignalResult } from "../signal.ts";
+import type { SignalResult } from "../types.ts";
 import { system32 } from "./symbols.ts";
 
 const SYMBOLS = {
@@ -45,7 +45,7 @@ export function windowsOutcome(lastError: number): SignalResult {
 let opened: Deno.DynamicLibrary<typeof SYMBOLS> | string | null = null;
 
 /**
- * Terminates process `pid` (exit status 143). Never throws.
+ * Terminates process `pid` (exit status 143): the Windows source's `terminate`. Never throws.
  *
  * @example
  * ```ts
@@ -53,6 +53,7 @@ let opened: Deno.DynamicLibrary<typeof SYMBOLS> | string | null = null;
  * ```
  */
 export function terminateWindowsProcess(pid: number): SignalResult {
+  if (!Number.isInteger(pid) || pid <= 0) return { outcome: "failed", detail: `invalid pid ${pid}` };
   if (opened === null) {
     const path = system32("kernel32.dll");
     try {

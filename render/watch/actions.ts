@@ -7,7 +7,8 @@
  */
 
 import type { Agent, AgentProcess } from "../../agents/types.ts";
-import { type SignalReport, type SignalTarget, TERMINATE_NAME } from "../../agents/signals.ts";
+import type { SignalReport, SignalTarget } from "../../agents/signals.ts";
+import { TERMINATE_NAME } from "../../platform/types.ts";
 import type { TmuxJump } from "../../agents/tmux.ts";
 import { safeText } from "../text.ts";
 

@@ -9,7 +9,6 @@
  */
 
 import { aggregate } from "../../agents/aggregates.ts";
-import { TERMINATE_NAME } from "../../agents/signals.ts";
 import type { Agent, AgentProcess, Snapshot } from "../../agents/types.ts";
 import { type Column, COLUMNS } from "../columns.ts";
 import { fitColumns, layoutRow } from "../layout.ts";
@@ -17,6 +16,7 @@ import type { Style } from "../style.ts";
 import { summaryLine } from "../summary.ts";
 import { displayWidth, safeText } from "../text.ts";
 import { formatBytes, formatCount, formatDuration, formatPercent, formatUsd } from "../units.ts";
+import { TERMINATE_NAME } from "../../platform/types.ts";
 import { clockTime, detailLines, detailTitle } from "./detail.ts";
 import { accountLimits } from "./limits.ts";
 import { type Line, lineText, pack, paint, type Part, seg, styled, type Tone } from "./paint.ts";
@@ -137,17 +137,16 @@ function header(
   const second: Part[] = [];
   if (snap) {
     // summaryLine joins its fields with " · ": the count by status first, the prices date last.
-    // Totals over the agents shown: recomputed only when sessions without a process are hidden.
-    const view = live.length === snap.agents.length
-      ? snap
-      : { ...snap, agents: live, aggregates: aggregate(live) };
-    const [counts, ...totals] = summaryLine(view).split(" · ");
+    // Totals over the agents shown (sessions without a process may be hidden).
+    const shownTotals = aggregate(live);
+    const view = live.length === snap.agents.length ? snap : { ...snap, agents: live };
+    const [counts, ...totals] = summaryLine(view, shownTotals).split(" · ");
     first.push(part(safeText(snap.host.hostname), 3), part(clockTime(snap.takenAt), 2), part(counts, 0));
     for (const limits of accountLimits(live, snap.takenAt)) {
       first.push(part(limits.text, 1, limits.alert ? "danger" : "plain"));
     }
     second.push(...totals.map((t) => part(t, t.startsWith("prices ") ? 5 : t.startsWith("tokens ") ? 2 : 1)));
-    const burn = view.aggregates.burn;
+    const burn = shownTotals.burn;
     if (burn && burn.tokensPerMin > 0) {
       const usd = burn.usdPerHour === null ? "" : ` ${formatUsd(burn.usdPerHour)}/h`;
       // After the cost and before the prices date.

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { killOutcome, type SignalResult, TERMINATE_NAME, terminateProcess } from "../../platform/signal.ts";
+import { killOutcome } from "../../platform/kill.ts";
 import { windowsOutcome } from "../../platform/windows/terminate.ts";
 import { endProcesses, refusal } from "../../agents/signals.ts";
-import type { ProcessInfo } from "../../platform/types.ts";
+import { processSource } from "../../platform/mod.ts";
+import { type ProcessInfo, type SignalResult, TERMINATE_NAME } from "../../platform/types.ts";
 
 const proc = (pid: number, startedAt: number): ProcessInfo => ({
   pid,
@@ -57,8 +58,7 @@ Deno.test("endProcesses re-reads the list once and signals only what is still th
       { pid: 77, startedAt: 1 },
       { pid: 1, startedAt: 0 },
     ],
-    list,
-    send,
+    { list, terminate: send },
     77,
   );
   assert.equal(lists, 1);
@@ -72,16 +72,21 @@ Deno.test("endProcesses re-reads the list once and signals only what is still th
     "refused",
   ]);
   assert.equal(reports[1].detail, "pid 20 is now another process");
-  const broken = endProcesses([{ pid: 10, startedAt: 100 }], () => {
-    throw new Error("boom");
-  }, send);
+  const broken = endProcesses([{ pid: 10, startedAt: 100 }], {
+    list: () => {
+      throw new Error("boom");
+    },
+    terminate: send,
+  });
   assert.deepEqual(broken, [{ pid: 10, outcome: "failed", detail: "cannot read the process list: boom" }]);
 });
 
 Deno.test({
-  name: "terminateProcess: SIGTERM through libc reaches a real process; a gone pid is no such process",
+  name: "terminate: SIGTERM through libc reaches a real process; a gone pid is no such process",
   ignore: Deno.build.os === "windows",
   async fn() {
+    using source = processSource();
+    const terminateProcess = (pid: number) => source.terminate(pid);
     const child = new Deno.Command("sleep", { args: ["30"], stdout: "null", stderr: "null" }).spawn();
     assert.deepEqual(terminateProcess(child.pid), { outcome: "sent", detail: null });
     const status = await child.status;

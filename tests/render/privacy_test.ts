@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import type { Agent, AgentProcess, Snapshot } from "../../agents/types.ts";
 import type { SessionFacts } from "../../agents/session.ts";
-import { HIDDEN, Pseudonyms, redact } from "../../render/privacy.ts";
+import { HIDDEN, Pseudonyms, redact, redactAggregates } from "../../render/privacy.ts";
+import { aggregate } from "../../agents/aggregates.ts";
 import { renderTable } from "../../render/table.ts";
 import { renderCsv } from "../../render/csv.ts";
 import { renderJson } from "../../render/json.ts";
@@ -235,14 +236,20 @@ Deno.test("redact: no marked secret reaches the table, CSV, JSON or the live vie
 
 Deno.test("redact: what replaces the private values", () => {
   const { snap } = secretSnapshot();
-  const r = redact(snap);
+  const names = new Pseudonyms();
+  const r = redact(snap, names);
   const [a, b, c] = r.agents;
   // Projects are numbered by their oldest agent: b (T) first, then c and a share the other project.
   assert.deepEqual([a.project, b.project, c.project], ["project-2", "project-1", "project-2"]);
-  assert.deepEqual(r.aggregates.byProject.map((p) => [p.project, p.agents]).sort(), [
+  const totals = redactAggregates(aggregate(snap.agents), names);
+  assert.deepEqual(totals.byProject.map((p) => [p.project, p.agents]).sort(), [
     ["project-1", 1],
     ["project-2", 2],
   ]);
+  assert.deepEqual(aggregate(r.agents).byProject.map((p) => [p.project, p.agents]).sort(), [
+    ["project-1", 1],
+    ["project-2", 2],
+  ], "the totals of the redacted agents name the same pseudonyms");
   assert.deepEqual([a.key, b.key, c.key], ["private-1", "private-2", "private-3"]);
   assert.equal(a.cwd, null);
   assert.equal(a.exe, null);

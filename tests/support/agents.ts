@@ -7,7 +7,6 @@
 import type { Agent, Snapshot } from "../../agents/types.ts";
 import type { SessionFacts } from "../../agents/session.ts";
 import { emptyTokens } from "../../agents/session.ts";
-import { aggregate } from "../../agents/aggregates.ts";
 
 /** An agent with plausible defaults; override what the test is about. */
 export function makeAgent(over: Partial<Agent> = {}): Agent {
@@ -103,6 +102,5 @@ export function makeSnapshot(agents: Agent[]): Snapshot {
     },
     agents,
     pricesDate: null,
-    aggregates: aggregate(agents),
   };
 }

@@ -17,5 +17,6 @@ import { cliVendor } from "../../recognise.ts";
  */
 export const aider: Vendor = {
   ...cliVendor("aider", "Aider", { bins: ["aider"], modules: ["aider"] }),
+  dangerousFlags: { flags: ["--yes-always"] },
   sessions: () => import("./sessions.ts").then((m) => m.aiderSessions),
 };

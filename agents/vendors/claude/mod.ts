@@ -41,5 +41,11 @@ export const claude: Vendor = {
     },
     (run) => run.args.some((a) => NOT_SESSION_FLAGS.includes(a)) ? null : "main",
   ),
+  dataDirEnv: "CLAUDE_CONFIG_DIR",
+  orphanMarkers: [{ env: "CLAUDE_CODE_SESSION_ID", session: true }, { env: "CLAUDECODE", session: false }],
+  dangerousFlags: {
+    flags: ["--dangerously-skip-permissions"],
+    values: { "--permission-mode": "bypassPermissions" },
+  },
   sessions: () => import("./sessions.ts").then((m) => m.claudeSessions),
 };

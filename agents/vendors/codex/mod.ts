@@ -60,5 +60,12 @@ export const codex: Vendor = {
     },
     (run) => run.subcommand === "app-server" ? "helper" : run.how === "runtime" ? "launcher" : "main",
   ),
+  dataDirEnv: "CODEX_HOME",
+  orphanMarkers: [{ env: "CODEX_THREAD_ID", session: true }, { env: "CODEX_SESSION_ID", session: true }],
+  dangerousFlags: {
+    // `--full-auto` keeps a sandbox and is not one.
+    flags: ["--dangerously-bypass-approvals-and-sandbox", "--yolo"],
+    values: { "--sandbox": "danger-full-access", "-s": "danger-full-access" },
+  },
   sessions: () => import("./sessions.ts").then((m) => m.codexSessions),
 };

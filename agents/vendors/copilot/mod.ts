@@ -24,5 +24,7 @@ export const copilot: Vendor = {
     { bins: ["copilot"], packages: ["@github/copilot"], paths: ["/node_modules/@github/copilot-"] },
     (run) => run.how === "runtime" ? "launcher" : "main",
   ),
+  dataDirEnv: "COPILOT_HOME",
+  dangerousFlags: { flags: ["--yolo", "--allow-all-tools", "--allow-all"] },
   sessions: () => import("./sessions.ts").then((m) => m.copilotSessions),
 };

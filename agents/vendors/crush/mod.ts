@@ -21,5 +21,7 @@ export const crush: Vendor = {
     packages: ["@charmland/crush"],
     skip: ["logs", "update-providers", "completion"],
   }),
+  // `-y` is short for `--yolo`.
+  dangerousFlags: { flags: ["--yolo", "-y"] },
   sessions: () => import("./sessions.ts").then((m) => m.crushSessions),
 };

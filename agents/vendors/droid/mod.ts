@@ -15,4 +15,7 @@ import { cliVendor } from "../../recognise.ts";
  * droid.recognise(p, null); // "main" for `droid exec "fix the tests"`
  * ```
  */
-export const droid: Vendor = cliVendor("droid", "Factory Droid", { bins: ["droid"] });
+export const droid: Vendor = {
+  ...cliVendor("droid", "Factory Droid", { bins: ["droid"] }),
+  dangerousFlags: { flags: ["--skip-permissions-unsafe"] },
+};

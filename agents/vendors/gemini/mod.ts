@@ -23,5 +23,9 @@ export const gemini: Vendor = {
     packages: ["@google/gemini-cli"],
     skip: ["mcp", "extensions"],
   }),
+  dataDirEnv: "GEMINI_CLI_HOME",
+  orphanMarkers: [{ env: "GEMINI_CLI", session: false }],
+  // `-y` is short for `--yolo`.
+  dangerousFlags: { flags: ["--yolo", "-y"], values: { "--approval-mode": "yolo" } },
   sessions: () => import("./sessions.ts").then((m) => m.geminiSessions),
 };

@@ -24,5 +24,6 @@ export const goose: Vendor = {
     { bins: ["goose"], skip: ["configure", "info", "update", "web", "completion", "help"] },
     (run) => run.subcommand === "mcp" ? "helper" : "main",
   ),
+  dataDirEnv: "GOOSE_PATH_ROOT",
   sessions: () => import("./sessions.ts").then((m) => m.gooseSessions),
 };

@@ -7,6 +7,7 @@
 
 import type { Vendor } from "../../vendor.ts";
 import { cliVendor } from "../../recognise.ts";
+import { OPENCODE_CLI } from "./cli.ts";
 
 /**
  * OpenCode: `opencode [project]` and `opencode run …` are agents; the server (`serve`, `web`), the client
@@ -18,21 +19,6 @@ import { cliVendor } from "../../recognise.ts";
  * ```
  */
 export const opencode: Vendor = {
-  ...cliVendor("opencode", "OpenCode", {
-    bins: ["opencode"],
-    packages: ["opencode-ai"],
-    skip: ["serve", "web", "attach", "auth", "models", "upgrade", "uninstall", "mcp", "stats", "completion"],
-    valued: [
-      "--port",
-      "--hostname",
-      "-m",
-      "--model",
-      "--agent",
-      "-s",
-      "--session",
-      "--prompt",
-      "--log-level",
-    ],
-  }),
+  ...cliVendor("opencode", "OpenCode", OPENCODE_CLI),
   sessions: () => import("./sessions.ts").then((m) => m.openCodeSessions),
 };

@@ -38,6 +38,7 @@ import {
   SUBAGENT_QUIET_MS,
 } from "./transcript.ts";
 import { epochMs } from "../../formats/records.ts";
+import { OPENCODE_CLI } from "./cli.ts";
 import { argvSessionIds } from "../../formats/argv.ts";
 import { DirListings, listDir, mtimeOf, readJson } from "../../formats/files.ts";
 
@@ -64,17 +65,7 @@ const DB_NAME = /^opencode(?:-[A-Za-z0-9._-]+)?\.db$/;
 /** Subcommands after which argv names no project directory. */
 const SUBCOMMANDS = new Set(["run", "tui", "acp", "github", "pr", "session", "export", "import", "debug"]);
 /** Options of `opencode` that take a value. */
-const VALUED = new Set([
-  "--port",
-  "--hostname",
-  "-m",
-  "--model",
-  "--agent",
-  "-s",
-  "--session",
-  "--prompt",
-  "--log-level",
-]);
+const VALUED = new Set(OPENCODE_CLI.valued);
 
 /** Part `data` without the bulky fields agtop never shows (outputs, file contents, diffs). */
 const SLIM_PART =

@@ -22,5 +22,9 @@ export const qwen: Vendor = {
     packages: ["@qwen-code/qwen-code"],
     skip: ["mcp", "extensions"],
   }),
+  dataDirEnv: "QWEN_RUNTIME_DIR",
+  orphanMarkers: [{ env: "QWEN_CODE_NO_RELAUNCH", session: false }],
+  // `-y` is short for `--yolo`.
+  dangerousFlags: { flags: ["--yolo", "-y"], values: { "--approval-mode": "yolo" } },
   sessions: () => import("./sessions.ts").then((m) => m.qwenSessions),
 };

@@ -16,6 +16,7 @@ function counting(): { source: ProcessSource; calls: Record<string, number> } {
       writeBytes: 0,
     }),
     writingFiles: (pid) => [`/f/${pid}/${count("writingFiles")}`],
+    terminate: (pid) => (count("terminate"), { outcome: "sent", detail: `${pid}` }),
     terminal: (pid) => `/dev/pts/${pid}/${count("terminal")}`,
     listeningPorts: (pids) => {
       const n = count("listeningPorts");
@@ -58,6 +59,8 @@ Deno.test("early ticks reuse per-process facts of the last full tick; the proces
   s.begin(false);
   assert.equal(s.details(1, ["HOME"]).cwd, "/w/1/4", "a full tick reads everything again");
   assert.deepEqual(s.writingFiles(1, 32), ["/f/1/2"]);
+  assert.deepEqual(s.terminate(7), { outcome: "sent", detail: "7" }, "ending a process goes through");
+  assert.equal(calls.terminate, 1);
 });
 
 Deno.test("optional methods stay absent when the source has none", () => {
@@ -67,6 +70,7 @@ Deno.test("optional methods stay absent when the source has none", () => {
     system: source.system,
     details: source.details,
     writingFiles: source.writingFiles,
+    terminate: source.terminate,
   };
   const s = new SampledSource(bare);
   assert.equal(s.terminal, undefined);
