@@ -19,7 +19,7 @@ import { formatLs, type LsOptions } from "./cli/ls.ts";
 import { type Config, ConfigError, loadConfig } from "./cli/config.ts";
 import { profileEnvs } from "./agents/profiles.ts";
 import { VERSION, versionLine } from "./cli/version.ts";
-import { Collector } from "./agents/collector.ts";
+import { Collector } from "./agents/collect/collector.ts";
 import { MatchSpecError, parseMatchers } from "./agents/custom.ts";
 import { VENDORS } from "./agents/vendors/mod.ts";
 import type { Vendor } from "./agents/vendor.ts";

@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { Collector } from "../agents/collector.ts";
+import type { Collector } from "../agents/collect/collector.ts";
 import type { Snapshot } from "../agents/types.ts";
 import { METRICS_CONTENT_TYPES, negotiateMetrics, renderMetrics } from "../render/metrics.ts";
 import { UsageError } from "./args.ts";

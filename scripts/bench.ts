@@ -9,7 +9,7 @@
  * @module
  */
 
-import { Collector } from "../agents/collector.ts";
+import { Collector } from "../agents/collect/collector.ts";
 import { VENDORS } from "../agents/vendors/mod.ts";
 import { bundledTable } from "../agents/pricing/table.ts";
 import { processSource } from "../platform/mod.ts";

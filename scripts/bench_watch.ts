@@ -15,7 +15,7 @@
  * @module
  */
 
-import { Collector } from "../agents/collector.ts";
+import { Collector } from "../agents/collect/collector.ts";
 import { projectDirName } from "../agents/vendors/claude/sessions.ts";
 import { loadPriceTable } from "../agents/pricing/overrides.ts";
 import { VENDORS } from "../agents/vendors/mod.ts";

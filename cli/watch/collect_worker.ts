@@ -10,7 +10,7 @@
  * @module
  */
 
-import { Collector } from "../../agents/collector.ts";
+import { Collector } from "../../agents/collect/collector.ts";
 import { parseMatchers } from "../../agents/custom.ts";
 import type { PriceTable } from "../../agents/pricing/table.ts";
 import { endProcesses, type SignalReport, type SignalTarget } from "../../agents/signals.ts";
