@@ -48,11 +48,26 @@ export function withoutHidden(agents: readonly Agent[], hidden: readonly string[
 }
 
 /**
+ * The snapshot without the agents in `hidden` (ids or labels, case-insensitive); its totals count only
+ * the agents left. The same snapshot when nothing is hidden.
+ *
+ * @example
+ * ```ts
+ * hideAgents(snapshot, settings.hidden).agents;
+ * ```
+ */
+export function hideAgents(snap: Snapshot, hidden: readonly string[]): Snapshot {
+  if (!hidden.length) return snap;
+  const agents = withoutHidden(snap.agents, hidden);
+  return { ...snap, agents, aggregates: aggregate(agents) };
+}
+
+/**
  * The snapshot narrowed to what the options select, in the order they ask for. Filter and sort see
  * the real values, even with `private` (which only changes what is printed).
  */
 export function selectAgents(snap: Snapshot, opts: LsOptions): Snapshot {
-  const visible = withoutHidden(snap.agents, opts.hidden ?? []);
+  const visible = hideAgents(snap, opts.hidden ?? []).agents;
   let agents = sortAgents(filterAgents(visible, opts.filter), opts.sort, opts.reverse);
   if (opts.top !== null) agents = agents.slice(0, opts.top);
   return { ...snap, agents, aggregates: aggregate(agents) };
