@@ -127,6 +127,50 @@ export function durationOption(values: ParsedArgs["values"], name: string, fallb
 }
 
 /**
+ * A string option's value, or undefined when it was not given.
+ *
+ * @example
+ * ```ts
+ * stringOption({ filter: "shop" }, "filter"); // "shop"
+ * ```
+ */
+export function stringOption(values: ParsedArgs["values"], name: string): string | undefined {
+  const v = values[name];
+  return typeof v === "string" ? v : undefined;
+}
+
+/**
+ * A repeatable option's values, in order; empty when it was not given.
+ *
+ * @example
+ * ```ts
+ * listOption({ match: ["A=a", "B=b"] }, "match"); // ["A=a", "B=b"]
+ * ```
+ */
+export function listOption(values: ParsedArgs["values"], name: string): string[] {
+  const v = values[name];
+  return Array.isArray(v) ? v : [];
+}
+
+/**
+ * The value of an option with `choices` (the parser has checked it), or `fallback` when absent.
+ *
+ * @example
+ * ```ts
+ * choiceOption({ sort: "mem" }, "sort", SORT_KEYS, "cpu"); // "mem"
+ * ```
+ */
+export function choiceOption<T extends string>(
+  values: ParsedArgs["values"],
+  name: string,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  const v = values[name];
+  return choices.find((c) => c === v) ?? fallback;
+}
+
+/**
  * A non-negative integer option, or its default; a bad value is a {@linkcode UsageError}.
  */
 export function intOption(

@@ -49,6 +49,9 @@ export const SORT_KEYS = [
   "project",
 ] as const;
 
+/** Output formats of `ls --format`. */
+export const LS_FORMATS = ["table", "csv", "json", "openmetrics", "prometheus"] as const;
+
 /** Options every command takes. */
 export const GLOBAL_OPTIONS: readonly OptionDef[] = [
   {
@@ -157,7 +160,7 @@ export const COMMANDS: readonly CommandDef[] = [
         short: "o",
         type: "string",
         value: "FMT",
-        choices: ["table", "csv", "json", "openmetrics", "prometheus"],
+        choices: LS_FORMATS,
         default: "table",
         description:
           "output format (openmetrics/prometheus: metrics text, e.g. for node_exporter's textfile collector)",

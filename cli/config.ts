@@ -15,7 +15,7 @@
  * ```
  *
  * Every key is optional. A file that cannot be used (TOML syntax, an unknown key, a wrong type or value)
- * is a {@linkcode ConfigError} whose one-line message names the file and the line. TOML is only loaded
+ * is a {@linkcode TomlFileError} whose one-line message names the file and the line. TOML is only loaded
  * when the file exists.
  *
  * @module
@@ -24,13 +24,15 @@
 import { COLUMNS } from "../render/columns.ts";
 import { isThemeName, themeError, type ThemeName } from "../render/themes.ts";
 import { PROFILE_ENV } from "../agents/profiles.ts";
+import { parseToml, TomlFileError, TomlLines, unreadable } from "../platform/toml_file.ts";
+import { MIN_INTERVAL } from "./args.ts";
 
 /** What the config file says; `null` (or empty) where it says nothing. */
 export interface Config {
   /** The file it was read from. */
   path: string;
   theme: ThemeName | null;
-  /** Seconds between refreshes of the live view, at least {@linkcode MIN_CONFIG_INTERVAL}. */
+  /** Seconds between refreshes of the live view, at least {@linkcode MIN_INTERVAL}. */
   interval: number | null;
   /** Agent ids (`copilot`) or labels (`Copilot CLI`) whose rows are never shown; compare case-insensitively. */
   hidden: string[];
@@ -42,28 +44,8 @@ export interface Config {
   private: boolean | null;
 }
 
-/** A config file that cannot be used; the message is one line: `path:line: what is wrong`. */
-export class ConfigError extends Error {
-  /** The file. */
-  readonly path: string;
-  /** 1-based line of the problem, when known. */
-  readonly line: number | null;
-
-  /** Builds the message `path:line: detail` (`path: detail` without a line). */
-  constructor(path: string, line: number | null, detail: string) {
-    super(`${path}${line === null ? "" : `:${line}`}: ${detail}`);
-    this.name = "ConfigError";
-    this.path = path;
-    this.line = line;
-  }
-}
-
-/** Shortest refresh interval, in seconds (the live view's `--interval` has the same floor). */
-export const MIN_CONFIG_INTERVAL = 0.2;
-
 const KEYS = ["theme", "interval", "hidden", "columns", "private", "data_dirs"];
 
-/** Vendors whose sessions agtop reads: the keys `[data_dirs]` takes. */
 /** Agents whose data directory a profile can name (see agents/profiles.ts). */
 const DATA_VENDORS = Object.keys(PROFILE_ENV);
 
@@ -95,7 +77,7 @@ export function configPath(env: Env = processEnv): string | null {
  * no config (null); only `AGTOP_CONFIG` naming a missing file is an error, since the user asked for
  * that file.
  *
- * @throws {ConfigError} when the file cannot be read or used.
+ * @throws {TomlFileError} when the file cannot be read or used.
  * @example
  * ```ts
  * const config = await loadConfig(); // null without a config file
@@ -112,23 +94,9 @@ export async function loadConfig(path?: string): Promise<Config | null> {
     if (e instanceof Deno.errors.NotFound && (path !== undefined || !Deno.env.get("AGTOP_CONFIG"))) {
       return null;
     }
-    throw new ConfigError(file, null, `cannot read: ${firstLine(e)}`);
+    throw unreadable(file, e);
   }
-  const { parse, TomlError } = await import("smol-toml");
-  let doc: Record<string, unknown>;
-  try {
-    doc = parse(source);
-  } catch (e) {
-    if (e instanceof TomlError) {
-      throw new ConfigError(file, e.line, firstLine(e).replace(/^Invalid TOML document: /, ""));
-    }
-    throw e;
-  }
-  return new Reader(file, source).config(doc);
-}
-
-function firstLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split("\n")[0].trim();
+  return new Reader(file, source).config(await parseToml(file, source));
 }
 
 function show(value: unknown): string {
@@ -143,26 +111,23 @@ const isTable = (v: unknown): v is Record<string, unknown> =>
 
 /** Checks a parsed document and turns it into a {@linkcode Config}, with lines for its errors. */
 class Reader {
-  #lines: string[];
-  #keyLines: Map<string, number>;
+  #lines: TomlLines;
 
   constructor(readonly path: string, source: string) {
-    this.#lines = source.split(/\r?\n/);
-    this.#keyLines = keyLines(this.#lines);
+    this.#lines = new TomlLines(source);
   }
 
   /** An error at the line that sets `keys` (or the nearest table that holds it), or at the line of `item`. */
-  error(keys: string[], detail: string, item?: string): ConfigError {
-    let line: number | null = null;
-    for (let n = keys.length; n > 0 && line === null; n--) {
-      line = this.#keyLines.get(keys.slice(0, n).join("\0")) ?? null;
-    }
+  error(keys: string[], detail: string, item?: string): TomlFileError {
+    let line = this.#lines.line(keys);
     if (line !== null && item !== undefined) {
       const quoted = [JSON.stringify(item), `'${item}'`];
-      const at = this.#lines.findIndex((text, i) => i >= line! - 1 && quoted.some((q) => text.includes(q)));
+      const at = this.#lines.lines.findIndex((text, i) =>
+        i >= line! - 1 && quoted.some((q) => text.includes(q))
+      );
       if (at >= 0) line = at + 1;
     }
-    return new ConfigError(this.path, line, detail);
+    return new TomlFileError(this.path, line, detail);
   }
 
   config(doc: Record<string, unknown>): Config {
@@ -189,8 +154,8 @@ class Reader {
           config.theme = value;
           break;
         case "interval":
-          if (typeof value !== "number" || !Number.isFinite(value) || value < MIN_CONFIG_INTERVAL) {
-            throw this.error([key], `interval must be seconds ≥ ${MIN_CONFIG_INTERVAL}, not ${show(value)}`);
+          if (typeof value !== "number" || !Number.isFinite(value) || value < MIN_INTERVAL) {
+            throw this.error([key], `interval must be seconds ≥ ${MIN_INTERVAL}, not ${show(value)}`);
           }
           config.interval = value;
           break;
@@ -298,39 +263,4 @@ export function expandHome(path: string, env: Env = processEnv): string | null {
 
 function isAbsolute(path: string): boolean {
   return path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith("\\\\");
-}
-
-/** Splits a TOML key (`data_dirs.claude`, `"a b".c`) into its parts; null when it is not one. */
-function keyPath(text: string): string[] | null {
-  const keys: string[] = [];
-  const re = /\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*(\.|$)/y;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    keys.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : m[2] ?? m[3]);
-    if (m[4] === "") return keys;
-  }
-  return null;
-}
-
-/** The first line (1-based) of each key path that a table header or `key =` names. Best effort, for messages. */
-function keyLines(lines: string[]): Map<string, number> {
-  const found = new Map<string, number>();
-  let table: string[] = [];
-  const note = (path: string[], line: number) => {
-    for (let i = 1; i <= path.length; i++) {
-      const key = path.slice(0, i).join("\0");
-      if (!found.has(key)) found.set(key, line);
-    }
-  };
-  lines.forEach((text, i) => {
-    const header = /^\s*\[([^\[\]]+)\]\s*(?:#.*)?$/.exec(text);
-    if (header) {
-      table = keyPath(header[1]) ?? [];
-      note(table, i + 1);
-      return;
-    }
-    const assign = /^\s*([^=#\[][^=#]*?)\s*=/.exec(text);
-    const keys = assign ? keyPath(assign[1]) : null;
-    if (keys) note([...table, ...keys], i + 1);
-  });
-  return found;
 }

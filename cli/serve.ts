@@ -10,12 +10,12 @@
  * @module
  */
 
-import type { Collector } from "../agents/collector.ts";
+import type { Collector } from "../agents/collect/collector.ts";
 import type { Snapshot } from "../agents/types.ts";
 import { METRICS_CONTENT_TYPES, negotiateMetrics, renderMetrics } from "../render/metrics.ts";
 import { UsageError } from "./args.ts";
 import { formatLs } from "./ls.ts";
-import { withoutHidden } from "../render/view.ts";
+import { hideAgents } from "../render/view.ts";
 import { dropNetwork } from "./network.ts";
 
 /** Where `serve` listens. */
@@ -26,9 +26,6 @@ export interface ListenAddress {
 
 /** The default `--listen`: loopback only, the port OpenTelemetry's Prometheus exporter uses. */
 export const DEFAULT_LISTEN = "127.0.0.1:9464";
-
-/** Default seconds between collections. */
-export const DEFAULT_SERVE_INTERVAL = 5;
 
 /**
  * `ADDR:PORT` as hostname and port; IPv6 addresses in brackets (`[::1]:9464`).
@@ -140,9 +137,8 @@ class Server {
     const started = performance.now();
     try {
       const snap = await settings.collector.tick();
-      const agents = withoutHidden(snap.agents, settings.hidden);
       this.#latest = {
-        snapshot: { ...snap, agents },
+        snapshot: hideAgents(snap, settings.hidden),
         tookMs: performance.now() - started,
         at: Date.now(),
         bodies: new Map(),

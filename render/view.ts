@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Agent, AgentStatus } from "../agents/types.ts";
+import type { Agent, AgentStatus, Snapshot } from "../agents/types.ts";
 import { agentTokens, doingText } from "./columns.ts";
 
 /** A key rows can be sorted by. */
@@ -94,4 +94,19 @@ export function filterAgents(agents: readonly Agent[], text: string): Agent[] {
 export function withoutHidden(agents: readonly Agent[], hidden: readonly string[]): Agent[] {
   const names = new Set(hidden.map((h) => h.toLowerCase()));
   return agents.filter((a) => !names.has(a.agent.toLowerCase()) && !names.has(a.label.toLowerCase()));
+}
+
+/**
+ * The snapshot without the agents in `hidden` (ids or labels, case-insensitive); the same snapshot when
+ * nothing is hidden.
+ *
+ * @example
+ * ```ts
+ * import type { Snapshot } from "../agents/types.ts";
+ * declare const snapshot: Snapshot;
+ * hideAgents(snapshot, ["copilot"]).agents;
+ * ```
+ */
+export function hideAgents(snap: Snapshot, hidden: readonly string[]): Snapshot {
+  return hidden.length ? { ...snap, agents: withoutHidden(snap.agents, hidden) } : snap;
 }

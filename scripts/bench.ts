@@ -9,8 +9,7 @@
  * @module
  */
 
-import { Collector } from "../agents/collector.ts";
-import { VENDORS } from "../agents/vendors/mod.ts";
+import { type Collector, createCollector } from "../agents/collect/collector.ts";
 import { bundledTable } from "../agents/pricing/table.ts";
 import { processSource } from "../platform/mod.ts";
 import { RUN_PERMISSIONS } from "../tests/support/fakes.ts";
@@ -43,14 +42,12 @@ export function cpuMs(pid: number | "self" = "self"): number {
   return ((Number(f[11]) + Number(f[12])) / 100) * 1000;
 }
 
-/** A collector of the real processes with the built-in recognisers and bundled prices. */
+/** A collector of the real processes with the built-in recognisers and bundled prices, built as `ls` builds one. */
 export function benchCollector(): Collector {
-  return new Collector({
-    source: processSource(),
-    vendors: VENDORS,
-    version: "bench",
-    prices: bundledTable(),
-  });
+  return createCollector(
+    { matchSpecs: [], prices: bundledTable(), dataDirs: {}, version: "bench" },
+    processSource(),
+  );
 }
 
 async function startup(): Promise<void> {

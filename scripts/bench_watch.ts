@@ -15,18 +15,14 @@
  * @module
  */
 
-import { Collector } from "../agents/collector.ts";
 import { projectDirName } from "../agents/vendors/claude/sessions.ts";
-import { loadPriceTable } from "../agents/pricing/overrides.ts";
-import { VENDORS } from "../agents/vendors/mod.ts";
-import { processSource } from "../platform/mod.ts";
 import { loadStyle } from "../render/style.ts";
 import { prepareWidths } from "../render/text.ts";
 import { renderFrame } from "../render/watch/frame.ts";
 import { Screen } from "../render/watch/screen.ts";
 import { applyKey, initialState, settle } from "../render/watch/state.ts";
 import { FakeWorld, RUN_PERMISSIONS } from "../tests/support/fakes.ts";
-import { cpuMs } from "./bench.ts";
+import { benchCollector, cpuMs } from "./bench.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const AGENTS = 20;
@@ -200,12 +196,7 @@ async function appendLatency(fleet: Fleet, screen: () => string): Promise<void> 
 async function memory(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error("run with --v8-flags=--expose-gc");
-  const collector = new Collector({
-    source: processSource(),
-    vendors: VENDORS,
-    version: "bench",
-    prices: await loadPriceTable(null),
-  });
+  const collector = benchCollector();
   await prepareWidths(["●"]);
   const style = await loadStyle(true);
   const size = { columns: 160, rows: 40 };

@@ -15,28 +15,13 @@
  * ```
  *
  * Every model must end up with `input` and `output`; any other key, a negative or non-number rate, or a
- * TOML syntax error is a {@linkcode PricesFileError} whose one-line message names the file and the line.
+ * TOML syntax error is a {@linkcode TomlFileError} whose one-line message names the file and the line.
  *
  * @module
  */
 
 import { bundledTable, mergeOverrides, type ModelPrice, type PriceTable } from "./table.ts";
-
-/** A price overrides file that cannot be used; the message is one line: `path:line: what is wrong`. */
-export class PricesFileError extends Error {
-  /** The file as given. */
-  readonly path: string;
-  /** 1-based line of the problem, when known. */
-  readonly line: number | null;
-
-  /** Builds the message `path:line: detail` (`path: detail` without a line). */
-  constructor(path: string, line: number | null, detail: string) {
-    super(`${path}${line === null ? "" : `:${line}`}: ${detail}`);
-    this.name = "PricesFileError";
-    this.path = path;
-    this.line = line;
-  }
-}
+import { parseToml, TomlFileError, TomlLines, unreadable } from "../../platform/toml_file.ts";
 
 type Table = Record<string, unknown>;
 
@@ -54,61 +39,18 @@ function isTable(v: unknown): v is Table {
   return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
-/** Splits a TOML key path (`models."gpt-5.1".input`, `models.x`) into its keys; null when it is not one. */
-function keyPath(text: string): string[] | null {
-  const keys: string[] = [];
-  const re = /\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*(\.|$)/y;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    keys.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : m[2] ?? m[3]);
-    if (m[4] === "") return keys;
-  }
-  return null;
-}
-
-/**
- * The first line (1-based) that names each key path of `source`: table headers (`[models."x"]`) and every
- * prefix of their keys and of each `key = value` below them. Best effort, for error messages only.
- */
-function keyLines(source: string): Map<string, number> {
-  const lines = new Map<string, number>();
-  let table: string[] = [];
-  const note = (path: string[], line: number) => {
-    for (let i = 1; i <= path.length; i++) {
-      const key = JSON.stringify(path.slice(0, i));
-      if (!lines.has(key)) lines.set(key, line);
-    }
-  };
-  source.split(/\r?\n/).forEach((text, i) => {
-    const header = /^\s*\[\[?([^\[\]]+)\]\]?\s*(?:#.*)?$/.exec(text);
-    const path = header ? keyPath(header[1]) : null;
-    if (path) {
-      table = path;
-      note(path, i + 1);
-      return;
-    }
-    const assign = /^\s*([^=#\[]+?)\s*=/.exec(text);
-    const keys = assign ? keyPath(assign[1]) : null;
-    if (keys) note([...table, ...keys], i + 1);
-  });
-  return lines;
-}
-
 /** Reads and checks an overrides document; `base` supplies the fields an override of a known model omits. */
 class OverridesReader {
   readonly out: Record<string, ModelPrice> = {};
-  readonly #lines: Map<string, number>;
+  readonly #lines: TomlLines;
 
   constructor(readonly path: string, source: string, readonly base: PriceTable | null) {
-    this.#lines = keyLines(source);
+    this.#lines = new TomlLines(source);
   }
 
   /** An error at the line of the longest known prefix of `keys`. */
-  error(keys: string[], detail: string): PricesFileError {
-    for (let n = keys.length; n > 0; n--) {
-      const line = this.#lines.get(JSON.stringify(keys.slice(0, n)));
-      if (line !== undefined) return new PricesFileError(this.path, line, detail);
-    }
-    return new PricesFileError(this.path, null, detail);
+  error(keys: string[], detail: string): TomlFileError {
+    return new TomlFileError(this.path, this.#lines.line(keys), detail);
   }
 
   document(doc: Table): void {
@@ -187,7 +129,7 @@ function show(value: unknown): string {
  * Reads the overrides file at `path` (format in the module doc) and returns complete prices by model id.
  * A model that `base` already has may give only some fields; the rest come from `base`.
  *
- * @throws {PricesFileError} when the file cannot be read, is not TOML, or has a bad key or value.
+ * @throws {TomlFileError} when the file cannot be read, is not TOML, or has a bad key or value.
  * @example
  * ```ts
  * const overrides = await loadOverrides("prices.toml", bundledTable());
@@ -198,32 +140,19 @@ export async function loadOverrides(path: string, base?: PriceTable): Promise<Re
   try {
     source = await Deno.readTextFile(path);
   } catch (e) {
-    throw new PricesFileError(path, null, `cannot read: ${firstLine(e)}`);
+    throw unreadable(path, e);
   }
-  const { parse, TomlError } = await import("smol-toml");
-  let doc: Table;
-  try {
-    doc = parse(source);
-  } catch (e) {
-    if (e instanceof TomlError) {
-      throw new PricesFileError(path, e.line, firstLine(e).replace(/^Invalid TOML document: /, ""));
-    }
-    throw e;
-  }
+  const doc = await parseToml(path, source);
   const reader = new OverridesReader(path, source, base ?? null);
   reader.document(doc);
   return reader.out;
-}
-
-function firstLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split("\n")[0].trim();
 }
 
 /**
  * The price table to use: the bundled one, with the overrides file at `overridesPath` merged over it when
  * one is given (TOML is only loaded then).
  *
- * @throws {PricesFileError} when the overrides file is unusable.
+ * @throws {TomlFileError} when the overrides file is unusable.
  */
 export async function loadPriceTable(overridesPath?: string | null): Promise<PriceTable> {
   const table = bundledTable();

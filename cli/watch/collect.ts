@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { PriceTable } from "../../agents/pricing/table.ts";
+import type { CollectorSettings } from "../../agents/collect/collector.ts";
 import type { SignalReport, SignalTarget } from "../../agents/signals.ts";
 import type { Snapshot } from "../../agents/types.ts";
 import { ProcessAccessError } from "../../platform/types.ts";
@@ -24,13 +24,6 @@ function rebuildError(reply: Extract<CollectReply, { type: "error" }>): Error {
   return e;
 }
 
-/** How to start collecting. */
-export interface CollectConfig {
-  matchSpecs: string[];
-  prices: PriceTable;
-  version: string;
-}
-
 /** Where snapshots and failures go. */
 export interface CollectHandlers {
   onSnapshot(snapshot: Snapshot): void;
@@ -46,7 +39,7 @@ export interface CollectHandlers {
  *
  * @example
  * ```ts
- * const [client, first] = await CollectClient.start({ matchSpecs: [], prices, version });
+ * const [client, first] = await CollectClient.start(await collectorSettings(settings));
  * client.handlers = { onSnapshot: draw, onError: fail };
  * client.request(); // one more tick
  * const reports = await client.signal([{ pid: 4242, startedAt }]);
@@ -67,7 +60,7 @@ export class CollectClient {
   #signals = new Map<number, (reports: SignalReport[]) => void>();
   #nextSignal = 1;
 
-  private constructor(config: CollectConfig, handlers: CollectHandlers) {
+  private constructor(settings: CollectorSettings, handlers: CollectHandlers) {
     this.handlers = handlers;
     this.#worker = new Worker(new URL("./collect_worker.ts", import.meta.url).href, { type: "module" });
     this.#worker.onmessage = (e: MessageEvent<CollectReply>) => {
@@ -89,7 +82,7 @@ export class CollectClient {
       this.handlers.onError(e.error instanceof Error ? e.error : new Error(e.message));
     };
     this.#askedAt = performance.now();
-    this.#post({ type: "start", ...config });
+    this.#post({ type: "start", settings });
   }
 
   /** How long the last tick took, from request to snapshot (ms). */
@@ -98,9 +91,9 @@ export class CollectClient {
   }
 
   /** Starts the worker and resolves with it and its first snapshot; rejects (worker stopped) on failure. */
-  static start(config: CollectConfig): Promise<[CollectClient, Snapshot]> {
+  static start(settings: CollectorSettings): Promise<[CollectClient, Snapshot]> {
     return new Promise((resolve, reject) => {
-      const client: CollectClient = new CollectClient(config, {
+      const client: CollectClient = new CollectClient(settings, {
         onSnapshot: (snapshot) => resolve([client, snapshot]),
         onError: (error) => {
           client.close();

@@ -1,7 +1,7 @@
 /**
  * The collection side of `agtop watch`, run in a Web Worker so a slow tick never delays keys or
- * drawing: it builds its own {@linkcode Collector} from the custom matcher specs and price table it is
- * sent, and answers each tick request with a {@linkcode Snapshot}. It also ends processes on request (the
+ * drawing: it builds its own {@linkcode Collector} with {@linkcode createCollector} from the settings it
+ * is sent (the same way `ls` and `serve` do), and answers each tick request with a {@linkcode Snapshot}. It also ends processes on request (the
  * process list is read again first, see `agents/signals.ts`), and watches the directories of the
  * transcripts it linked, saying `changed` when one changes so the view can tick early.
  *
@@ -10,19 +10,16 @@
  * @module
  */
 
-import { Collector } from "../../agents/collector.ts";
-import { parseMatchers } from "../../agents/custom.ts";
-import type { PriceTable } from "../../agents/pricing/table.ts";
+import { type Collector, type CollectorSettings, createCollector } from "../../agents/collect/collector.ts";
 import { endProcesses, type SignalReport, type SignalTarget } from "../../agents/signals.ts";
 import type { Snapshot } from "../../agents/types.ts";
-import { VENDORS } from "../../agents/vendors/mod.ts";
 import { processSource } from "../../platform/mod.ts";
 import { TranscriptWatcher, watchedDirs } from "./fs_watch.ts";
 import { SampledSource } from "./sampled_source.ts";
 
 /** What the live view asks of the worker. `start` comes first and once. */
 export type CollectRequest =
-  | { type: "start"; matchSpecs: string[]; prices: PriceTable; version: string }
+  | { type: "start"; settings: CollectorSettings }
   /**
    * `recentMs`: also collect sessions active this recently whose process is gone (null: live only).
    * `early`: a tick between interval ticks: per-process facts other than the list are reused.
@@ -66,9 +63,8 @@ scope.onmessage = async (e) => {
       return;
     }
     if (req.type === "start") {
-      const vendors = [...VENDORS, ...parseMatchers(req.matchSpecs)];
       source = new SampledSource(processSource());
-      collector = new Collector({ source, vendors, version: req.version, prices: req.prices });
+      collector = createCollector(req.settings, source);
     }
     if (!collector || !source) throw new Error("tick before start");
     source.begin(req.type === "tick" && req.early);

@@ -13,15 +13,14 @@
  * @module
  */
 
-import { parseMatchers } from "../../agents/custom.ts";
 import { jumpToTmuxPane } from "../../agents/tmux.ts";
-import type { PriceTable } from "../../agents/pricing/table.ts";
+import type { CollectorSettings } from "../../agents/collect/collector.ts";
 import type { Snapshot } from "../../agents/types.ts";
 import { loadStyle, type Style, wantColor } from "../../render/style.ts";
 import { THEME_NAMES, type ThemeName } from "../../render/themes.ts";
 import { Pseudonyms, redact } from "../../render/privacy.ts";
 import { prepareWidths } from "../../render/text.ts";
-import { type SortKey, withoutHidden } from "../../render/view.ts";
+import { hideAgents, type SortKey } from "../../render/view.ts";
 import {
   JUMP_NEEDS_RUN,
   type JumpEffect,
@@ -36,35 +35,20 @@ import { decodeKeys } from "../../render/watch/keys.ts";
 import { Screen } from "../../render/watch/screen.ts";
 import { applyKey, initialState, type ScreenSize, settle, type ViewState } from "../../render/watch/state.ts";
 import { intervalOption, MIN_INTERVAL } from "../args.ts";
-import { VERSION } from "../version.ts";
+import { DEFAULT_INTERVAL, RECENT_MS, type Settings } from "../settings.ts";
 
-/** What `agtop watch` shows and how often. */
-export interface WatchOptions {
-  /** Seconds between ticks, at least {@linkcode MIN_INTERVAL}. */
-  interval: number;
-  filter: string;
-  sort: SortKey;
-  reverse: boolean;
-  noColor: boolean;
-  /** `LABEL=REGEX` specs from `--match` and `AGTOP_MATCH`. */
-  matchSpecs: string[];
-  /** Also show recent sessions without a live process. */
-  all: boolean;
-  /** Model prices (bundled, with overrides), handed to the collection worker. */
-  prices: PriceTable;
-  /** Colour theme (one of THEME_NAMES); `c` cycles through them. */
-  theme: string;
-  /** Show only statuses, numbers and labels (`--private`). */
-  private: boolean;
-  /** Agent ids or labels never shown (config `hidden`). */
-  hidden: string[];
+/**
+ * What `agtop watch` shows and how often (`interval`: seconds between ticks, at least
+ * {@linkcode MIN_INTERVAL}; `theme`: `c` cycles through the others), and what its worker collects with.
+ */
+export interface WatchOptions extends
+  Pick<
+    Settings,
+    "interval" | "filter" | "sort" | "reverse" | "noColor" | "all" | "theme" | "private" | "hidden"
+  > {
+  /** Handed to the collection worker, which builds its collector from them as `ls` does. */
+  collect: CollectorSettings;
 }
-
-/** Default seconds between ticks. */
-export const DEFAULT_INTERVAL = 1.5;
-
-/** How far back `a` (and `--all`) looks for sessions whose process is gone. */
-const RECENT_MS = 24 * 3600 * 1000;
 /**
  * Least time between a tick and an early one (ms): under a steady stream of changes a change shows
  * within this (plus the debounce). Slow ticks space early ones further, to twenty times a tick, so
@@ -259,9 +243,7 @@ class LiveView {
 
   /** What the view shows of a collected snapshot: hidden agents left out, redacted when private. */
   #view(raw: Snapshot): Snapshot {
-    const { hidden } = this.#opts;
-    const agents = hidden.length ? withoutHidden(raw.agents, hidden) : raw.agents;
-    const shown = agents === raw.agents ? raw : { ...raw, agents };
+    const shown = hideAgents(raw, this.#opts.hidden);
     return this.#opts.private ? redact(shown, this.#names) : shown;
   }
 
@@ -321,11 +303,10 @@ class LiveView {
  * has been restored.
  *
  * @throws {UsageError} on an interval below {@linkcode MIN_INTERVAL}.
- * @throws {MatchSpecError} on a bad `--match` spec (before the screen changes).
  * @example
  * ```ts
- * Deno.exitCode = await runWatch({ interval: 1.5, filter: "", sort: "cpu", reverse: false,
- *   noColor: false, matchSpecs: [], all: false, prices: await loadPriceTable(null) });
+ * const settings = resolveSettings(parseCommandLine(["watch"]), await loadConfig());
+ * Deno.exitCode = await runWatch({ ...settings, collect: await collectorSettings(settings) });
  * ```
  */
 export async function runWatch(opts: WatchOptions): Promise<number> {
@@ -334,15 +315,10 @@ export async function runWatch(opts: WatchOptions): Promise<number> {
     return 2;
   }
   if (!(opts.interval >= MIN_INTERVAL)) intervalOption(String(opts.interval), DEFAULT_INTERVAL);
-  parseMatchers(opts.matchSpecs);
   const style = await loadStyle(wantColor(true, opts.noColor), opts.theme);
   // Transcript text can hold any script: load the Unicode width tables now, not in the middle of a frame.
   await prepareWidths(["\u4e00"]);
-  const [collect, first] = await CollectClient.start({
-    matchSpecs: opts.matchSpecs,
-    prices: opts.prices,
-    version: VERSION,
-  });
+  const [collect, first] = await CollectClient.start(opts.collect);
   collect.recentMs = opts.all ? RECENT_MS : null;
   const outcome = await new LiveView(opts, style, collect, first).run();
   if ("error" in outcome) throw outcome.error;

@@ -3,7 +3,8 @@
  * error naming the line), and what `hidden` and `columns` change in `agtop ls`.
  */
 import assert from "node:assert/strict";
-import { type Config, ConfigError, configPath, expandHome, loadConfig } from "../../cli/config.ts";
+import { type Config, configPath, expandHome, loadConfig } from "../../cli/config.ts";
+import { TomlFileError } from "../../platform/toml_file.ts";
 import { formatLs, type LsOptions } from "../../cli/ls.ts";
 import { THEME_NAMES } from "../../render/themes.ts";
 import { COLUMNS } from "../../render/columns.ts";
@@ -96,7 +97,7 @@ Deno.test("config: where the file is, and a missing file", async () => {
   // A file the user named on purpose must exist.
   await assert.rejects(
     () => withEnv({ AGTOP_CONFIG: `${dir}/typo.toml` }, () => loadConfig()),
-    (e) => e instanceof ConfigError && e.message.startsWith(`${dir}/typo.toml: cannot read: `),
+    (e) => e instanceof TomlFileError && e.message.startsWith(`${dir}/typo.toml: cannot read: `),
   );
 });
 
@@ -159,7 +160,7 @@ Deno.test("config: every bad input is one line naming the file and the line", as
   for (const [text, line, detail] of cases) {
     const path = await file(text);
     await assert.rejects(() => loadConfig(path), (e) => {
-      assert.ok(e instanceof ConfigError, String(e));
+      assert.ok(e instanceof TomlFileError, String(e));
       assert.equal(e.line, line, `${JSON.stringify(text)}: ${e.message}`);
       assert.ok(e.message.startsWith(`${path}:${line}: ${detail}`), e.message);
       assert.ok(!e.message.includes("\n"), `one line: ${e.message}`);

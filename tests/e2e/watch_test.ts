@@ -141,3 +141,38 @@ Deno.test("watch: not a terminal exits 2 with a hint", async () => {
   assert.equal(new TextDecoder().decode(out.stdout), "");
   assert.equal(new TextDecoder().decode(out.stderr).trim(), "agtop: watch needs a terminal (try 'agtop ls')");
 });
+
+Deno.test({
+  name: "watch: `a` shows the sessions of a config file's [data_dirs] profile (the worker gets them)",
+  ignore: skip !== null,
+  sanitizeResources: false,
+  async fn() {
+    const root = await Deno.makeTempDir({ prefix: "agtop-watch-profiles-" });
+    try {
+      const tag = `wp${crypto.randomUUID().slice(0, 6)}`;
+      const id = crypto.randomUUID();
+      const dir = `${root}/claude-work/projects/-work-${tag}`;
+      await Deno.mkdir(dir, { recursive: true });
+      await Deno.mkdir(`${root}/home`);
+      const line = {
+        type: "user",
+        sessionId: id,
+        cwd: `/work/${tag}`,
+        timestamp: new Date().toISOString(),
+        message: { role: "user", content: "profile prompt" },
+      };
+      await Deno.writeTextFile(`${dir}/${id}.jsonl`, JSON.stringify(line) + "\n");
+      await Deno.writeTextFile(`${root}/config.toml`, `[data_dirs]\nclaude = ["${root}/claude-work"]\n`);
+      const env = { HOME: `${root}/home`, AGTOP_CONFIG: `${root}/config.toml` };
+      await using tmux = await Tmux.start([...AGTOP, "--interval", "0.5", "--filter", tag], 120, 30, env);
+      await tmux.waitFor("the header", (s) => /^agtop · /.test(s));
+      await tmux.keys("a");
+      const screen = await tmux.waitFor("the profile's session", (s) => rowOf(s, tag) !== undefined);
+      assert.match(rowOf(screen, tag)!, /done\s+Claude Code/);
+      await tmux.keys("q");
+      await tmux.assertRestored(0);
+    } finally {
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});

@@ -7,11 +7,12 @@
 import type { Agent, Snapshot } from "../../agents/types.ts";
 import type { SessionFacts } from "../../agents/session.ts";
 import { emptyTokens } from "../../agents/session.ts";
+import { agentRow } from "../../agents/collect/rows.ts";
 
 /** An agent with plausible defaults; override what the test is about. */
 export function makeAgent(over: Partial<Agent> = {}): Agent {
   const pid = over.pid ?? 4242;
-  return {
+  return agentRow({
     key: `${pid}:1`,
     agent: "claude",
     label: "Claude Code",
@@ -31,27 +32,10 @@ export function makeAgent(over: Partial<Agent> = {}): Agent {
     rssBytes: 200 * 1024 * 1024,
     readBytes: 0,
     writeBytes: 4096,
-    dangerous: false,
-    dangerousFlags: [],
-    processes: [],
-    children: [],
-    writingFiles: [],
-    ports: [],
-    tty: null,
-    terminal: null,
-    git: null,
-    orphans: [],
-    session: null,
     status: "idle",
-    costUsd: null,
-    costBasis: null,
-    contextLimit: null,
-    contextPercent: null,
     phrase: "idle",
-    cache: null,
-    burn: null,
     ...over,
-  };
+  });
 }
 
 /** Session facts with plausible defaults. */

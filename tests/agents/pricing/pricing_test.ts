@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { contextLimit, modelCost, sessionCost } from "../../../agents/pricing/cost.ts";
-import { loadOverrides, loadPriceTable, PricesFileError } from "../../../agents/pricing/overrides.ts";
+import { loadOverrides, loadPriceTable } from "../../../agents/pricing/overrides.ts";
+import { TomlFileError } from "../../../platform/toml_file.ts";
 import {
   bundledTable,
   contextSuffixWindow,
@@ -45,7 +46,7 @@ async function withFile(text: string, fn: (path: string) => Promise<void>): Prom
   }
 }
 
-async function overrideError(text: string): Promise<PricesFileError> {
+async function overrideError(text: string): Promise<TomlFileError> {
   let error: unknown = null;
   await withFile(text, async (path) => {
     try {
@@ -54,7 +55,7 @@ async function overrideError(text: string): Promise<PricesFileError> {
       error = e;
     }
   });
-  assert.ok(error instanceof PricesFileError, `expected a PricesFileError, got ${error}`);
+  assert.ok(error instanceof TomlFileError, `expected a TomlFileError, got ${error}`);
   assert.ok(!error.message.includes("\n"), `one line: ${error.message}`);
   return error;
 }
@@ -479,7 +480,7 @@ Deno.test("overrides: an unreadable file is a one-line error without a line numb
   try {
     const path = join(dir, "missing.toml");
     const e = await loadOverrides(path).catch((e) => e);
-    assert.ok(e instanceof PricesFileError);
+    assert.ok(e instanceof TomlFileError);
     assert.equal(e.line, null);
     assert.ok(e.message.startsWith(`${path}: cannot read`), e.message);
     assert.ok(!e.message.includes("\n"));

@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { parseCommandLine, UsageError } from "../../cli/args.ts";
+import type { Config } from "../../cli/config.ts";
+import { DEFAULT_INTERVAL, DEFAULT_SERVE_INTERVAL, RECENT_MS, resolveSettings } from "../../cli/settings.ts";
+
+const CONFIG: Config = {
+  path: "/c.toml",
+  theme: "nord",
+  interval: 3,
+  hidden: ["copilot"],
+  columns: ["agent", "status"],
+  dataDirs: { claude: ["/w"] },
+  private: true,
+};
+
+const settings = (args: string[], config: Config | null = null) =>
+  resolveSettings(parseCommandLine(args), config);
+
+Deno.test("settings: defaults without flags or config file", () => {
+  const s = settings(["ls"]);
+  assert.equal(s.format, "table");
+  assert.equal(s.sort, "cpu");
+  assert.equal(s.theme, "default");
+  assert.equal(s.private, false);
+  assert.deepEqual(s.hidden, []);
+  assert.equal(s.columns, null);
+  assert.deepEqual(s.dataDirs, {});
+  assert.equal(s.sampleMs, 250);
+  assert.equal(s.top, null);
+  assert.equal(s.recentMs, null);
+  assert.equal(settings(["watch"]).interval, DEFAULT_INTERVAL);
+  assert.equal(settings(["serve"]).interval, DEFAULT_SERVE_INTERVAL);
+});
+
+Deno.test("settings: the config file over the defaults, a flag over the config file", () => {
+  const fromConfig = settings(["watch"], CONFIG);
+  assert.equal(fromConfig.theme, "nord");
+  assert.equal(fromConfig.interval, 3);
+  assert.equal(fromConfig.private, true);
+  assert.deepEqual(fromConfig.hidden, ["copilot"]);
+  assert.deepEqual(fromConfig.dataDirs, { claude: ["/w"] });
+  const flags = settings(["watch", "--theme", "light", "--interval", "0.5"], CONFIG);
+  assert.equal(flags.theme, "light");
+  assert.equal(flags.interval, 0.5);
+  assert.equal(settings(["serve"], CONFIG).interval, DEFAULT_SERVE_INTERVAL, "serve has no config interval");
+  assert.equal(settings(["ls", "--private"]).private, true);
+});
+
+Deno.test("settings: option values checked once, with the usual one-line errors", () => {
+  const s = settings(["ls", "--all", "--since", "2h", "-n", "3", "--sort", "mem", "-o", "json"]);
+  assert.deepEqual([s.recentMs, s.top, s.sort, s.format], [7_200_000, 3, "mem", "json"]);
+  assert.equal(settings(["ls", "--all"]).recentMs, RECENT_MS);
+  assert.throws(() => settings(["ls", "--top", "x"]), UsageError);
+  assert.throws(() => settings(["watch", "--interval", "0.1"]), UsageError);
+});
