@@ -69,7 +69,8 @@ export class TranscriptState {
    * made once, not a new closure per line.
    */
   feed(line: unknown, read: (rec: JsonObject) => void, skip?: (line: string) => boolean): void {
-    this.malformed += feedJsonLine(line, read, skip);
+    const bad = feedJsonLine(line, read, skip); // first: `read` may count malformed records itself
+    this.malformed += bad;
   }
 
   /** A prompt the user typed at `at`: the first and newest prompt, and a `prompt` event. */

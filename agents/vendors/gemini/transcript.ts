@@ -17,14 +17,7 @@ import {
   firstLine,
   promptLine,
 } from "../../formats/text.ts";
-import {
-  functionCalls,
-  functionResponses,
-  geminiUsage,
-  partsOf,
-  partsText,
-  thoughtText,
-} from "../../formats/genai.ts";
+import * as genai from "../../formats/genai.ts";
 import { geminiToolArg, MessageLedger } from "../../formats/gemini_cli.ts";
 import { type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
 
@@ -198,7 +191,7 @@ export class GeminiTranscript {
     this.#s.span.see(at);
     if (this.#startedAt === null && at !== null) this.#startedAt = at;
     const type = typeof rec.type === "string" ? rec.type : "";
-    const parts = partsOf(rec.content);
+    const parts = genai.partsOf(rec.content);
     const m: Message = {
       type,
       at,
@@ -214,9 +207,9 @@ export class GeminiTranscript {
     const events = new ActivityTail();
     if (type === "user") this.#user(rec, parts, m, events);
     else if (type === "gemini") this.#gemini(rec, parts, m, events);
-    else if (type === "error") events.push(at, "error", partsText(parts));
+    else if (type === "error") events.push(at, "error", genai.partsText(parts));
     else if (type === "info" || type === "warning") {
-      m.text = partsText(parts);
+      m.text = genai.partsText(parts);
       events.push(at, "system", m.text);
     }
     m.events = events.events();
@@ -224,7 +217,7 @@ export class GeminiTranscript {
   }
 
   #user(rec: Json, parts: Json[], m: Message, events: ActivityTail): void {
-    const responses = functionResponses(parts);
+    const responses = genai.functionResponses(parts);
     for (const r of responses) {
       if (r.id) m.responses.push(r.id);
       // Gemini CLI 0.61 writes the result twice: in the call's record and as this message.
@@ -233,8 +226,8 @@ export class GeminiTranscript {
       }
     }
     if (responses.length > 0) return;
-    const shown = partsText(partsOf(rec.displayContent));
-    const text = shown.trim() ? shown : partsText(parts);
+    const shown = genai.partsText(genai.partsOf(rec.displayContent));
+    const text = shown.trim() ? shown : genai.partsText(parts);
     const trimmed = text.trimStart();
     if (!trimmed || NOT_PROMPTS.some((p) => trimmed.startsWith(p))) return;
     m.prompt = text;
@@ -246,7 +239,7 @@ export class GeminiTranscript {
   #gemini(rec: Json, parts: Json[], m: Message, events: ActivityTail): void {
     if (m.model) this.#lastModel = m.model;
     if (isObject(rec.tokens)) {
-      const usage = geminiUsage(rec.tokens, false);
+      const usage = genai.geminiUsage(rec.tokens, false);
       this.#ledger.set(rec.id as string, "main", m.model ?? this.#lastModel ?? "unknown", usage.tokens);
       if (usage.prompt > 0) m.context = usage.prompt;
     }
@@ -255,9 +248,9 @@ export class GeminiTranscript {
       const text = [nonBlank(t.subject), nonBlank(t.description)].filter(Boolean).join(": ");
       if (text) events.push(timestamp(t.timestamp) ?? m.at, "thinking", text);
     }
-    const thought = thoughtText(parts);
+    const thought = genai.thoughtText(parts);
     if (thought.trim()) events.push(m.at, "thinking", thought);
-    m.text = partsText(parts);
+    m.text = genai.partsText(parts);
     if (m.text.trim()) events.push(m.at, "text", m.text);
     for (const c of Array.isArray(rec.toolCalls) ? rec.toolCalls : []) {
       if (!isObject(c) || typeof c.name !== "string") continue;
@@ -280,7 +273,7 @@ export class GeminiTranscript {
       }
     }
     const recorded = new Set(m.calls.map((c) => c.id));
-    for (const f of functionCalls(parts)) {
+    for (const f of genai.functionCalls(parts)) {
       if (f.id && recorded.has(f.id)) continue;
       const arg = cleanLine(geminiToolArg(f.name, f.args), ACTIVITY_WIDTH);
       m.requested.push({ name: f.name, arg, id: f.id, startedAt: m.at });

@@ -11,14 +11,7 @@ import type { SubagentFacts, ToolCall } from "../../session.ts";
 import { addTokens, emptyTokens, newestCall } from "../../session.ts";
 import { isObject, nonBlank, timestamp } from "../../formats/records.ts";
 import { ACTIVITY_WIDTH, cleanLine, promptLine } from "../../formats/text.ts";
-import {
-  functionCalls,
-  functionResponses,
-  geminiUsage,
-  partsOf,
-  partsText,
-  thoughtText,
-} from "../../formats/genai.ts";
+import * as genai from "../../formats/genai.ts";
 import { AGENT_TOOLS, geminiToolArg, type LedgerTotals, MessageLedger } from "../../formats/gemini_cli.ts";
 import { type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
 
@@ -163,21 +156,21 @@ export class QwenTranscript {
       case "assistant":
         return this.#assistant(rec, at);
       case "tool_result":
-        return this.#results(partsOf(messageParts(rec)), rec, at);
+        return this.#results(genai.partsOf(messageParts(rec)), rec, at);
       case "system":
         return this.#system(rec, at);
     }
   }
 
   #user(rec: Json, at: number | null): void {
-    const parts = partsOf(messageParts(rec));
-    if (functionResponses(parts).length > 0) return this.#results(parts, rec, at);
+    const parts = genai.partsOf(messageParts(rec));
+    if (genai.functionResponses(parts).length > 0) return this.#results(parts, rec, at);
     if (typeof rec.provenance === "string" && rec.provenance !== "real_user") return;
     const payload = isObject(rec.systemPayload) ? rec.systemPayload : {};
     const shown = typeof payload.displayText === "string" && payload.displayText.trim()
       ? payload.displayText
       : "";
-    const text = shown || partsText(parts);
+    const text = shown || genai.partsText(parts);
     const trimmed = text.trimStart();
     if (!trimmed || NOT_PROMPTS.some((p) => trimmed.startsWith(p))) return;
     this.#s.prompt(at, text);
@@ -192,16 +185,16 @@ export class QwenTranscript {
       this.#contextWindow = rec.contextWindowSize;
     }
     if (isObject(rec.usageMetadata)) {
-      const usage = geminiUsage(rec.usageMetadata, true);
+      const usage = genai.geminiUsage(rec.usageMetadata, true);
       this.#records.set(this.#key(rec), MAIN, model ?? this.#modelName(), usage.tokens);
       if (usage.prompt > 0) this.#context = usage.prompt;
     }
-    const parts = partsOf(messageParts(rec));
-    const thought = thoughtText(parts);
+    const parts = genai.partsOf(messageParts(rec));
+    const thought = genai.thoughtText(parts);
     if (thought.trim()) this.#s.activity.push(at, "thinking", thought);
-    const text = partsText(parts);
+    const text = genai.partsText(parts);
     if (text.trim()) this.#s.activity.push(at, "text", text);
-    const calls = functionCalls(parts);
+    const calls = genai.functionCalls(parts);
     for (const c of calls) {
       const id = c.id ?? `#${this.#anonymous++}`;
       this.#s.toolCall(at, c.name, geminiToolArg(c.name, c.args), c.id, id);
@@ -221,7 +214,7 @@ export class QwenTranscript {
 
   #results(parts: Json[], rec: Json, at: number | null): void {
     const result = isObject(rec.toolCallResult) ? rec.toolCallResult : {};
-    const ids = new Set(functionResponses(parts).map((r) => r.id).filter((id) => id !== null));
+    const ids = new Set(genai.functionResponses(parts).map((r) => r.id).filter((id) => id !== null));
     if (typeof result.callId === "string") ids.add(result.callId);
     for (const id of ids) {
       this.#s.pending.delete(id);
@@ -229,7 +222,7 @@ export class QwenTranscript {
       if (call) call.running = false;
     }
     const failed = result.status === "error" || (result.error !== undefined && result.error !== null);
-    for (const r of functionResponses(parts)) {
+    for (const r of genai.functionResponses(parts)) {
       if (r.text) this.#s.activity.push(at, r.error || failed ? "error" : "result", r.text);
     }
     this.#s.unlessExited("working");
@@ -278,7 +271,7 @@ export class QwenTranscript {
   #uiEvent(e: Json, rec: Json, at: number | null): void {
     const name = e["event.name"];
     if (name === API_RESPONSE) {
-      const usage = geminiUsage({
+      const usage = genai.geminiUsage({
         promptTokenCount: e.input_token_count,
         candidatesTokenCount: e.output_token_count,
         cachedContentTokenCount: e.cached_content_token_count,
@@ -305,19 +298,19 @@ export class QwenTranscript {
   #sidechain(rec: Json, agentId: string, at: number | null): void {
     const model = rec.type === "assistant" ? nonBlank(rec.model) : null;
     const lane = this.#lane(agentId, nonBlank(rec.agentName), model, at);
-    const parts = partsOf(messageParts(rec));
+    const parts = genai.partsOf(messageParts(rec));
     if (rec.type === "assistant") {
       if (isObject(rec.usageMetadata)) {
-        const usage = geminiUsage(rec.usageMetadata, true);
+        const usage = genai.geminiUsage(rec.usageMetadata, true);
         this.#records.set(this.#key(rec), `agent:${agentId}`, model ?? lane.model ?? "unknown", usage.tokens);
       }
-      for (const c of functionCalls(parts)) {
+      for (const c of genai.functionCalls(parts)) {
         const arg = cleanLine(geminiToolArg(c.name, c.args), ACTIVITY_WIDTH);
         lane.pending.set(c.id ?? `#${this.#anonymous++}`, { name: c.name, arg, id: c.id, startedAt: at });
       }
       return;
     }
-    for (const r of functionResponses(parts)) if (r.id) lane.pending.delete(r.id);
+    for (const r of genai.functionResponses(parts)) if (r.id) lane.pending.delete(r.id);
     const result = isObject(rec.toolCallResult) ? rec.toolCallResult : {};
     if (typeof result.callId === "string") lane.pending.delete(result.callId);
   }
