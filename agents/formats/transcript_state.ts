@@ -8,7 +8,14 @@
  * @module
  */
 
-import type { RateLimit, SessionFacts, ToolCall, TurnState } from "../session.ts";
+import type {
+  RateLimit,
+  SessionFacts,
+  SubagentFacts,
+  TokenBuckets,
+  ToolCall,
+  TurnState,
+} from "../session.ts";
 import { emptyTokens, newestCall } from "../session.ts";
 import { feedJsonLine, type JsonObject, TimeSpan } from "./records.ts";
 import { ACTIVITY_WIDTH, ActivityTail, cleanLine, promptLine } from "./text.ts";
@@ -20,6 +27,48 @@ export type TranscriptFacts = Omit<SessionFacts, "vendor" | "path" | "linkedBy">
 
 /** The rate-limit part of {@linkcode TranscriptFacts}, as {@linkcode TranscriptState.limitFacts} gives it. */
 export type LimitFacts = Required<Pick<TranscriptFacts, "rateLimits" | "limitedUntil" | "lastRequestAt">>;
+
+/** A subagent as a parser follows it: running until the call that started it has its result. */
+export interface SubagentRun {
+  /** The subagent's id, or that of the call that started it. */
+  id: string;
+  /** Its type or nickname. */
+  type: string | null;
+  /** What it was asked to do. */
+  description: string | null;
+  /** True until it finished. */
+  running: boolean;
+  /** Its model, when known. */
+  model?: string | null;
+  /** Its own tokens, when the transcript counts them apart (copied). */
+  tokens?: TokenBuckets;
+  /** Its tool in flight, when known. */
+  currentTool?: ToolCall | null;
+  /** When it was last seen at work (or started). */
+  lastActivity: number | null;
+}
+
+/**
+ * A subagent's facts: `running` or `done`, and what is not known empty.
+ *
+ * @example
+ * ```ts
+ * subagentFacts({ id: "a1", type: "general-purpose", description: "Probe", running: true, lastActivity: null });
+ * // { id: "a1", …, status: "running", model: null, tokens: { input: 0, … }, currentTool: null, lastActivity: null }
+ * ```
+ */
+export function subagentFacts(s: SubagentRun): SubagentFacts {
+  return {
+    id: s.id,
+    type: s.type,
+    description: s.description,
+    status: s.running ? "running" : "done",
+    model: s.model ?? null,
+    tokens: s.tokens ? { ...s.tokens } : emptyTokens(),
+    currentTool: s.currentTool ?? null,
+    lastActivity: s.lastActivity,
+  };
+}
 
 /**
  * The state one transcript parser builds from the records it was fed. Fields are plain and written by

@@ -10,25 +10,15 @@ import { addTokens, emptyTokens } from "../../session.ts";
 import { isObject, nonBlank, positive, timestamp } from "../../formats/records.ts";
 import { firstLine, promptLine } from "../../formats/text.ts";
 import { type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
+import { ARG_KEYS, firstArg } from "../../formats/tool_args.ts";
 
 /** What a thread document tells (everything in {@linkcode SessionFacts} but where it was found). */
 export type AmpFacts = TranscriptFacts;
 
 /** Tool run states after which a tool call has its result. */
 const FINISHED_RUNS = new Set(["done", "error", "cancelled", "rejected-by-user"]);
-/** `input` keys worth showing, most telling first. */
-const ARG_KEYS = [
-  "cmd",
-  "command",
-  "path",
-  "filePath",
-  "file_path",
-  "pattern",
-  "query",
-  "url",
-  "description",
-  "prompt",
-];
+/** `input` keys worth showing, most telling first: Amp's shell tool names its command `cmd`. */
+const INPUT_KEYS = ["cmd", ...ARG_KEYS];
 
 type Json = Record<string, unknown>;
 
@@ -164,11 +154,7 @@ export function ampThreadFacts(thread: unknown): AmpFacts | null {
  * ```
  */
 export function ampToolArg(input: unknown): string {
-  if (typeof input === "string") return input;
-  if (!isObject(input)) return "";
-  for (const k of ARG_KEYS) if (typeof input[k] === "string" && input[k]) return input[k] as string;
-  for (const v of Object.values(input)) if (typeof v === "string" && v) return v;
-  return "";
+  return firstArg(input, INPUT_KEYS);
 }
 
 /** Resolves the call a `tool_result` answers once its run finished. */

@@ -7,11 +7,10 @@
  */
 
 import { isObject, nonBlank, positive, skipTypes, timestamp } from "../../formats/records.ts";
-import type { ActivityEvent, SubagentFacts, TokenBuckets } from "../../session.ts";
-import { emptyTokens } from "../../session.ts";
+import type { ActivityEvent, TokenBuckets } from "../../session.ts";
 import { firstLine, promptLine } from "../../formats/text.ts";
 import { limitNotice } from "../../formats/limits.ts";
-import { type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
+import { subagentFacts, type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
 import { ClaudeUsage } from "./usage.ts";
 
 /** What a transcript tells about its session (everything in {@linkcode SessionFacts} but where it was found). */
@@ -157,7 +156,9 @@ export class ClaudeTranscript {
       model: this.#model,
       lastPrompt: promptLine(s.lastPrompt ?? this.#finalPrompt),
       currentTask: promptLine(this.#currentTask()),
-      subagents: this.subagentCalls.map(callFacts),
+      subagents: this.subagentCalls.map((c) =>
+        subagentFacts({ ...c, id: c.agentId ?? c.toolUseId, lastActivity: c.startedAt })
+      ),
       tokens: { ...this.ledger.total },
       tokensByModel: byModel,
       contextTokens: this.#context,
@@ -513,19 +514,6 @@ function retryAt(err: Json, rec: Json, ts: number | null): number | null {
   const after = Number(headers["retry-after"]);
   if (after > 0) return ts + after * 1000;
   return typeof rec.retryInMs === "number" && rec.retryInMs > 0 ? ts + rec.retryInMs : null;
-}
-
-function callFacts(c: ClaudeSubagentCall): SubagentFacts {
-  return {
-    id: c.agentId ?? c.toolUseId,
-    type: c.type,
-    description: c.description,
-    status: c.running ? "running" : "done",
-    model: null,
-    tokens: emptyTokens(),
-    currentTool: null,
-    lastActivity: c.startedAt,
-  };
 }
 
 /** Claude's usage numbers in agtop's buckets (output includes thinking; no separate reasoning). */

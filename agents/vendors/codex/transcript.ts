@@ -6,12 +6,12 @@
  */
 
 import { isObject, positive, skipTypes, timestamp } from "../../formats/records.ts";
-import type { SubagentFacts, TokenBuckets, UsageMinute } from "../../session.ts";
+import type { TokenBuckets, UsageMinute } from "../../session.ts";
 import { addTokens, addUsage, emptyTokens, totalTokens } from "../../session.ts";
 import { firstLine } from "../../formats/text.ts";
 import { limitNotice } from "../../formats/limits.ts";
 import { patchFiles } from "../../formats/changed.ts";
-import { type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
+import { subagentFacts, type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
 
 /** What a rollout tells about its thread (everything in {@linkcode SessionFacts} but where it was found). */
 export type CodexFacts = TranscriptFacts;
@@ -139,7 +139,9 @@ export class CodexTranscript {
       cwd: this.#meta?.cwd ?? null,
       gitBranch: this.#meta?.gitBranch ?? null,
       model: this.#model,
-      subagents: this.subagents.map(subagentFacts),
+      subagents: this.subagents.map((s) =>
+        subagentFacts({ ...s, type: s.nickname, lastActivity: s.startedAt })
+      ),
       startedAt: this.#meta?.createdAt ?? s.span.first,
       tokens: { ...(this.#cumulative ?? emptyTokens()) },
       tokensByModel: byModel,
@@ -562,19 +564,6 @@ function metaOf(p: Json, ts: number | null): CodexMeta {
     nickname: str(p.agent_nickname) ?? str(isObject(spawn) ? spawn.agent_nickname : null),
     subagent: p.thread_source === "subagent" || isObject(path(p, "source", "subagent")),
     gitBranch: str(path(p, "git", "branch")),
-  };
-}
-
-function subagentFacts(s: CodexSubagent): SubagentFacts {
-  return {
-    id: s.id,
-    type: s.nickname,
-    description: s.description,
-    status: s.running ? "running" : "done",
-    model: s.model,
-    tokens: emptyTokens(),
-    currentTool: null,
-    lastActivity: s.startedAt,
   };
 }
 

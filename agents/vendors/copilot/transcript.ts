@@ -5,11 +5,12 @@
  * @module
  */
 
-import type { SubagentFacts, TokenBuckets, ToolCall } from "../../session.ts";
+import type { TokenBuckets, ToolCall } from "../../session.ts";
 import { addTokens, emptyTokens, newestCall, totalTokens } from "../../session.ts";
 import { isObject, nonBlank, positive, skipTypes, timestamp } from "../../formats/records.ts";
 import { ACTIVITY_WIDTH, cleanLine, firstLine } from "../../formats/text.ts";
-import { type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
+import { ARG_KEYS, firstArg } from "../../formats/tool_args.ts";
+import { subagentFacts, type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
 
 /** What an events file tells about its session (everything in {@linkcode SessionFacts} but where it was found). */
 export type CopilotFacts = TranscriptFacts;
@@ -22,19 +23,6 @@ const TYPE_WINDOW = 200;
 /** Event types that carry nothing agtop shows and can be large; they skip `JSON.parse`. */
 const SKIPPED_TYPES = ['"type":"system.message"', '"type":"session.binary_asset"', '"type":"hook.'];
 const skipped = skipTypes(SKIPPED_TYPES, TYPE_WINDOW);
-
-/** `arguments` keys worth showing, most telling first. */
-const ARG_KEYS = [
-  "command",
-  "path",
-  "file_path",
-  "filePath",
-  "pattern",
-  "query",
-  "url",
-  "description",
-  "prompt",
-];
 
 type Json = Record<string, unknown>;
 
@@ -110,7 +98,9 @@ export class CopilotTranscript {
       cwd: this.#cwd,
       gitBranch: this.#branch,
       model: this.#model,
-      subagents: [...this.#subagents.values()].map(subagentFacts),
+      subagents: [...this.#subagents.values()].map((s) =>
+        subagentFacts({ ...s, currentTool: newestCall(s.pending) })
+      ),
       tokens,
       tokensByModel: byModel,
       contextTokens: this.#context,
@@ -406,27 +396,7 @@ export class CopilotTranscript {
  * ```
  */
 export function copilotToolArg(args: unknown, displayCommand: string | null): string {
-  if (displayCommand) return displayCommand;
-  if (typeof args === "string") return args;
-  if (!isObject(args)) return "";
-  for (const k of ARG_KEYS) {
-    if (typeof args[k] === "string" && args[k]) return args[k] as string;
-  }
-  for (const v of Object.values(args)) if (typeof v === "string" && v) return v;
-  return "";
-}
-
-function subagentFacts(s: Subagent): SubagentFacts {
-  return {
-    id: s.id,
-    type: s.type,
-    description: s.description,
-    status: s.running ? "running" : "done",
-    model: s.model,
-    tokens: { ...s.tokens },
-    currentTool: newestCall(s.pending),
-    lastActivity: s.lastActivity,
-  };
+  return displayCommand || firstArg(args, ARG_KEYS);
 }
 
 /**

@@ -12,6 +12,7 @@ import { emptyTokens, newestCall } from "../../session.ts";
 import { epochMs, isObject } from "../../formats/records.ts";
 import { firstLine, promptLine } from "../../formats/text.ts";
 import { TranscriptState } from "../../formats/transcript_state.ts";
+import { firstArg } from "../../formats/tool_args.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = Record<string, any>;
@@ -142,13 +143,8 @@ export function crushToolArg(name: string, input: unknown): string {
   } catch {
     return "";
   }
-  const s = (k: string) => (typeof args[k] === "string" ? args[k] as string : "");
-  if (name === "bash") return s("command");
-  for (const k of ["file_path", "path", "pattern", "url", "query", "command", "description", "prompt"]) {
-    if (s(k)) return s(k);
-  }
-  for (const v of Object.values(args)) if (typeof v === "string" && v) return v;
-  return "";
+  if (name === "bash") return typeof args.command === "string" ? args.command : "";
+  return firstArg(args, ["file_path", "path", "pattern", "url", "query", "command", "description", "prompt"]);
 }
 
 /**

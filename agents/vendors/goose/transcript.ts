@@ -13,6 +13,7 @@ import { newestCall } from "../../session.ts";
 import { asObject } from "../../formats/records.ts";
 import { firstLine } from "../../formats/text.ts";
 import { TranscriptState } from "../../formats/transcript_state.ts";
+import { firstArg } from "../../formats/tool_args.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = Record<string, any>;
@@ -197,12 +198,7 @@ export class GooseTranscript {
  * ```
  */
 export function gooseToolArg(args: Json): string {
-  const s = (k: string) => (typeof args[k] === "string" ? args[k] as string : "");
-  for (const k of ["path", "file_path", "pattern", "url", "query", "command", "description", "prompt"]) {
-    if (s(k)) return s(k);
-  }
-  for (const v of Object.values(args)) if (typeof v === "string" && v) return v;
-  return "";
+  return firstArg(args, ["path", "file_path", "pattern", "url", "query", "command", "description", "prompt"]);
 }
 
 /**

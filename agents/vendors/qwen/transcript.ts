@@ -13,7 +13,7 @@ import { isObject, nonBlank, timestamp } from "../../formats/records.ts";
 import { ACTIVITY_WIDTH, cleanLine, promptLine } from "../../formats/text.ts";
 import * as genai from "../../formats/genai.ts";
 import { AGENT_TOOLS, geminiToolArg, type LedgerTotals, MessageLedger } from "../../formats/gemini_cli.ts";
-import { type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
+import { subagentFacts, type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
 
 /** What a chat file tells about its session (everything in {@linkcode SessionFacts} but where it was found). */
 export type QwenFacts = TranscriptFacts;
@@ -128,16 +128,16 @@ export class QwenTranscript {
     for (let i = 0; i < Math.max(calls.length, lanes.length); i++) {
       const call = calls[i] as AgentCall | undefined;
       const lane = lanes[i] as Sidechain | undefined;
-      out.push({
+      out.push(subagentFacts({
         id: lane?.agentId ?? call!.callId,
         type: call?.type ?? lane?.name ?? null,
         description: call?.description ?? null,
-        status: call?.running ? "running" : "done",
-        model: lane?.model ?? null,
-        tokens: lane ? ledger.totals([`agent:${lane.agentId}`]).total : emptyTokens(),
+        running: call?.running ?? false,
+        model: lane?.model,
+        tokens: lane && ledger.totals([`agent:${lane.agentId}`]).total,
         currentTool: lane && call?.running ? newestCall(lane.pending) : null,
         lastActivity: lane?.lastAt ?? call?.startedAt ?? null,
-      });
+      }));
     }
     return out;
   }
