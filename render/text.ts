@@ -6,23 +6,19 @@
  * @module
  */
 
-// deno-lint-ignore no-control-regex
-const ANSI = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])/g;
-// deno-lint-ignore no-control-regex
-const CONTROLS = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
+import { terminalSafe } from "../agents/formats/text.ts";
 
 /**
- * One line of printable text: escape sequences removed, every run of control characters (newlines
- * included) turned into one space, bidi overrides removed.
+ * One line of printable text, the last guard before the terminal: escape sequences removed, every run
+ * of control, zero-width and bidirectional characters (newlines included) turned into one space. The
+ * one definition is `terminalSafe` of `agents/formats/text.ts`, which transcript text passes first.
  *
  * @example
  * ```ts
  * safeText("rm -rf /\x1b[2J\nnext"); // "rm -rf / next"
  * ```
  */
-export function safeText(s: string): string {
-  return s.replace(ANSI, "").replace(CONTROLS, " ");
-}
+export const safeText: (s: string) => string = terminalSafe;
 
 type WidthFn = (s: string) => number;
 let wideWidth: WidthFn | null = null;

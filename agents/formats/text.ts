@@ -1,6 +1,7 @@
 /**
- * Display text from transcripts: one safe line (no terminal escapes, no control characters, no line
- * breaks, bounded length) and the short tail of recent activity built from such lines.
+ * Display text from transcripts and processes: terminal-safe text (no escape sequences, no control,
+ * zero-width or bidirectional characters), one safe line of bounded length, and the short tail of
+ * recent activity built from such lines.
  *
  * @module
  */
@@ -21,9 +22,13 @@ const ANSI =
   // deno-lint-ignore no-control-regex -- matching escape sequences is the point
   /\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x9d[^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -~]?/g;
 
-/** C0 and C1 control characters, DEL, and the zero-width and bidirectional marks that reorder terminal text. */
+/**
+ * C0 and C1 control characters, DEL, the zero-width and bidirectional marks that reorder or hide
+ * terminal text (U+200B–U+200F, U+061C, U+202A–U+202E, U+2066–U+2069), the line and paragraph
+ * separators (U+2028, U+2029) and the byte order mark (U+FEFF).
+ */
 // deno-lint-ignore no-control-regex -- matching control characters is the point
-const CONTROL = /[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]+/g;
+const CONTROL = /[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]+/g;
 
 /** Text that needs no cleaning: printable ASCII without double spaces at either end. */
 const PLAIN = /^[!-~](?:[ -~]*[!-~])?$/;
@@ -31,9 +36,24 @@ const PLAIN = /^[!-~](?:[ -~]*[!-~])?$/;
 const SPACES = /\s{2,}/g;
 
 /**
- * Makes `s` one display line of at most `max` characters: strips ANSI CSI/OSC escape sequences and
- * C0/C1 control characters, turns line breaks and tabs into spaces, collapses whitespace, trims, and
- * ends a cut line with `…`.
+ * `s` safe to write to a terminal: ANSI escape sequences (CSI, OSC, two-byte `ESC x`, and their 8-bit
+ * forms) removed, and every run of control, zero-width and bidirectional characters (line breaks
+ * included) turned into one space. Text from processes and transcripts is untrusted and passes
+ * through this before it reaches a terminal.
+ *
+ * @example
+ * ```ts
+ * terminalSafe("rm -rf /\x1b[2J\nnext"); // "rm -rf / next"
+ * terminalSafe("invoice\u202egpj.exe"); // "invoice gpj.exe"
+ * ```
+ */
+export function terminalSafe(s: string): string {
+  return s.replace(ANSI, "").replace(CONTROL, " ");
+}
+
+/**
+ * Makes `s` one display line of at most `max` characters: {@linkcode terminalSafe}, then whitespace
+ * collapsed and trimmed, and a cut line ended with `…`.
  *
  * @example
  * ```ts
@@ -45,7 +65,7 @@ export function cleanLine(s: string, max: number): string {
   if (s.length <= max && PLAIN.test(s)) return s;
   // Bound the work on huge inputs: keep a margin for what the cleaning removes.
   const head = s.length > max * 4 + 64 ? s.slice(0, max * 4 + 64) : s;
-  const line = head.replace(ANSI, "").replace(CONTROL, " ").replace(SPACES, " ").trim();
+  const line = terminalSafe(head).replace(SPACES, " ").trim();
   const cut = head.length < s.length;
   if (line.length <= max && !cut) return line;
   return line.length < max ? line + "…" : cutAt(line, max - 1) + "…";

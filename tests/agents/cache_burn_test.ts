@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ClaudeTranscript, ClaudeUsage } from "../../agents/vendors/claude/transcript.ts";
+import { ClaudeTranscript } from "../../agents/vendors/claude/transcript.ts";
+import { ClaudeUsage } from "../../agents/vendors/claude/usage.ts";
 import { CodexTranscript } from "../../agents/vendors/codex/transcript.ts";
 import { addUsage, emptyTokens, nextBlockStart, type UsageMinute } from "../../agents/session.ts";
 import { cacheWarmth } from "../../agents/cache.ts";

@@ -36,6 +36,36 @@ Deno.test("safeText strips escapes and control characters from untrusted text", 
   assert.equal(safeText("tab\there\r\n"), "tab here ");
 });
 
+Deno.test("safeText, the last guard before the terminal, strips every control, zero-width and bidi character", () => {
+  const ranges: [number, number][] = [
+    [0x00, 0x1f], // C0
+    [0x7f, 0x7f], // DEL
+    [0x80, 0x9f], // C1
+    [0x061c, 0x061c], // Arabic letter mark
+    [0x200b, 0x200f], // zero-width space, joiners, LRM, RLM
+    [0x2028, 0x2029], // line and paragraph separators
+    [0x202a, 0x202e], // bidi embeddings and overrides
+    [0x2066, 0x2069], // bidi isolates
+    [0xfeff, 0xfeff], // byte order mark, zero-width no-break space
+  ];
+  const ESCAPES = new Set([0x1b, 0x9b, 0x9d]);
+  for (const [from, to] of ranges) {
+    for (let c = from; c <= to; c++) {
+      const ch = String.fromCharCode(c);
+      const hex = c.toString(16).padStart(4, "0");
+      if (ESCAPES.has(c)) {
+        // ESC, CSI and OSC start an escape sequence: removed with what they introduce.
+        assert.ok(!safeText(`a${ch}b`).includes(ch), `U+${hex} is removed`);
+        continue;
+      }
+      assert.equal(safeText(`a${ch}b`), "a b", `U+${hex} between letters`);
+      assert.equal(safeText(`${ch}${ch}`), " ", `a run of U+${hex} is one space`);
+    }
+  }
+  assert.equal(safeText("a\x9b31mb"), "ab", "8-bit CSI");
+  assert.equal(safeText("a\x1bcb"), "ab", "two-byte escape (RIS)");
+});
+
 Deno.test("truncate and fit measure display width, wide characters included", async () => {
   await prepareWidths(["日本語"]);
   assert.equal(displayWidth("日本語"), 6);

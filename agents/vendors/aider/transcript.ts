@@ -6,12 +6,12 @@
  * @module
  */
 
-import type { SessionFacts, TokenBuckets, TurnState } from "../../session.ts";
+import type { TokenBuckets } from "../../session.ts";
 import { addTokens, emptyTokens } from "../../session.ts";
-import { ActivityTail, promptLine } from "../../formats/text.ts";
+import { type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
 
 /** What the newest run in a history file tells (everything in {@linkcode SessionFacts} but where it was found). */
-export type AiderFacts = Omit<SessionFacts, "vendor" | "path" | "linkedBy">;
+export type AiderFacts = TranscriptFacts;
 
 const HEADER = /^# aider chat started at (\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\s*$/;
 const PROMPT = "#### ";
@@ -85,15 +85,12 @@ export class AiderTranscript {
   #startedAt: number | null = null;
   #model: string | null = null;
   #prompt: string[] | null = null;
-  #firstPrompt: string | null = null;
-  #lastPrompt: string | null = null;
-  #turn: TurnState = "unknown";
   #inReply = false;
   #byModel: Record<string, TokenBuckets> = {};
   #cost: number | null = null;
   #context: number | null = null;
-  #activity = new ActivityTail();
-  #malformed = 0;
+  /** The newest run's state (the malformed count goes on across runs). */
+  #s = new TranscriptState();
 
   /** The heading of the newest run (`2026-05-22 10:01:07`), or null before the first one. */
   get run(): string | null {
@@ -125,11 +122,11 @@ export class AiderTranscript {
       if (model) this.#model = model[1].trim();
       const tool = TOOL_LINES.exec(text);
       const commit = tool ? null : COMMIT_LINE.exec(text);
-      if (tool) this.#activity.push(null, "tool", tool[1]);
-      else if (commit) this.#activity.push(null, "system", commit[1]);
+      if (tool) this.#s.activity.push(null, "tool", tool[1]);
+      else if (commit) this.#s.activity.push(null, "system", commit[1]);
       return;
     }
-    if (!this.#inReply && this.#run !== null) this.#activity.push(null, "text", text);
+    if (!this.#inReply && this.#run !== null) this.#s.activity.push(null, "text", text);
     this.#inReply = true;
   }
 
@@ -142,47 +139,33 @@ export class AiderTranscript {
       byModel[m] = { ...t };
       addTokens(tokens, t);
     }
-    return {
+    return this.#s.facts({
       id: this.#run ?? "",
-      cwd: null,
-      gitBranch: null,
-      title: promptLine(this.#firstPrompt),
       model: this.#model,
-      lastPrompt: promptLine(this.#lastPrompt),
-      currentTask: null,
-      currentTool: null,
-      subagents: [],
-      turn: this.#turn,
-      stopReason: null,
       startedAt: this.#startedAt,
-      lastActivity: null,
       tokens,
       tokensByModel: byModel,
       contextTokens: this.#context,
-      contextWindow: null,
-      activity: this.#activity.events(),
-      malformedLines: this.#malformed,
       costUsd: this.#cost,
-    };
+    });
   }
 
   #newRun(text: string): void {
     const at = aiderRunStart(text);
     if (at === null) {
-      this.#malformed++;
+      this.#s.malformed++;
       return;
     }
     this.#run = text.slice("# aider chat started at ".length).trim();
     this.#startedAt = at;
     this.#model = null;
-    this.#firstPrompt = null;
-    this.#lastPrompt = null;
-    this.#turn = "unknown";
     this.#inReply = false;
     this.#byModel = {};
     this.#cost = null;
     this.#context = null;
-    this.#activity = new ActivityTail();
+    const malformed = this.#s.malformed;
+    this.#s = new TranscriptState();
+    this.#s.malformed = malformed;
   }
 
   /** A prompt is complete once a line that is not part of it arrives. */
@@ -193,18 +176,16 @@ export class AiderTranscript {
     this.#inReply = false;
     const text = lines.join("\n").trim();
     if (text === "" || text === "<blank>") return;
-    this.#lastPrompt = text;
-    this.#firstPrompt ??= text;
-    this.#activity.push(null, "prompt", text);
+    this.#s.prompt(null, text);
     const command = /^\/\S+/.exec(text)?.[0];
-    if (command === undefined || MODEL_COMMANDS.has(command)) this.#turn = "working";
-    else if (EXIT_COMMANDS.has(command)) this.#turn = "exited";
+    if (command === undefined || MODEL_COMMANDS.has(command)) this.#s.turn = "working";
+    else if (EXIT_COMMANDS.has(command)) this.#s.turn = "exited";
   }
 
   #usage(text: string): void {
     const m = TOKENS.exec(text);
     if (!m) {
-      this.#malformed++;
+      this.#s.malformed++;
       return;
     }
     const [sent, write, hit, received] = [m[1], m[2], m[3], m[4]].map((s) => (s ? aiderCount(s) : 0));
@@ -220,7 +201,7 @@ export class AiderTranscript {
     this.#context = sent;
     if (m[6]) this.#sessionCost(m[6]);
     this.#inReply = false;
-    if (this.#turn !== "exited") this.#turn = "ended";
+    this.#s.unlessExited("ended");
   }
 
   #sessionCost(text: string): void {

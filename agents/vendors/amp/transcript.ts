@@ -5,29 +5,20 @@
  * @module
  */
 
-import type { SessionFacts, TokenBuckets, ToolCall, TurnState } from "../../session.ts";
-import { addTokens, emptyTokens, newestCall } from "../../session.ts";
+import type { TokenBuckets } from "../../session.ts";
+import { addTokens, emptyTokens } from "../../session.ts";
 import { isObject, nonBlank, positive, timestamp } from "../../formats/records.ts";
-import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, promptLine } from "../../formats/text.ts";
+import { firstLine, promptLine } from "../../formats/text.ts";
+import { type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
+import { ARG_KEYS, firstArg } from "../../formats/tool_args.ts";
 
 /** What a thread document tells (everything in {@linkcode SessionFacts} but where it was found). */
-export type AmpFacts = Omit<SessionFacts, "vendor" | "path" | "linkedBy">;
+export type AmpFacts = TranscriptFacts;
 
 /** Tool run states after which a tool call has its result. */
 const FINISHED_RUNS = new Set(["done", "error", "cancelled", "rejected-by-user"]);
-/** `input` keys worth showing, most telling first. */
-const ARG_KEYS = [
-  "cmd",
-  "command",
-  "path",
-  "filePath",
-  "file_path",
-  "pattern",
-  "query",
-  "url",
-  "description",
-  "prompt",
-];
+/** `input` keys worth showing, most telling first: Amp's shell tool names its command `cmd`. */
+const INPUT_KEYS = ["cmd", ...ARG_KEYS];
 
 type Json = Record<string, unknown>;
 
@@ -84,21 +75,15 @@ export function ampThreadCwd(thread: unknown): string | null {
  */
 export function ampThreadFacts(thread: unknown): AmpFacts | null {
   if (!isObject(thread) || !Array.isArray(thread.messages)) return null;
-  const activity = new ActivityTail();
-  const pending = new Map<string, ToolCall>();
+  const s = new TranscriptState();
   const byModel: Record<string, TokenBuckets> = {};
   const cacheByMessage = new Map<unknown, TokenBuckets>();
   let model: string | null = null;
-  let firstPrompt: string | null = null;
-  let lastPrompt: string | null = null;
-  let turn: TurnState = "unknown";
-  let stopReason: string | null = null;
   let context: number | null = null;
-  let lastAt: number | null = null;
   for (const msg of thread.messages) {
     if (!isObject(msg)) continue;
     const at = messageTime(msg);
-    if (at !== null && (lastAt === null || at > lastAt)) lastAt = at;
+    s.span.see(at);
     const blocks = Array.isArray(msg.content) ? msg.content.filter(isObject) : [];
     if (msg.role === "user") {
       const texts: string[] = [];
@@ -107,27 +92,20 @@ export function ampThreadFacts(thread: unknown): AmpFacts | null {
         if (b.type === "text" && typeof b.text === "string") texts.push(b.text);
         else if (b.type === "tool_result") {
           results++;
-          toolResult(b, pending, activity, at);
+          toolResult(b, s, at);
         }
       }
       const text = texts.join("\n").trim();
-      if (text) {
-        lastPrompt = text;
-        firstPrompt ??= text;
-        activity.push(at, "prompt", text);
-      }
-      if (text || results > 0) turn = "working";
+      if (text) s.prompt(at, text);
+      if (text || results > 0) s.turn = "working";
     } else if (msg.role === "assistant") {
       for (const b of blocks) {
         if (b.type === "text" && typeof b.text === "string" && b.text.trim()) {
-          activity.push(at, "text", b.text);
+          s.activity.push(at, "text", b.text);
         } else if (b.type === "thinking" && typeof b.thinking === "string") {
-          activity.push(at, "thinking", b.thinking);
+          s.activity.push(at, "thinking", b.thinking);
         } else if (b.type === "tool_use" && nonBlank(b.id)) {
-          const name = nonBlank(b.name) ?? "tool";
-          const arg = cleanLine(ampToolArg(b.input), ACTIVITY_WIDTH);
-          pending.set(b.id as string, { name, arg, id: b.id as string, startedAt: at });
-          activity.push(at, "tool", arg ? `${name}: ${arg}` : name);
+          s.toolCall(at, nonBlank(b.name) ?? "tool", ampToolArg(b.input), b.id as string);
         }
       }
       const usage = isObject(msg.usage) ? msg.usage : null;
@@ -140,12 +118,11 @@ export function ampThreadFacts(thread: unknown): AmpFacts | null {
         if (prompt > 0) context = prompt;
       }
       const state = isObject(msg.state) ? msg.state : {};
-      stopReason = nonBlank(state.stopReason) ?? stopReason;
-      if (state.type === "running" || state.stopReason === "tool_use") turn = "working";
+      s.stopReason = nonBlank(state.stopReason) ?? s.stopReason;
+      if (state.type === "running" || state.stopReason === "tool_use") s.turn = "working";
       else if (state.type === "cancelled" || state.stopReason === "end_turn") {
-        turn = "ended";
-        if (state.type === "cancelled") activity.push(at, "system", "cancelled");
-        pending.clear();
+        if (state.type === "cancelled") s.activity.push(at, "system", "cancelled");
+        s.endTurn();
       }
     }
   }
@@ -156,27 +133,16 @@ export function ampThreadFacts(thread: unknown): AmpFacts | null {
   const created = typeof thread.created === "number" && Number.isFinite(thread.created)
     ? thread.created
     : null;
-  return {
+  return s.facts({
     id: nonBlank(thread.id) ?? "",
     cwd: ampThreadCwd(thread),
-    gitBranch: null,
-    title: promptLine(nonBlank(thread.title) ?? firstPrompt),
+    title: promptLine(nonBlank(thread.title) ?? s.firstPrompt),
     model,
-    lastPrompt: promptLine(lastPrompt),
-    currentTask: null,
-    currentTool: newestCall(pending),
-    subagents: [],
-    turn,
-    stopReason,
     startedAt: created,
-    lastActivity: lastAt,
     tokens,
     tokensByModel,
     contextTokens: context,
-    contextWindow: null,
-    activity: activity.events(),
-    malformedLines: 0,
-  };
+  });
 }
 
 /**
@@ -188,29 +154,20 @@ export function ampThreadFacts(thread: unknown): AmpFacts | null {
  * ```
  */
 export function ampToolArg(input: unknown): string {
-  if (typeof input === "string") return input;
-  if (!isObject(input)) return "";
-  for (const k of ARG_KEYS) if (typeof input[k] === "string" && input[k]) return input[k] as string;
-  for (const v of Object.values(input)) if (typeof v === "string" && v) return v;
-  return "";
+  return firstArg(input, INPUT_KEYS);
 }
 
 /** Resolves the call a `tool_result` answers once its run finished. */
-function toolResult(
-  b: Json,
-  pending: Map<string, ToolCall>,
-  activity: ActivityTail,
-  at: number | null,
-): void {
+function toolResult(b: Json, s: TranscriptState, at: number | null): void {
   const id = nonBlank(b.toolUseID) ?? nonBlank(b.tool_use_id);
   const run = isObject(b.run) ? b.run : null;
   const status = run ? nonBlank(run.status) : null;
   if (run && status !== null && !FINISHED_RUNS.has(status)) return;
-  if (id) pending.delete(id);
+  if (id) s.pending.delete(id);
   const result = run?.result;
   const text = typeof result === "string" ? result : isObject(result) ? nonBlank(result.output) ?? "" : "";
   const failed = status === "error" || status === "rejected-by-user" || status === "cancelled";
-  activity.push(at, failed ? "error" : "result", failed && !text ? status! : firstLine(text));
+  s.activity.push(at, failed ? "error" : "result", failed && !text ? status! : firstLine(text));
 }
 
 /** Tokens of an older thread's `usageLedger.events`, with cache numbers from the messages; null when it has none. */

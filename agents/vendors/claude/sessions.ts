@@ -13,7 +13,8 @@
 import type { LinkContext, SessionLink, SessionSource } from "../../vendor.ts";
 import type { SessionFacts, SubagentFacts } from "../../session.ts";
 import { emptyTokens } from "../../session.ts";
-import { ClaudeTranscript, ClaudeUsage } from "./transcript.ts";
+import { ClaudeTranscript } from "./transcript.ts";
+import { ClaudeUsage } from "./usage.ts";
 import type { ClaudeSubagentCall } from "./transcript.ts";
 import { JsonlTail } from "../../formats/jsonl.ts";
 import { dataDirs, DirListings, headRecords, listDir, mtimeOf, readJson } from "../../formats/files.ts";

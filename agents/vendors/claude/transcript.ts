@@ -1,45 +1,20 @@
 /**
  * Claude Code transcripts (`~/.claude/projects/<enc(cwd)>/<sessionId>.jsonl`): a pure, incremental
- * parser fed one line at a time, and the token ledger that deduplicates streamed copies of one API
- * response across a session and its subagents.
+ * parser fed one line at a time. Its tokens go to a {@linkcode ClaudeUsage} ledger shared by the
+ * session's files.
  *
  * @module
  */
 
-import {
-  feedJsonLine,
-  isObject,
-  nonBlank,
-  positive,
-  skipTypes,
-  TimeSpan,
-  timestamp,
-} from "../../formats/records.ts";
-import type {
-  ActivityEvent,
-  RateLimit,
-  SessionFacts,
-  SubagentFacts,
-  TokenBuckets,
-  ToolCall,
-  TurnState,
-  UsageMinute,
-} from "../../session.ts";
-import {
-  addTokens,
-  addUsage,
-  emptyTokens,
-  newestCall,
-  nextBlockStart,
-  USAGE_BLOCK_MS,
-  USAGE_SPAN_MS,
-} from "../../session.ts";
-import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, promptLine } from "../../formats/text.ts";
+import { isObject, nonBlank, positive, skipTypes, timestamp } from "../../formats/records.ts";
+import type { ActivityEvent, TokenBuckets } from "../../session.ts";
+import { firstLine, promptLine } from "../../formats/text.ts";
 import { limitNotice } from "../../formats/limits.ts";
-import { ChangedFiles } from "../../formats/changed.ts";
+import { subagentFacts, type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
+import { ClaudeUsage } from "./usage.ts";
 
 /** What a transcript tells about its session (everything in {@linkcode SessionFacts} but where it was found). */
-export type ClaudeFacts = Omit<SessionFacts, "vendor" | "path" | "linkedBy">;
+export type ClaudeFacts = TranscriptFacts;
 
 /** A subagent the session started through the `Agent` (formerly `Task`) tool. */
 export interface ClaudeSubagentCall {
@@ -90,218 +65,6 @@ const CACHE_TTL_1H_MS = 60 * 60_000;
 
 type Json = Record<string, unknown>;
 
-/** One deduplicated API response in the ledger. */
-interface UsageEntry {
-  source: string;
-  messageId: string | null;
-  sidechain: boolean;
-  model: string;
-  usage: TokenBuckets;
-  counted: boolean;
-  /** When the response was first written (ms since epoch), when known. */
-  at: number | null;
-}
-
-/** The usage-block chain over a prefix of the time-ordered entries. */
-interface BlockChain {
-  /** The chain covers the entries before this time. */
-  until: number;
-  /** Start of the block of the last entry covered, or null. */
-  start: number | null;
-  /** Time of the last entry covered. */
-  last: number;
-}
-
-/** The ledger's requests over time: the start of the newest usage block and the recent minutes. */
-export interface UsageTimeline {
-  /** Start of the 5-hour block the newest request falls in, or null without timed requests. */
-  blockStart: number | null;
-  /** Usage per minute and model of the last 5 hours before the newest request, oldest first. */
-  minutes: UsageMinute[];
-}
-
-/**
- * Token totals of one Claude session across its transcript files (the session file and its
- * subagents'). Each API response is written as several lines with the same `message.id` and
- * `requestId`; the ledger keeps one copy per `message.id:requestId` (the one with the most output
- * tokens, the latest on a tie; `message.id` alone when `requestId` is missing) and drops sidechain
- * replays of a `message.id` that also has a main-thread copy.
- *
- * @example
- * ```ts
- * const ledger = new ClaudeUsage();
- * const main = new ClaudeTranscript({ ledger, source: "session" });
- * const sub = new ClaudeTranscript({ ledger, source: "agent-a1", subagent: true });
- * ledger.total; // whole session
- * ledger.source("agent-a1"); // one subagent
- * ```
- */
-export class ClaudeUsage {
-  #byKey = new Map<string, UsageEntry>();
-  #byMessage = new Map<string, Set<string>>();
-  #bySource = new Map<string, TokenBuckets>();
-  #byModel: Record<string, TokenBuckets> = {};
-  #total = emptyTokens();
-  #anonymous = 0;
-  /** Entries with a time, oldest first (appends are the common case). */
-  #timed: UsageEntry[] = [];
-  /** The block chain over the counted entries before `until`, kept while none of them changes. */
-  #chain: BlockChain = { until: -Infinity, start: null, last: -Infinity };
-  #version = 0;
-  #timeline: { version: number; value: UsageTimeline } | null = null;
-
-  /** Totals over every counted response. Do not modify. */
-  get total(): TokenBuckets {
-    return this.#total;
-  }
-
-  /** Totals per model id. Do not modify. */
-  get byModel(): Readonly<Record<string, TokenBuckets>> {
-    return this.#byModel;
-  }
-
-  /** Totals of the responses counted from one source (a transcript file). */
-  source(source: string): TokenBuckets {
-    return { ...(this.#bySource.get(source) ?? emptyTokens()) };
-  }
-
-  /** Whether a main-thread (non-sidechain) copy of this message was recorded: a sidechain copy is a replay. */
-  hasMainCopy(messageId: string): boolean {
-    const keys = this.#byMessage.get(messageId);
-    if (!keys) return false;
-    for (const k of keys) if (!this.#byKey.get(k)!.sidechain) return true;
-    return false;
-  }
-
-  /**
-   * The counted responses over time: where the newest 5-hour usage block starts and the usage per
-   * minute of the 5 hours before the newest response. Recomputed only after the ledger changed.
-   */
-  timeline(): UsageTimeline {
-    if (this.#timeline?.version !== this.#version) {
-      const timed = this.#timed;
-      let newest = -Infinity;
-      for (let i = timed.length - 1; i >= 0 && newest === -Infinity; i--) {
-        if (timed[i].counted) newest = timed[i].at!;
-      }
-      // Entries long before the newest will not change: the chain over them is kept for the next time.
-      const keep = newest - 2 * USAGE_BLOCK_MS;
-      let { start, last } = this.#chain;
-      for (let i = this.#timedIndex(this.#chain.until); i < timed.length; i++) {
-        const e = timed[i];
-        if (e.at! >= keep && this.#chain.until < keep) this.#chain = { until: keep, start, last };
-        if (!e.counted) continue;
-        start = nextBlockStart(start, last, e.at!);
-        last = e.at!;
-      }
-      const minutes: UsageMinute[] = [];
-      for (let i = this.#timedIndex(newest - USAGE_SPAN_MS); i < timed.length; i++) {
-        const e = timed[i];
-        if (e.counted) addUsage(minutes, e.at!, e.model, e.usage);
-      }
-      this.#timeline = { version: this.#version, value: { blockStart: start, minutes } };
-    }
-    const { blockStart, minutes } = this.#timeline.value;
-    return { blockStart, minutes: minutes.map((m) => ({ ...m, tokens: { ...m.tokens } })) };
-  }
-
-  /** Records one line's copy of a response's usage, written at `at` (ms since epoch) when known. */
-  record(
-    source: string,
-    messageId: string | null,
-    requestId: string | null,
-    sidechain: boolean,
-    model: string,
-    usage: TokenBuckets,
-    at: number | null = null,
-  ): void {
-    const key = messageId === null
-      ? `#${this.#anonymous++}`
-      : requestId
-      ? `${messageId}:${requestId}`
-      : messageId;
-    const prev = this.#byKey.get(key);
-    if (prev && usage.output < prev.usage.output) return;
-    if (prev?.counted) this.#apply(prev, -1);
-    // One object per key, so the time-ordered list keeps pointing at it; the response's first line
-    // is closest to when it was requested, so its time stays.
-    let entry = prev;
-    if (entry) Object.assign(entry, { source, messageId, sidechain, model, usage });
-    else {this.#byKey.set(
-        key,
-        entry = { source, messageId, sidechain, model, usage, counted: false, at: null },
-      );}
-    if (entry.at === null && at !== null) {
-      entry.at = at;
-      this.#timed.splice(this.#timedIndex(at + 1), 0, entry);
-    }
-    if (messageId === null) return this.#apply(entry, 1);
-    let keys = this.#byMessage.get(messageId);
-    if (!keys) this.#byMessage.set(messageId, keys = new Set());
-    keys.add(key);
-    this.#settle(keys);
-  }
-
-  /** Forgets everything counted from `source` (its file is being read again from the start). */
-  removeSource(source: string): void {
-    const touched = new Set<Set<string>>();
-    for (const [key, entry] of this.#byKey) {
-      if (entry.source !== source) continue;
-      if (entry.counted) this.#apply(entry, -1);
-      this.#byKey.delete(key);
-      const keys = entry.messageId === null ? undefined : this.#byMessage.get(entry.messageId);
-      if (keys) {
-        keys.delete(key);
-        touched.add(keys);
-      }
-    }
-    for (const keys of touched) this.#settle(keys);
-    this.#bySource.delete(source);
-    this.#timed = this.#timed.filter((e) => e.source !== source);
-    this.#touch(-Infinity);
-  }
-
-  /** An entry at `at` changed: the kept block chain is void if it covers that time. */
-  #touch(at: number | null): void {
-    if (at !== null && at < this.#chain.until) {
-      this.#chain = { until: -Infinity, start: null, last: -Infinity };
-    }
-  }
-
-  /** Index of the first timed entry at or after `at` (binary search). */
-  #timedIndex(at: number): number {
-    let lo = 0, hi = this.#timed.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.#timed[mid].at! < at) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  /** Counts the copies of one message id: the main-thread ones, or the sidechain ones when there is no main copy. */
-  #settle(keys: Set<string>): void {
-    const entries = [...keys].map((k) => this.#byKey.get(k)!);
-    const hasMain = entries.some((e) => !e.sidechain);
-    for (const e of entries) {
-      const count = hasMain ? !e.sidechain : true;
-      if (count !== e.counted) this.#apply(e, count ? 1 : -1);
-    }
-  }
-
-  #apply(e: UsageEntry, sign: 1 | -1): void {
-    e.counted = sign === 1;
-    this.#version++;
-    this.#touch(e.at);
-    const u = sign === 1 ? e.usage : negate(e.usage);
-    addTokens(this.#total, u);
-    addTokens(this.#byModel[e.model] ??= emptyTokens(), u);
-    let src = this.#bySource.get(e.source);
-    if (!src) this.#bySource.set(e.source, src = emptyTokens());
-    addTokens(src, u);
-  }
-}
-
 /** Options of a {@linkcode ClaudeTranscript}. */
 export interface ClaudeTranscriptOptions {
   /** Ledger shared by the files of one session; a private one by default. */
@@ -340,8 +103,6 @@ export class ClaudeTranscript {
   #customTitle: string | null = null;
   #aiTitle: string | null = null;
   #summary: string | null = null;
-  #firstPrompt: string | null = null;
-  #lastPrompt: string | null = null;
   #finalPrompt: string | null = null;
   #model: string | null = null;
   #todo: string | null = null;
@@ -349,22 +110,12 @@ export class ClaudeTranscript {
   #taskCreates = new Map<string, string>();
   #taskCount = 0;
   #tasksUsed = false;
-  #pending = new Map<string, ToolCall>();
   #calls = new Map<string, ClaudeSubagentCall>();
-  #turn: TurnState = "unknown";
-  #stopReason: string | null = null;
-  #span = new TimeSpan();
+  #s = new TranscriptState();
+  #read = (rec: Json) => this.#record(rec);
   #context: number | null = null;
-  #activity = new ActivityTail();
-  #malformed = 0;
   #requestId: string | null = null;
-  #lastRequestAt: number | null = null;
   #cacheTtl: number | null = null;
-  #limitedUntil: number | null = null;
-  #rateLimits = new Map<string, RateLimit>();
-  /** The file each editing call in flight changes, by call id. */
-  #edits = new Map<string, string>();
-  #changed = new ChangedFiles();
 
   /** A parser with no lines fed yet. */
   constructor(options: ClaudeTranscriptOptions = {}) {
@@ -375,7 +126,7 @@ export class ClaudeTranscript {
 
   /** Lines that could not be parsed so far. */
   get malformedLines(): number {
-    return this.#malformed;
+    return this.#s.malformed;
   }
 
   /** Subagents started by this transcript, oldest first. */
@@ -385,7 +136,7 @@ export class ClaudeTranscript {
 
   /** Feeds one line (or one parsed record). Lines that are not JSON objects are counted as malformed. */
   feed(line: string | unknown): void {
-    this.#malformed += feedJsonLine(line, (rec) => this.#record(rec), skipped);
+    this.#s.feed(line, this.#read, skipped);
   }
 
   /**
@@ -396,38 +147,31 @@ export class ClaudeTranscript {
     const byModel: Record<string, TokenBuckets> = {};
     for (const [m, t] of Object.entries(this.ledger.byModel)) byModel[m] = { ...t };
     const timeline = this.#subagent ? null : this.ledger.timeline();
-    return {
+    const s = this.#s;
+    return s.facts({
       id: this.#id ?? "",
       cwd: this.#cwd,
       gitBranch: this.#branch,
-      title: promptLine(this.#customTitle ?? this.#aiTitle ?? this.#summary ?? this.#firstPrompt),
+      title: promptLine(this.#customTitle ?? this.#aiTitle ?? this.#summary ?? s.firstPrompt),
       model: this.#model,
-      lastPrompt: promptLine(this.#lastPrompt ?? this.#finalPrompt),
+      lastPrompt: promptLine(s.lastPrompt ?? this.#finalPrompt),
       currentTask: promptLine(this.#currentTask()),
-      currentTool: newestCall(this.#pending),
-      subagents: this.subagentCalls.map(callFacts),
-      turn: this.#turn,
-      stopReason: this.#stopReason,
-      startedAt: this.#span.first,
-      lastActivity: this.#span.last,
+      subagents: this.subagentCalls.map((c) =>
+        subagentFacts({ ...c, id: c.agentId ?? c.toolUseId, lastActivity: c.startedAt })
+      ),
       tokens: { ...this.ledger.total },
       tokensByModel: byModel,
       contextTokens: this.#context,
-      contextWindow: null,
-      activity: this.#activity.events(),
-      malformedLines: this.#malformed,
-      rateLimits: [...this.#rateLimits.values()].map((r) => ({ ...r })),
-      limitedUntil: this.#limitedUntil,
-      lastRequestAt: this.#lastRequestAt,
+      ...s.limitFacts(),
       cacheTtlMs: this.#cacheTtl,
-      filesChanged: this.#changed.list(),
+      filesChanged: s.changed.list(),
       ...(timeline ? { recentUsage: timeline.minutes, blockStart: timeline.blockStart } : {}),
-    };
+    });
   }
 
   #record(rec: Json): void {
     const ts = timestamp(rec.timestamp);
-    this.#span.see(ts);
+    this.#s.span.see(ts);
     if (this.#id === null && typeof rec.sessionId === "string") this.#id = rec.sessionId;
     if (this.#cwd === null && typeof rec.cwd === "string" && rec.cwd) this.#cwd = rec.cwd;
     if (typeof rec.gitBranch === "string" && rec.gitBranch) this.#branch = rec.gitBranch;
@@ -449,13 +193,13 @@ export class ClaudeTranscript {
         return;
       case "last-prompt":
         this.#finalPrompt = nonBlank(rec.lastPrompt) ?? this.#finalPrompt;
-        this.#turn = "exited";
-        this.#pending.clear();
+        this.#s.turn = "exited";
+        this.#s.pending.clear();
         return;
       case "mode":
       case "permission-mode":
         // First lines of an interactive session: a resumed session is open again.
-        if (this.#turn === "exited") this.#turn = "ended";
+        if (this.#s.turn === "exited") this.#s.turn = "ended";
         return;
     }
   }
@@ -507,22 +251,17 @@ export class ClaudeTranscript {
       }
     }
     if (synthetic) this.#apiError(blocks, ts);
-    else this.#limitedUntil = null;
+    else this.#s.limitedUntil = null;
     const stop = typeof msg.stop_reason === "string" ? msg.stop_reason : null;
-    if (stop) this.#stopReason = stop;
-    if (tool || stop === "tool_use") this.#turn = "working";
-    else if (synthetic || (stop !== null && TURN_ENDS.has(stop))) {
-      this.#turn = "ended";
-      this.#pending.clear();
-    } else if (stop === null) this.#turn = text ? "unknown" : "working";
+    if (stop) this.#s.stopReason = stop;
+    if (tool || stop === "tool_use") this.#s.turn = "working";
+    else if (synthetic || (stop !== null && TURN_ENDS.has(stop))) this.#s.endTurn();
+    else if (stop === null) this.#s.turn = text ? "unknown" : "working";
   }
 
   /** A response of the main thread: when it was requested and how long its prompt cache lives. */
   #request(id: string | null, ts: number | null, usage: Json): void {
-    if (ts !== null && (id === null || id !== this.#requestId) && ts >= (this.#lastRequestAt ?? -Infinity)) {
-      this.#requestId = id;
-      this.#lastRequestAt = ts;
-    }
+    if ((id === null || id !== this.#requestId) && this.#s.requested(ts)) this.#requestId = id;
     const buckets = isObject(usage.cache_creation) ? usage.cache_creation : {};
     const fiveMinutes = positive(buckets.ephemeral_5m_input_tokens);
     const oneHour = positive(buckets.ephemeral_1h_input_tokens);
@@ -541,31 +280,17 @@ export class ClaudeTranscript {
   #apiError(blocks: unknown[], ts: number | null): void {
     const text = blocks.map((b) => (isObject(b) && typeof b.text === "string" ? b.text : "")).join("\n");
     const notice = limitNotice(text, ts);
-    this.#limitedUntil = notice?.resetsAt ?? null;
-    if (notice?.resetsAt != null) {
-      this.#rateLimits.set(notice.window, {
-        name: notice.window,
-        usedPercent: 100,
-        windowMinutes: notice.windowMinutes,
-        resetsAt: notice.resetsAt,
-        plan: null,
-      });
-    }
+    if (notice) this.#s.limitHit(notice);
+    else this.#s.limitedUntil = null;
   }
 
   #toolUse(b: Json, ts: number | null): void {
     const id = b.id as string;
     const name = typeof b.name === "string" ? b.name : "tool";
     const input = isObject(b.input) ? b.input : {};
-    const arg = cleanLine(toolArg(name, input), ACTIVITY_WIDTH);
-    this.#pending.set(id, { name, arg, id, startedAt: ts });
-    this.#event(ts, "tool", arg ? `${name}: ${arg}` : name);
+    this.#s.toolCall(ts, name, toolArg(name, input), id);
     const edited = Object.hasOwn(EDIT_TOOLS, name) ? nonBlank(input[EDIT_TOOLS[name]]) : null;
-    if (edited !== null) {
-      // Calls that ended without a result (an interrupted turn) are forgotten here.
-      for (const call of this.#edits.keys()) if (!this.#pending.has(call)) this.#edits.delete(call);
-      this.#edits.set(id, edited);
-    }
+    if (edited !== null) this.#s.startEdit(id, [edited]);
     if (name === "Agent" || name === "Task") {
       this.#calls.set(id, {
         toolUseId: id,
@@ -614,7 +339,7 @@ export class ClaudeTranscript {
         } else if (b.type === "text" && typeof b.text === "string") texts.push(b.text);
       }
       if (results > 0) {
-        if (this.#turn !== "exited") this.#turn = "working";
+        this.#s.unlessExited("working");
         return;
       }
       text = texts.join("\n");
@@ -625,42 +350,36 @@ export class ClaudeTranscript {
     if (command) {
       const name = command[1].trim();
       this.#event(ts, "system", `/${name}`);
-      this.#turn = name === "exit" || name === "quit" ? "exited" : "working";
+      this.#s.turn = name === "exit" || name === "quit" ? "exited" : "working";
       return;
     }
     if (trimmed.startsWith("<local-command-stdout>") || trimmed.startsWith("<local-command-stderr>")) {
-      if (this.#turn !== "exited") this.#turn = "ended"; // `/exit` prints "Bye!" after itself
+      this.#s.unlessExited("ended"); // `/exit` prints "Bye!" after itself
       return;
     }
     if (trimmed.startsWith("[Request interrupted")) {
       this.#event(ts, "system", "interrupted by user");
-      this.#turn = "ended";
-      this.#pending.clear();
+      this.#s.endTurn();
       return;
     }
     if (trimmed.startsWith("<task-notification>")) {
-      this.#turn = "working";
+      this.#s.turn = "working";
       return;
     }
     if (rec.isMeta === true || rec.isCompactSummary === true || !trimmed) return;
     if (NOT_PROMPTS.some((p) => trimmed.startsWith(p))) return;
-    this.#lastPrompt = text;
-    this.#firstPrompt ??= text;
-    this.#limitedUntil = null;
-    this.#event(ts, "prompt", text);
-    this.#turn = "working";
-    this.#pending.clear();
+    this.#s.prompt(ts, text);
+    this.#s.limitedUntil = null;
+    this.#s.turn = "working";
+    this.#s.pending.clear();
   }
 
   #toolResult(b: Json, rec: Json, ts: number | null): void {
     const id = typeof b.tool_use_id === "string" ? b.tool_use_id : "";
-    this.#pending.delete(id);
-    const edited = this.#edits.get(id);
-    if (edited !== undefined) {
-      this.#edits.delete(id);
-      // A failed or refused edit (`is_error`) changed nothing.
-      if (b.is_error !== true) this.#changed.add(edited, this.#cwd);
-    }
+    this.#s.pending.delete(id);
+    const edited = this.#s.endEdit(id);
+    // A failed or refused edit (`is_error`) changed nothing.
+    if (edited && b.is_error !== true) this.#s.changeFiles(edited, this.#cwd);
     const result = isObject(rec.toolUseResult) ? rec.toolUseResult : null;
     const call = this.#calls.get(id);
     if (call) {
@@ -690,11 +409,11 @@ export class ClaudeTranscript {
     if (this.#foreign(rec)) return;
     switch (rec.subtype) {
       case "turn_duration":
-        if (this.#turn !== "exited") this.#turn = "ended";
-        this.#pending.clear();
+        this.#s.unlessExited("ended");
+        this.#s.pending.clear();
         return;
       case "local_command":
-        if (this.#turn !== "exited") this.#turn = "ended";
+        this.#s.unlessExited("ended");
         return;
       case "compact_boundary": {
         const meta = isObject(rec.compactMetadata) ? rec.compactMetadata : {};
@@ -706,7 +425,7 @@ export class ClaudeTranscript {
         const err = isObject(rec.error) ? rec.error : {};
         const detail = nonBlank(err.message) ?? nonBlank(rec.content) ?? "";
         this.#event(ts, "error", detail ? `API error: ${detail}` : "API error");
-        if (isRateLimited(err)) this.#limitedUntil = retryAt(err, rec, ts);
+        if (isRateLimited(err)) this.#s.limitedUntil = retryAt(err, rec, ts);
         return;
       }
     }
@@ -720,7 +439,7 @@ export class ClaudeTranscript {
   }
 
   #event(at: number | null, kind: ActivityEvent["kind"], text: string): void {
-    this.#activity.push(at, kind, text);
+    this.#s.activity.push(at, kind, text);
   }
 }
 
@@ -797,19 +516,6 @@ function retryAt(err: Json, rec: Json, ts: number | null): number | null {
   return typeof rec.retryInMs === "number" && rec.retryInMs > 0 ? ts + rec.retryInMs : null;
 }
 
-function callFacts(c: ClaudeSubagentCall): SubagentFacts {
-  return {
-    id: c.agentId ?? c.toolUseId,
-    type: c.type,
-    description: c.description,
-    status: c.running ? "running" : "done",
-    model: null,
-    tokens: emptyTokens(),
-    currentTool: null,
-    lastActivity: c.startedAt,
-  };
-}
-
 /** Claude's usage numbers in agtop's buckets (output includes thinking; no separate reasoning). */
 function usageOf(u: Json): TokenBuckets {
   return {
@@ -817,16 +523,6 @@ function usageOf(u: Json): TokenBuckets {
     output: positive(u.output_tokens),
     cacheRead: positive(u.cache_read_input_tokens),
     cacheWrite: positive(u.cache_creation_input_tokens),
-    reasoning: 0,
-  };
-}
-
-function negate(t: TokenBuckets): TokenBuckets {
-  return {
-    input: -t.input,
-    output: -t.output,
-    cacheRead: -t.cacheRead,
-    cacheWrite: -t.cacheWrite,
     reasoning: 0,
   };
 }
@@ -839,5 +535,3 @@ function firstText(content: unknown): string {
   }
   return "";
 }
-
-/** One display line of a prompt, title or task, or null. */

@@ -5,23 +5,16 @@
  * @module
  */
 
-import { feedJsonLine, isObject, positive, skipTypes, TimeSpan, timestamp } from "../../formats/records.ts";
-import type {
-  RateLimit,
-  SessionFacts,
-  SubagentFacts,
-  TokenBuckets,
-  ToolCall,
-  TurnState,
-  UsageMinute,
-} from "../../session.ts";
-import { addTokens, addUsage, emptyTokens, newestCall, totalTokens } from "../../session.ts";
-import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, PROMPT_WIDTH } from "../../formats/text.ts";
+import { isObject, positive, skipTypes, timestamp } from "../../formats/records.ts";
+import type { TokenBuckets, UsageMinute } from "../../session.ts";
+import { addTokens, addUsage, emptyTokens, totalTokens } from "../../session.ts";
+import { firstLine } from "../../formats/text.ts";
 import { limitNotice } from "../../formats/limits.ts";
-import { ChangedFiles, patchFiles } from "../../formats/changed.ts";
+import { patchFiles } from "../../formats/changed.ts";
+import { subagentFacts, type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
 
 /** What a rollout tells about its thread (everything in {@linkcode SessionFacts} but where it was found). */
-export type CodexFacts = Omit<SessionFacts, "vendor" | "path" | "linkedBy">;
+export type CodexFacts = TranscriptFacts;
 
 /** The first `session_meta` of a rollout: which thread it is and where it runs. */
 export interface CodexMeta {
@@ -115,23 +108,11 @@ export class CodexTranscript {
   #records = false;
   #cumulative: TokenBuckets | null = null;
   #byModel: Record<string, TokenBuckets> = {};
-  #pending = new Map<string, ToolCall>();
   #spawns = new Map<string, CodexSubagent>();
   #subagents = new Map<string, CodexSubagent>();
-  #turn: TurnState = "unknown";
-  #stopReason: string | null = null;
-  #firstPrompt: string | null = null;
-  #lastPrompt: string | null = null;
-  #span = new TimeSpan();
-  #activity = new ActivityTail();
-  #malformed = 0;
+  #s = new TranscriptState();
+  #read = (rec: Json) => this.#record(rec);
   #usage: UsageMinute[] = [];
-  #lastRequestAt: number | null = null;
-  #limitedUntil: number | null = null;
-  #rateLimits = new Map<string, RateLimit>();
-  /** The files each editing call in flight changes, by call id. */
-  #edits = new Map<string, string[]>();
-  #changed = new ChangedFiles();
 
   /** The thread's first `session_meta`, once read. */
   get meta(): CodexMeta | null {
@@ -145,45 +126,37 @@ export class CodexTranscript {
 
   /** Feeds one line (or one parsed record). Lines that are not JSON objects are counted as malformed. */
   feed(line: string | unknown): void {
-    this.#malformed += feedJsonLine(line, (rec) => this.#record(rec), skipped);
+    this.#s.feed(line, this.#read, skipped);
   }
 
   /** Everything the lines so far say about the thread (its own tokens, subagents not included). */
   facts(): CodexFacts {
     const byModel: Record<string, TokenBuckets> = {};
     for (const [m, t] of Object.entries(this.#byModel)) byModel[m] = { ...t };
-    return {
+    const s = this.#s;
+    return s.facts({
       id: this.#meta?.id ?? "",
       cwd: this.#meta?.cwd ?? null,
       gitBranch: this.#meta?.gitBranch ?? null,
-      title: clean(this.#firstPrompt),
       model: this.#model,
-      lastPrompt: clean(this.#lastPrompt),
-      currentTask: null,
-      currentTool: newestCall(this.#pending),
-      subagents: this.subagents.map(subagentFacts),
-      turn: this.#turn,
-      stopReason: this.#stopReason,
-      startedAt: this.#meta?.createdAt ?? this.#span.first,
-      lastActivity: this.#span.last,
+      subagents: this.subagents.map((s) =>
+        subagentFacts({ ...s, type: s.nickname, lastActivity: s.startedAt })
+      ),
+      startedAt: this.#meta?.createdAt ?? s.span.first,
       tokens: { ...(this.#cumulative ?? emptyTokens()) },
       tokensByModel: byModel,
       contextTokens: this.#context,
       contextWindow: this.#contextWindow,
-      activity: this.#activity.events(),
-      malformedLines: this.#malformed,
-      rateLimits: [...this.#rateLimits.values()].map((r) => ({ ...r })),
-      limitedUntil: this.#limitedUntil,
-      lastRequestAt: this.#lastRequestAt,
+      ...s.limitFacts(),
       cacheTtlMs: null,
       recentUsage: this.#usage.map((m) => ({ ...m, tokens: { ...m.tokens } })),
-      filesChanged: this.#changed.list(),
-    };
+      filesChanged: s.changed.list(),
+    });
   }
 
   #record(rec: Json): void {
     const ts = timestamp(rec.timestamp);
-    this.#span.see(ts);
+    this.#s.span.see(ts);
     const p = isObject(rec.payload) ? rec.payload : null;
     if (!p) return;
     switch (rec.type) {
@@ -219,21 +192,19 @@ export class CodexTranscript {
   #event(p: Json, ts: number | null): void {
     switch (p.type) {
       case "task_started":
-        this.#turn = "working";
-        this.#limitedUntil = null;
+        this.#s.turn = "working";
+        this.#s.limitedUntil = null;
         this.#contextWindow = positive(p.model_context_window) || this.#contextWindow;
         return;
       case "task_complete":
-        this.#turn = "ended";
-        this.#stopReason = "task_complete";
-        this.#pending.clear();
+        this.#s.endTurn();
+        this.#s.stopReason = "task_complete";
         return;
       case "turn_aborted": {
         const reason = str(p.reason) ?? "aborted";
-        this.#turn = "ended";
-        this.#stopReason = reason;
-        this.#pending.clear();
-        this.#activity.push(ts, "system", `turn aborted: ${reason}`);
+        this.#s.endTurn();
+        this.#s.stopReason = reason;
+        this.#s.activity.push(ts, "system", `turn aborted: ${reason}`);
         return;
       }
       case "token_count": {
@@ -256,14 +227,14 @@ export class CodexTranscript {
         return;
       }
       case "context_compacted":
-        this.#activity.push(ts, "system", "context compacted");
+        this.#s.activity.push(ts, "system", "context compacted");
         return;
       case "error": {
         const message = str(p.message) ?? "error";
-        this.#activity.push(ts, "error", message);
+        this.#s.activity.push(ts, "error", message);
         const notice = limitNotice(message, ts);
         const limited = notice !== null || /usage_limit/.test(JSON.stringify(p.codex_error_info ?? ""));
-        this.#limitedUntil = limited ? notice?.resetsAt ?? this.#fullWindowsReset() : null;
+        this.#s.limitedUntil = limited ? notice?.resetsAt ?? this.#s.fullWindowsReset() : null;
         return;
       }
       case "user_message":
@@ -287,7 +258,7 @@ export class CodexTranscript {
       case "message": {
         const text = textOf(p.content);
         if (p.role === "assistant") {
-          if (text.trim()) this.#activity.push(ts, "text", text);
+          if (text.trim()) this.#s.activity.push(ts, "text", text);
         } else if (p.role === "user" && text.includes("<subagent_notification>")) {
           this.#notification(text);
         }
@@ -296,7 +267,7 @@ export class CodexTranscript {
       case "reasoning": {
         const summary = Array.isArray(p.summary) ? p.summary : [];
         const text = summary.map((s) => (isObject(s) && typeof s.text === "string" ? s.text : "")).join(" ");
-        if (text.trim()) this.#activity.push(ts, "thinking", text);
+        if (text.trim()) this.#s.activity.push(ts, "thinking", text);
         return;
       }
       case "function_call":
@@ -308,7 +279,7 @@ export class CodexTranscript {
         return this.#output(p, ts);
       case "web_search_call": {
         const query = str(path(p, "action", "query")) ?? "";
-        this.#activity.push(ts, "tool", query ? `web_search: ${query}` : "web_search");
+        this.#s.activity.push(ts, "tool", query ? `web_search: ${query}` : "web_search");
         return;
       }
     }
@@ -324,16 +295,10 @@ export class CodexTranscript {
     if (name === "apply_patch" || (p.type === "custom_tool_call" && typeof p.input === "string")) {
       args = { ...args, patch: p.input ?? args.input };
     }
-    const arg = cleanLine(codexToolArg(name, args), ACTIVITY_WIDTH);
-    this.#activity.push(ts, "tool", arg ? `${name}: ${arg}` : name);
+    const arg = this.#s.toolCall(ts, name, codexToolArg(name, args), id);
     const edited = editedFiles(name, args);
     if (!id) return this.#changeFiles(edited);
-    this.#pending.set(id, { name, arg, id, startedAt: ts });
-    if (edited.length) {
-      // Calls that ended without an output (an aborted turn) are forgotten here.
-      for (const call of this.#edits.keys()) if (!this.#pending.has(call)) this.#edits.delete(call);
-      this.#edits.set(id, edited);
-    }
+    if (edited.length) this.#s.startEdit(id, edited);
     if (name === "spawn_agent") {
       this.#spawns.set(id, {
         id,
@@ -349,13 +314,10 @@ export class CodexTranscript {
 
   #output(p: Json, ts: number | null): void {
     const id = str(p.call_id) ?? "";
-    this.#pending.delete(id);
+    this.#s.pending.delete(id);
     const out = outputText(p.output);
-    const edited = this.#edits.get(id);
-    if (edited) {
-      this.#edits.delete(id);
-      if (!FAILED_OUTPUT.test(out)) this.#changeFiles(edited);
-    }
+    const edited = this.#s.endEdit(id);
+    if (edited && !FAILED_OUTPUT.test(out)) this.#changeFiles(edited);
     const spawn = this.#spawns.get(id);
     let summary = summarizeOutput(out);
     if (spawn) {
@@ -375,7 +337,7 @@ export class CodexTranscript {
         summary = `spawned ${str(reply.nickname) ?? child}`;
       }
     }
-    this.#activity.push(ts, /^(error|failed)/i.test(out) ? "error" : "result", summary);
+    this.#s.activity.push(ts, /^(error|failed)/i.test(out) ? "error" : "result", summary);
   }
 
   /** A `CollabAgentToolCall` item: the subagents it names and their states. */
@@ -433,23 +395,21 @@ export class CodexTranscript {
   #prompt(text: string, ts: number | null): void {
     const trimmed = text.trimStart();
     if (!trimmed || NOT_PROMPTS.some((p) => trimmed.startsWith(p))) return;
-    this.#limitedUntil = null;
-    const last = this.#activity.last();
-    if (last?.kind === "prompt" && this.#lastPrompt === text) return; // the same prompt, told twice
-    this.#lastPrompt = text;
-    this.#firstPrompt ??= text;
-    this.#activity.push(ts, "prompt", text);
+    this.#s.limitedUntil = null;
+    const last = this.#s.activity.last();
+    if (last?.kind === "prompt" && this.#s.lastPrompt === text) return; // the same prompt, told twice
+    this.#s.prompt(ts, text);
   }
 
   /** Files changed by a call that went through, relative paths taken from the thread's cwd. */
   #changeFiles(files: readonly string[]): void {
-    for (const f of files) this.#changed.add(f, this.#meta?.cwd ?? null);
+    this.#s.changeFiles(files, this.#meta?.cwd ?? null);
   }
 
   /** A model response was recorded at `ts`: a request went through, so no limit holds. */
   #response(ts: number | null): void {
-    if (ts !== null && ts >= (this.#lastRequestAt ?? -Infinity)) this.#lastRequestAt = ts;
-    this.#limitedUntil = null;
+    this.#s.requested(ts);
+    this.#s.limitedUntil = null;
   }
 
   /** `token_count.rate_limits`: the `primary` and `secondary` windows and the plan, newest reading kept. */
@@ -463,7 +423,7 @@ export class CodexTranscript {
       const at = finite(w.resets_at);
       const inSeconds = finite(w.resets_in_seconds);
       const name = prefix + key;
-      this.#rateLimits.set(name, {
+      this.#s.rateLimits.set(name, {
         name,
         usedPercent: finite(w.used_percent),
         windowMinutes: finite(w.window_minutes),
@@ -475,15 +435,6 @@ export class CodexTranscript {
         plan,
       });
     }
-  }
-
-  /** When every full rate-limit window (100 % used) has reset; null when none is full or tells its reset. */
-  #fullWindowsReset(): number | null {
-    let reset: number | null = null;
-    for (const r of this.#rateLimits.values()) {
-      if ((r.usedPercent ?? 0) >= 100 && r.resetsAt !== null) reset = Math.max(reset ?? 0, r.resetsAt);
-    }
-    return reset;
   }
 
   /**
@@ -616,19 +567,6 @@ function metaOf(p: Json, ts: number | null): CodexMeta {
   };
 }
 
-function subagentFacts(s: CodexSubagent): SubagentFacts {
-  return {
-    id: s.id,
-    type: s.nickname,
-    description: s.description,
-    status: s.running ? "running" : "done",
-    model: s.model,
-    tokens: emptyTokens(),
-    currentTool: null,
-    lastActivity: s.startedAt,
-  };
-}
-
 /** Codex usage in agtop's buckets: input and output there include cached input and reasoning. */
 function normalise(u: Json): TokenBuckets {
   const cached = positive(u.cached_input_tokens);
@@ -684,11 +622,6 @@ function path(o: unknown, ...keys: string[]): unknown {
   let v = o;
   for (const k of keys) v = isObject(v) ? v[k] : undefined;
   return v;
-}
-
-/** One display line of a prompt or title, or null. */
-function clean(s: string | null): string | null {
-  return s === null ? null : cleanLine(s, PROMPT_WIDTH) || null;
 }
 
 /** A finite number, else null. */

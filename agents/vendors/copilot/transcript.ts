@@ -5,13 +5,15 @@
  * @module
  */
 
-import type { SessionFacts, SubagentFacts, TokenBuckets, ToolCall, TurnState } from "../../session.ts";
-import { addTokens, emptyTokens, totalTokens } from "../../session.ts";
-import { isObject, nonBlank, positive, TimeSpan, timestamp } from "../../formats/records.ts";
-import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, promptLine } from "../../formats/text.ts";
+import type { TokenBuckets, ToolCall } from "../../session.ts";
+import { addTokens, emptyTokens, newestCall, totalTokens } from "../../session.ts";
+import { isObject, nonBlank, positive, skipTypes, timestamp } from "../../formats/records.ts";
+import { ACTIVITY_WIDTH, cleanLine, firstLine } from "../../formats/text.ts";
+import { ARG_KEYS, firstArg } from "../../formats/tool_args.ts";
+import { subagentFacts, type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
 
 /** What an events file tells about its session (everything in {@linkcode SessionFacts} but where it was found). */
-export type CopilotFacts = Omit<SessionFacts, "vendor" | "path" | "linkedBy">;
+export type CopilotFacts = TranscriptFacts;
 
 /** What `waitingFor` says while a permission request has no answer. */
 export const PERMISSION_PROMPT = "permission prompt";
@@ -20,19 +22,7 @@ export const PERMISSION_PROMPT = "permission prompt";
 const TYPE_WINDOW = 200;
 /** Event types that carry nothing agtop shows and can be large; they skip `JSON.parse`. */
 const SKIPPED_TYPES = ['"type":"system.message"', '"type":"session.binary_asset"', '"type":"hook.'];
-
-/** `arguments` keys worth showing, most telling first. */
-const ARG_KEYS = [
-  "command",
-  "path",
-  "file_path",
-  "filePath",
-  "pattern",
-  "query",
-  "url",
-  "description",
-  "prompt",
-];
+const skipped = skipTypes(SKIPPED_TYPES, TYPE_WINDOW);
 
 type Json = Record<string, unknown>;
 
@@ -45,12 +35,8 @@ interface Subagent {
   model: string | null;
   tokens: TokenBuckets;
   lastActivity: number | null;
-}
-
-/** A tool call in flight and whose it is: the main agent's (null) or a subagent's key. */
-interface Pending {
-  call: ToolCall;
-  owner: string | null;
+  /** Its tool calls in flight. */
+  pending: Map<string, ToolCall>;
 }
 
 /**
@@ -75,11 +61,7 @@ export class CopilotTranscript {
   #cwd: string | null = null;
   #branch: string | null = null;
   #model: string | null = null;
-  #firstPrompt: string | null = null;
-  #lastPrompt: string | null = null;
-  #turn: TurnState = "unknown";
   #toolsRequested = false;
-  #pending = new Map<string, Pending>();
   #subagents = new Map<string, Subagent>();
   #agentCalls = new Map<string, string>();
   #permissions = new Set<string>();
@@ -89,38 +71,21 @@ export class CopilotTranscript {
   #sawRecords = false;
   #context: number | null = null;
   #contextWindow: number | null = null;
-  #span = new TimeSpan();
-  #activity = new ActivityTail();
-  #malformed = 0;
+  /** The main agent's state; subagents' tools are kept with each subagent. */
+  #s = new TranscriptState();
+  #read = (rec: Json): void => {
+    if (typeof rec.type === "string") this.#event(rec);
+    else this.#s.malformed++;
+  };
 
   /** Lines that could not be parsed so far. */
   get malformedLines(): number {
-    return this.#malformed;
+    return this.#s.malformed;
   }
 
-  /** Feeds one line (or one parsed event). Lines that are not JSON objects are counted as malformed. */
+  /** Feeds one line (or one parsed event). Lines that are not JSON objects with a `type` are counted as malformed. */
   feed(line: string | unknown): void {
-    let rec: unknown = line;
-    if (typeof line === "string") {
-      if (line.length === 0) return;
-      const head = line.length > TYPE_WINDOW ? line.slice(0, TYPE_WINDOW) : line;
-      if (SKIPPED_TYPES.some((t) => head.includes(t))) return;
-      try {
-        rec = JSON.parse(line);
-      } catch {
-        this.#malformed++;
-        return;
-      }
-    }
-    if (!isObject(rec) || typeof rec.type !== "string") {
-      this.#malformed++;
-      return;
-    }
-    try {
-      this.#event(rec);
-    } catch {
-      this.#malformed++;
-    }
+    this.#s.feed(line, this.#read, skipped);
   }
 
   /** Everything the events so far say about the session. */
@@ -128,28 +93,20 @@ export class CopilotTranscript {
     const byModel = this.#tokensByModel();
     const tokens = emptyTokens();
     for (const t of Object.values(byModel)) addTokens(tokens, t);
-    return {
+    return this.#s.facts({
       id: this.#id ?? "",
       cwd: this.#cwd,
       gitBranch: this.#branch,
-      title: promptLine(this.#firstPrompt),
       model: this.#model,
-      lastPrompt: promptLine(this.#lastPrompt),
-      currentTask: null,
-      currentTool: this.#currentTool(null),
-      subagents: [...this.#subagents.values()].map((s) => this.#subagentFacts(s)),
-      turn: this.#turn,
-      stopReason: null,
-      startedAt: this.#span.first,
-      lastActivity: this.#span.last,
+      subagents: [...this.#subagents.values()].map((s) =>
+        subagentFacts({ ...s, currentTool: newestCall(s.pending) })
+      ),
       tokens,
       tokensByModel: byModel,
       contextTokens: this.#context,
       contextWindow: this.#contextWindow,
-      activity: this.#activity.events(),
-      malformedLines: this.#malformed,
       waitingFor: this.#permissions.size > 0 ? PERMISSION_PROMPT : null,
-    };
+    });
   }
 
   /** Totals so far: the last shutdown's (or earlier sums), plus the calls since. */
@@ -162,23 +119,10 @@ export class CopilotTranscript {
     return out;
   }
 
-  #currentTool(owner: string | null): ToolCall | null {
-    let last: ToolCall | null = null;
-    for (const p of this.#pending.values()) if (p.owner === owner) last = p.call;
-    return last ? { ...last } : null;
-  }
-
-  #subagentFacts(s: Subagent): SubagentFacts {
-    return {
-      id: s.id,
-      type: s.type,
-      description: s.description,
-      status: s.running ? "running" : "done",
-      model: s.model,
-      tokens: { ...s.tokens },
-      currentTool: this.#currentTool(s.id),
-      lastActivity: s.lastActivity,
-    };
+  /** A tool call has its result: whoever made it, it is no longer in flight. */
+  #toolDone(id: string): void {
+    this.#s.pending.delete(id);
+    for (const s of this.#subagents.values()) s.pending.delete(id);
   }
 
   /** The subagent an event belongs to (its key), or null for the main agent's own events. */
@@ -195,7 +139,7 @@ export class CopilotTranscript {
 
   #event(rec: Json): void {
     const ts = timestamp(rec.timestamp);
-    this.#span.see(ts);
+    this.#s.span.see(ts);
     const data = isObject(rec.data) ? rec.data : {};
     const type = rec.type as string;
     if (type === "subagent.started") return this.#subagentStarted(rec, data, ts);
@@ -211,7 +155,7 @@ export class CopilotTranscript {
         this.#workingContext(data.context);
         // A new process took the session over: nothing of the previous one is in flight.
         this.#stopAll();
-        if (this.#turn === "exited" || this.#turn === "working") this.#turn = "ended";
+        if (this.#s.turn === "exited" || this.#s.turn === "working") this.#s.turn = "ended";
         return;
       case "session.context_changed":
         return this.#workingContext(data);
@@ -221,19 +165,19 @@ export class CopilotTranscript {
       case "user.message":
         return this.#userMessage(data, ts);
       case "assistant.turn_start":
-        this.#turn = "working";
+        this.#s.turn = "working";
         this.#toolsRequested = false;
         return;
       case "assistant.message":
         return this.#assistantMessage(data, ts);
       case "assistant.reasoning": {
         const text = nonBlank(data.content);
-        if (text) this.#activity.push(ts, "thinking", text);
+        if (text) this.#s.activity.push(ts, "thinking", text);
         return;
       }
       case "assistant.turn_end":
         // The agent loop goes on after a turn that asked for tools; otherwise the user is next.
-        if (!this.#toolsRequested && this.#currentTool(null) === null) this.#turn = "ended";
+        if (!this.#toolsRequested && this.#s.pending.size === 0) this.#s.turn = "ended";
         return;
       case "tool.execution_start":
         return this.#toolStart(null, data, ts);
@@ -256,22 +200,22 @@ export class CopilotTranscript {
         return;
       }
       case "abort":
-        this.#activity.push(ts, "system", `interrupted${nonBlank(data.reason) ? ` (${data.reason})` : ""}`);
+        this.#s.activity.push(ts, "system", `interrupted${nonBlank(data.reason) ? ` (${data.reason})` : ""}`);
         this.#stopAll();
-        this.#turn = "ended";
+        this.#s.turn = "ended";
         return;
       case "session.task_complete":
-        if (nonBlank(data.summary)) this.#activity.push(ts, "text", data.summary as string);
-        this.#turn = "ended";
+        if (nonBlank(data.summary)) this.#s.activity.push(ts, "text", data.summary as string);
+        this.#s.turn = "ended";
         return;
       case "session.error": {
         const msg = nonBlank(data.message) ?? nonBlank(data.errorType) ?? "";
-        this.#activity.push(ts, "error", msg ? `error: ${msg}` : "error");
-        if (this.#currentTool(null) === null) this.#turn = "ended";
+        this.#s.activity.push(ts, "error", msg ? `error: ${msg}` : "error");
+        if (this.#s.pending.size === 0) this.#s.turn = "ended";
         return;
       }
       case "session.compaction_complete":
-        this.#activity.push(ts, "system", "context compacted");
+        this.#s.activity.push(ts, "system", "context compacted");
         return;
       case "session.shutdown":
         return this.#shutdown(data, ts);
@@ -286,20 +230,18 @@ export class CopilotTranscript {
   }
 
   #userMessage(data: Json, ts: number | null): void {
-    this.#turn = "working";
+    this.#s.turn = "working";
     this.#permissions.clear();
     const text = typeof data.content === "string" ? data.content : null;
     if (text === null || !text.trim() || data.isAutopilotContinuation === true) return;
-    this.#lastPrompt = text;
-    this.#firstPrompt ??= text;
-    this.#activity.push(ts, "prompt", text);
+    this.#s.prompt(ts, text);
   }
 
   #assistantMessage(data: Json, ts: number | null): void {
     const model = nonBlank(data.model);
     if (model) this.#model = model;
     const text = nonBlank(data.content);
-    if (text) this.#activity.push(ts, "text", text);
+    if (text) this.#s.activity.push(ts, "text", text);
     this.#toolsRequested = Array.isArray(data.toolRequests) && data.toolRequests.length > 0;
     const output = positive(data.outputTokens);
     if (output > 0) {
@@ -312,24 +254,30 @@ export class CopilotTranscript {
     if (!id) return;
     const name = nonBlank(data.toolName) ?? "tool";
     const shell = isObject(data.shellToolInfo) ? data.shellToolInfo : {};
-    const arg = cleanLine(copilotToolArg(data.arguments, nonBlank(shell.displayCommand)), ACTIVITY_WIDTH);
-    this.#pending.set(id, { call: { name, arg, id, startedAt: ts }, owner });
+    const arg = copilotToolArg(data.arguments, nonBlank(shell.displayCommand));
     if (owner === null) {
-      this.#turn = "working";
-      this.#activity.push(ts, "tool", arg ? `${name}: ${arg}` : name);
+      this.#s.toolCall(ts, name, arg, id);
+      this.#s.turn = "working";
+    } else {
+      this.#subagents.get(owner)?.pending.set(id, {
+        name,
+        arg: cleanLine(arg, ACTIVITY_WIDTH),
+        id,
+        startedAt: ts,
+      });
     }
   }
 
   #toolComplete(data: Json, ts: number | null): void {
     const id = nonBlank(data.toolCallId);
-    if (id) this.#pending.delete(id);
+    if (id) this.#toolDone(id);
     const result = isObject(data.result) ? data.result : {};
     const error = isObject(data.error) ? nonBlank(data.error.message) : nonBlank(data.error);
     const failed = data.success === false;
     const text = failed && error
       ? error
       : firstLine(typeof result.content === "string" ? result.content : "");
-    this.#activity.push(ts, failed ? "error" : "result", text);
+    this.#s.activity.push(ts, failed ? "error" : "result", text);
   }
 
   #usageRecord(owner: string | null, data: Json): void {
@@ -367,8 +315,9 @@ export class CopilotTranscript {
       model: nonBlank(data.model) ?? prev?.model ?? null,
       tokens: prev?.tokens ?? emptyTokens(),
       lastActivity: ts,
+      pending: prev?.pending ?? new Map(),
     });
-    this.#activity.push(ts, "system", `subagent ${shown ?? name ?? id}`);
+    this.#s.activity.push(ts, "system", `subagent ${shown ?? name ?? id}`);
   }
 
   #subagentEnded(type: string, data: Json, ts: number | null): void {
@@ -377,9 +326,9 @@ export class CopilotTranscript {
     sub.running = false;
     sub.model = nonBlank(data.model) ?? sub.model;
     sub.lastActivity = ts ?? sub.lastActivity;
-    for (const [id, p] of this.#pending) if (p.owner === sub.id) this.#pending.delete(id);
+    sub.pending.clear();
     if (type === "subagent.failed") {
-      this.#activity.push(ts, "error", `subagent failed: ${nonBlank(data.error) ?? ""}`);
+      this.#s.activity.push(ts, "error", `subagent failed: ${nonBlank(data.error) ?? ""}`);
     }
   }
 
@@ -392,7 +341,7 @@ export class CopilotTranscript {
         return this.#toolStart(owner, data, ts);
       case "tool.execution_complete": {
         const id = nonBlank(data.toolCallId);
-        if (id) this.#pending.delete(id);
+        if (id) this.#toolDone(id);
         return;
       }
       case "session.usage_record":
@@ -421,15 +370,18 @@ export class CopilotTranscript {
     const current = positive(data.currentTokens);
     if (current > 0) this.#context = current;
     this.#stopAll();
-    this.#turn = "exited";
-    this.#activity.push(ts, "system", data.shutdownType === "error" ? "exited with an error" : "exited");
+    this.#s.turn = "exited";
+    this.#s.activity.push(ts, "system", data.shutdownType === "error" ? "exited with an error" : "exited");
   }
 
   /** Nothing is in flight any more: tools, permission prompts and subagents stop. */
   #stopAll(): void {
-    this.#pending.clear();
+    this.#s.pending.clear();
     this.#permissions.clear();
-    for (const s of this.#subagents.values()) s.running = false;
+    for (const s of this.#subagents.values()) {
+      s.running = false;
+      s.pending.clear();
+    }
   }
 }
 
@@ -444,14 +396,7 @@ export class CopilotTranscript {
  * ```
  */
 export function copilotToolArg(args: unknown, displayCommand: string | null): string {
-  if (displayCommand) return displayCommand;
-  if (typeof args === "string") return args;
-  if (!isObject(args)) return "";
-  for (const k of ARG_KEYS) {
-    if (typeof args[k] === "string" && args[k]) return args[k] as string;
-  }
-  for (const v of Object.values(args)) if (typeof v === "string" && v) return v;
-  return "";
+  return displayCommand || firstArg(args, ARG_KEYS);
 }
 
 /**

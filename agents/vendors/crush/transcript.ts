@@ -8,9 +8,11 @@
  */
 
 import type { ActivityEvent, SubagentFacts, ToolCall, TurnState } from "../../session.ts";
-import { emptyTokens } from "../../session.ts";
+import { emptyTokens, newestCall } from "../../session.ts";
 import { epochMs, isObject } from "../../formats/records.ts";
-import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, promptLine } from "../../formats/text.ts";
+import { firstLine, promptLine } from "../../formats/text.ts";
+import { TranscriptState } from "../../formats/transcript_state.ts";
+import { firstArg } from "../../formats/tool_args.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = Record<string, any>;
@@ -141,13 +143,8 @@ export function crushToolArg(name: string, input: unknown): string {
   } catch {
     return "";
   }
-  const s = (k: string) => (typeof args[k] === "string" ? args[k] as string : "");
-  if (name === "bash") return s("command");
-  for (const k of ["file_path", "path", "pattern", "url", "query", "command", "description", "prompt"]) {
-    if (s(k)) return s(k);
-  }
-  for (const v of Object.values(args)) if (typeof v === "string" && v) return v;
-  return "";
+  if (name === "bash") return typeof args.command === "string" ? args.command : "";
+  return firstArg(args, ["file_path", "path", "pattern", "url", "query", "command", "description", "prompt"]);
 }
 
 /**
@@ -168,54 +165,42 @@ export function crushTurn(messages: CrushMessage[]): {
   model: string | null;
   activity: ActivityEvent[];
 } {
-  const pending = new Map<string, ToolCall>();
-  const tail = new ActivityTail();
-  let turn: TurnState = "unknown";
-  let stopReason: string | null = null;
-  let lastPrompt: string | null = null;
+  const s = new TranscriptState();
   let model: string | null = null;
   for (const m of messages) {
     const at = m.created;
     if (m.role === "user") {
       if (m.summary || !m.texts.length) continue;
-      lastPrompt = m.texts.join("\n");
-      tail.push(at, "prompt", lastPrompt);
-      turn = "working";
-      pending.clear();
+      s.prompt(at, m.texts.join("\n"));
+      s.turn = "working";
+      s.pending.clear();
     } else if (m.role === "assistant") {
       model = m.model ?? model;
-      if (m.reasoning) tail.push(at, "thinking", m.reasoning);
-      for (const t of m.texts) tail.push(at, "text", t);
-      for (const c of m.calls) {
-        const arg = cleanLine(c.arg, ACTIVITY_WIDTH);
-        pending.set(c.id, { name: c.name, arg, id: c.id, startedAt: at });
-        tail.push(at, "tool", arg ? `${c.name}: ${arg}` : c.name);
-      }
-      if (m.finish) stopReason = m.finish;
-      if (m.finish === "error") tail.push(m.finished ?? at, "error", m.finishMessage ?? "error");
-      else if (m.finish === "canceled") tail.push(m.finished ?? at, "system", "canceled");
-      if (m.finished === null && m.finish === null) turn = "working";
-      else if (m.finish === "tool_use" || m.calls.length > 0) turn = "working";
-      else {
-        turn = "ended";
-        pending.clear();
-      }
+      if (m.reasoning) s.activity.push(at, "thinking", m.reasoning);
+      for (const t of m.texts) s.activity.push(at, "text", t);
+      for (const c of m.calls) s.toolCall(at, c.name, c.arg, c.id);
+      if (m.finish) s.stopReason = m.finish;
+      if (m.finish === "error") s.activity.push(m.finished ?? at, "error", m.finishMessage ?? "error");
+      else if (m.finish === "canceled") s.activity.push(m.finished ?? at, "system", "canceled");
+      if (m.finished === null && m.finish === null) s.turn = "working";
+      else if (m.finish === "tool_use" || m.calls.length > 0) s.turn = "working";
+      else s.endTurn();
     } else if (m.role === "tool") {
       for (const r of m.results) {
-        pending.delete(r.id);
-        tail.push(at, r.error ? "error" : "result", firstLine(r.text));
+        s.pending.delete(r.id);
+        s.activity.push(at, r.error ? "error" : "result", firstLine(r.text));
       }
-      if (turn !== "ended") turn = "working";
+      if (s.turn !== "ended") s.turn = "working";
     }
   }
   return {
-    currentTool: turn === "ended" ? null : [...pending.values()].at(-1) ?? null,
-    pending: new Set(pending.keys()),
-    turn,
-    stopReason,
-    lastPrompt: promptLine(lastPrompt),
+    currentTool: s.turn === "ended" ? null : newestCall(s.pending),
+    pending: new Set(s.pending.keys()),
+    turn: s.turn,
+    stopReason: s.stopReason,
+    lastPrompt: promptLine(s.lastPrompt),
     model,
-    activity: tail.events(),
+    activity: s.activity.events(),
   };
 }
 

@@ -9,8 +9,11 @@
  */
 
 import type { ActivityEvent, TokenBuckets, ToolCall, TurnState } from "../../session.ts";
+import { newestCall } from "../../session.ts";
 import { asObject } from "../../formats/records.ts";
-import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine } from "../../formats/text.ts";
+import { firstLine } from "../../formats/text.ts";
+import { TranscriptState } from "../../formats/transcript_state.ts";
+import { firstArg } from "../../formats/tool_args.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = Record<string, any>;
@@ -98,32 +101,23 @@ export function gooseModel(json: unknown): { model: string | null; contextWindow
  * ```
  */
 export class GooseTranscript {
-  #pending = new Map<string, ToolCall>();
-  #tail = new ActivityTail();
-  #turn: TurnState = "unknown";
-  #lastPrompt: string | null = null;
-  #firstAt: number | null = null;
-  #lastAt: number | null = null;
-  #malformed = 0;
+  #s = new TranscriptState();
 
   /** Takes the next message. */
   feed(m: GooseMessage): void {
     const items = asArray(m.content);
     if (!items) {
-      this.#malformed++;
+      this.#s.malformed++;
       return;
     }
-    if (m.created !== null) {
-      this.#firstAt ??= m.created;
-      this.#lastAt = Math.max(this.#lastAt ?? 0, m.created);
-    }
+    this.#s.span.see(m.created);
     if (m.role === "assistant") this.#assistant(items, m.created);
     else if (m.role === "user") this.#user(items, m);
   }
 
   /** Messages whose content could not be read. */
   get malformed(): number {
-    return this.#malformed;
+    return this.#s.malformed;
   }
 
   /** What the messages so far say. */
@@ -135,13 +129,14 @@ export class GooseTranscript {
     startedAt: number | null;
     lastActivity: number | null;
   } {
+    const s = this.#s;
     return {
-      currentTool: [...this.#pending.values()].at(-1) ?? null,
-      turn: this.#turn,
-      lastPrompt: this.#lastPrompt,
-      activity: this.#tail.events(),
-      startedAt: this.#firstAt,
-      lastActivity: this.#lastAt,
+      currentTool: newestCall(s.pending),
+      turn: s.turn,
+      lastPrompt: s.lastPrompt,
+      activity: s.activity.events(),
+      startedAt: s.span.first,
+      lastActivity: s.span.last,
     };
   }
 
@@ -151,21 +146,19 @@ export class GooseTranscript {
       const c = asObject(raw);
       if (!c) continue;
       if (c.type === "text" && typeof c.text === "string" && c.text.trim()) {
-        this.#tail.push(at, "text", c.text);
+        this.#s.activity.push(at, "text", c.text);
       } else if (c.type === "thinking" && typeof c.thinking === "string" && c.thinking) {
-        this.#tail.push(at, "thinking", c.thinking);
+        this.#s.activity.push(at, "thinking", c.thinking);
       } else if ((c.type === "toolRequest" || c.type === "frontendToolRequest") && typeof c.id === "string") {
         requested = true;
         const call = asObject(asObject(c.toolCall)?.value) ?? {};
         const name = typeof call.name === "string" && call.name ? call.name : "tool";
-        const arg = cleanLine(gooseToolArg(asObject(call.arguments) ?? {}), ACTIVITY_WIDTH);
-        this.#pending.set(c.id, { name, arg, id: c.id, startedAt: at });
-        this.#tail.push(at, "tool", arg ? `${name}: ${arg}` : name);
+        this.#s.toolCall(at, name, gooseToolArg(asObject(call.arguments) ?? {}), c.id);
       }
     }
     // Goose stores a response once it is complete: without tool requests, the turn is over.
-    this.#turn = requested ? "working" : "ended";
-    if (!requested) this.#pending.clear();
+    if (requested) this.#s.turn = "working";
+    else this.#s.endTurn();
   }
 
   #user(items: unknown[], m: GooseMessage): void {
@@ -176,23 +169,21 @@ export class GooseTranscript {
       if (!c) continue;
       if (c.type === "toolResponse" && typeof c.id === "string") {
         responses++;
-        this.#pending.delete(c.id);
+        this.#s.pending.delete(c.id);
         const result = asObject(c.toolResult) ?? {};
         const failed = result.status === "error" || asObject(result.value)?.isError === true;
         const text = failed && typeof result.error === "string" ? result.error : resultText(result.value);
-        this.#tail.push(m.created, failed ? "error" : "result", firstLine(text));
+        this.#s.activity.push(m.created, failed ? "error" : "result", firstLine(text));
       } else if (c.type === "text" && typeof c.text === "string" && c.text.trim()) texts.push(c.text);
     }
     if (responses > 0 || !texts.length) {
-      if (responses > 0) this.#turn = "working";
+      if (responses > 0) this.#s.turn = "working";
       return;
     }
     if (!m.userVisible) return;
-    const text = texts.join("\n");
-    this.#lastPrompt = text;
-    this.#tail.push(m.created, "prompt", text);
-    this.#turn = "working";
-    this.#pending.clear();
+    this.#s.prompt(m.created, texts.join("\n"));
+    this.#s.turn = "working";
+    this.#s.pending.clear();
   }
 }
 
@@ -207,12 +198,7 @@ export class GooseTranscript {
  * ```
  */
 export function gooseToolArg(args: Json): string {
-  const s = (k: string) => (typeof args[k] === "string" ? args[k] as string : "");
-  for (const k of ["path", "file_path", "pattern", "url", "query", "command", "description", "prompt"]) {
-    if (s(k)) return s(k);
-  }
-  for (const v of Object.values(args)) if (typeof v === "string" && v) return v;
-  return "";
+  return firstArg(args, ["path", "file_path", "pattern", "url", "query", "command", "description", "prompt"]);
 }
 
 /**

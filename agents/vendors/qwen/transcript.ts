@@ -1,30 +1,22 @@
 /**
  * Qwen Code chat files (`~/.qwen/projects/<enc(cwd)>/chats/<sessionId>.jsonl`): Claude-like records
  * (`uuid`, `parentUuid`, `type`) holding Gemini-API `parts` and `usageMetadata`. A pure, incremental
- * parser fed one line at a time; the Gemini-API pieces come from {@link ./gemini.ts}.
+ * parser fed one line at a time; the Gemini-API shapes come from `formats/genai.ts`, the tool set and
+ * token ledger Qwen Code shares with Gemini CLI (its origin) from `formats/gemini_cli.ts`.
  *
  * @module
  */
 
-import type { SessionFacts, SubagentFacts, ToolCall, TurnState } from "../../session.ts";
+import type { SubagentFacts, ToolCall } from "../../session.ts";
 import { addTokens, emptyTokens, newestCall } from "../../session.ts";
-import { feedJsonLine, isObject, nonBlank, TimeSpan, timestamp } from "../../formats/records.ts";
-import { ACTIVITY_WIDTH, ActivityTail, cleanLine, promptLine } from "../../formats/text.ts";
-import {
-  AGENT_TOOLS,
-  functionCalls,
-  functionResponses,
-  geminiToolArg,
-  geminiUsage,
-  type LedgerTotals,
-  MessageLedger,
-  partsOf,
-  partsText,
-  thoughtText,
-} from "../gemini/transcript.ts";
+import { isObject, nonBlank, timestamp } from "../../formats/records.ts";
+import { ACTIVITY_WIDTH, cleanLine, promptLine } from "../../formats/text.ts";
+import * as genai from "../../formats/genai.ts";
+import { AGENT_TOOLS, geminiToolArg, type LedgerTotals, MessageLedger } from "../../formats/gemini_cli.ts";
+import { subagentFacts, type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
 
 /** What a chat file tells about its session (everything in {@linkcode SessionFacts} but where it was found). */
-export type QwenFacts = Omit<SessionFacts, "vendor" | "path" | "linkedBy">;
+export type QwenFacts = TranscriptFacts;
 
 type Json = Record<string, unknown>;
 
@@ -77,29 +69,23 @@ export class QwenTranscript {
   #cwd: string | null = null;
   #branch: string | null = null;
   #title: string | null = null;
-  #firstPrompt: string | null = null;
-  #lastPrompt: string | null = null;
   #model: string | null = null;
   #fallbackModel: string | null = null;
   #context: number | null = null;
   #contextWindow: number | null = null;
-  #pending = new Map<string, ToolCall>();
   #calls = new Map<string, AgentCall>();
   #sidechains = new Map<string, Sidechain>();
-  #turn: TurnState = "unknown";
-  #stopReason: string | null = null;
-  #span = new TimeSpan();
-  #activity = new ActivityTail();
-  #malformed = 0;
+  #s = new TranscriptState();
+  #read = (rec: Json) => this.#record(rec);
 
   /** Lines that could not be parsed so far. */
   get malformedLines(): number {
-    return this.#malformed;
+    return this.#s.malformed;
   }
 
   /** Feeds one line (or one parsed record). Lines that are not JSON objects are counted as malformed. */
   feed(line: string | unknown): void {
-    this.#malformed += feedJsonLine(line, (rec) => this.#record(rec));
+    this.#s.feed(line, this.#read);
   }
 
   /** Everything the lines so far say about the session. */
@@ -108,27 +94,18 @@ export class QwenTranscript {
     const tokens = addTokens(main.total, agents.total);
     const byModel = main.byModel;
     for (const [m, t] of Object.entries(agents.byModel)) addTokens(byModel[m] ??= emptyTokens(), t);
-    return {
+    return this.#s.facts({
       id: this.#id ?? "",
       cwd: this.#cwd,
       gitBranch: this.#branch,
-      title: promptLine(this.#title ?? this.#firstPrompt),
+      title: promptLine(this.#title ?? this.#s.firstPrompt),
       model: this.#model ?? this.#fallbackModel,
-      lastPrompt: promptLine(this.#lastPrompt),
-      currentTask: null,
-      currentTool: newestCall(this.#pending),
       subagents: this.#subagents(),
-      turn: this.#turn,
-      stopReason: this.#stopReason,
-      startedAt: this.#span.first,
-      lastActivity: this.#span.last,
       tokens,
       tokensByModel: byModel,
       contextTokens: this.#context,
       contextWindow: this.#contextWindow,
-      activity: this.#activity.events(),
-      malformedLines: this.#malformed,
-    };
+    });
   }
 
   /** Main-thread and subagent totals, each from the records when they carry usage, else from the telemetry. */
@@ -151,23 +128,23 @@ export class QwenTranscript {
     for (let i = 0; i < Math.max(calls.length, lanes.length); i++) {
       const call = calls[i] as AgentCall | undefined;
       const lane = lanes[i] as Sidechain | undefined;
-      out.push({
+      out.push(subagentFacts({
         id: lane?.agentId ?? call!.callId,
         type: call?.type ?? lane?.name ?? null,
         description: call?.description ?? null,
-        status: call?.running ? "running" : "done",
-        model: lane?.model ?? null,
-        tokens: lane ? ledger.totals([`agent:${lane.agentId}`]).total : emptyTokens(),
+        running: call?.running ?? false,
+        model: lane?.model,
+        tokens: lane && ledger.totals([`agent:${lane.agentId}`]).total,
         currentTool: lane && call?.running ? newestCall(lane.pending) : null,
         lastActivity: lane?.lastAt ?? call?.startedAt ?? null,
-      });
+      }));
     }
     return out;
   }
 
   #record(rec: Json): void {
     const at = timestamp(rec.timestamp);
-    this.#span.see(at);
+    this.#s.span.see(at);
     if (this.#id === null && typeof rec.sessionId === "string" && rec.sessionId) this.#id = rec.sessionId;
     if (this.#cwd === null && typeof rec.cwd === "string" && rec.cwd) this.#cwd = rec.cwd;
     if (typeof rec.gitBranch === "string" && rec.gitBranch) this.#branch = rec.gitBranch;
@@ -179,28 +156,26 @@ export class QwenTranscript {
       case "assistant":
         return this.#assistant(rec, at);
       case "tool_result":
-        return this.#results(partsOf(messageParts(rec)), rec, at);
+        return this.#results(genai.partsOf(messageParts(rec)), rec, at);
       case "system":
         return this.#system(rec, at);
     }
   }
 
   #user(rec: Json, at: number | null): void {
-    const parts = partsOf(messageParts(rec));
-    if (functionResponses(parts).length > 0) return this.#results(parts, rec, at);
+    const parts = genai.partsOf(messageParts(rec));
+    if (genai.functionResponses(parts).length > 0) return this.#results(parts, rec, at);
     if (typeof rec.provenance === "string" && rec.provenance !== "real_user") return;
     const payload = isObject(rec.systemPayload) ? rec.systemPayload : {};
     const shown = typeof payload.displayText === "string" && payload.displayText.trim()
       ? payload.displayText
       : "";
-    const text = shown || partsText(parts);
+    const text = shown || genai.partsText(parts);
     const trimmed = text.trimStart();
     if (!trimmed || NOT_PROMPTS.some((p) => trimmed.startsWith(p))) return;
-    this.#firstPrompt ??= text;
-    this.#lastPrompt = text;
-    this.#activity.push(at, "prompt", text);
-    this.#turn = "working";
-    this.#pending.clear();
+    this.#s.prompt(at, text);
+    this.#s.turn = "working";
+    this.#s.pending.clear();
   }
 
   #assistant(rec: Json, at: number | null): void {
@@ -210,21 +185,19 @@ export class QwenTranscript {
       this.#contextWindow = rec.contextWindowSize;
     }
     if (isObject(rec.usageMetadata)) {
-      const usage = geminiUsage(rec.usageMetadata, true);
+      const usage = genai.geminiUsage(rec.usageMetadata, true);
       this.#records.set(this.#key(rec), MAIN, model ?? this.#modelName(), usage.tokens);
       if (usage.prompt > 0) this.#context = usage.prompt;
     }
-    const parts = partsOf(messageParts(rec));
-    const thought = thoughtText(parts);
-    if (thought.trim()) this.#activity.push(at, "thinking", thought);
-    const text = partsText(parts);
-    if (text.trim()) this.#activity.push(at, "text", text);
-    const calls = functionCalls(parts);
+    const parts = genai.partsOf(messageParts(rec));
+    const thought = genai.thoughtText(parts);
+    if (thought.trim()) this.#s.activity.push(at, "thinking", thought);
+    const text = genai.partsText(parts);
+    if (text.trim()) this.#s.activity.push(at, "text", text);
+    const calls = genai.functionCalls(parts);
     for (const c of calls) {
-      const arg = cleanLine(geminiToolArg(c.name, c.args), ACTIVITY_WIDTH);
-      this.#activity.push(at, "tool", arg ? `${c.name}: ${arg}` : c.name);
       const id = c.id ?? `#${this.#anonymous++}`;
-      this.#pending.set(id, { name: c.name, arg, id: c.id, startedAt: at });
+      this.#s.toolCall(at, c.name, geminiToolArg(c.name, c.args), c.id, id);
       if (AGENT_TOOLS.has(c.name)) {
         this.#calls.set(id, {
           callId: id,
@@ -235,24 +208,24 @@ export class QwenTranscript {
         });
       }
     }
-    this.#turn = calls.length > 0 ? "working" : "ended";
-    if (calls.length === 0) this.#pending.clear();
+    if (calls.length > 0) this.#s.turn = "working";
+    else this.#s.endTurn();
   }
 
   #results(parts: Json[], rec: Json, at: number | null): void {
     const result = isObject(rec.toolCallResult) ? rec.toolCallResult : {};
-    const ids = new Set(functionResponses(parts).map((r) => r.id).filter((id) => id !== null));
+    const ids = new Set(genai.functionResponses(parts).map((r) => r.id).filter((id) => id !== null));
     if (typeof result.callId === "string") ids.add(result.callId);
     for (const id of ids) {
-      this.#pending.delete(id);
+      this.#s.pending.delete(id);
       const call = this.#calls.get(id);
       if (call) call.running = false;
     }
     const failed = result.status === "error" || (result.error !== undefined && result.error !== null);
-    for (const r of functionResponses(parts)) {
-      if (r.text) this.#activity.push(at, r.error || failed ? "error" : "result", r.text);
+    for (const r of genai.functionResponses(parts)) {
+      if (r.text) this.#s.activity.push(at, r.error || failed ? "error" : "result", r.text);
     }
-    if (this.#turn !== "exited") this.#turn = "working";
+    this.#s.unlessExited("working");
   }
 
   #system(rec: Json, at: number | null): void {
@@ -267,28 +240,27 @@ export class QwenTranscript {
         this.#fallbackModel = nonBlank(p.modelId) ?? this.#fallbackModel;
         return;
       case "chat_compression":
-        this.#activity.push(at, "system", "context compacted");
+        this.#s.activity.push(at, "system", "context compacted");
         return;
       case "rewind":
-        this.#activity.push(at, "system", "conversation rewound");
-        this.#turn = "ended";
-        this.#pending.clear();
+        this.#s.activity.push(at, "system", "conversation rewound");
+        this.#s.endTurn();
         return;
       case "slash_command": {
         const command = nonBlank(p.rawCommand);
         if (!command || p.phase === "result") return;
-        this.#activity.push(at, "system", command);
-        if (EXITS.has(command.trim().split(/\s+/)[0])) this.#turn = "exited";
+        this.#s.activity.push(at, "system", command);
+        if (EXITS.has(command.trim().split(/\s+/)[0])) this.#s.turn = "exited";
         return;
       }
       case "turn_result": {
         const state = typeof p.state === "string" ? p.state : "completed";
-        this.#stopReason = nonBlank(p.stopReason) ?? state;
-        if (state === "cancelled") this.#activity.push(at, "system", "interrupted by user");
+        this.#s.stopReason = nonBlank(p.stopReason) ?? state;
+        if (state === "cancelled") this.#s.activity.push(at, "system", "interrupted by user");
         const error = isObject(p.error) ? nonBlank(p.error.message) : null;
-        if (state === "error") this.#activity.push(at, "error", error ?? "error");
-        if (this.#turn !== "exited") this.#turn = "ended";
-        this.#pending.clear();
+        if (state === "error") this.#s.activity.push(at, "error", error ?? "error");
+        this.#s.unlessExited("ended");
+        this.#s.pending.clear();
         for (const call of this.#calls.values()) call.running = false;
         return;
       }
@@ -299,7 +271,7 @@ export class QwenTranscript {
   #uiEvent(e: Json, rec: Json, at: number | null): void {
     const name = e["event.name"];
     if (name === API_RESPONSE) {
-      const usage = geminiUsage({
+      const usage = genai.geminiUsage({
         promptTokenCount: e.input_token_count,
         candidatesTokenCount: e.output_token_count,
         cachedContentTokenCount: e.cached_content_token_count,
@@ -314,7 +286,7 @@ export class QwenTranscript {
       const key = nonBlank(e.response_id) ?? this.#key(rec);
       this.#telemetry.set(key, agent ? `agent:${agent}` : MAIN, model, usage.tokens);
     } else if (name === "qwen-code.api_error") {
-      this.#activity.push(
+      this.#s.activity.push(
         at,
         "error",
         `API error: ${nonBlank(e.error_message) ?? nonBlank(e.error) ?? ""}`.trim(),
@@ -326,19 +298,19 @@ export class QwenTranscript {
   #sidechain(rec: Json, agentId: string, at: number | null): void {
     const model = rec.type === "assistant" ? nonBlank(rec.model) : null;
     const lane = this.#lane(agentId, nonBlank(rec.agentName), model, at);
-    const parts = partsOf(messageParts(rec));
+    const parts = genai.partsOf(messageParts(rec));
     if (rec.type === "assistant") {
       if (isObject(rec.usageMetadata)) {
-        const usage = geminiUsage(rec.usageMetadata, true);
+        const usage = genai.geminiUsage(rec.usageMetadata, true);
         this.#records.set(this.#key(rec), `agent:${agentId}`, model ?? lane.model ?? "unknown", usage.tokens);
       }
-      for (const c of functionCalls(parts)) {
+      for (const c of genai.functionCalls(parts)) {
         const arg = cleanLine(geminiToolArg(c.name, c.args), ACTIVITY_WIDTH);
         lane.pending.set(c.id ?? `#${this.#anonymous++}`, { name: c.name, arg, id: c.id, startedAt: at });
       }
       return;
     }
-    for (const r of functionResponses(parts)) if (r.id) lane.pending.delete(r.id);
+    for (const r of genai.functionResponses(parts)) if (r.id) lane.pending.delete(r.id);
     const result = isObject(rec.toolCallResult) ? rec.toolCallResult : {};
     if (typeof result.callId === "string") lane.pending.delete(result.callId);
   }

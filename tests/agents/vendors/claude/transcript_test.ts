@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ClaudeTranscript, ClaudeUsage } from "../../../../agents/vendors/claude/transcript.ts";
+import { ClaudeTranscript } from "../../../../agents/vendors/claude/transcript.ts";
+import { ClaudeUsage } from "../../../../agents/vendors/claude/usage.ts";
 import { ClaudeSessionSource, projectDirName } from "../../../../agents/vendors/claude/sessions.ts";
 import { cleanLine } from "../../../../agents/formats/text.ts";
 

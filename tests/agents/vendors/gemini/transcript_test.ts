@@ -1,11 +1,8 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import {
-  geminiToolArg,
-  GeminiTranscript,
-  geminiUsage,
-  MessageLedger,
-} from "../../../../agents/vendors/gemini/transcript.ts";
+import { GeminiTranscript } from "../../../../agents/vendors/gemini/transcript.ts";
+import { geminiUsage } from "../../../../agents/formats/genai.ts";
+import { geminiToolArg, MessageLedger } from "../../../../agents/formats/gemini_cli.ts";
 import {
   argvSessionIds,
   geminiRoot,

@@ -1,0 +1,165 @@
+/**
+ * What Gemini CLI and its fork Qwen Code share beyond the Gemini-API shapes: their tool set (which
+ * argument of a call a user wants to see, which tools run subagents) and a token ledger for chat files
+ * that write a message again as it grows (its last copy counts).
+ *
+ * @module
+ */
+
+import type { TokenBuckets } from "../session.ts";
+import { addTokens, emptyTokens } from "../session.ts";
+import { isObject } from "./records.ts";
+
+type Json = Record<string, unknown>;
+
+/** Token totals of one source in a {@linkcode MessageLedger}. */
+export interface LedgerTotals {
+  /** Every bucket summed. */
+  total: TokenBuckets;
+  /** The same per model id. */
+  byModel: Record<string, TokenBuckets>;
+}
+
+interface LedgerEntry {
+  source: string;
+  model: string;
+  tokens: TokenBuckets;
+}
+
+/**
+ * Token totals over messages that may be written several times: each message id counts once, with
+ * its last copy. Entries are never dropped by a rewind: those API calls were made (and billed).
+ *
+ * @example
+ * ```ts
+ * const ledger = new MessageLedger();
+ * ledger.set("m1", "main", "gemini-2.5-pro", { input: 10, output: 5, cacheRead: 0, cacheWrite: 0, reasoning: 0 });
+ * ledger.set("m1", "main", "gemini-2.5-pro", { input: 10, output: 7, cacheRead: 0, cacheWrite: 0, reasoning: 0 });
+ * ledger.totals().total.output; // 7
+ * ```
+ */
+export class MessageLedger {
+  #entries = new Map<string, LedgerEntry>();
+  #sources = new Map<string, LedgerTotals>();
+
+  /** Records (or replaces) the usage of message `id`, counted under `source` and `model`. */
+  set(id: string, source: string, model: string, tokens: TokenBuckets): void {
+    const prev = this.#entries.get(id);
+    if (prev) this.#apply(prev, -1);
+    const entry = { source, model, tokens: { ...tokens } };
+    this.#entries.set(id, entry);
+    this.#apply(entry, 1);
+  }
+
+  /** Whether any usage was recorded under `source`. */
+  has(source: string): boolean {
+    return this.#sources.has(source);
+  }
+
+  /** Sources with usage, in the order they first appeared. */
+  sources(): string[] {
+    return [...this.#sources.keys()];
+  }
+
+  /** Totals over the given sources (every source by default); fresh objects. */
+  totals(sources: Iterable<string> = this.#sources.keys()): LedgerTotals {
+    const out: LedgerTotals = { total: emptyTokens(), byModel: {} };
+    for (const s of sources) {
+      const t = this.#sources.get(s);
+      if (!t) continue;
+      addTokens(out.total, t.total);
+      for (const [m, b] of Object.entries(t.byModel)) addTokens(out.byModel[m] ??= emptyTokens(), b);
+    }
+    return out;
+  }
+
+  #apply(e: LedgerEntry, sign: 1 | -1): void {
+    const t = sign === 1 ? e.tokens : scale(e.tokens, -1);
+    let totals = this.#sources.get(e.source);
+    if (!totals) this.#sources.set(e.source, totals = { total: emptyTokens(), byModel: {} });
+    addTokens(totals.total, t);
+    addTokens(totals.byModel[e.model] ??= emptyTokens(), t);
+  }
+}
+
+/** Tool names of the subagent tools in Gemini CLI's and Qwen Code's tool sets. */
+export const AGENT_TOOLS: ReadonlySet<string> = new Set(["agent", "task"]);
+
+/**
+ * The one argument of a Gemini CLI or Qwen Code tool call a user wants to see, from its `args`.
+ *
+ * @example
+ * ```ts
+ * geminiToolArg("run_shell_command", { command: "npm test", description: "Run tests" }); // "npm test"
+ * geminiToolArg("read_file", { absolute_path: "/src/a.ts" }); // "/src/a.ts"
+ * ```
+ */
+export function geminiToolArg(name: string, args: Json): string {
+  const s = (...keys: string[]) => {
+    for (const k of keys) if (typeof args[k] === "string" && args[k]) return args[k] as string;
+    return "";
+  };
+  switch (name) {
+    case "run_shell_command":
+      return s("command");
+    case "read_file":
+    case "write_file":
+    case "replace":
+    case "edit":
+      return s("file_path", "absolute_path", "path");
+    case "read_many_files": {
+      const paths = Array.isArray(args.paths) ? args.paths : Array.isArray(args.include) ? args.include : [];
+      return paths.filter((p) => typeof p === "string").join(" ");
+    }
+    case "list_directory":
+      return s("dir_path", "path");
+    case "glob":
+    case "grep":
+    case "grep_search":
+    case "search_file_content":
+      return s("pattern");
+    case "web_fetch":
+      return s("url", "prompt");
+    case "google_web_search":
+    case "web_search":
+      return s("query");
+    case "save_memory":
+      return s("fact");
+    case "todo_write": {
+      const todos = Array.isArray(args.todos) ? args.todos : [];
+      const active = todos.find((t) => isObject(t) && t.status === "in_progress") as Json | undefined;
+      return active ? String(active.content ?? active.description ?? "") : `${todos.length} todos`;
+    }
+  }
+  if (AGENT_TOOLS.has(name)) {
+    const type = s("subagent_type");
+    return type ? `${s("description")} (${type})` : s("description", "prompt");
+  }
+  const known = s(
+    "command",
+    "file_path",
+    "absolute_path",
+    "path",
+    "dir_path",
+    "pattern",
+    "url",
+    "query",
+    "description",
+    "objective",
+    "prompt",
+  );
+  if (known) return known;
+  for (const v of Object.values(args)) if (typeof v === "string" && v) return v;
+  return "";
+}
+
+/** `t` with every bucket multiplied by `k`. */
+function scale(t: TokenBuckets, k: number): TokenBuckets {
+  return {
+    input: t.input * k,
+    output: t.output * k,
+    cacheRead: t.cacheRead * k,
+    cacheWrite: t.cacheWrite * k,
+    reasoning: t.reasoning * k,
+  };
+}

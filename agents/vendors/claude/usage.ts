@@ -1,0 +1,239 @@
+/**
+ * The token ledger of one Claude Code session: deduplicates the streamed copies of one API response
+ * across the session's transcript and its subagents', and keeps the requests over time (usage blocks,
+ * usage per minute).
+ *
+ * @module
+ */
+
+import type { TokenBuckets, UsageMinute } from "../../session.ts";
+import {
+  addTokens,
+  addUsage,
+  emptyTokens,
+  nextBlockStart,
+  USAGE_BLOCK_MS,
+  USAGE_SPAN_MS,
+} from "../../session.ts";
+
+/** One deduplicated API response in the ledger. */
+interface UsageEntry {
+  source: string;
+  messageId: string | null;
+  sidechain: boolean;
+  model: string;
+  usage: TokenBuckets;
+  counted: boolean;
+  /** When the response was first written (ms since epoch), when known. */
+  at: number | null;
+}
+
+/** The usage-block chain over a prefix of the time-ordered entries. */
+interface BlockChain {
+  /** The chain covers the entries before this time. */
+  until: number;
+  /** Start of the block of the last entry covered, or null. */
+  start: number | null;
+  /** Time of the last entry covered. */
+  last: number;
+}
+
+/** The ledger's requests over time: the start of the newest usage block and the recent minutes. */
+export interface UsageTimeline {
+  /** Start of the 5-hour block the newest request falls in, or null without timed requests. */
+  blockStart: number | null;
+  /** Usage per minute and model of the last 5 hours before the newest request, oldest first. */
+  minutes: UsageMinute[];
+}
+
+/**
+ * Token totals of one Claude session across its transcript files (the session file and its
+ * subagents'). Each API response is written as several lines with the same `message.id` and
+ * `requestId`; the ledger keeps one copy per `message.id:requestId` (the one with the most output
+ * tokens, the latest on a tie; `message.id` alone when `requestId` is missing) and drops sidechain
+ * replays of a `message.id` that also has a main-thread copy.
+ *
+ * @example
+ * ```ts
+ * const ledger = new ClaudeUsage();
+ * const main = new ClaudeTranscript({ ledger, source: "session" });
+ * const sub = new ClaudeTranscript({ ledger, source: "agent-a1", subagent: true });
+ * ledger.total; // whole session
+ * ledger.source("agent-a1"); // one subagent
+ * ```
+ */
+export class ClaudeUsage {
+  #byKey = new Map<string, UsageEntry>();
+  #byMessage = new Map<string, Set<string>>();
+  #bySource = new Map<string, TokenBuckets>();
+  #byModel: Record<string, TokenBuckets> = {};
+  #total = emptyTokens();
+  #anonymous = 0;
+  /** Entries with a time, oldest first (appends are the common case). */
+  #timed: UsageEntry[] = [];
+  /** The block chain over the counted entries before `until`, kept while none of them changes. */
+  #chain: BlockChain = { until: -Infinity, start: null, last: -Infinity };
+  #version = 0;
+  #timeline: { version: number; value: UsageTimeline } | null = null;
+
+  /** Totals over every counted response. Do not modify. */
+  get total(): TokenBuckets {
+    return this.#total;
+  }
+
+  /** Totals per model id. Do not modify. */
+  get byModel(): Readonly<Record<string, TokenBuckets>> {
+    return this.#byModel;
+  }
+
+  /** Totals of the responses counted from one source (a transcript file). */
+  source(source: string): TokenBuckets {
+    return { ...(this.#bySource.get(source) ?? emptyTokens()) };
+  }
+
+  /** Whether a main-thread (non-sidechain) copy of this message was recorded: a sidechain copy is a replay. */
+  hasMainCopy(messageId: string): boolean {
+    const keys = this.#byMessage.get(messageId);
+    if (!keys) return false;
+    for (const k of keys) if (!this.#byKey.get(k)!.sidechain) return true;
+    return false;
+  }
+
+  /**
+   * The counted responses over time: where the newest 5-hour usage block starts and the usage per
+   * minute of the 5 hours before the newest response. Recomputed only after the ledger changed.
+   */
+  timeline(): UsageTimeline {
+    if (this.#timeline?.version !== this.#version) {
+      const timed = this.#timed;
+      let newest = -Infinity;
+      for (let i = timed.length - 1; i >= 0 && newest === -Infinity; i--) {
+        if (timed[i].counted) newest = timed[i].at!;
+      }
+      // Entries long before the newest will not change: the chain over them is kept for the next time.
+      const keep = newest - 2 * USAGE_BLOCK_MS;
+      let { start, last } = this.#chain;
+      for (let i = this.#timedIndex(this.#chain.until); i < timed.length; i++) {
+        const e = timed[i];
+        if (e.at! >= keep && this.#chain.until < keep) this.#chain = { until: keep, start, last };
+        if (!e.counted) continue;
+        start = nextBlockStart(start, last, e.at!);
+        last = e.at!;
+      }
+      const minutes: UsageMinute[] = [];
+      for (let i = this.#timedIndex(newest - USAGE_SPAN_MS); i < timed.length; i++) {
+        const e = timed[i];
+        if (e.counted) addUsage(minutes, e.at!, e.model, e.usage);
+      }
+      this.#timeline = { version: this.#version, value: { blockStart: start, minutes } };
+    }
+    const { blockStart, minutes } = this.#timeline.value;
+    return { blockStart, minutes: minutes.map((m) => ({ ...m, tokens: { ...m.tokens } })) };
+  }
+
+  /** Records one line's copy of a response's usage, written at `at` (ms since epoch) when known. */
+  record(
+    source: string,
+    messageId: string | null,
+    requestId: string | null,
+    sidechain: boolean,
+    model: string,
+    usage: TokenBuckets,
+    at: number | null = null,
+  ): void {
+    const key = messageId === null
+      ? `#${this.#anonymous++}`
+      : requestId
+      ? `${messageId}:${requestId}`
+      : messageId;
+    const prev = this.#byKey.get(key);
+    if (prev && usage.output < prev.usage.output) return;
+    if (prev?.counted) this.#apply(prev, -1);
+    // One object per key, so the time-ordered list keeps pointing at it; the response's first line
+    // is closest to when it was requested, so its time stays.
+    let entry = prev;
+    if (entry) Object.assign(entry, { source, messageId, sidechain, model, usage });
+    else {this.#byKey.set(
+        key,
+        entry = { source, messageId, sidechain, model, usage, counted: false, at: null },
+      );}
+    if (entry.at === null && at !== null) {
+      entry.at = at;
+      this.#timed.splice(this.#timedIndex(at + 1), 0, entry);
+    }
+    if (messageId === null) return this.#apply(entry, 1);
+    let keys = this.#byMessage.get(messageId);
+    if (!keys) this.#byMessage.set(messageId, keys = new Set());
+    keys.add(key);
+    this.#settle(keys);
+  }
+
+  /** Forgets everything counted from `source` (its file is being read again from the start). */
+  removeSource(source: string): void {
+    const touched = new Set<Set<string>>();
+    for (const [key, entry] of this.#byKey) {
+      if (entry.source !== source) continue;
+      if (entry.counted) this.#apply(entry, -1);
+      this.#byKey.delete(key);
+      const keys = entry.messageId === null ? undefined : this.#byMessage.get(entry.messageId);
+      if (keys) {
+        keys.delete(key);
+        touched.add(keys);
+      }
+    }
+    for (const keys of touched) this.#settle(keys);
+    this.#bySource.delete(source);
+    this.#timed = this.#timed.filter((e) => e.source !== source);
+    this.#touch(-Infinity);
+  }
+
+  /** An entry at `at` changed: the kept block chain is void if it covers that time. */
+  #touch(at: number | null): void {
+    if (at !== null && at < this.#chain.until) {
+      this.#chain = { until: -Infinity, start: null, last: -Infinity };
+    }
+  }
+
+  /** Index of the first timed entry at or after `at` (binary search). */
+  #timedIndex(at: number): number {
+    let lo = 0, hi = this.#timed.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.#timed[mid].at! < at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Counts the copies of one message id: the main-thread ones, or the sidechain ones when there is no main copy. */
+  #settle(keys: Set<string>): void {
+    const entries = [...keys].map((k) => this.#byKey.get(k)!);
+    const hasMain = entries.some((e) => !e.sidechain);
+    for (const e of entries) {
+      const count = hasMain ? !e.sidechain : true;
+      if (count !== e.counted) this.#apply(e, count ? 1 : -1);
+    }
+  }
+
+  #apply(e: UsageEntry, sign: 1 | -1): void {
+    e.counted = sign === 1;
+    this.#version++;
+    this.#touch(e.at);
+    const u = sign === 1 ? e.usage : negate(e.usage);
+    addTokens(this.#total, u);
+    addTokens(this.#byModel[e.model] ??= emptyTokens(), u);
+    let src = this.#bySource.get(e.source);
+    if (!src) this.#bySource.set(e.source, src = emptyTokens());
+    addTokens(src, u);
+  }
+}
+
+function negate(t: TokenBuckets): TokenBuckets {
+  return {
+    input: -t.input,
+    output: -t.output,
+    cacheRead: -t.cacheRead,
+    cacheWrite: -t.cacheWrite,
+    reasoning: 0,
+  };
+}
