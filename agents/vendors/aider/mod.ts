@@ -17,5 +17,5 @@ import { cliVendor } from "../../recognise.ts";
  */
 export const aider: Vendor = {
   ...cliVendor("aider", "Aider", { bins: ["aider"], modules: ["aider"] }),
-  sessions: () => import("./sessions.ts").then((m) => m.aiderSessions),
+  sessions: () => import("./sessions.ts").then((m) => new m.AiderSessionSource()),
 };

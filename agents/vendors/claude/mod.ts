@@ -41,5 +41,5 @@ export const claude: Vendor = {
     },
     (run) => run.args.some((a) => NOT_SESSION_FLAGS.includes(a)) ? null : "main",
   ),
-  sessions: () => import("./sessions.ts").then((m) => m.claudeSessions),
+  sessions: () => import("./sessions.ts").then((m) => new m.ClaudeSessionSource()),
 };

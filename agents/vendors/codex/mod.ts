@@ -60,5 +60,5 @@ export const codex: Vendor = {
     },
     (run) => run.subcommand === "app-server" ? "helper" : run.how === "runtime" ? "launcher" : "main",
   ),
-  sessions: () => import("./sessions.ts").then((m) => m.codexSessions),
+  sessions: () => import("./sessions.ts").then((m) => new m.CodexSessionSource()),
 };

@@ -24,5 +24,5 @@ export const copilot: Vendor = {
     { bins: ["copilot"], packages: ["@github/copilot"], paths: ["/node_modules/@github/copilot-"] },
     (run) => run.how === "runtime" ? "launcher" : "main",
   ),
-  sessions: () => import("./sessions.ts").then((m) => m.copilotSessions),
+  sessions: () => import("./sessions.ts").then((m) => new m.CopilotSessionSource()),
 };

@@ -21,5 +21,5 @@ export const crush: Vendor = {
     packages: ["@charmland/crush"],
     skip: ["logs", "update-providers", "completion"],
   }),
-  sessions: () => import("./sessions.ts").then((m) => m.crushSessions),
+  sessions: () => import("./sessions.ts").then((m) => new m.CrushSessionSource()),
 };

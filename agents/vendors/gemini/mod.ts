@@ -23,5 +23,5 @@ export const gemini: Vendor = {
     packages: ["@google/gemini-cli"],
     skip: ["mcp", "extensions"],
   }),
-  sessions: () => import("./sessions.ts").then((m) => m.geminiSessions),
+  sessions: () => import("./sessions.ts").then((m) => new m.GeminiSessionSource()),
 };

@@ -24,5 +24,5 @@ export const goose: Vendor = {
     { bins: ["goose"], skip: ["configure", "info", "update", "web", "completion", "help"] },
     (run) => run.subcommand === "mcp" ? "helper" : "main",
   ),
-  sessions: () => import("./sessions.ts").then((m) => m.gooseSessions),
+  sessions: () => import("./sessions.ts").then((m) => new m.GooseSessionSource()),
 };

@@ -34,5 +34,5 @@ export const opencode: Vendor = {
       "--log-level",
     ],
   }),
-  sessions: () => import("./sessions.ts").then((m) => m.openCodeSessions),
+  sessions: () => import("./sessions.ts").then((m) => new m.OpenCodeSessionSource()),
 };

@@ -22,5 +22,5 @@ export const qwen: Vendor = {
     packages: ["@qwen-code/qwen-code"],
     skip: ["mcp", "extensions"],
   }),
-  sessions: () => import("./sessions.ts").then((m) => m.qwenSessions),
+  sessions: () => import("./sessions.ts").then((m) => new m.QwenSessionSource()),
 };

@@ -9,6 +9,10 @@ import type { LinkContext } from "../../../agents/vendor.ts";
 import { OpenCodeSessionSource } from "../../../agents/vendors/opencode/sessions.ts";
 import { GooseSessionSource } from "../../../agents/vendors/goose/sessions.ts";
 import { crushDatabase, CrushSessionSource } from "../../../agents/vendors/crush/sessions.ts";
+import { opencode } from "../../../agents/vendors/opencode/mod.ts";
+import { goose } from "../../../agents/vendors/goose/mod.ts";
+import { crush } from "../../../agents/vendors/crush/mod.ts";
+import { assertReaderOf } from "../../support/sessions.ts";
 import { BUSY, readDatabase } from "../../../agents/formats/sqlite.ts";
 
 const NOW = Date.now();
@@ -267,7 +271,7 @@ Deno.test("opencode: a live session in the database — tool in flight, subagent
     assert.deepEqual(byArgv, { path: `${db}#ses_old`, id: "ses_old", linkedBy: "argv" });
 
     const f = src.read(link!, NOW)!;
-    assert.equal(f.vendor, "opencode");
+    await assertReaderOf(opencode, OpenCodeSessionSource, "opencode");
     assert.equal(f.cwd, cwd);
     assert.equal(f.title, "Fix the build");
     assert.equal(f.lastPrompt, "fix the build");
@@ -638,7 +642,7 @@ Deno.test("goose: sessions.db — tool request without a response, accumulated t
     assert.equal(byName?.linkedBy, "argv");
 
     const f = src.read(link!, NOW)!;
-    assert.equal(f.vendor, "goose");
+    await assertReaderOf(goose, GooseSessionSource, "goose");
     assert.equal(f.cwd, cwd);
     assert.equal(f.title, "Fix CI");
     assert.equal(f.model, "gpt-4o");
@@ -852,7 +856,7 @@ Deno.test("crush: project database — tool without result, recorded cost, conte
     const link = src.link(ctx({ argv: ["crush"], cwd: project }));
     assert.deepEqual(link, { path: `${path}#s-main`, id: "s-main", linkedBy: "cwd" });
     const f = src.read(link!, NOW)!;
-    assert.equal(f.vendor, "crush");
+    await assertReaderOf(crush, CrushSessionSource, "crush");
     assert.equal(f.cwd, project);
     assert.equal(f.title, "title of s-main");
     assert.equal(f.model, "claude-sonnet-4-5");
