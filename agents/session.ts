@@ -229,6 +229,12 @@ export interface SessionFacts {
   /** Rate-limit windows the agent recorded, newest reading per window name. */
   rateLimits?: RateLimit[];
   /**
+   * The account the session's rate limits count against, as the reader knows it: the data directory
+   * the session lives under (Claude Code's config root, Codex's home), for vendors with rate limits;
+   * absent or null otherwise.
+   */
+  account?: string | null;
+  /**
    * While a rate-limit error is the newest event: when the limit resets (ms since epoch), or null when
    * the agent did not say. Absent or null otherwise.
    */

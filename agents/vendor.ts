@@ -47,8 +47,10 @@ export interface SessionLink {
 export type SessionRead = Omit<SessionFacts, "vendor" | "path" | "linkedBy">;
 
 /**
- * How a vendor finds and reads its sessions. Implementations cache parse state per file. The collector
- * catches what a reader throws (a notice, shown by `--verbose`), so a failing reader costs one field.
+ * How a vendor finds and reads its sessions. Implementations cache parse state per file (see
+ * `agents/formats/parse_cache.ts`), so each collector has readers of its own. The collector catches what
+ * a reader throws (a notice, shown by `--verbose`), so a failing reader costs one field: readers do not
+ * guard every step themselves.
  */
 export interface SessionSource {
   /** Environment variables needed from agent processes and their children. */
@@ -98,8 +100,9 @@ export interface Vendor {
   /** The flags that make it run without permission checks. */
   readonly dangerousFlags?: BypassFlags;
   /**
-   * Loads the agent's session reader, when agtop can read this agent's sessions. Loaded on first use,
-   * so start-up pays only for the readers of the agents that are present.
+   * Loads the agent's session reader module and returns a new reader, when agtop can read this agent's
+   * sessions. Loaded on first use, so start-up pays only for the readers of the agents that are
+   * present; each call makes a reader of its own (one per collector).
    */
   readonly sessions?: () => Promise<SessionSource>;
 }

@@ -4,12 +4,15 @@
  * @module
  */
 
-/** `--session-id <id>`, `--resume <id>`, `-r <id>`: Gemini CLI's and Qwen Code's flags. */
+/** A session id that is a UUID (Claude Code, Codex, Qwen Code, Cursor Agent). */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `--session-id <id>`, `--resume <id>`, `-r <id>`: Gemini CLI's, Qwen Code's and Claude Code's flags. */
 const SESSION_FLAGS: readonly string[] = ["--session-id", "--resume", "-r"];
 
 /**
  * Session ids named in argv that `accept` takes: the value after one of `flags` (or after its `=`),
- * argv[0] being the program. The flags are Gemini CLI's and Qwen Code's unless given.
+ * argv[0] being the program. The flags are Gemini CLI's, Qwen Code's and Claude Code's unless given.
  *
  * @example
  * ```ts

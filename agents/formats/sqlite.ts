@@ -14,6 +14,9 @@
  */
 
 import type { DatabaseSync } from "node:sqlite";
+import type { SessionLink } from "../vendor.ts";
+import { ParseCache, type ParseCacheOptions } from "./parse_cache.ts";
+import { RECENT_SESSIONS_MAX } from "./recent.ts";
 
 /**
  * The path agtop gives a session kept in a database: the database's path, `#`, the session id.
@@ -50,7 +53,12 @@ export const MEMORY_COPY_LIMIT = 64 * 1024 * 1024;
 /** An in-memory copy not used for this long is dropped (ms). */
 const COPY_IDLE_MS = 5_000;
 
-/** In-memory copies of quiescent WAL databases, by path, with the stamp of the file they copy. */
+/**
+ * In-memory copies of quiescent WAL databases, by path, with the stamp of the file they copy. Shared by
+ * the whole process, not kept per reader: a copy is up to {@linkcode MEMORY_COPY_LIMIT} bytes, and every
+ * reader (and every collector) of the same unchanged file can use the same one; each is dropped after
+ * {@linkcode COPY_IDLE_MS} unused.
+ */
 const copies = new Map<string, { stamp: string; db: DatabaseSync; usedAt: number }>();
 
 /** The `node:sqlite` module, once loaded. */
@@ -117,6 +125,16 @@ export class Database {
   }
 }
 
+/** How {@linkcode readDatabase} may read a database. */
+export interface ReadOptions {
+  /**
+   * Whether a WAL database no process has open is read from a copy in memory (the default); when
+   * false, it is not read at all (null), as for Cursor's chat stores, which agtop reads only while the
+   * agent has them open.
+   */
+  copyQuiescent?: boolean;
+}
+
 /**
  * Opens `path` read-only, hands the connection to `read`, and closes it. A lock held by the writer
  * (`SQLITE_BUSY`, `SQLITE_LOCKED`) is retried once; if it is still held, returns {@linkcode BUSY} so the
@@ -129,12 +147,16 @@ export class Database {
  * if (n === BUSY) { … keep the last facts … }
  * ```
  */
-export function readDatabase<T>(path: string, read: (db: Database) => T): T | typeof BUSY | null {
+export function readDatabase<T>(
+  path: string,
+  read: (db: Database) => T,
+  options: ReadOptions = {},
+): T | typeof BUSY | null {
   dropIdleCopies(Date.now());
   for (let attempt = 0; attempt < 2; attempt++) {
     let db: Database | null = null;
     try {
-      db = open(path);
+      db = open(path, options.copyQuiescent ?? true);
       if (!db) return null;
       return read(db);
     } catch (e) {
@@ -163,8 +185,70 @@ export function databaseStamp(path: string): string | null {
   return `${db.size}:${db.mtime}:${wal?.size ?? -1}:${wal?.mtime ?? -1}`;
 }
 
+/**
+ * What was read from a database per key (a session, a question), read again only when the database
+ * changed since (its {@linkcode databaseStamp}); a database locked by its writer keeps the value read
+ * last. Each key also keeps parse state of its own (`S`, made by `fresh`) from one read to the next.
+ *
+ * @example
+ * ```ts
+ * const reads = new DatabaseReads(() => ({ lastId: 0 }));
+ * reads.read(db, `${db}#ses_1`, Date.now(), (d, state) => d.all("SELECT … WHERE id > ?", state.lastId));
+ * ```
+ */
+export class DatabaseReads<S, T> {
+  #entries: ParseCache<{ state: S; stamp: string | null; value: T | null }>;
+  #fresh: () => S;
+
+  /** No reads yet; `options` say how long and how many entries are kept. */
+  constructor(fresh: () => S, options: ParseCacheOptions = {}) {
+    this.#fresh = fresh;
+    this.#entries = new ParseCache(options);
+  }
+
+  /**
+   * The value `read` returns for `key` of database `db`, from the last read while the database is
+   * unchanged; null when the database does not exist (or `read` found nothing).
+   */
+  read(db: string, key: string, now: number, read: (d: Database, state: S) => T | null): T | null {
+    const stamp = databaseStamp(db);
+    if (!stamp) return null;
+    const e = this.#entries.get(key, now, () => ({ state: this.#fresh(), stamp: null, value: null }));
+    if (e.stamp !== stamp) {
+      const value = readDatabase(db, (d) => read(d, e.state));
+      if (value !== BUSY) [e.stamp, e.value] = [stamp, value];
+    }
+    return e.value;
+  }
+}
+
+/**
+ * Sessions of database `db` active since `sinceMs`: the rows `query` returns (given the most it may
+ * return, {@linkcode RECENT_SESSIONS_MAX}), each with an `id` and the time `at` gives it, as links
+ * found by `recent`. None when the database cannot be read.
+ *
+ * @example
+ * ```ts
+ * recentSessions(db, (d, max) => d.all(`SELECT id, time_updated FROM session LIMIT ${max}`), (r) => Number(r.time_updated), since);
+ * ```
+ */
+export function recentSessions(
+  db: string,
+  query: (d: Database, max: number) => Row[],
+  at: (row: Row) => number | null,
+  sinceMs: number,
+): { link: SessionLink; at: number }[] {
+  const rows = readDatabase(db, (d) => query(d, RECENT_SESSIONS_MAX));
+  if (!rows || rows === BUSY) return [];
+  return rows.flatMap((r) => {
+    const id = String(r.id);
+    const when = at(r) ?? 0;
+    return when >= sinceMs ? [{ link: { path: sessionPath(db, id), id, linkedBy: "recent" }, at: when }] : [];
+  });
+}
+
 /** Opens a connection that cannot create or change a file, or null when there is nothing to open. */
-function open(path: string): Database | null {
+function open(path: string, copyQuiescent: boolean): Database | null {
   const info = statOf(path);
   if (!info?.isFile) return null;
   if (!walMode(path) || (statOf(`${path}-wal`) && statOf(`${path}-shm`))) {
@@ -177,7 +261,7 @@ function open(path: string): Database | null {
     }
     return new Database(db);
   }
-  if (info.size > MEMORY_COPY_LIMIT) return null;
+  if (!copyQuiescent || info.size > MEMORY_COPY_LIMIT) return null;
   const stamp = databaseStamp(path) ?? "";
   const cached = copies.get(path);
   if (cached?.stamp === stamp) {

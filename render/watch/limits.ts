@@ -1,8 +1,7 @@
 /**
  * Rate limits in words for the live view: per agent (`5h 42% (resets 14:05), wk 11%`) and per
  * account for the header (`codex 5h 42%, wk 11%`, `claude limited until 14:05`). An account is the
- * agent's data directory (the part of the transcript path before `projects/` or `sessions/`, as
- * Claude Code and Codex lay them out), else the vendor. Pure.
+ * session's `account` (the data directory its reader found it under), else the vendor. Pure.
  *
  * @module
  */
@@ -79,11 +78,6 @@ export interface AccountLimits {
   alert: boolean;
 }
 
-/** The data directory of a session: the transcript path before its `projects/` or `sessions/` part. */
-function dataDir(path: string): string {
-  return /^(.*)[\\/](?:projects|sessions)[\\/]/.exec(path)?.[1] ?? "";
-}
-
 /**
  * The rate limits of each account the agents use, for the header: the newest reading of each window
  * (the one that resets last), and the latest reset of its `limited` agents. Accounts with nothing to
@@ -98,7 +92,7 @@ export function accountLimits(agents: readonly Agent[], now: number): AccountLim
   const accounts = new Map<string, { vendor: string; dir: string; agents: Agent[] }>();
   for (const a of agents) {
     if (!a.session || (!a.session.rateLimits?.length && a.status !== "limited")) continue;
-    const dir = dataDir(a.session.path);
+    const dir = a.session.account ?? "";
     const key = `${a.agent}\0${dir}`;
     const account = accounts.get(key) ?? { vendor: a.agent, dir, agents: [] };
     account.agents.push(a);

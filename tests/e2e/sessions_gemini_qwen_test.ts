@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { fakesUnavailable, FakeWorld, runAgtop } from "../support/fakes.ts";
-import { sha256Hex } from "../../agents/vendors/gemini/sessions.ts";
+import { sha256Hex } from "../../agents/formats/hash.ts";
 import { qwenProjectDir } from "../../agents/vendors/qwen/sessions.ts";
 
 const skip = fakesUnavailable();

@@ -18,5 +18,5 @@ import { cliVendor } from "../../recognise.ts";
 export const aider: Vendor = {
   ...cliVendor("aider", "Aider", { bins: ["aider"], modules: ["aider"] }),
   dangerousFlags: { flags: ["--yes-always"] },
-  sessions: () => import("./sessions.ts").then((m) => m.aiderSessions),
+  sessions: () => import("./sessions.ts").then((m) => new m.AiderSessionSource()),
 };

@@ -9,28 +9,21 @@
  * @module
  */
 
-import type { LinkContext, SessionLink, SessionSource } from "../../vendor.ts";
-import type { SessionFacts } from "../../session.ts";
+import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import { AiderTranscript } from "./transcript.ts";
-import { JsonlTail } from "../../formats/jsonl.ts";
 import { gitFacts } from "../../git.ts";
-import { mtimeOf, normalisePath } from "../../formats/files.ts";
+import { normalisePath } from "../../formats/files.ts";
+import { ParseCache, TailedTranscript } from "../../formats/parse_cache.ts";
+import { recentFiles, START_SLACK_MS } from "../../formats/recent.ts";
 
-/** A run heading may be this much older than the process start (the heading has whole seconds). */
-export const START_SLACK_MS = 5_000;
 /** Aider writes its run heading while starting up, within this long of the process start. */
 export const STARTUP_MS = 120_000;
-/** Parse state of a history file not read for this long is dropped. */
-const FORGET_AFTER_MS = 10 * 60_000;
 /** The history file's name when Aider picks it. */
 export const DEFAULT_HISTORY = ".aider.chat.history.md";
 
 /** One history file being followed, and the working directory of the agent that writes it. */
-interface FileState {
-  tail: JsonlTail;
-  parser: AiderTranscript;
-  cwd: string | null;
-  lastRead: number;
+class HistoryFile extends TailedTranscript<AiderTranscript> {
+  cwd: string | null = null;
 }
 
 /**
@@ -66,96 +59,67 @@ export function aiderHistoryFile(
 
 /**
  * Aider's {@linkcode SessionSource}. Keeps, per history file, a {@linkcode JsonlTail} and the parser
- * of its newest run, so a tick reads only appended lines; create one per collector (or use
- * {@linkcode aiderSessions}).
+ * of its newest run, so a tick reads only appended lines; one per collector.
  *
  * A live process is linked to its history file only when the newest run in it started with the
- * process (its heading at most {@linkcode START_SLACK_MS} before and {@linkcode STARTUP_MS} after the
+ * process (its heading at most `START_SLACK_MS` before and {@linkcode STARTUP_MS} after the
  * start): an older run belongs to a process that is gone. Two Aider processes in one repository
  * append to the same file; the newer one holds it.
  */
 export class AiderSessionSource implements SessionSource {
   /** `AIDER_CHAT_HISTORY_FILE` of the agent. */
   readonly envKeys: readonly string[] = ["AIDER_CHAT_HISTORY_FILE"];
-  #files = new Map<string, FileState>();
+  #files = new ParseCache<HistoryFile>();
 
-  /** Finds the history file of a live Aider process whose newest run is this process's. Never throws. */
+  /** Finds the history file of a live Aider process whose newest run is this process's. */
   link(ctx: LinkContext): SessionLink | null {
-    try {
-      const cwd = ctx.cwd;
-      const file = aiderHistoryFile(ctx.argv, ctx.env, cwd, cwd ? gitFacts(cwd)?.root ?? null : null);
-      if (!file || ctx.claimed.has(file.path)) return null;
-      const s = this.#follow(file.path, ctx.now);
-      const started = s.parser.startedAt;
-      const run = s.parser.run;
-      if (run === null || started === null) return null;
-      if (started < ctx.startedAt - START_SLACK_MS || started > ctx.startedAt + STARTUP_MS) return null;
-      s.cwd = cwd;
-      return { path: file.path, id: run, linkedBy: file.linkedBy };
-    } catch {
-      return null;
-    }
+    const cwd = ctx.cwd;
+    const file = aiderHistoryFile(ctx.argv, ctx.env, cwd, cwd ? gitFacts(cwd)?.root ?? null : null);
+    if (!file || ctx.claimed.has(file.path)) return null;
+    const s = this.#follow(file.path, ctx.now);
+    const started = s.parser.startedAt;
+    const run = s.parser.run;
+    if (run === null || started === null) return null;
+    if (started < ctx.startedAt - START_SLACK_MS || started > ctx.startedAt + STARTUP_MS) return null;
+    s.cwd = cwd;
+    return { path: file.path, id: run, linkedBy: file.linkedBy };
   }
 
-  /** The facts of the newest run in a linked history file. Never throws. */
-  read(link: SessionLink, now: number): SessionFacts | null {
-    try {
-      const s = this.#follow(link.path, now);
-      if (s.tail.mtimeMs === null || s.parser.run === null) return null;
-      const f = s.parser.facts();
-      const dir = link.path.slice(0, link.path.lastIndexOf("/"));
-      const fileName = link.path.slice(dir.length + 1);
-      return {
-        ...f,
-        vendor: "aider",
-        id: f.id || link.id,
-        path: link.path,
-        linkedBy: link.linkedBy,
-        // The default file sits in the repository Aider works in; a named one can be anywhere.
-        cwd: s.cwd ?? (fileName === DEFAULT_HISTORY ? dir : null),
-        lastActivity: s.tail.mtimeMs,
-        malformedLines: f.malformedLines + s.tail.skippedLines,
-      };
-    } catch {
-      return null;
-    }
+  /** The facts of the newest run in a linked history file. */
+  read(link: SessionLink, now: number): SessionRead | null {
+    const s = this.#follow(link.path, now);
+    if (s.tail.mtimeMs === null || s.parser.run === null) return null;
+    const f = s.parser.facts();
+    const dir = link.path.slice(0, link.path.lastIndexOf("/"));
+    const fileName = link.path.slice(dir.length + 1);
+    return {
+      ...f,
+      id: f.id || link.id,
+      // The default file sits in the repository Aider works in; a named one can be anywhere.
+      cwd: s.cwd ?? (fileName === DEFAULT_HISTORY ? dir : null),
+      lastActivity: s.tail.mtimeMs,
+      malformedLines: f.malformedLines + s.tail.skippedLines,
+    };
   }
 
   /**
    * History files this source has followed that were written since `sinceMs`, newest first: Aider
-   * keeps them in each repository, so there is no directory to list. Never throws.
+   * keeps them in each repository, so there is no directory to list.
    */
   recent(_envs: Record<string, string>[], sinceMs: number): SessionLink[] {
-    const found: { link: SessionLink; mtime: number }[] = [];
-    for (const [path, s] of this.#files) {
-      const mtime = mtimeOf(path);
-      if (mtime === null || mtime < sinceMs || s.parser.run === null) continue;
-      found.push({ link: { path, id: s.parser.run, linkedBy: "recent" }, mtime });
-    }
-    return found.sort((a, b) => b.mtime - a.mtime).map((f) => f.link);
+    const files = [...this.#files.entries()].flatMap(([path, s]) =>
+      s.parser.run === null ? [] : [{ path, id: s.parser.run }]
+    );
+    return recentFiles(files, sinceMs);
   }
 
   /** The state of a history file, brought up to date (appended lines only after the first read). */
-  #follow(path: string, now: number): FileState {
-    this.#forget(now);
-    let state = this.#files.get(path);
-    if (!state) {
-      state = { tail: new JsonlTail(path), parser: new AiderTranscript(), cwd: null, lastRead: now };
-      this.#files.set(path, state);
-    }
-    const s = state;
-    s.lastRead = now;
-    s.tail.read((line) => s.parser.feed(line), () => s.parser = new AiderTranscript());
+  #follow(path: string, now: number): HistoryFile {
+    const s = this.#files.get(path, now, () => new HistoryFile(path, () => new AiderTranscript()));
+    s.read();
     return s;
   }
-
-  #forget(now: number): void {
-    for (const [path, s] of this.#files) if (now - s.lastRead > FORGET_AFTER_MS) this.#files.delete(path);
-  }
 }
-
-/** Aider's sessions, shared by the vendor and the collector. */
-export const aiderSessions: AiderSessionSource = new AiderSessionSource();
 
 /** The value of `--flag=value` or `--flag value` in argv, or null. */
 function flagValue(argv: readonly string[], flag: string): string | null {

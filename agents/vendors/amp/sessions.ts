@@ -8,17 +8,14 @@
  * @module
  */
 
-import type { LinkContext, SessionLink, SessionSource } from "../../vendor.ts";
-import type { SessionFacts } from "../../session.ts";
+import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import { type AmpFacts, ampThreadFacts } from "./transcript.ts";
-import { dataDirs, LISTING_TTL_MS, mtimeOf } from "../../formats/files.ts";
+import { dataDirs, listDir, LISTING_TTL_MS, mtimeOf } from "../../formats/files.ts";
+import { ParseCache } from "../../formats/parse_cache.ts";
+import { newestFirst, START_SLACK_MS } from "../../formats/recent.ts";
 
-/** A thread found by directory must have been written after the process started, less this much. */
-export const START_SLACK_MS = 5_000;
 /** Thread documents larger than this are not parsed. */
 export const MAX_THREAD_BYTES = 64 * 1024 * 1024;
-/** Parse state of a thread not read for this long is dropped. */
-const FORGET_AFTER_MS = 10 * 60_000;
 const THREAD_ID = /^T-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One thread document and what was read from it. */
@@ -29,7 +26,6 @@ interface ThreadState {
   /** True when the file's current content could not be parsed (a half-written document). */
   broken: boolean;
   mtime: number;
-  lastRead: number;
 }
 
 /**
@@ -46,8 +42,7 @@ export function ampDataDir(env: Record<string, string>, home: string): string {
 
 /**
  * Amp's {@linkcode SessionSource}. Keeps, per thread file, the facts of its last content, so a thread
- * is parsed again only when its modification time, size or inode changed; create one per collector
- * (or use {@linkcode ampSessions}).
+ * is parsed again only when its modification time, size or inode changed; one per collector.
  *
  * Linking, most reliable first: a thread id (`T-<uuid>`) in argv (`amp threads continue T-…`); the
  * thread in `last-thread-id` when it was written since the process started and is in the process's
@@ -57,47 +52,36 @@ export function ampDataDir(env: Record<string, string>, home: string): string {
 export class AmpSessionSource implements SessionSource {
   /** Where Amp keeps threads and state. */
   readonly envKeys: readonly string[] = ["XDG_DATA_HOME", "XDG_STATE_HOME"];
-  #threads = new Map<string, ThreadState>();
+  #threads = new ParseCache<ThreadState>();
   #listings = new Map<string, { at: number; files: { path: string; id: string; mtime: number }[] }>();
 
-  /** Finds the thread of a live Amp process. Never throws. */
+  /** Finds the thread of a live Amp process. */
   link(ctx: LinkContext): SessionLink | null {
-    try {
-      const dir = `${ampDataDir(ctx.env, ctx.home)}/threads`;
-      return this.#fromArgv(dir, ctx) ?? this.#fromLastThread(dir, ctx) ?? this.#fromCwd(dir, ctx);
-    } catch {
-      return null;
-    }
+    const dir = `${ampDataDir(ctx.env, ctx.home)}/threads`;
+    return this.#fromArgv(dir, ctx) ?? this.#fromLastThread(dir, ctx) ?? this.#fromCwd(dir, ctx);
   }
 
-  /** Reads a linked thread, parsing it again only when the file changed. Never throws. */
-  read(link: SessionLink, now: number): SessionFacts | null {
-    try {
-      this.#forget(now);
-      const s = this.#load(link.path, now);
-      if (!s?.facts) return null;
-      return {
-        ...s.facts,
-        vendor: "amp",
-        id: s.facts.id || link.id,
-        path: link.path,
-        linkedBy: link.linkedBy,
-        lastActivity: Math.max(s.facts.lastActivity ?? 0, s.mtime) || null,
-        malformedLines: s.broken ? 1 : 0,
-      };
-    } catch {
-      return null;
-    }
+  /** Reads a linked thread, parsing it again only when the file changed. */
+  read(link: SessionLink, now: number): SessionRead | null {
+    const s = this.#load(link.path, now);
+    if (!s?.facts) return null;
+    return {
+      ...s.facts,
+      id: s.facts.id || link.id,
+      lastActivity: Math.max(s.facts.lastActivity ?? 0, s.mtime) || null,
+      malformedLines: s.broken ? 1 : 0,
+    };
   }
 
-  /** Threads written since `sinceMs` under the data directories of `envs`, newest first. Never throws. */
+  /** Threads written since `sinceMs` under the data directories of `envs`, newest first. */
   recent(envs: Record<string, string>[], sinceMs: number): SessionLink[] {
     const dirs = dataDirs(envs, "XDG_DATA_HOME", (e, home) => `${ampDataDir(e, home)}/threads`);
     const now = Date.now();
-    return [...dirs].flatMap((dir) => this.#list(dir, now))
-      .filter((f) => f.mtime >= sinceMs)
-      .sort((a, b) => b.mtime - a.mtime)
-      .map((f) => ({ path: f.path, id: f.id, linkedBy: "recent" }));
+    return newestFirst(
+      [...dirs].flatMap((dir) => this.#list(dir, now))
+        .filter((f) => f.mtime >= sinceMs)
+        .map((f) => ({ link: { path: f.path, id: f.id, linkedBy: "recent" }, at: f.mtime })),
+    );
   }
 
   #fromArgv(dir: string, ctx: LinkContext): SessionLink | null {
@@ -144,12 +128,7 @@ export class AmpSessionSource implements SessionSource {
     }
     const mtime = info.mtime?.getTime() ?? 0;
     const stamp = `${mtime}:${info.size}:${info.ino ?? ""}`;
-    let s = this.#threads.get(path);
-    if (!s) {
-      s = { stamp: "", facts: null, broken: false, mtime, lastRead: now };
-      this.#threads.set(path, s);
-    }
-    s.lastRead = now;
+    const s = this.#threads.get(path, now, () => ({ stamp: "", facts: null, broken: false, mtime }));
     if (s.stamp === stamp) return s;
     s.stamp = stamp;
     s.mtime = mtime;
@@ -172,24 +151,13 @@ export class AmpSessionSource implements SessionSource {
     const cached = this.#listings.get(dir);
     if (cached && Math.abs(now - cached.at) < LISTING_TTL_MS) return cached.files;
     const files: { path: string; id: string; mtime: number }[] = [];
-    try {
-      for (const e of Deno.readDirSync(dir)) {
-        const id = e.name.endsWith(".json") ? e.name.slice(0, -5) : "";
-        if (!THREAD_ID.test(id)) continue;
-        const mtime = mtimeOf(`${dir}/${e.name}`);
-        if (mtime !== null) files.push({ path: `${dir}/${e.name}`, id, mtime });
-      }
-    } catch {
-      // no threads directory
+    for (const name of listDir(dir)) {
+      const id = name.endsWith(".json") ? name.slice(0, -5) : "";
+      if (!THREAD_ID.test(id)) continue;
+      const mtime = mtimeOf(`${dir}/${name}`);
+      if (mtime !== null) files.push({ path: `${dir}/${name}`, id, mtime });
     }
     this.#listings.set(dir, { at: now, files });
     return files;
   }
-
-  #forget(now: number): void {
-    for (const [path, s] of this.#threads) if (now - s.lastRead > FORGET_AFTER_MS) this.#threads.delete(path);
-  }
 }
-
-/** Amp's sessions, shared by the vendor and the collector. */
-export const ampSessions: AmpSessionSource = new AmpSessionSource();

@@ -47,5 +47,5 @@ export const claude: Vendor = {
     flags: ["--dangerously-skip-permissions"],
     values: { "--permission-mode": "bypassPermissions" },
   },
-  sessions: () => import("./sessions.ts").then((m) => m.claudeSessions),
+  sessions: () => import("./sessions.ts").then((m) => new m.ClaudeSessionSource()),
 };

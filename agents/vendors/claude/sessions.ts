@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { LinkContext, SessionLink, SessionSource } from "../../vendor.ts";
+import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import type { SessionFacts, SubagentFacts } from "../../session.ts";
 import { emptyTokens } from "../../session.ts";
 import { ClaudeTranscript } from "./transcript.ts";
@@ -18,22 +18,20 @@ import { ClaudeUsage } from "./usage.ts";
 import type { ClaudeSubagentCall } from "./transcript.ts";
 import { JsonlTail } from "../../formats/jsonl.ts";
 import { dataDirs, DirListings, headRecords, listDir, mtimeOf, readJson } from "../../formats/files.ts";
+import { argvSessionIds, UUID } from "../../formats/argv.ts";
+import { ParseCache } from "../../formats/parse_cache.ts";
+import { jsonlSessions, recentFiles, START_SLACK_MS, subdirFiles } from "../../formats/recent.ts";
 
 /** How far the registry's `startedAt` may be from the process start and still be the same process. */
 export const REGISTRY_START_SLACK_MS = 5_000;
-/** A transcript found by directory must have been written after the process started, less this much. */
-export const START_SLACK_MS = 5_000;
 /** A subagent whose own transcript is mid-turn counts as running while it was written this recently. */
 export const SUBAGENT_QUIET_MS = 60_000;
-/** Parse state of a session not read for this long is dropped. */
-const FORGET_AFTER_MS = 10 * 60_000;
 /** Bytes read from the head of a transcript to find its `cwd` or `sessionId`. */
 const HEAD_BYTES = 256 * 1024;
 /** A session id looked up in every project directory and not found is looked up again after this long. */
 const MISSING_RETRY_MS = 10_000;
 /** Registry facts are applied to a read this soon after the link that found them. */
 const REGISTRY_FRESH_MS = 5_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One `R/sessions/<pid>.json`. */
 interface RegistryRecord {
@@ -62,7 +60,6 @@ interface SessionState {
   subagents: Map<string, SubagentFile>;
   /** Parent size at the last subagent scan; -1 forces a scan. */
   scannedSize: number;
-  lastRead: number;
 }
 
 /**
@@ -111,8 +108,7 @@ export function projectDirName(cwd: string): string {
 
 /**
  * Claude Code's {@linkcode SessionSource}. Keeps, per transcript path, a {@linkcode JsonlTail} and the
- * parse state, so a tick reads only appended bytes; create one per collector (or use
- * {@linkcode claudeSessions}).
+ * parse state, so a tick reads only appended bytes; one per collector.
  *
  * Linking, most reliable first: the registry `R/sessions/<pid>.json` whose `procStart` equals the
  * process start stamp (or whose `startedAt` is within {@linkcode REGISTRY_START_SLACK_MS} where there is
@@ -124,48 +120,25 @@ export function projectDirName(cwd: string): string {
 export class ClaudeSessionSource implements SessionSource {
   /** `CLAUDE_CONFIG_DIR` of the agent; `CLAUDE_CODE_SESSION_ID` of its tool children. */
   readonly envKeys: readonly string[] = ["CLAUDE_CONFIG_DIR", "CLAUDE_CODE_SESSION_ID"];
-  #sessions = new Map<string, SessionState>();
-  #registry = new Map<string, RegistryRecord>();
+  #sessions = new ParseCache<SessionState>();
+  #registry = new ParseCache<RegistryRecord>();
   #listings = new DirListings();
   #heads = new Map<string, { cwd: string | null; sessionId: string | null }>();
   #byId = new Map<string, string>();
   #missing = new Map<string, number>();
 
-  /** Finds the transcript of a live Claude Code process. Never throws. */
+  /** Finds the transcript of a live Claude Code process. */
   link(ctx: LinkContext): SessionLink | null {
-    try {
-      const root = claudeRoot(ctx.env, ctx.home);
-      return this.#fromRegistry(root, ctx) ?? this.#fromId(root, ctx) ?? this.#fromCwd(root, ctx);
-    } catch {
-      return null;
-    }
+    const root = claudeRoot(ctx.env, ctx.home);
+    return this.#fromRegistry(root, ctx) ?? this.#fromId(root, ctx) ?? this.#fromCwd(root, ctx);
   }
 
-  /** Reads the facts of a linked session: whole file the first time, appended bytes after. Never throws. */
-  read(link: SessionLink, now: number): SessionFacts | null {
-    try {
-      return this.#read(link, now);
-    } catch {
-      return null;
-    }
-  }
-
-  /** Session transcripts modified since `sinceMs` under the config roots of `envs`, newest first. Never throws. */
+  /** Session transcripts modified since `sinceMs` under the config roots of `envs`, newest first. */
   recent(envs: Record<string, string>[], sinceMs: number): SessionLink[] {
-    const found: { link: SessionLink; mtime: number }[] = [];
-    for (const root of dataDirs(envs, "CLAUDE_CONFIG_DIR", claudeRoot)) {
-      for (const dir of listDir(`${root}/projects`)) {
-        for (const name of listDir(`${root}/projects/${dir}`)) {
-          if (!name.endsWith(".jsonl") || name.startsWith("agent-")) continue;
-          const path = `${root}/projects/${dir}/${name}`;
-          const mtime = mtimeOf(path);
-          if (mtime !== null && mtime >= sinceMs) {
-            found.push({ link: { path, id: name.slice(0, -6), linkedBy: "recent" }, mtime });
-          }
-        }
-      }
-    }
-    return found.sort((a, b) => b.mtime - a.mtime).map((f) => f.link);
+    const files = [...dataDirs(envs, "CLAUDE_CONFIG_DIR", claudeRoot)].flatMap((root) =>
+      [...subdirFiles(`${root}/projects`)].flatMap(([dir, names]) => jsonlSessions(dir, names, isLegacyAgent))
+    );
+    return recentFiles(files, sinceMs);
   }
 
   #fromRegistry(root: string, ctx: LinkContext): SessionLink | null {
@@ -190,14 +163,14 @@ export class ClaudeSessionSource implements SessionSource {
       status: typeof raw.status === "string" ? raw.status : null,
       waitingFor: typeof raw.waitingFor === "string" ? raw.waitingFor : null,
       at: ctx.now,
-    });
+    }, ctx.now);
     return { path, id: raw.sessionId, linkedBy: "registry" };
   }
 
   /** A session id from a tool child's environment, else from argv. */
   #fromId(root: string, ctx: LinkContext): SessionLink | null {
     const fromEnv = ctx.childEnv.map((e) => e.CLAUDE_CODE_SESSION_ID).filter((id) => id && UUID.test(id));
-    for (const [ids, linkedBy] of [[fromEnv, "env"], [argvSessionIds(ctx.argv), "argv"]] as const) {
+    for (const [ids, linkedBy] of [[fromEnv, "env"], [argvIds(ctx.argv), "argv"]] as const) {
       for (const id of ids) {
         const path = this.#findById(root, ctx.cwd, id, ctx.now);
         if (path && !ctx.claimed.has(path)) return { path, id, linkedBy };
@@ -211,7 +184,7 @@ export class ClaudeSessionSource implements SessionSource {
     let best: { path: string; id: string; mtime: number } | null = null;
     for (const { dir, exact } of this.#projectDirs(root, ctx.cwd, ctx.now)) {
       for (const name of this.#listings.list(dir, ctx.now)) {
-        if (!name.endsWith(".jsonl") || name.startsWith("agent-")) continue;
+        if (!name.endsWith(".jsonl") || isLegacyAgent(name)) continue;
         const path = `${dir}/${name}`;
         if (ctx.claimed.has(path)) continue;
         const mtime = mtimeOf(path);
@@ -272,30 +245,25 @@ export class ClaudeSessionSource implements SessionSource {
     return head;
   }
 
-  #read(link: SessionLink, now: number): SessionFacts | null {
-    this.#forget(now);
-    let state = this.#sessions.get(link.path);
-    if (!state) {
+  /** Reads the facts of a linked session: whole file the first time, appended bytes after. */
+  read(link: SessionLink, now: number): SessionRead | null {
+    const s = this.#sessions.get(link.path, now, () => {
       const ledger = new ClaudeUsage();
-      state = {
+      return {
         tail: new JsonlTail(link.path),
         ledger,
         parser: new ClaudeTranscript({ ledger, source: link.path }),
         subagents: new Map(),
         scannedSize: -1,
-        lastRead: now,
       };
-      this.#sessions.set(link.path, state);
-    }
-    const s = state;
-    s.lastRead = now;
+    });
     s.tail.read((line) => s.parser.feed(line), () => {
       s.ledger = new ClaudeUsage();
       s.parser = new ClaudeTranscript({ ledger: s.ledger, source: link.path });
       s.subagents = new Map();
       s.scannedSize = -1;
     });
-    const registry = this.#registry.get(link.path);
+    const registry = this.#registry.peek(link.path);
     const fresh = registry && Math.abs(now - registry.at) <= REGISTRY_FRESH_MS ? registry : null;
     if (s.tail.mtimeMs === null && !fresh) return null;
 
@@ -320,10 +288,8 @@ export class ClaudeSessionSource implements SessionSource {
     );
     return {
       ...f,
-      vendor: "claude",
       id: link.id || f.id,
-      path: link.path,
-      linkedBy: link.linkedBy,
+      account: claudeAccount(link.path),
       cwd: fresh?.cwd ?? f.cwd,
       subagents,
       turn: registryTurn(fresh?.status ?? null) ?? f.turn,
@@ -432,17 +398,7 @@ export class ClaudeSessionSource implements SessionSource {
     }
     return out.sort((a, b) => a.startedAt - b.startedAt).map((o) => o.facts);
   }
-
-  #forget(now: number): void {
-    for (const [path, s] of this.#sessions) {
-      if (now - s.lastRead > FORGET_AFTER_MS) this.#sessions.delete(path);
-    }
-    for (const [path, r] of this.#registry) if (now - r.at > FORGET_AFTER_MS) this.#registry.delete(path);
-  }
 }
-
-/** Claude Code's sessions, shared by the vendor and the collector. */
-export const claudeSessions: ClaudeSessionSource = new ClaudeSessionSource();
 
 /** Registry `status` as a turn state: `busy`/`shell` work, `idle` waits for the next prompt. */
 function registryTurn(status: string | null): SessionFacts["turn"] | null {
@@ -451,19 +407,20 @@ function registryTurn(status: string | null): SessionFacts["turn"] | null {
   return null;
 }
 
-/** Session ids named in argv: `--session-id <uuid>`, `--resume <uuid>`, `-r <uuid>` (and `--x=<uuid>`). */
-function argvSessionIds(argv: string[]): string[] {
-  if (argv.includes("--fork-session")) return [];
-  const ids: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const eq = a.indexOf("=");
-    const flag = eq === -1 ? a : a.slice(0, eq);
-    if (flag !== "--session-id" && flag !== "--resume" && flag !== "-r") continue;
-    const value = eq === -1 ? argv[i + 1] : a.slice(eq + 1);
-    if (value && UUID.test(value)) ids.push(value);
-  }
-  return ids;
+/** Session ids named in argv: `--session-id <uuid>`, `--resume <uuid>`, `-r <uuid>`; none when forking. */
+function argvIds(argv: string[]): string[] {
+  return argv.includes("--fork-session") ? [] : argvSessionIds(argv, (v) => UUID.test(v));
+}
+
+/** A legacy subagent transcript (`agent-<id>.jsonl`), not a session. */
+function isLegacyAgent(name: string): boolean {
+  return name.startsWith("agent-");
+}
+
+/** The config root a transcript lives under (`R` of `R/projects/<dir>/<id>.jsonl`): the account it is read for. */
+function claudeAccount(path: string): string | null {
+  const at = path.lastIndexOf("/projects/");
+  return at === -1 ? null : path.slice(0, at);
 }
 
 function readMeta(path: string): SubagentFile["meta"] {

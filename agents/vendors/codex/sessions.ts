@@ -8,22 +8,21 @@
  * @module
  */
 
-import type { LinkContext, SessionLink, SessionSource } from "../../vendor.ts";
-import type { SessionFacts, SubagentFacts, TokenBuckets } from "../../session.ts";
+import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type { SubagentFacts, TokenBuckets } from "../../session.ts";
 import { addTokens, emptyTokens } from "../../session.ts";
 import { CodexTranscript } from "./transcript.ts";
 import type { CodexMeta } from "./transcript.ts";
-import { JsonlTail, readHeadLines } from "../../formats/jsonl.ts";
+import { readHeadLines } from "../../formats/jsonl.ts";
 import { dataDirs, DirListings, lastWritten, mtimeOf, normalisePath } from "../../formats/files.ts";
+import { UUID } from "../../formats/argv.ts";
+import { Transcripts } from "../../formats/parse_cache.ts";
+import { recentFiles, START_SLACK_MS } from "../../formats/recent.ts";
 
-/** A rollout found by directory must have been written after the process started, less this much. */
-export const START_SLACK_MS = 5_000;
 /** Date directories searched back from today when linking by working directory. */
 export const LINK_DAYS = 3;
 /** A subagent whose rollout is mid-turn counts as running while it was written this recently. */
 export const SUBAGENT_QUIET_MS = 60_000;
-/** Parse state of a rollout not read for this long is dropped. */
-const FORGET_AFTER_MS = 10 * 60_000;
 /** `session_meta` carries the base instructions and can be large; at most this much is read to find it. */
 const META_BYTES = 1024 * 1024;
 /** Subagents of subagents are followed this deep. */
@@ -32,14 +31,6 @@ const MAX_DEPTH = 4;
 const MISSING_RETRY_MS = 10_000;
 const DAY_MS = 86_400_000;
 const ROLLOUT = /^rollout-.*-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/i;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** One rollout being followed. */
-interface ThreadState {
-  tail: JsonlTail;
-  parser: CodexTranscript;
-  lastRead: number;
-}
 
 /** A thread's facts with its subagents' tokens folded in. */
 interface ThreadRead {
@@ -78,7 +69,7 @@ export function rolloutThreadId(name: string): string | null {
 
 /**
  * Codex's {@linkcode SessionSource}. Keeps, per rollout path, a {@linkcode JsonlTail} and the parse
- * state, so a tick reads only appended bytes; create one per collector (or use {@linkcode codexSessions}).
+ * state, so a tick reads only appended bytes; one per collector.
  *
  * Linking, most reliable first: a top-level rollout the agent's processes hold open (`codex exec`
  * itself, or the app-server daemon of a TUI: then the one in the agent's working directory);
@@ -90,58 +81,45 @@ export function rolloutThreadId(name: string): string | null {
 export class CodexSessionSource implements SessionSource {
   /** `CODEX_HOME` of the agent; `CODEX_THREAD_ID`/`CODEX_SESSION_ID` of its tool children. */
   readonly envKeys: readonly string[] = ["CODEX_HOME", "CODEX_THREAD_ID", "CODEX_SESSION_ID"];
-  #threads = new Map<string, ThreadState>();
+  #threads = new Transcripts(() => new CodexTranscript());
   #metas = new Map<string, CodexMeta>();
   #listings = new DirListings();
   #byId = new Map<string, string>();
   #missing = new Map<string, number>();
 
-  /** Finds the rollout of a live Codex process. Never throws. */
+  /** Finds the rollout of a live Codex process. */
   link(ctx: LinkContext): SessionLink | null {
-    try {
-      const home = codexHome(ctx.env, ctx.home);
-      const cwd = effectiveCwd(ctx.argv, ctx.cwd);
-      return this.#fromOpenFiles(ctx, cwd) ?? this.#fromIds(home, ctx, cwd) ?? this.#fromCwd(home, ctx, cwd);
-    } catch {
-      return null;
-    }
+    const home = codexHome(ctx.env, ctx.home);
+    const cwd = effectiveCwd(ctx.argv, ctx.cwd);
+    return this.#fromOpenFiles(ctx, cwd) ?? this.#fromIds(home, ctx, cwd) ?? this.#fromCwd(home, ctx, cwd);
   }
 
   /** Reads the facts of a linked thread and its subagents: whole files the first time, appended bytes after. */
-  read(link: SessionLink, now: number): SessionFacts | null {
-    try {
-      this.#forget(now);
-      const t = this.#readThread(link.path, now, 0, new Set());
-      if (!t) return null;
-      return {
-        ...t.facts,
-        vendor: "codex",
-        id: t.facts.id || link.id,
-        path: link.path,
-        linkedBy: link.linkedBy,
-        tokens: t.tokens,
-        tokensByModel: t.byModel,
-        lastActivity: t.lastActivity,
-        malformedLines: t.malformed,
-      };
-    } catch {
-      return null;
-    }
+  read(link: SessionLink, now: number): SessionRead | null {
+    const t = this.#readThread(link.path, now, 0, new Set());
+    if (!t) return null;
+    return {
+      ...t.facts,
+      id: t.facts.id || link.id,
+      account: homeOf(link.path),
+      tokens: t.tokens,
+      tokensByModel: t.byModel,
+      lastActivity: t.lastActivity,
+      malformedLines: t.malformed,
+    };
   }
 
   /** Top-level rollouts modified since `sinceMs` under the data directories of `envs`, newest first. */
   recent(envs: Record<string, string>[], sinceMs: number): SessionLink[] {
     const now = Date.now();
-    const found: { link: SessionLink; mtime: number }[] = [];
     const days = Math.min(Math.ceil((now - sinceMs) / DAY_MS) + 1, 366);
-    for (const home of dataDirs(envs, "CODEX_HOME", codexHome)) {
-      for (const { path, id } of this.#rollouts(home, now, days)) {
-        const mtime = mtimeOf(path);
-        if (mtime === null || mtime < sinceMs || this.#meta(path)?.subagent) continue;
-        found.push({ link: { path, id, linkedBy: "recent" }, mtime });
-      }
-    }
-    return found.sort((a, b) => b.mtime - a.mtime).map((f) => f.link);
+    const files = [...dataDirs(envs, "CODEX_HOME", codexHome)].flatMap((home) =>
+      this.#rollouts(home, now, days)
+    );
+    return recentFiles(files, sinceMs, (path) => {
+      const mtime = mtimeOf(path);
+      return mtime === null || mtime < sinceMs || this.#meta(path)?.subagent ? null : mtime;
+    });
   }
 
   #fromOpenFiles(ctx: LinkContext, cwd: string | null): SessionLink | null {
@@ -247,14 +225,7 @@ export class CodexSessionSource implements SessionSource {
   /** Reads one rollout and, recursively, the rollouts of the subagents it spawned. */
   #readThread(path: string, now: number, depth: number, seen: Set<string>): ThreadRead | null {
     seen.add(path);
-    let state = this.#threads.get(path);
-    if (!state) {
-      state = { tail: new JsonlTail(path), parser: new CodexTranscript(), lastRead: now };
-      this.#threads.set(path, state);
-    }
-    const s = state;
-    s.lastRead = now;
-    s.tail.read((line) => s.parser.feed(line), () => s.parser = new CodexTranscript());
+    const s = this.#threads.follow(path, now);
     if (s.tail.mtimeMs === null) return null;
     const facts = s.parser.facts();
     const tokens = { ...facts.tokens };
@@ -262,7 +233,7 @@ export class CodexSessionSource implements SessionSource {
     for (const [m, t] of Object.entries(facts.tokensByModel)) byModel[m] = { ...t };
     let lastActivity = Math.max(facts.lastActivity ?? 0, s.tail.mtimeMs);
     let malformed = facts.malformedLines + s.tail.skippedLines;
-    const home = path.includes("/sessions/") ? path.slice(0, path.lastIndexOf("/sessions/")) : null;
+    const home = homeOf(path);
     const subagents: SubagentFacts[] = [];
     const spawned = s.parser.subagents; // the same order as facts.subagents
     for (const [i, sub] of facts.subagents.entries()) {
@@ -305,14 +276,12 @@ export class CodexSessionSource implements SessionSource {
       malformed,
     };
   }
-
-  #forget(now: number): void {
-    for (const [path, s] of this.#threads) if (now - s.lastRead > FORGET_AFTER_MS) this.#threads.delete(path);
-  }
 }
 
-/** Codex's sessions, shared by the vendor and the collector. */
-export const codexSessions: CodexSessionSource = new CodexSessionSource();
+/** The Codex home a rollout lives under (`H` of `H/sessions/YYYY/MM/DD/…`): the account it is read for. */
+function homeOf(path: string): string | null {
+  return path.includes("/sessions/") ? path.slice(0, path.lastIndexOf("/sessions/")) : null;
+}
 
 /** The directory Codex works in: `-C/--cd <dir>` resolved against the process cwd, else the process cwd. */
 function effectiveCwd(argv: string[], cwd: string | null): string | null {

@@ -10,30 +10,19 @@
  * @module
  */
 
-import type { LinkContext, SessionLink, SessionSource } from "../../vendor.ts";
-import type { SessionFacts } from "../../session.ts";
-import { emptyTokens } from "../../session.ts";
+import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import { bareSession } from "../../formats/bare_session.ts";
 import { CopilotTranscript } from "./transcript.ts";
-import { JsonlTail } from "../../formats/jsonl.ts";
 import { dataDirs, DirListings, listDir, mtimeOf } from "../../formats/files.ts";
+import { ParseCache, Transcripts } from "../../formats/parse_cache.ts";
+import { recentFiles, START_SLACK_MS } from "../../formats/recent.ts";
 
-/** A lock, or a session found by directory, must be this new relative to the process start (ms). */
-export const START_SLACK_MS = 5_000;
 /** A process whose lock file was not found is looked up again after this long. */
 const MISSING_RETRY_MS = 10_000;
-/** Parse state of a session not read for this long is dropped. */
-const FORGET_AFTER_MS = 10 * 60_000;
 /** `workspace.yaml` is a few hundred bytes; anything larger is not read. */
 const WORKSPACE_MAX_BYTES = 64 * 1024;
 const EVENTS = "events.jsonl";
 const HOLD = /\/session-state\/([^/]+)\/inuse\.(\d+)\.hold$/;
-
-/** One `events.jsonl` being followed. */
-interface SessionState {
-  tail: JsonlTail;
-  parser: CopilotTranscript;
-  lastRead: number;
-}
 
 /** The top-level `key: value` scalars of a `workspace.yaml`, read once per modification. */
 interface Workspace {
@@ -57,8 +46,7 @@ export function copilotRoot(argv: readonly string[], env: Record<string, string>
 
 /**
  * Copilot CLI's {@linkcode SessionSource}. Keeps, per `events.jsonl`, a {@linkcode JsonlTail} and the
- * parse state, so a tick reads only appended bytes; create one per collector (or use
- * {@linkcode copilotSessions}).
+ * parse state, so a tick reads only appended bytes; one per collector.
  *
  * Linking, most reliable first: the session directory holding the process's own
  * `inuse.<pid>.hold` open or its `inuse.<pid>.lock` (made since the process started, so a reused pid
@@ -68,42 +56,25 @@ export function copilotRoot(argv: readonly string[], env: Record<string, string>
 export class CopilotSessionSource implements SessionSource {
   /** `COPILOT_HOME` of the agent. */
   readonly envKeys: readonly string[] = ["COPILOT_HOME"];
-  #sessions = new Map<string, SessionState>();
+  #sessions = new Transcripts(() => new CopilotTranscript());
   #workspaces = new Map<string, Workspace>();
   #listings = new DirListings();
   #locks = new Map<string, string>();
-  #missing = new Map<string, number>();
+  #missing = new ParseCache<number>();
 
-  /** Finds the session of a live Copilot CLI process. Never throws. */
+  /** Finds the session of a live Copilot CLI process. */
   link(ctx: LinkContext): SessionLink | null {
-    try {
-      const state = `${copilotRoot(ctx.argv, ctx.env, ctx.home)}/session-state`;
-      return this.#fromLock(state, ctx) ?? this.#fromArgv(state, ctx) ?? this.#fromCwd(state, ctx);
-    } catch {
-      return null;
-    }
-  }
-
-  /** Reads the facts of a linked session: whole file the first time, appended bytes after. Never throws. */
-  read(link: SessionLink, now: number): SessionFacts | null {
-    try {
-      return this.#read(link, now);
-    } catch {
-      return null;
-    }
+    const state = `${copilotRoot(ctx.argv, ctx.env, ctx.home)}/session-state`;
+    return this.#fromLock(state, ctx) ?? this.#fromArgv(state, ctx) ?? this.#fromCwd(state, ctx);
   }
 
   /** Sessions whose events were written since `sinceMs` under the data directories of `envs`, newest first. */
   recent(envs: Record<string, string>[], sinceMs: number): SessionLink[] {
-    const found: { link: SessionLink; mtime: number }[] = [];
-    for (const root of dataDirs(envs, "COPILOT_HOME", (e, home) => copilotRoot([], e, home))) {
-      for (const id of listDir(`${root}/session-state`)) {
-        const path = `${root}/session-state/${id}/${EVENTS}`;
-        const mtime = mtimeOf(path);
-        if (mtime !== null && mtime >= sinceMs) found.push({ link: { path, id, linkedBy: "recent" }, mtime });
-      }
-    }
-    return found.sort((a, b) => b.mtime - a.mtime).map((f) => f.link);
+    const roots = dataDirs(envs, "COPILOT_HOME", (e, home) => copilotRoot([], e, home));
+    const files = [...roots].flatMap((root) =>
+      listDir(`${root}/session-state`).map((id) => ({ path: `${root}/session-state/${id}/${EVENTS}`, id }))
+    );
+    return recentFiles(files, sinceMs);
   }
 
   /** The session directory of the process's `inuse.<pid>.hold` (open) or `inuse.<pid>.lock`. */
@@ -118,14 +89,14 @@ export class CopilotSessionSource implements SessionSource {
     const known = this.#locks.get(key);
     if (known && this.#lockOf(state, known, ctx) !== null) return this.#linkTo(state, known, "registry", ctx);
     this.#locks.delete(key);
-    if (ctx.now - (this.#missing.get(key) ?? -Infinity) < MISSING_RETRY_MS) return null;
+    if (ctx.now - (this.#missing.peek(key) ?? -Infinity) < MISSING_RETRY_MS) return null;
     let best: { id: string; mtime: number } | null = null;
     for (const id of this.#listings.list(state, ctx.now)) {
       const mtime = this.#lockOf(state, id, ctx);
       if (mtime !== null && (!best || mtime > best.mtime)) best = { id, mtime };
     }
     if (!best) {
-      this.#missing.set(key, ctx.now);
+      this.#missing.set(key, ctx.now, ctx.now);
       return null;
     }
     this.#missing.delete(key);
@@ -169,16 +140,9 @@ export class CopilotSessionSource implements SessionSource {
     return ctx.claimed.has(path) ? null : { path, id, linkedBy };
   }
 
-  #read(link: SessionLink, now: number): SessionFacts | null {
-    this.#forget(now);
-    let state = this.#sessions.get(link.path);
-    if (!state) {
-      state = { tail: new JsonlTail(link.path), parser: new CopilotTranscript(), lastRead: now };
-      this.#sessions.set(link.path, state);
-    }
-    const s = state;
-    s.lastRead = now;
-    s.tail.read((line) => s.parser.feed(line), () => s.parser = new CopilotTranscript());
+  /** Reads the facts of a linked session: whole file the first time, appended bytes after. */
+  read(link: SessionLink, now: number): SessionRead | null {
+    const s = this.#sessions.follow(link.path, now);
     const dir = link.path.slice(0, link.path.lastIndexOf("/"));
     const workspace = this.#workspace(dir);
     if (s.tail.mtimeMs === null) {
@@ -188,10 +152,7 @@ export class CopilotSessionSource implements SessionSource {
     const f = s.parser.facts();
     return {
       ...f,
-      vendor: "copilot",
       id: f.id || link.id,
-      path: link.path,
-      linkedBy: link.linkedBy,
       cwd: f.cwd ?? workspace?.cwd ?? null,
       gitBranch: f.gitBranch ?? workspace?.branch ?? null,
       lastActivity: Math.max(f.lastActivity ?? 0, s.tail.mtimeMs) || null,
@@ -200,32 +161,15 @@ export class CopilotSessionSource implements SessionSource {
   }
 
   /** A session that exists but has no events yet: what its `workspace.yaml` says. */
-  #beforeEvents(link: SessionLink, w: Record<string, string>, mtime: number | null): SessionFacts {
+  #beforeEvents(link: SessionLink, w: Record<string, string>, mtime: number | null): SessionRead {
     const created = w.created_at ? Date.parse(w.created_at) : NaN;
-    return {
-      vendor: "copilot",
+    return bareSession({
       id: w.id || link.id,
-      path: link.path,
-      linkedBy: link.linkedBy,
       cwd: w.cwd || null,
       gitBranch: w.branch || null,
-      title: null,
-      model: null,
-      lastPrompt: null,
-      currentTask: null,
-      currentTool: null,
-      subagents: [],
-      turn: "unknown",
-      stopReason: null,
       startedAt: Number.isNaN(created) ? null : created,
       lastActivity: mtime,
-      tokens: emptyTokens(),
-      tokensByModel: {},
-      contextTokens: null,
-      contextWindow: null,
-      activity: [],
-      malformedLines: 0,
-    };
+    });
   }
 
   /** The fields of `<dir>/workspace.yaml` (cached per modification time), or null without one. */
@@ -241,17 +185,7 @@ export class CopilotSessionSource implements SessionSource {
     this.#workspaces.set(path, { mtime, fields });
     return fields;
   }
-
-  #forget(now: number): void {
-    for (const [path, s] of this.#sessions) {
-      if (now - s.lastRead > FORGET_AFTER_MS) this.#sessions.delete(path);
-    }
-    for (const [key, at] of this.#missing) if (now - at > FORGET_AFTER_MS) this.#missing.delete(key);
-  }
 }
-
-/** Copilot CLI's sessions, shared by the vendor and the collector. */
-export const copilotSessions: CopilotSessionSource = new CopilotSessionSource();
 
 /**
  * The top-level `key: value` scalars of a small YAML document (plain, `'single'` or `"double"`

@@ -23,5 +23,5 @@ export const crush: Vendor = {
   }),
   // `-y` is short for `--yolo`.
   dangerousFlags: { flags: ["--yolo", "-y"] },
-  sessions: () => import("./sessions.ts").then((m) => m.crushSessions),
+  sessions: () => import("./sessions.ts").then((m) => new m.CrushSessionSource()),
 };

@@ -12,12 +12,12 @@
  * @module
  */
 
-import type { LinkContext, SessionLink, SessionSource } from "../../vendor.ts";
-import type { SessionFacts } from "../../session.ts";
+import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import { emptyTokens } from "../../session.ts";
 import {
   BUSY,
   type Database,
+  DatabaseReads,
   databaseStamp,
   readDatabase,
   type Row,
@@ -34,11 +34,11 @@ import {
   parseCrushMessage,
 } from "./transcript.ts";
 import { promptLine } from "../../formats/text.ts";
+import { MAX_CACHED_QUERIES } from "../../formats/parse_cache.ts";
+import { newestFirst, START_SLACK_MS } from "../../formats/recent.ts";
 
-/** A session found by working directory must have been active since the process started, less this much. */
-export const START_SLACK_MS = 5_000;
-/** Parse state of a session not read for this long is dropped. */
-const FORGET_AFTER_MS = 10 * 60_000;
+/** At most this many project databases are remembered for `recent` (then they are forgotten at once). */
+const MAX_KNOWN_DATABASES = 256;
 const MAX_CHILDREN = 64;
 const MAX_DEPTH = 4;
 const SESSION_COLUMNS = [
@@ -74,15 +74,6 @@ interface Tree {
   children: Map<string, Tree>;
 }
 
-/** What is kept per linked session between reads. */
-interface State {
-  tree: Tree;
-  /** Stamp of the database when `read` was taken. */
-  stamp: string | null;
-  read: Read | null;
-  lastRead: number;
-}
-
 /** What a read of the database returns besides the view. */
 interface Read {
   view: CrushView;
@@ -111,8 +102,8 @@ export function crushDatabase(argv: string[], cwd: string | null): string | null
 
 /**
  * Crush's {@linkcode SessionSource}: one short-lived read-only connection per read of the project's
- * database, skipped while it is unchanged; messages re-read only when their row changed. Create one
- * per collector (or use {@linkcode crushSessions}).
+ * database, skipped while it is unchanged; messages re-read only when their row changed. One per
+ * collector.
  *
  * Linking: `-s/--session <id>` in argv; else the newest top-level session of the project's database,
  * active since the process started and not linked to another agent.
@@ -120,111 +111,65 @@ export function crushDatabase(argv: string[], cwd: string | null): string | null
 export class CrushSessionSource implements SessionSource {
   /** Crush reads no environment variable for its data. */
   readonly envKeys: readonly string[] = [];
-  #states = new Map<string, State>();
+  #reads = new DatabaseReads<Tree, Read>(newTree);
   /** Databases of agents seen, for `recent`. */
   #known = new Set<string>();
-  #newest = new Map<string, { stamp: string; rows: Row[] }>();
+  #newest = new DatabaseReads<null, Row[]>(() => null, { maxEntries: MAX_CACHED_QUERIES });
 
-  /** Finds the session of a live Crush process. Never throws. */
+  /** Finds the session of a live Crush process. */
   link(ctx: LinkContext): SessionLink | null {
-    try {
-      const db = crushDatabase(ctx.argv, ctx.cwd);
-      if (!db || databaseStamp(db) === null) return null;
-      this.#known.add(db);
-      const id = flagValue(ctx.argv, "-s", "--session");
-      if (id) {
-        const row = readDatabase(db, (d) => d.get(`SELECT id FROM sessions WHERE id = ?`, id));
-        const path = sessionPath(db, id);
-        if (row && row !== BUSY && !ctx.claimed.has(path)) return { path, id, linkedBy: "argv" };
-      }
-      const since = (ctx.startedAt - START_SLACK_MS) / 1000;
-      for (const r of this.#topLevel(db)) {
-        const path = sessionPath(db, String(r.id));
-        if (Number(r.updated_at) >= since && !ctx.claimed.has(path)) {
-          return { path, id: String(r.id), linkedBy: "cwd" };
-        }
-      }
-      return null;
-    } catch {
-      return null;
+    const db = crushDatabase(ctx.argv, ctx.cwd);
+    if (!db || databaseStamp(db) === null) return null;
+    if (this.#known.size >= MAX_KNOWN_DATABASES) this.#known.clear();
+    this.#known.add(db);
+    const id = flagValue(ctx.argv, "-s", "--session");
+    if (id) {
+      const row = readDatabase(db, (d) => d.get(`SELECT id FROM sessions WHERE id = ?`, id));
+      const path = sessionPath(db, id);
+      if (row && row !== BUSY && !ctx.claimed.has(path)) return { path, id, linkedBy: "argv" };
     }
+    const since = (ctx.startedAt - START_SLACK_MS) / 1000;
+    for (const r of this.#topLevel(db, ctx.now)) {
+      const path = sessionPath(db, String(r.id));
+      if (Number(r.updated_at) >= since && !ctx.claimed.has(path)) {
+        return { path, id: String(r.id), linkedBy: "cwd" };
+      }
+    }
+    return null;
   }
 
-  /** Reads the facts of a linked session and its subagents' sessions. Never throws. */
-  read(link: SessionLink, now: number): SessionFacts | null {
-    try {
-      this.#forget(now);
-      const db = sessionDatabase(link.path, link.id);
-      if (db === null) return null;
-      const stamp = databaseStamp(db);
-      if (!stamp) return null;
-      let state = this.#states.get(link.path);
-      if (!state) {
-        this.#states.set(link.path, state = { tree: newTree(), stamp: null, read: null, lastRead: now });
-      }
-      state.lastRead = now;
-      if (state.stamp !== stamp) {
-        const s = state;
-        const read = readDatabase(db, (d) => readView(d, link.id, s.tree, 0));
-        // A locked database keeps what was read last.
-        if (read !== BUSY) {
-          s.stamp = stamp;
-          s.read = read;
-        }
-      }
-      return state.read && { ...facts(state.read, db, now), linkedBy: link.linkedBy };
-    } catch {
-      return null;
-    }
+  /** Reads the facts of a linked session and its subagents' sessions. */
+  read(link: SessionLink, now: number): SessionRead | null {
+    const db = sessionDatabase(link.path, link.id);
+    if (db === null) return null;
+    const read = this.#reads.read(db, link.path, now, (d, tree) => readView(d, link.id, tree, 0));
+    return read && facts(read, db, now);
   }
 
-  /** Top-level sessions active since `sinceMs` in the databases of agents seen so far. Never throws. */
+  /** Top-level sessions active since `sinceMs` in the databases of agents seen so far. */
   recent(_envs: Record<string, string>[], sinceMs: number): SessionLink[] {
-    const found: { link: SessionLink; at: number }[] = [];
-    for (const db of this.#known) {
-      try {
-        for (const r of this.#topLevel(db)) {
-          const at = Number(r.updated_at) * 1000;
-          if (at >= sinceMs) {
-            found.push({
-              link: { path: sessionPath(db, String(r.id)), id: String(r.id), linkedBy: "recent" },
-              at,
-            });
-          }
-        }
-      } catch {
-        continue;
-      }
-    }
-    return found.sort((a, b) => b.at - a.at).map((f) => f.link);
+    const now = Date.now();
+    const found = [...this.#known].flatMap((db) =>
+      this.#topLevel(db, now).flatMap((r) => {
+        const at = Number(r.updated_at) * 1000;
+        const id = String(r.id);
+        return at >= sinceMs ? [{ link: { path: sessionPath(db, id), id, linkedBy: "recent" }, at }] : [];
+      })
+    );
+    return newestFirst(found);
   }
 
   /** Top-level sessions of a database, newest first (cached while it is unchanged). */
-  #topLevel(db: string): Row[] {
-    const stamp = databaseStamp(db);
-    if (!stamp) return [];
-    const cached = this.#newest.get(db);
-    if (cached?.stamp === stamp) return cached.rows;
-    const rows = readDatabase(db, (d) => {
+  #topLevel(db: string, now: number): Row[] {
+    return this.#newest.read(db, db, now, (d) => {
       const parent = d.columns("sessions").has("parent_session_id") ? "AND parent_session_id IS NULL" : "";
       return d.all(
         `SELECT id, updated_at FROM sessions WHERE id NOT LIKE 'title-%' ${parent}
          ORDER BY updated_at DESC LIMIT 16`,
       );
-    });
-    if (rows === BUSY) return cached?.rows ?? [];
-    this.#newest.set(db, { stamp, rows: rows ?? [] });
-    return rows ?? [];
-  }
-
-  #forget(now: number): void {
-    for (const [path, s] of this.#states) if (now - s.lastRead > FORGET_AFTER_MS) this.#states.delete(path);
-    if (this.#known.size > 256) this.#known.clear();
+    }) ?? [];
   }
 }
-
-/** Crush's sessions, shared by the vendor and the collector. */
-export const crushSessions: CrushSessionSource = new CrushSessionSource();
 
 /** Reads a session row, its changed messages, and its subagents' sessions. */
 function readView(d: Database, id: string, tree: Tree, depth: number): Read | null {
@@ -291,7 +236,7 @@ function syncMessages(d: Database, id: string, tree: Tree): number {
 }
 
 /** The facts of a session read from its database. */
-function facts(read: Read, db: string, now: number): SessionFacts {
+function facts(read: Read, db: string, now: number): SessionRead {
   const { view, row } = read;
   const t = crushTurn(view.messages);
   const prompt = count(row.prompt_tokens);
@@ -307,10 +252,7 @@ function facts(read: Read, db: string, now: number): SessionFacts {
   for (const c of view.children) malformed += c.malformed;
   const workspace = typeof row.workspace_cwd === "string" && row.workspace_cwd ? row.workspace_cwd : null;
   return {
-    vendor: "crush",
     id: view.info.id,
-    path: sessionPath(db, view.info.id),
-    linkedBy: "",
     cwd: workspace ?? (db.endsWith("/.crush/crush.db") ? db.slice(0, -"/.crush/crush.db".length) : null),
     gitBranch: null,
     title: promptLine(view.info.title),

@@ -19,5 +19,5 @@ import { cliVendor } from "../../recognise.ts";
  */
 export const cursor: Vendor = {
   ...cliVendor("cursor", "Cursor Agent", { bins: ["cursor-agent"], paths: ["/cursor-agent/versions/"] }),
-  sessions: () => import("./sessions.ts").then((m) => m.cursorSessions),
+  sessions: () => import("./sessions.ts").then((m) => new m.CursorSessionSource()),
 };

@@ -27,5 +27,5 @@ export const gemini: Vendor = {
   orphanMarkers: [{ env: "GEMINI_CLI", session: false }],
   // `-y` is short for `--yolo`.
   dangerousFlags: { flags: ["--yolo", "-y"], values: { "--approval-mode": "yolo" } },
-  sessions: () => import("./sessions.ts").then((m) => m.geminiSessions),
+  sessions: () => import("./sessions.ts").then((m) => new m.GeminiSessionSource()),
 };

@@ -11,8 +11,8 @@
  * @module
  */
 
-import type { LinkContext, SessionLink, SessionSource } from "../../vendor.ts";
-import type { SessionFacts, SubagentFacts, TokenBuckets } from "../../session.ts";
+import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type { SubagentFacts, TokenBuckets } from "../../session.ts";
 import { addTokens, emptyTokens } from "../../session.ts";
 import { GeminiTranscript } from "./transcript.ts";
 import { JsonlTail, readHeadLines } from "../../formats/jsonl.ts";
@@ -27,24 +27,20 @@ import {
   mtimeOf,
   readJson,
 } from "../../formats/files.ts";
+import { sha256Hex } from "../../formats/hash.ts";
+import { ParseCache, TailedTranscript } from "../../formats/parse_cache.ts";
+import { recentFiles, START_SLACK_MS, subdirFiles } from "../../formats/recent.ts";
 
-/** A chat file found by directory must have been written after the process started, less this much. */
-export const START_SLACK_MS = 5_000;
 /** A subagent whose parent has not recorded its result counts as running while written this recently. */
 export const SUBAGENT_QUIET_MS = 60_000;
 /** `.project_root` markers are re-read after this long. */
 const MARKER_TTL_MS = 10_000;
-/** Parse state of a session not read for this long is dropped. */
-const FORGET_AFTER_MS = 10 * 60_000;
 /** Bytes read from the head of a chat file to find its header. */
 const HEAD_BYTES = 64 * 1024;
 const CHAT = /^session-.*\.jsonl?$/;
 
 /** One subagent chat file being followed. */
-interface SubagentFile {
-  tail: JsonlTail;
-  parser: GeminiTranscript;
-}
+type SubagentFile = TailedTranscript<GeminiTranscript>;
 
 /** Everything kept per chat file between reads. */
 interface SessionState {
@@ -57,7 +53,6 @@ interface SessionState {
   subagents: Map<string, SubagentFile>;
   /** Parent size (or stamp) at the last read of finished subagents. */
   scanned: string;
-  lastRead: number;
 }
 
 /**
@@ -75,8 +70,8 @@ export function geminiRoot(env: Record<string, string>, home: string): string {
 
 /**
  * Gemini CLI's {@linkcode SessionSource}. Keeps, per chat file, a {@linkcode JsonlTail} (or, for a
- * whole-file `.json`, its last stamp) and the parse state, so a tick reads only appended bytes; create
- * one per collector (or use {@linkcode geminiSessions}).
+ * whole-file `.json`, its last stamp) and the parse state, so a tick reads only appended bytes; one
+ * per collector.
  *
  * Linking: a session id in argv (`--session-id`, `--resume <id>`: the file whose name ends in its first
  * 8 characters and whose header names it); else the chat file in the project's directories (the id
@@ -86,51 +81,30 @@ export function geminiRoot(env: Record<string, string>, home: string): string {
 export class GeminiSessionSource implements SessionSource {
   /** `GEMINI_CLI_HOME` of the agent. */
   readonly envKeys: readonly string[] = ["GEMINI_CLI_HOME"];
-  #sessions = new Map<string, SessionState>();
+  #sessions = new ParseCache<SessionState>();
   #listings = new DirListings();
   #registries = new Map<string, { at: number; projects: Record<string, string> }>();
   #markers = new Map<string, { at: number; roots: Map<string, string> }>();
   #headers = new Map<string, { sessionId: string | null; projectHash: string | null }>();
 
-  /** Finds the chat file of a live Gemini CLI process. Never throws. */
+  /** Finds the chat file of a live Gemini CLI process. */
   link(ctx: LinkContext): SessionLink | null {
-    try {
-      if (!ctx.cwd) return null;
-      const root = geminiRoot(ctx.env, ctx.home);
-      const hash = sha256Hex(ctx.cwd);
-      const files = this.#chatFiles(root, ctx.cwd, hash, ctx.now).filter((f) => !ctx.claimed.has(f));
-      return this.#fromArgv(files, ctx.argv) ?? this.#fromCwd(files, hash, ctx);
-    } catch {
-      return null;
-    }
+    if (!ctx.cwd) return null;
+    const root = geminiRoot(ctx.env, ctx.home);
+    const hash = sha256Hex(ctx.cwd);
+    const files = this.#chatFiles(root, ctx.cwd, hash, ctx.now).filter((f) => !ctx.claimed.has(f));
+    return this.#fromArgv(files, ctx.argv) ?? this.#fromCwd(files, hash, ctx);
   }
 
-  /** Reads the facts of a linked session and its subagents. Never throws. */
-  read(link: SessionLink, now: number): SessionFacts | null {
-    try {
-      return this.#read(link, now);
-    } catch {
-      return null;
-    }
-  }
-
-  /** Chat files modified since `sinceMs` under the data directories of `envs`, newest first. Never throws. */
+  /** Chat files modified since `sinceMs` under the data directories of `envs`, newest first. */
   recent(envs: Record<string, string>[], sinceMs: number): SessionLink[] {
-    const found: { link: SessionLink; mtime: number }[] = [];
-    for (const root of dataDirs(envs, "GEMINI_CLI_HOME", geminiRoot)) {
-      for (const project of listDir(`${root}/tmp`)) {
-        const dir = `${root}/tmp/${project}/chats`;
-        const names = listDir(dir);
-        for (const name of names) {
-          if (!CHAT.test(name) || (name.endsWith(".json") && names.includes(`${name}l`))) continue;
-          const path = `${dir}/${name}`;
-          const mtime = mtimeOf(path);
-          if (mtime === null || mtime < sinceMs) continue;
-          found.push({ link: { path, id: this.#sessionId(path), linkedBy: "recent" }, mtime });
-        }
-      }
-    }
-    return found.sort((a, b) => b.mtime - a.mtime).map((f) => f.link);
+    const files = [...dataDirs(envs, "GEMINI_CLI_HOME", geminiRoot)].flatMap((root) =>
+      [...subdirFiles(`${root}/tmp`, "/chats")].flatMap(([dir, names]) =>
+        chatNames(names).map((n) => `${dir}/${n}`)
+      )
+    );
+    const recent = recentFiles(files.map((path) => ({ path, id: "" })), sinceMs);
+    return recent.map((l) => ({ ...l, id: this.#sessionId(l.path) }));
   }
 
   /** A file named by a session id in argv. */
@@ -169,11 +143,7 @@ export class GeminiSessionSource implements SessionSource {
     const out: string[] = [];
     for (const id of ids) {
       const dir = `${root}/tmp/${id}/chats`;
-      const names = this.#listings.list(dir, now);
-      for (const name of names) {
-        if (!CHAT.test(name) || (name.endsWith(".json") && names.includes(`${name}l`))) continue;
-        out.push(`${dir}/${name}`);
-      }
+      for (const name of chatNames(this.#listings.list(dir, now))) out.push(`${dir}/${name}`);
     }
     return out;
   }
@@ -233,23 +203,16 @@ export class GeminiSessionSource implements SessionSource {
     return this.#header(path).sessionId ?? /-([^-]+)\.jsonl?$/.exec(path)?.[1] ?? "";
   }
 
-  #read(link: SessionLink, now: number): SessionFacts | null {
-    this.#forget(now);
-    let state = this.#sessions.get(link.path);
-    if (!state) {
-      state = {
-        tail: link.path.endsWith(".jsonl") ? new JsonlTail(link.path) : null,
-        parser: new GeminiTranscript(),
-        stamp: null,
-        mtime: null,
-        subagents: new Map(),
-        scanned: "",
-        lastRead: now,
-      };
-      this.#sessions.set(link.path, state);
-    }
-    const s = state;
-    s.lastRead = now;
+  /** Reads the facts of a linked session and its subagents. */
+  read(link: SessionLink, now: number): SessionRead | null {
+    const s = this.#sessions.get(link.path, now, () => ({
+      tail: link.path.endsWith(".jsonl") ? new JsonlTail(link.path) : null,
+      parser: new GeminiTranscript(),
+      stamp: null,
+      mtime: null,
+      subagents: new Map(),
+      scanned: "",
+    }));
     if (s.tail) {
       s.tail.read((line) => s.parser.feed(line), () => s.parser = new GeminiTranscript());
       s.mtime = s.tail.mtimeMs;
@@ -275,10 +238,7 @@ export class GeminiSessionSource implements SessionSource {
     }
     return {
       ...f,
-      vendor: "gemini",
       id,
-      path: link.path,
-      linkedBy: link.linkedBy,
       cwd: this.#projectRoot(link.path, now),
       subagents: subagents.map((x) => x.facts),
       tokens,
@@ -303,7 +263,7 @@ export class GeminiSessionSource implements SessionSource {
     for (const name of sessionId ? this.#listings.list(dir, now) : []) {
       const file = `${dir}/${name}`;
       if (name.endsWith(".jsonl") && !s.subagents.has(file)) {
-        s.subagents.set(file, { tail: new JsonlTail(file), parser: new GeminiTranscript() });
+        s.subagents.set(file, new TailedTranscript(file, () => new GeminiTranscript()));
       }
     }
     const calls = s.parser.subagentCalls;
@@ -319,7 +279,7 @@ export class GeminiSessionSource implements SessionSource {
       // Finished subagents are re-read only when the session changed; active ones every tick.
       const quiet = now - (sub.tail.mtimeMs ?? 0);
       if (changed || sub.tail.mtimeMs === null || quiet < SUBAGENT_QUIET_MS) {
-        sub.tail.read((line) => sub.parser.feed(line), () => sub.parser = new GeminiTranscript());
+        sub.read();
       }
       if (sub.tail.mtimeMs === null) continue;
       const f = sub.parser.facts();
@@ -378,19 +338,12 @@ export class GeminiSessionSource implements SessionSource {
     }
     return null;
   }
-
-  #forget(now: number): void {
-    for (const [path, s] of this.#sessions) {
-      if (now - s.lastRead > FORGET_AFTER_MS) this.#sessions.delete(path);
-    }
-  }
 }
 
-/** Gemini CLI's sessions, shared by the vendor and the collector. */
-export const geminiSessions: GeminiSessionSource = new GeminiSessionSource();
-
-/** Session ids named in argv; Gemini CLI's flags are its default (see `./argv.ts`). */
-export { argvSessionIds };
+/** The chat files among the names of a `chats` directory: a `.json` left out where its `.jsonl` exists. */
+function chatNames(names: string[]): string[] {
+  return names.filter((name) => CHAT.test(name) && !(name.endsWith(".json") && names.includes(`${name}l`)));
+}
 
 /**
  * Reads a whole-file `.json` conversation again when its identity, size or modification time changed.
@@ -421,57 +374,4 @@ function readWhole(path: string, s: SessionState): void {
 /** A Gemini CLI session id (a uuid; not `latest` or a list index). */
 function isSessionId(value: string): boolean {
   return value.length >= 8 && /^[0-9a-zA-Z-]+$/.test(value) && !/^\d+$/.test(value) && value !== "latest";
-}
-
-/** SHA-256 round constants: the first 32 bits of the fractional parts of the cube roots of the first 64 primes. */
-const K = primes(64).map((p) => frac32(Math.cbrt(p)));
-/** SHA-256 initial hash: the same of the square roots of the first 8 primes. */
-const H0 = primes(8).map((p) => frac32(Math.sqrt(p)));
-
-/**
- * SHA-256 of a string's UTF-8 bytes, in hex: how Gemini CLI names a project (`projectHash`, and the
- * directories of releases before short ids). Computed here because `node:crypto` costs start-up time.
- *
- * @example
- * ```ts
- * sha256Hex("abc"); // "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
- * ```
- */
-export function sha256Hex(text: string): string {
-  const data = new TextEncoder().encode(text);
-  const buf = new Uint8Array(Math.ceil((data.length + 9) / 64) * 64);
-  buf.set(data);
-  buf[data.length] = 0x80;
-  const view = new DataView(buf.buffer);
-  view.setUint32(buf.length - 8, Math.floor(data.length / 0x20000000));
-  view.setUint32(buf.length - 4, (data.length * 8) >>> 0);
-  const h = Uint32Array.from(H0);
-  const w = new Uint32Array(64);
-  const rotr = (x: number, n: number) => (x >>> n) | (x << (32 - n));
-  for (let off = 0; off < buf.length; off += 64) {
-    for (let i = 0; i < 16; i++) w[i] = view.getUint32(off + i * 4);
-    for (let i = 16; i < 64; i++) {
-      const s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >>> 3);
-      const s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >>> 10);
-      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    let [a, b, c, d, e, f, g, k] = h;
-    for (let i = 0; i < 64; i++) {
-      const t1 = k + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
-      const t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-      [k, g, f, e, d, c, b, a] = [g, f, e, (d + t1) >>> 0, c, b, a, (t1 + t2) >>> 0];
-    }
-    [a, b, c, d, e, f, g, k].forEach((x, i) => h[i] += x);
-  }
-  return [...h].map((x) => x.toString(16).padStart(8, "0")).join("");
-}
-
-function primes(n: number): number[] {
-  const out: number[] = [];
-  for (let c = 2; out.length < n; c++) if (out.every((p) => c % p !== 0)) out.push(c);
-  return out;
-}
-
-function frac32(x: number): number {
-  return Math.floor((x - Math.floor(x)) * 2 ** 32) >>> 0;
 }

@@ -12,36 +12,41 @@
  * @module
  */
 
-import type { LinkContext, SessionLink, SessionSource } from "../../vendor.ts";
-import type { SessionFacts, SubagentFacts, TokenBuckets } from "../../session.ts";
+import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type { SubagentFacts, TokenBuckets } from "../../session.ts";
 import { addTokens, emptyTokens } from "../../session.ts";
 import {
   BUSY,
   type Database,
+  DatabaseReads,
   databaseStamp,
   readDatabase,
+  recentSessions,
   type Row,
   sessionDatabase,
   sessionPath,
 } from "../../formats/sqlite.ts";
 import { gooseModel, GooseTranscript, gooseUsage, userVisible } from "./transcript.ts";
-import { JsonlTail, readHeadLines } from "../../formats/jsonl.ts";
-import { epochMs } from "../../formats/records.ts";
+import { readHeadLines } from "../../formats/jsonl.ts";
+import { asObject, epochMs, isObject, type JsonObject } from "../../formats/records.ts";
 import { promptLine } from "../../formats/text.ts";
 import { DirListings, mtimeOf } from "../../formats/files.ts";
+import {
+  MAX_CACHED_HEADS,
+  MAX_CACHED_QUERIES,
+  ParseCache,
+  TailedTranscript,
+} from "../../formats/parse_cache.ts";
+import { newestFirst, START_SLACK_MS } from "../../formats/recent.ts";
 
-/** A session found by working directory must have been active since the process started, less this much. */
-export const START_SLACK_MS = 5_000;
 /** A subagent whose session is mid-turn counts as running while it was written this recently (ms). */
 export const SUBAGENT_QUIET_MS = 60_000;
-/** Parse state of a session not read for this long is dropped. */
-const FORGET_AFTER_MS = 10 * 60_000;
 /** Bytes read from the head of a legacy session file to find its metadata line. */
 const HEAD_BYTES = 64 * 1024;
 const MAX_CHILDREN = 64;
 const MAX_DEPTH = 4;
 /** Session types that are not a user's own conversation. */
-const NOT_LINKED = ["sub_agent", "hidden", "specialist"];
+const NOT_LINKED_SQL = ["sub_agent", "hidden", "specialist"].map((t) => `'${t}'`).join(", ");
 const SESSION_COLUMNS = [
   "id",
   "name",
@@ -75,28 +80,16 @@ interface Thread {
 }
 
 /** One session of the database, read. */
-interface SessionRead {
+interface DbSession {
   row: Row;
   thread: Thread;
-  children: SessionRead[];
+  children: DbSession[];
 }
 
-/** What is kept per linked session between reads. */
-interface DbState {
-  thread: Thread;
-  /** Stamp of the database when `read` was taken. */
-  stamp: string | null;
-  read: SessionRead | null;
-  lastRead: number;
-}
-
-/** A legacy JSONL session being followed. */
-interface FileState {
-  tail: JsonlTail;
-  transcript: GooseTranscript;
-  meta: Record<string, unknown> | null;
-  metaMtime: number | null;
-  lastRead: number;
+/** A legacy JSONL session being followed, with its metadata line. */
+class LegacyFile extends TailedTranscript<LegacyLines> {
+  meta: JsonObject | null = null;
+  metaMtime: number | null = null;
 }
 
 /**
@@ -120,7 +113,7 @@ export function gooseSessionDirs(env: Record<string, string>, home: string): str
 /**
  * Goose's {@linkcode SessionSource}: the SQLite `sessions.db` (one short-lived read-only connection per
  * read, skipped while the database is unchanged; messages read incrementally by row id) and the JSONL
- * files of older releases. Create one per collector (or use {@linkcode gooseSessions}).
+ * files of older releases. One per collector.
  *
  * Linking, most reliable first: `--id`/`--session-id <id>` or `-n/--name <name>` in argv; else the
  * newest user session whose `working_dir` is the agent's working directory, active since the process
@@ -129,127 +122,108 @@ export function gooseSessionDirs(env: Record<string, string>, home: string): str
 export class GooseSessionSource implements SessionSource {
   /** `GOOSE_PATH_ROOT` and `XDG_DATA_HOME` of the agent. */
   readonly envKeys: readonly string[] = ["GOOSE_PATH_ROOT", "XDG_DATA_HOME"];
-  #db = new Map<string, DbState>();
-  #files = new Map<string, FileState>();
+  #db = new DatabaseReads<Thread, DbSession>(newThread);
+  #files = new ParseCache<LegacyFile>();
   #listings = new DirListings();
-  #heads = new Map<string, { mtime: number; meta: Record<string, unknown> | null }>();
-  #byDirectory = new Map<string, { stamp: string; rows: Row[] }>();
+  #heads = new Map<string, { mtime: number; meta: JsonObject | null }>();
+  #byDirectory = new DatabaseReads<null, Row[]>(() => null, { maxEntries: MAX_CACHED_QUERIES });
 
-  /** Finds the session of a live Goose process. Never throws. */
+  /** Finds the session of a live Goose process. */
   link(ctx: LinkContext): SessionLink | null {
-    try {
-      const dir = this.#sessionsDir(ctx.env, ctx.home);
-      if (!dir) return null;
-      const db = `${dir}/sessions.db`;
-      const hasDb = databaseStamp(db) !== null;
-      const named = argvSession(ctx.argv);
-      if (named && hasDb) {
-        const row = readDatabase(db, (d) => {
-          const by = named.kind === "id" || !d.columns("sessions").has("name") ? "id" : "name";
-          return d.get(
-            `SELECT id FROM sessions WHERE ${by} = ? ORDER BY updated_at DESC LIMIT 1`,
-            named.value,
-          );
-        });
-        const path = row && row !== BUSY ? sessionPath(db, String(row.id)) : null;
-        if (row && row !== BUSY && path && !ctx.claimed.has(path)) {
-          return { path, id: String(row.id), linkedBy: "argv" };
-        }
-      } else if (named && named.kind === "name") {
-        const path = `${dir}/${named.value}.jsonl`;
-        if (mtimeOf(path) !== null && !ctx.claimed.has(path)) {
-          return { path, id: named.value, linkedBy: "argv" };
+    const dir = this.#sessionsDir(ctx.env, ctx.home);
+    if (!dir) return null;
+    const db = `${dir}/sessions.db`;
+    const hasDb = databaseStamp(db) !== null;
+    const named = argvSession(ctx.argv);
+    if (named && hasDb) {
+      const row = readDatabase(db, (d) => {
+        const by = named.kind === "id" || !d.columns("sessions").has("name") ? "id" : "name";
+        return d.get(
+          `SELECT id FROM sessions WHERE ${by} = ? ORDER BY updated_at DESC LIMIT 1`,
+          named.value,
+        );
+      });
+      const path = row && row !== BUSY ? sessionPath(db, String(row.id)) : null;
+      if (row && row !== BUSY && path && !ctx.claimed.has(path)) {
+        return { path, id: String(row.id), linkedBy: "argv" };
+      }
+    } else if (named && named.kind === "name") {
+      const path = `${dir}/${named.value}.jsonl`;
+      if (mtimeOf(path) !== null && !ctx.claimed.has(path)) {
+        return { path, id: named.value, linkedBy: "argv" };
+      }
+    }
+    if (!ctx.cwd) return null;
+    const since = ctx.startedAt - START_SLACK_MS;
+    if (hasDb) {
+      for (const r of this.#inDirectory(db, ctx.cwd, ctx.now)) {
+        const path = sessionPath(db, String(r.id));
+        if ((parseTime(r.updated_at) ?? 0) >= since && !ctx.claimed.has(path)) {
+          return { path, id: String(r.id), linkedBy: "cwd" };
         }
       }
-      if (!ctx.cwd) return null;
-      const since = ctx.startedAt - START_SLACK_MS;
-      if (hasDb) {
-        for (const r of this.#inDirectory(db, ctx.cwd)) {
-          const path = sessionPath(db, String(r.id));
-          if ((parseTime(r.updated_at) ?? 0) >= since && !ctx.claimed.has(path)) {
-            return { path, id: String(r.id), linkedBy: "cwd" };
-          }
-        }
-        return null;
-      }
-      let best: { link: SessionLink; mtime: number } | null = null;
-      for (const name of this.#listings.list(dir, ctx.now)) {
-        if (!name.endsWith(".jsonl")) continue;
-        const path = `${dir}/${name}`;
-        const mtime = mtimeOf(path);
-        if (mtime === null || mtime < since || ctx.claimed.has(path) || (best && mtime <= best.mtime)) {
-          continue;
-        }
-        if (this.#head(path, mtime)?.working_dir !== ctx.cwd) continue;
-        best = { link: { path, id: name.slice(0, -6), linkedBy: "cwd" }, mtime };
-      }
-      return best?.link ?? null;
-    } catch {
       return null;
     }
-  }
-
-  /** Reads the facts of a linked session (and its subagents' sessions). Never throws. */
-  read(link: SessionLink, now: number): SessionFacts | null {
-    try {
-      this.#forget(now);
-      const db = sessionDatabase(link.path, link.id);
-      const facts = db !== null
-        ? this.#readDb(link.path, db, link.id, now)
-        : this.#readFile(link.path, link.id, now);
-      return facts && { ...facts, path: link.path, linkedBy: link.linkedBy };
-    } catch {
-      return null;
+    let best: { link: SessionLink; mtime: number } | null = null;
+    for (const name of this.#listings.list(dir, ctx.now)) {
+      if (!name.endsWith(".jsonl")) continue;
+      const path = `${dir}/${name}`;
+      const mtime = mtimeOf(path);
+      if (mtime === null || mtime < since || ctx.claimed.has(path) || (best && mtime <= best.mtime)) {
+        continue;
+      }
+      if (this.#head(path, mtime)?.working_dir !== ctx.cwd) continue;
+      best = { link: { path, id: name.slice(0, -6), linkedBy: "cwd" }, mtime };
     }
+    return best?.link ?? null;
   }
 
-  /** User sessions active since `sinceMs` under the directories of `envs`, newest first. Never throws. */
+  /** Reads the facts of a linked session (and its subagents' sessions). */
+  read(link: SessionLink, now: number): SessionRead | null {
+    const db = sessionDatabase(link.path, link.id);
+    if (db === null) return this.#readFile(link.path, link.id, now);
+    const read = this.#db.read(db, link.path, now, (d, thread) => readSession(d, link.id, thread, 0));
+    return read && dbFacts(read, now);
+  }
+
+  /** User sessions active since `sinceMs` under the directories of `envs`, newest first. */
   recent(envs: Record<string, string>[], sinceMs: number): SessionLink[] {
-    try {
-      const now = Date.now();
-      const found: { link: SessionLink; at: number }[] = [];
-      const seen = new Set<string>();
-      for (const env of envs) {
-        const dir = this.#sessionsDir(env, env.HOME || env.USERPROFILE || "");
-        if (!dir || seen.has(dir)) continue;
-        seen.add(dir);
-        const db = `${dir}/sessions.db`;
-        if (databaseStamp(db) !== null) {
-          const rows = readDatabase(db, (d) => {
+    const now = Date.now();
+    const found: { link: SessionLink; at: number }[] = [];
+    const seen = new Set<string>();
+    for (const env of envs) {
+      const dir = this.#sessionsDir(env, env.HOME || env.USERPROFILE || "");
+      if (!dir || seen.has(dir)) continue;
+      seen.add(dir);
+      const db = `${dir}/sessions.db`;
+      if (databaseStamp(db) !== null) {
+        found.push(...recentSessions(
+          db,
+          (d, max) => {
             const cols = d.columns("sessions");
             const where = [
-              cols.has("session_type")
-                ? `session_type NOT IN (${NOT_LINKED.map((t) => `'${t}'`).join(", ")})`
-                : "",
+              cols.has("session_type") ? `session_type NOT IN (${NOT_LINKED_SQL})` : "",
               cols.has("parent_session_id") ? "parent_session_id IS NULL" : "",
             ].filter(Boolean);
             return d.all(
               `SELECT id, updated_at FROM sessions ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-               ORDER BY updated_at DESC LIMIT 500`,
+             ORDER BY updated_at DESC LIMIT ${max}`,
             );
-          });
-          if (!rows || rows === BUSY) continue;
-          for (const r of rows) {
-            const at = parseTime(r.updated_at) ?? 0;
-            const id = String(r.id);
-            if (at >= sinceMs) {
-              found.push({ link: { path: sessionPath(db, id), id, linkedBy: "recent" }, at });
-            }
-          }
-          continue;
-        }
-        for (const name of this.#listings.list(dir, now)) {
-          const path = `${dir}/${name}`;
-          const mtime = name.endsWith(".jsonl") ? mtimeOf(path) : null;
-          if (mtime !== null && mtime >= sinceMs) {
-            found.push({ link: { path, id: name.slice(0, -6), linkedBy: "recent" }, at: mtime });
-          }
+          },
+          (r) => parseTime(r.updated_at),
+          sinceMs,
+        ));
+        continue;
+      }
+      for (const name of this.#listings.list(dir, now)) {
+        const path = `${dir}/${name}`;
+        const mtime = name.endsWith(".jsonl") ? mtimeOf(path) : null;
+        if (mtime !== null && mtime >= sinceMs) {
+          found.push({ link: { path, id: name.slice(0, -6), linkedBy: "recent" }, at: mtime });
         }
       }
-      return found.sort((a, b) => b.at - a.at).map((f) => f.link);
-    } catch {
-      return [];
     }
+    return newestFirst(found);
   }
 
   /** The first sessions directory of an environment that exists. */
@@ -265,65 +239,22 @@ export class GooseSessionSource implements SessionSource {
   }
 
   /** User sessions of a working directory, newest first (cached while the database is unchanged). */
-  #inDirectory(db: string, directory: string): Row[] {
-    const stamp = databaseStamp(db);
-    if (!stamp) return [];
-    const key = `${db}\0${directory}`;
-    const cached = this.#byDirectory.get(key);
-    if (cached?.stamp === stamp) return cached.rows;
-    const rows = readDatabase(db, (d) => {
+  #inDirectory(db: string, directory: string, now: number): Row[] {
+    return this.#byDirectory.read(db, `${db}\0${directory}`, now, (d) => {
       const cols = d.columns("sessions");
-      const type = cols.has("session_type")
-        ? `AND session_type NOT IN (${NOT_LINKED.map((t) => `'${t}'`).join(", ")})`
-        : "";
+      const type = cols.has("session_type") ? `AND session_type NOT IN (${NOT_LINKED_SQL})` : "";
       const parent = cols.has("parent_session_id") ? "AND parent_session_id IS NULL" : "";
       return d.all(
         `SELECT id, updated_at FROM sessions WHERE working_dir = ? ${type} ${parent}
          ORDER BY updated_at DESC LIMIT 16`,
         directory,
-      );
-    });
-    if (rows === BUSY) return cached?.rows ?? [];
-    const sorted = (rows ?? []).sort((a, b) =>
-      (parseTime(b.updated_at) ?? 0) - (parseTime(a.updated_at) ?? 0)
-    );
-    this.#byDirectory.set(key, { stamp, rows: sorted });
-    return sorted;
+      ).sort((a, b) => (parseTime(b.updated_at) ?? 0) - (parseTime(a.updated_at) ?? 0));
+    }) ?? [];
   }
 
-  #readDb(path: string, db: string, id: string, now: number): SessionFacts | null {
-    const stamp = databaseStamp(db);
-    if (!stamp) return null;
-    let state = this.#db.get(path);
-    if (!state) this.#db.set(path, state = { thread: newThread(), stamp: null, read: null, lastRead: now });
-    state.lastRead = now;
-    if (state.stamp !== stamp) {
-      const s = state;
-      const read = readDatabase(db, (d) => readSession(d, id, s.thread, 0));
-      // A locked database keeps what was read last.
-      if (read !== BUSY) {
-        s.stamp = stamp;
-        s.read = read;
-      }
-    }
-    return state.read && dbFacts(state.read, now);
-  }
-
-  #readFile(path: string, id: string, now: number): SessionFacts | null {
-    let state = this.#files.get(path);
-    if (!state) {
-      state = {
-        tail: new JsonlTail(path),
-        transcript: new GooseTranscript(),
-        meta: null,
-        metaMtime: null,
-        lastRead: now,
-      };
-      this.#files.set(path, state);
-    }
-    const s = state;
-    s.lastRead = now;
-    s.tail.read((line) => feedLegacyLine(s.transcript, line), () => s.transcript = new GooseTranscript());
+  #readFile(path: string, id: string, now: number): SessionRead | null {
+    const s = this.#files.get(path, now, () => new LegacyFile(path, () => new LegacyLines()));
+    s.read();
     if (s.tail.mtimeMs === null) return null;
     if (s.metaMtime !== s.tail.mtimeMs) {
       s.meta = this.#head(path, s.tail.mtimeMs) ?? s.meta;
@@ -331,13 +262,10 @@ export class GooseSessionSource implements SessionSource {
     }
     const meta = s.meta ?? {};
     const usage = gooseUsage(meta);
-    const t = s.transcript.facts();
+    const t = s.parser.transcript.facts();
     const lastActivity = Math.max(t.lastActivity ?? 0, s.tail.mtimeMs);
     return {
-      vendor: "goose",
       id,
-      path,
-      linkedBy: "",
       cwd: typeof meta.working_dir === "string" ? meta.working_dir : null,
       gitBranch: null,
       title: promptLine(meta.description),
@@ -355,46 +283,31 @@ export class GooseSessionSource implements SessionSource {
       contextTokens: usage.contextTokens,
       contextWindow: null,
       activity: t.activity,
-      malformedLines: s.transcript.malformed + s.tail.skippedLines,
+      malformedLines: s.parser.transcript.malformed + s.tail.skippedLines,
       costUsd: usage.cost !== null && usage.cost > 0 ? usage.cost : null,
     };
   }
 
   /** The metadata line of a legacy session file (cached by modification time). */
-  #head(path: string, mtime: number): Record<string, unknown> | null {
+  #head(path: string, mtime: number): JsonObject | null {
     const cached = this.#heads.get(path);
     if (cached && cached.mtime === mtime) return cached.meta;
-    let meta: Record<string, unknown> | null = null;
-    const first = readHeadLines(path, HEAD_BYTES, 1)[0];
-    try {
-      const v = first ? JSON.parse(first) : null;
-      if (v && typeof v === "object" && !Array.isArray(v) && !("role" in v)) meta = v;
-    } catch {
-      meta = null;
-    }
+    const first = asObject(readHeadLines(path, HEAD_BYTES, 1)[0] ?? null);
+    const meta = first && !("role" in first) ? first : null;
+    if (this.#heads.size > MAX_CACHED_HEADS) this.#heads.clear();
     if (meta) this.#heads.set(path, { mtime, meta });
     return meta;
   }
-
-  #forget(now: number): void {
-    for (const [path, s] of this.#db) if (now - s.lastRead > FORGET_AFTER_MS) this.#db.delete(path);
-    for (const [path, s] of this.#files) if (now - s.lastRead > FORGET_AFTER_MS) this.#files.delete(path);
-    if (this.#byDirectory.size > 256) this.#byDirectory.clear();
-    if (this.#heads.size > 4096) this.#heads.clear();
-  }
 }
 
-/** Goose's sessions, shared by the vendor and the collector. */
-export const gooseSessions: GooseSessionSource = new GooseSessionSource();
-
 /** Reads one session row, its new messages, and its subagents' sessions. */
-function readSession(d: Database, id: string, thread: Thread, depth: number): SessionRead | null {
+function readSession(d: Database, id: string, thread: Thread, depth: number): DbSession | null {
   const cols = d.columns("sessions");
   if (!cols.has("id")) return null;
   const row = d.get(`SELECT ${d.select("sessions", SESSION_COLUMNS)} FROM sessions WHERE id = ?`, id);
   if (!row) return null;
   syncMessages(d, id, thread);
-  const children: SessionRead[] = [];
+  const children: DbSession[] = [];
   if (depth < MAX_DEPTH && cols.has("parent_session_id")) {
     const ids = d.all(`SELECT id FROM sessions WHERE parent_session_id = ? LIMIT ${MAX_CHILDREN}`, id);
     for (const r of ids) {
@@ -441,7 +354,7 @@ function syncMessages(d: Database, id: string, thread: Thread): void {
 }
 
 /** The facts of a session read from the database, its subagents' usage folded in. */
-function dbFacts(read: SessionRead, now: number): SessionFacts {
+function dbFacts(read: DbSession, now: number): SessionRead {
   const { row } = read;
   const t = read.thread.transcript.facts();
   const own = gooseUsage(row);
@@ -449,7 +362,7 @@ function dbFacts(read: SessionRead, now: number): SessionFacts {
   const tokens = emptyTokens();
   const byModel: Record<string, TokenBuckets> = {};
   let cost: number | null = null;
-  const fold = (r: SessionRead, depth: number) => {
+  const fold = (r: DbSession, depth: number) => {
     const u = gooseUsage(r.row);
     addTokens(tokens, u.tokens);
     addTokens(byModel[gooseModel(r.row.model_config_json).model ?? "unknown"] ??= emptyTokens(), u.tokens);
@@ -462,10 +375,7 @@ function dbFacts(read: SessionRead, now: number): SessionFacts {
   for (const c of read.children) malformed += c.thread.transcript.malformed;
   const lastActivity = Math.max(parseTime(row.updated_at) ?? 0, t.lastActivity ?? 0);
   return {
-    vendor: "goose",
     id: String(row.id),
-    path: "",
-    linkedBy: "",
     cwd: typeof row.working_dir === "string" && row.working_dir ? row.working_dir : null,
     gitBranch: null,
     title: promptLine(row.name) ?? promptLine(row.description),
@@ -489,10 +399,10 @@ function dbFacts(read: SessionRead, now: number): SessionFacts {
 }
 
 /** A child session as a subagent: running while its turn is open and it was written recently. */
-function subagentFacts(c: SessionRead, now: number): SubagentFacts {
+function subagentFacts(c: DbSession, now: number): SubagentFacts {
   const t = c.thread.transcript.facts();
   const tokens = emptyTokens();
-  const fold = (r: SessionRead, depth: number) => {
+  const fold = (r: DbSession, depth: number) => {
     addTokens(tokens, gooseUsage(r.row).tokens);
     if (depth < MAX_DEPTH) { for (const x of r.children) fold(x, depth + 1); }
   };
@@ -511,24 +421,27 @@ function subagentFacts(c: SessionRead, now: number): SubagentFacts {
   };
 }
 
-/** One line of a legacy session file: the metadata line is skipped, messages are fed. */
-function feedLegacyLine(t: GooseTranscript, line: string): void {
-  let v: unknown;
-  try {
-    v = JSON.parse(line);
-  } catch {
-    t.feed({ role: "", content: null, created: null, userVisible: true }); // counted as malformed
-    return;
+/** The lines of a legacy session file, fed to a transcript: the metadata line is skipped, messages are fed. */
+class LegacyLines {
+  readonly transcript: GooseTranscript = new GooseTranscript();
+
+  /** Feeds one line. */
+  feed(line: string): void {
+    let v: unknown;
+    try {
+      v = JSON.parse(line);
+    } catch {
+      this.transcript.feed({ role: "", content: null, created: null, userVisible: true }); // counted as malformed
+      return;
+    }
+    if (!isObject(v) || typeof v.role !== "string") return; // not a message: the metadata line
+    this.transcript.feed({
+      role: v.role,
+      content: v.content,
+      created: parseTime(v.created),
+      userVisible: userVisible(v.metadata),
+    });
   }
-  if (!v || typeof v !== "object" || Array.isArray(v)) return;
-  const m = v as Record<string, unknown>;
-  if (typeof m.role !== "string") return; // the metadata line
-  t.feed({
-    role: m.role,
-    content: m.content,
-    created: parseTime(m.created),
-    userVisible: userVisible(m.metadata),
-  });
 }
 
 /** The session Goose was told to use in argv: `--id`/`--session-id <id>` or `-n/--name <name>`. */

@@ -20,5 +20,5 @@ import { OPENCODE_CLI } from "./cli.ts";
  */
 export const opencode: Vendor = {
   ...cliVendor("opencode", "OpenCode", OPENCODE_CLI),
-  sessions: () => import("./sessions.ts").then((m) => m.openCodeSessions),
+  sessions: () => import("./sessions.ts").then((m) => new m.OpenCodeSessionSource()),
 };

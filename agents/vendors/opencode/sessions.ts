@@ -13,19 +13,19 @@
  * @module
  */
 
-import type { LinkContext, SessionLink, SessionSource } from "../../vendor.ts";
-import type { SessionFacts } from "../../session.ts";
+import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import {
   BUSY,
   type Database,
+  DatabaseReads,
   databaseStamp,
   readDatabase,
+  recentSessions,
   type Row,
   sessionDatabase,
   sessionPath,
 } from "../../formats/sqlite.ts";
 import {
-  type OpenCodeFacts,
   openCodeFacts,
   OpenCodeLedger,
   type OpenCodeMessage,
@@ -41,11 +41,9 @@ import { epochMs } from "../../formats/records.ts";
 import { OPENCODE_CLI } from "./cli.ts";
 import { argvSessionIds } from "../../formats/argv.ts";
 import { DirListings, listDir, mtimeOf, readJson } from "../../formats/files.ts";
-
-/** A session found by working directory must have been active since the process started, less this much. */
-export const START_SLACK_MS = 5_000;
-/** Parse state of a session not read for this long is dropped. */
-const FORGET_AFTER_MS = 10 * 60_000;
+import { asObject, isObject, type JsonObject } from "../../formats/records.ts";
+import { MAX_CACHED_HEADS, MAX_CACHED_QUERIES, ParseCache } from "../../formats/parse_cache.ts";
+import { newestFirst, START_SLACK_MS } from "../../formats/recent.ts";
 /** Parts are read for this many of the newest messages of a session. */
 const PART_MESSAGES = 4;
 /** Messages created this long before the oldest unsettled one are read again too (clock differences). */
@@ -108,15 +106,6 @@ interface PartsRead {
   malformed: number;
 }
 
-/** What is kept per linked session between reads. */
-interface SessionState {
-  tree: Tree;
-  /** Stamp of the database when `view` was read (null for the storage tree). */
-  stamp: string | null;
-  view: OpenCodeView | null;
-  lastRead: number;
-}
-
 /**
  * OpenCode's data directory for an environment: `$XDG_DATA_HOME/opencode`, else
  * `<home>/.local/share/opencode`.
@@ -133,7 +122,7 @@ export function openCodeDataDir(env: Record<string, string>, home: string): stri
 /**
  * OpenCode's {@linkcode SessionSource}: reads the SQLite database of OpenCode 1.2+ (one short-lived
  * read-only connection per read, skipped while the database is unchanged) and the JSON `storage/`
- * tree of older releases. Create one per collector (or use {@linkcode openCodeSessions}).
+ * tree of older releases. One per collector.
  *
  * Linking, most reliable first: `-s/--session ses_…` in argv; else the newest top-level session whose
  * `directory` is the agent's working directory (or the project directory named in argv), active since
@@ -142,97 +131,84 @@ export function openCodeDataDir(env: Record<string, string>, home: string): stri
 export class OpenCodeSessionSource implements SessionSource {
   /** `OPENCODE_DB` and `XDG_DATA_HOME` of the agent. */
   readonly envKeys: readonly string[] = ["OPENCODE_DB", "XDG_DATA_HOME"];
-  #sessions = new Map<string, SessionState>();
+  #db = new DatabaseReads<Tree, OpenCodeView>(newTree);
+  #legacy = new ParseCache<Tree>();
   #listings = new DirListings();
   #heads = new Map<string, { mtime: number; info: OpenCodeSessionInfo | null }>();
-  #byDirectory = new Map<string, { stamp: string; rows: Row[] }>();
+  #byDirectory = new DatabaseReads<null, Row[]>(() => null, { maxEntries: MAX_CACHED_QUERIES });
 
-  /** Finds the session of a live OpenCode process. Never throws. */
+  /** Finds the session of a live OpenCode process. */
   link(ctx: LinkContext): SessionLink | null {
-    try {
-      const dbs = this.#databases(ctx.env, ctx.home, ctx.now);
-      const cwd = projectDir(ctx.argv, ctx.cwd);
-      for (const id of argvSessionIds(ctx.argv, (v) => SESSION_ID.test(v), ["-s", "--session"])) {
-        for (const db of dbs) {
-          const found = readDatabase(db, (d) => d.get(`SELECT id FROM session WHERE id = ?`, id));
-          const path = sessionPath(db, id);
-          if (found && found !== BUSY && !ctx.claimed.has(path)) return { path, id, linkedBy: "argv" };
-        }
-        const file = dbs.length ? null : this.#legacyById(storageDir(ctx.env, ctx.home), id, ctx.now);
-        if (file && !ctx.claimed.has(file)) return { path: file, id, linkedBy: "argv" };
-      }
-      if (!cwd) return null;
-      const since = ctx.startedAt - START_SLACK_MS;
-      let best: { link: SessionLink; updated: number } | null = null;
+    const dbs = this.#databases(ctx.env, ctx.home, ctx.now);
+    const cwd = projectDir(ctx.argv, ctx.cwd);
+    for (const id of argvSessionIds(ctx.argv, (v) => SESSION_ID.test(v), ["-s", "--session"])) {
       for (const db of dbs) {
-        for (const row of this.#inDirectory(db, cwd)) {
-          const id = String(row.id);
-          const updated = ms(row.time_updated) ?? 0;
-          const path = sessionPath(db, id);
-          if (updated < since || ctx.claimed.has(path) || (best && updated <= best.updated)) continue;
-          best = { link: { path, id, linkedBy: "cwd" }, updated };
-        }
+        const found = readDatabase(db, (d) => d.get(`SELECT id FROM session WHERE id = ?`, id));
+        const path = sessionPath(db, id);
+        if (found && found !== BUSY && !ctx.claimed.has(path)) return { path, id, linkedBy: "argv" };
       }
-      if (best || dbs.length) return best?.link ?? null;
-      return this.#legacyByCwd(storageDir(ctx.env, ctx.home), cwd, since, ctx);
-    } catch {
-      return null;
+      const file = dbs.length ? null : this.#legacyById(storageDir(ctx.env, ctx.home), id, ctx.now);
+      if (file && !ctx.claimed.has(file)) return { path: file, id, linkedBy: "argv" };
     }
+    if (!cwd) return null;
+    const since = ctx.startedAt - START_SLACK_MS;
+    let best: { link: SessionLink; updated: number } | null = null;
+    for (const db of dbs) {
+      for (const row of this.#inDirectory(db, cwd, ctx.now)) {
+        const id = String(row.id);
+        const updated = ms(row.time_updated) ?? 0;
+        const path = sessionPath(db, id);
+        if (updated < since || ctx.claimed.has(path) || (best && updated <= best.updated)) continue;
+        best = { link: { path, id, linkedBy: "cwd" }, updated };
+      }
+    }
+    if (best || dbs.length) return best?.link ?? null;
+    return this.#legacyByCwd(storageDir(ctx.env, ctx.home), cwd, since, ctx);
   }
 
-  /** Reads the facts of a linked session and its subagents' sessions. Never throws. */
-  read(link: SessionLink, now: number): SessionFacts | null {
-    try {
-      this.#forget(now);
-      const db = sessionDatabase(link.path, link.id);
-      const facts = db ? this.#readDb(link.path, db, link.id, now) : this.#readLegacy(link.path, now);
-      return facts && { ...facts, vendor: "opencode", path: link.path, linkedBy: link.linkedBy };
-    } catch {
-      return null;
-    }
+  /** Reads the facts of a linked session and its subagents' sessions. */
+  read(link: SessionLink, now: number): SessionRead | null {
+    const db = sessionDatabase(link.path, link.id);
+    const view = db
+      ? this.#db.read(db, link.path, now, (d, tree) => readDbView(d, link.id, tree, now, 0, true))
+      : this.#readLegacy(link.path, now);
+    return view && openCodeFacts(view, now);
   }
 
-  /** Top-level sessions active since `sinceMs` in the data directories of `envs`, newest first. Never throws. */
+  /** Top-level sessions active since `sinceMs` in the data directories of `envs`, newest first. */
   recent(envs: Record<string, string>[], sinceMs: number): SessionLink[] {
-    try {
-      const now = Date.now();
-      const found: { link: SessionLink; updated: number }[] = [];
-      const seen = new Set<string>();
-      for (const env of envs) {
-        const home = env.HOME || env.USERPROFILE || "";
-        const dbs = this.#databases(env, home, now);
-        for (const db of dbs) {
-          if (seen.has(db)) continue;
-          seen.add(db);
-          const rows = readDatabase(db, (d) =>
+    const now = Date.now();
+    const found: { link: SessionLink; at: number }[] = [];
+    const seen = new Set<string>();
+    for (const env of envs) {
+      const home = env.HOME || env.USERPROFILE || "";
+      const dbs = this.#databases(env, home, now);
+      for (const db of dbs) {
+        if (seen.has(db)) continue;
+        seen.add(db);
+        found.push(...recentSessions(
+          db,
+          (d, max) =>
             d.all(
               `SELECT id, time_updated FROM session WHERE parent_id IS NULL AND time_updated >= ?
-               ORDER BY time_updated DESC LIMIT 200`,
+             ORDER BY time_updated DESC LIMIT ${max}`,
               sinceMs,
-            ));
-          if (!rows || rows === BUSY) continue;
-          for (const r of rows) {
-            const id = String(r.id);
-            found.push({
-              link: { path: sessionPath(db, id), id, linkedBy: "recent" },
-              updated: ms(r.time_updated) ?? 0,
-            });
-          }
-        }
-        const storage = storageDir(env, home);
-        if (dbs.length || seen.has(storage)) continue;
-        seen.add(storage);
-        for (const { path, info, mtime } of this.#legacySessions(storage, now)) {
-          const updated = Math.max(info.updated ?? 0, mtime);
-          if (!info.parentId && updated >= sinceMs) {
-            found.push({ link: { path, id: info.id, linkedBy: "recent" }, updated });
-          }
+            ),
+          (r) => ms(r.time_updated),
+          sinceMs,
+        ));
+      }
+      const storage = storageDir(env, home);
+      if (dbs.length || seen.has(storage)) continue;
+      seen.add(storage);
+      for (const { path, info, mtime } of this.#legacySessions(storage, now)) {
+        const at = Math.max(info.updated ?? 0, mtime);
+        if (!info.parentId && at >= sinceMs) {
+          found.push({ link: { path, id: info.id, linkedBy: "recent" }, at });
         }
       }
-      return found.sort((a, b) => b.updated - a.updated).map((f) => f.link);
-    } catch {
-      return [];
     }
+    return newestFirst(found);
   }
 
   /** The databases of an environment: `OPENCODE_DB`, else `opencode*.db` in the data directory. */
@@ -250,52 +226,23 @@ export class OpenCodeSessionSource implements SessionSource {
   }
 
   /** Top-level sessions of a directory, newest first (cached while the database is unchanged). */
-  #inDirectory(db: string, directory: string): Row[] {
-    const stamp = databaseStamp(db);
-    if (!stamp) return [];
-    const key = `${db}\0${directory}`;
-    const cached = this.#byDirectory.get(key);
-    if (cached?.stamp === stamp) return cached.rows;
-    const rows = readDatabase(db, (d) => {
+  #inDirectory(db: string, directory: string, now: number): Row[] {
+    return this.#byDirectory.read(db, `${db}\0${directory}`, now, (d) => {
       const archived = d.columns("session").has("time_archived") ? "AND time_archived IS NULL" : "";
       return d.all(
         `SELECT id, time_updated FROM session WHERE directory = ? AND parent_id IS NULL ${archived}
          ORDER BY time_updated DESC LIMIT 16`,
         directory,
       );
-    });
-    if (rows === BUSY) return cached?.rows ?? [];
-    this.#byDirectory.set(key, { stamp, rows: rows ?? [] });
-    return rows ?? [];
+    }) ?? [];
   }
 
-  #readDb(path: string, db: string, id: string, now: number): OpenCodeFacts | null {
-    const stamp = databaseStamp(db);
-    if (!stamp) return null;
-    let state = this.#sessions.get(path);
-    if (!state) this.#sessions.set(path, state = { tree: newTree(), stamp: null, view: null, lastRead: now });
-    state.lastRead = now;
-    if (state.stamp !== stamp) {
-      const s = state;
-      const view = readDatabase(db, (d) => readDbView(d, id, s.tree, now, 0, true));
-      // A locked database keeps what was read last.
-      if (view !== BUSY) {
-        s.stamp = stamp;
-        s.view = view;
-      }
-    }
-    return state.view && openCodeFacts(state.view, now);
-  }
-
-  #readLegacy(path: string, now: number): OpenCodeFacts | null {
+  #readLegacy(path: string, now: number): OpenCodeView | null {
     const storage = path.slice(0, path.lastIndexOf("/storage/session/") + "/storage".length);
     const info = this.#head(path);
     if (!info) return null;
-    let state = this.#sessions.get(path);
-    if (!state) this.#sessions.set(path, state = { tree: newTree(), stamp: null, view: null, lastRead: now });
-    state.lastRead = now;
-    state.view = this.#legacyView(storage, path, info, state.tree, now, 0, true);
-    return openCodeFacts(state.view, now);
+    const tree = this.#legacy.get(path, now, newTree);
+    return this.#legacyView(storage, path, info, tree, now, 0, true);
   }
 
   /** One session of the storage tree as a view: messages synced by file time, newest parts read. */
@@ -382,21 +329,11 @@ export class OpenCodeSessionSource implements SessionSource {
     if (cached && cached.mtime === mtime && cached.info) return cached.info;
     const info = sessionInfo(readJson(path));
     // A half-written file is kept out of the cache and read again next time.
+    if (this.#heads.size > MAX_CACHED_HEADS) this.#heads.clear();
     if (info) this.#heads.set(path, { mtime, info });
     return info ?? cached?.info ?? null;
   }
-
-  #forget(now: number): void {
-    for (const [path, s] of this.#sessions) {
-      if (now - s.lastRead > FORGET_AFTER_MS) this.#sessions.delete(path);
-    }
-    if (this.#byDirectory.size > 256) this.#byDirectory.clear();
-    if (this.#heads.size > 4096) this.#heads.clear();
-  }
 }
-
-/** OpenCode's sessions, shared by the vendor and the collector. */
-export const openCodeSessions: OpenCodeSessionSource = new OpenCodeSessionSource();
 
 /** Reads one session of the database (and, below it, its subagents' sessions) into a view. */
 function readDbView(
@@ -603,22 +540,15 @@ function legacyTask(storage: string, id: string): string | null {
     return null;
   }
   if (!Array.isArray(raw)) return null;
-  const active = raw.find((t) => t && typeof t === "object" && t.status === "in_progress");
-  return typeof active?.content === "string" ? active.content : null;
+  const active: unknown = raw.find((t) => isObject(t) && t.status === "in_progress");
+  return isObject(active) && typeof active.content === "string" ? active.content : null;
 }
 
 /** A `session` row as session info. */
 function sessionInfoOfRow(r: Row): OpenCodeSessionInfo | null {
   if (typeof r.id !== "string") return null;
-  let model: string | null = null;
-  if (typeof r.model === "string") {
-    try {
-      const m = JSON.parse(r.model);
-      model = typeof m?.id === "string" ? m.id : typeof m?.modelID === "string" ? m.modelID : null;
-    } catch {
-      model = null;
-    }
-  }
+  const m = asObject(r.model);
+  const model = typeof m?.id === "string" ? m.id : typeof m?.modelID === "string" ? m.modelID : null;
   return {
     id: r.id,
     parentId: typeof r.parent_id === "string" && r.parent_id ? r.parent_id : null,
@@ -632,9 +562,9 @@ function sessionInfoOfRow(r: Row): OpenCodeSessionInfo | null {
 }
 
 /** A session file of the storage tree (`{id, parentID, directory, title, time}`) as session info. */
-function sessionInfo(raw: Record<string, unknown> | null): OpenCodeSessionInfo | null {
+function sessionInfo(raw: JsonObject | null): OpenCodeSessionInfo | null {
   if (!raw || typeof raw.id !== "string") return null;
-  const time = raw.time && typeof raw.time === "object" ? raw.time as Record<string, unknown> : {};
+  const time = isObject(raw.time) ? raw.time : {};
   return {
     id: raw.id,
     parentId: typeof raw.parentID === "string" && raw.parentID ? raw.parentID : null,

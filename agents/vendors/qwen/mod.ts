@@ -26,5 +26,5 @@ export const qwen: Vendor = {
   orphanMarkers: [{ env: "QWEN_CODE_NO_RELAUNCH", session: false }],
   // `-y` is short for `--yolo`.
   dangerousFlags: { flags: ["--yolo", "-y"], values: { "--approval-mode": "yolo" } },
-  sessions: () => import("./sessions.ts").then((m) => m.qwenSessions),
+  sessions: () => import("./sessions.ts").then((m) => new m.QwenSessionSource()),
 };

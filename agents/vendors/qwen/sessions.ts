@@ -9,27 +9,15 @@
  * @module
  */
 
-import type { LinkContext, SessionLink, SessionSource } from "../../vendor.ts";
-import type { SessionFacts } from "../../session.ts";
+import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import { QwenTranscript } from "./transcript.ts";
-import { JsonlTail } from "../../formats/jsonl.ts";
-import { argvSessionIds } from "../../formats/argv.ts";
-import { DirListings, headRecords, listDir, mtimeOf } from "../../formats/files.ts";
+import { argvSessionIds, UUID } from "../../formats/argv.ts";
+import { DirListings, headRecords, mtimeOf } from "../../formats/files.ts";
+import { Transcripts } from "../../formats/parse_cache.ts";
+import { jsonlSessions, recentFiles, START_SLACK_MS, subdirFiles } from "../../formats/recent.ts";
 
-/** A chat file found by directory must have been written after the process started, less this much. */
-export const START_SLACK_MS = 5_000;
-/** Parse state of a session not read for this long is dropped. */
-const FORGET_AFTER_MS = 10 * 60_000;
 /** Bytes read from the head of a chat file to find the `cwd` it records. */
 const HEAD_BYTES = 256 * 1024;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Everything kept per chat file between reads. */
-interface SessionState {
-  tail: JsonlTail;
-  parser: QwenTranscript;
-  lastRead: number;
-}
 
 /**
  * The runtime directory of a Qwen Code process: `QWEN_RUNTIME_DIR` (`~` expanded, a relative path
@@ -64,7 +52,7 @@ export function qwenProjectDir(cwd: string): string {
 
 /**
  * Qwen Code's {@linkcode SessionSource}. Keeps, per chat file, a {@linkcode JsonlTail} and the parse
- * state, so a tick reads only appended bytes; create one per collector (or use {@linkcode qwenSessions}).
+ * state, so a tick reads only appended bytes; one per collector.
  *
  * Linking: a session id in argv (`--resume <uuid>`, `-r <uuid>`, `--session-id <uuid>`); else the chat
  * file in `R/projects/<enc(cwd)>/chats/` written last since the process started and not linked to
@@ -73,52 +61,31 @@ export function qwenProjectDir(cwd: string): string {
 export class QwenSessionSource implements SessionSource {
   /** `QWEN_RUNTIME_DIR` of the agent. */
   readonly envKeys: readonly string[] = ["QWEN_RUNTIME_DIR"];
-  #sessions = new Map<string, SessionState>();
+  #sessions = new Transcripts(() => new QwenTranscript());
   #listings = new DirListings();
   #cwds = new Map<string, string>();
 
-  /** Finds the chat file of a live Qwen Code process. Never throws. */
+  /** Finds the chat file of a live Qwen Code process. */
   link(ctx: LinkContext): SessionLink | null {
-    try {
-      if (!ctx.cwd) return null;
-      const dir = `${qwenRuntimeDir(ctx.env, ctx.home, ctx.cwd)}/projects/${qwenProjectDir(ctx.cwd)}/chats`;
-      return this.#fromArgv(dir, ctx) ?? this.#fromCwd(dir, ctx);
-    } catch {
-      return null;
-    }
+    if (!ctx.cwd) return null;
+    const dir = `${qwenRuntimeDir(ctx.env, ctx.home, ctx.cwd)}/projects/${qwenProjectDir(ctx.cwd)}/chats`;
+    return this.#fromArgv(dir, ctx) ?? this.#fromCwd(dir, ctx);
   }
 
-  /** Reads the facts of a linked session: whole file the first time, appended bytes after. Never throws. */
-  read(link: SessionLink, now: number): SessionFacts | null {
-    try {
-      for (const [path, s] of this.#sessions) {
-        if (now - s.lastRead > FORGET_AFTER_MS) this.#sessions.delete(path);
-      }
-      let state = this.#sessions.get(link.path);
-      if (!state) {
-        state = { tail: new JsonlTail(link.path), parser: new QwenTranscript(), lastRead: now };
-        this.#sessions.set(link.path, state);
-      }
-      const s = state;
-      s.lastRead = now;
-      s.tail.read((line) => s.parser.feed(line), () => s.parser = new QwenTranscript());
-      if (s.tail.mtimeMs === null) return null;
-      const f = s.parser.facts();
-      return {
-        ...f,
-        vendor: "qwen",
-        id: f.id || link.id,
-        path: link.path,
-        linkedBy: link.linkedBy,
-        lastActivity: Math.max(f.lastActivity ?? 0, s.tail.mtimeMs),
-        malformedLines: f.malformedLines + s.tail.skippedLines,
-      };
-    } catch {
-      return null;
-    }
+  /** Reads the facts of a linked session: whole file the first time, appended bytes after. */
+  read(link: SessionLink, now: number): SessionRead | null {
+    const s = this.#sessions.follow(link.path, now);
+    if (s.tail.mtimeMs === null) return null;
+    const f = s.parser.facts();
+    return {
+      ...f,
+      id: f.id || link.id,
+      lastActivity: Math.max(f.lastActivity ?? 0, s.tail.mtimeMs),
+      malformedLines: f.malformedLines + s.tail.skippedLines,
+    };
   }
 
-  /** Chat files modified since `sinceMs` under the runtime directories of `envs`, newest first. Never throws. */
+  /** Chat files modified since `sinceMs` under the runtime directories of `envs`, newest first. */
   recent(envs: Record<string, string>[], sinceMs: number): SessionLink[] {
     const bases = new Set<string>();
     for (const e of envs) {
@@ -126,21 +93,10 @@ export class QwenSessionSource implements SessionSource {
       const base = qwenRuntimeDir(e, home ?? "", null);
       if (base.startsWith("/") || /^[A-Za-z]:/.test(base)) bases.add(base);
     }
-    const found: { link: SessionLink; mtime: number }[] = [];
-    for (const base of bases) {
-      for (const project of listDir(`${base}/projects`)) {
-        const dir = `${base}/projects/${project}/chats`;
-        for (const name of listDir(dir)) {
-          if (!name.endsWith(".jsonl")) continue;
-          const path = `${dir}/${name}`;
-          const mtime = mtimeOf(path);
-          if (mtime !== null && mtime >= sinceMs) {
-            found.push({ link: { path, id: name.slice(0, -6), linkedBy: "recent" }, mtime });
-          }
-        }
-      }
-    }
-    return found.sort((a, b) => b.mtime - a.mtime).map((f) => f.link);
+    const files = [...bases].flatMap((base) =>
+      [...subdirFiles(`${base}/projects`, "/chats")].flatMap(([dir, names]) => jsonlSessions(dir, names))
+    );
+    return recentFiles(files, sinceMs);
   }
 
   #fromArgv(dir: string, ctx: LinkContext): SessionLink | null {
@@ -179,6 +135,3 @@ export class QwenSessionSource implements SessionSource {
     return null;
   }
 }
-
-/** Qwen Code's sessions, shared by the vendor and the collector. */
-export const qwenSessions: QwenSessionSource = new QwenSessionSource();

@@ -20,6 +20,8 @@ import { parseTopLevelYaml } from "../../../agents/vendors/copilot/sessions.ts";
 import { AmpSessionSource } from "../../../agents/vendors/amp/sessions.ts";
 import { decodeCursorMeta } from "../../../agents/vendors/cursor/sessions.ts";
 import { JsonlTail } from "../../../agents/formats/jsonl.ts";
+import { amp } from "../../../agents/vendors/amp/mod.ts";
+import { assertReaderOf } from "../../support/sessions.ts";
 
 // ---------------------------------------------------------------------------------------------------
 // Copilot CLI
@@ -607,7 +609,7 @@ Deno.test("amp: older threads count the usage ledger, cache numbers from the mes
   });
 });
 
-Deno.test("amp: a half-written document keeps the last whole one's facts and counts as malformed", () => {
+Deno.test("amp: a half-written document keeps the last whole one's facts and counts as malformed", async () => {
   const dir = Deno.makeTempDirSync({ prefix: "agtop-amp-" });
   try {
     const path = `${dir}/T-019b9d03-62e3-772f-9780-3e637f90eaec.json`;
@@ -620,7 +622,7 @@ Deno.test("amp: a half-written document keeps the last whole one's facts and cou
     const f = src.read(link, Date.now());
     assert.equal(f?.turn, "working");
     assert.equal(f?.malformedLines, 1);
-    assert.equal(f?.vendor, "amp");
+    await assertReaderOf(amp, AmpSessionSource, "amp");
     Deno.writeTextFileSync(path, "{");
     assert.equal(new AmpSessionSource().read(link, Date.now()), null, "never parsed whole: nothing to show");
   } finally {

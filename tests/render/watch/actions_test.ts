@@ -279,6 +279,7 @@ Deno.test("rate limits: window names, per agent with resets, per account in the 
       session: makeSession({
         vendor: "codex",
         path: `${home}/sessions/2026/11/24/r-${pid}.jsonl`,
+        account: home,
         rateLimits: limits,
       }),
     });
@@ -292,11 +293,16 @@ Deno.test("rate limits: window names, per agent with resets, per account in the 
       status: "limited",
       session: makeSession({
         path: "/h/.claude/projects/-w/s.jsonl",
+        account: "/h/.claude",
         limitedUntil: reset,
         rateLimits: [limit({ name: "five_hour", usedPercent: 100, resetsAt: reset })],
       }),
     }),
-    makeAgent({ pid: 4, key: "4:1", session: makeSession({ path: "/h/.claude/projects/-w/t.jsonl" }) }),
+    makeAgent({
+      pid: 4,
+      key: "4:1",
+      session: makeSession({ path: "/h/.claude/projects/-w/t.jsonl", account: "/h/.claude" }),
+    }),
   ];
   assert.deepEqual(accountLimits(agents, now), [
     { text: "codex 5h 42%, wk 11%", alert: false },

@@ -3,6 +3,8 @@ import { ClaudeTranscript } from "../../../../agents/vendors/claude/transcript.t
 import { ClaudeUsage } from "../../../../agents/vendors/claude/usage.ts";
 import { ClaudeSessionSource, projectDirName } from "../../../../agents/vendors/claude/sessions.ts";
 import { cleanLine } from "../../../../agents/formats/text.ts";
+import { claude } from "../../../../agents/vendors/claude/mod.ts";
+import { assertReaderOf } from "../../../support/sessions.ts";
 
 const FIXTURES = new URL("../../../fixtures/claude/", import.meta.url).pathname;
 const SESSION_ID = "9f8aaf45-1c2d-4e5f-8a9b-0c1d2e3f4a5b";
@@ -363,7 +365,7 @@ Deno.test("cleanLine strips escapes and controls, collapses whitespace, truncate
   assert.equal(cleanLine("plain", 200), "plain");
 });
 
-Deno.test("claude session source: subagents of both layouts count towards the session", () => {
+Deno.test("claude session source: subagents of both layouts count towards the session", async () => {
   const root = Deno.makeTempDirSync({ prefix: "agtop-claude-" });
   try {
     const dir = `${root}/projects/${projectDirName(CWD)}`;
@@ -405,8 +407,8 @@ Deno.test("claude session source: subagents of both layouts count towards the se
       ["afa94c844c15115d7", "general-purpose", "running", "claude-haiku-4-6", 50, "Grep"],
       ["a5e94f0", null, "done", "claude-haiku-4-6", 30, null],
     ]);
-    assert.equal(f.vendor, "claude");
-    assert.equal(f.linkedBy, "cwd");
+    await assertReaderOf(claude, ClaudeSessionSource, "claude");
+    assert.equal(link.linkedBy, "cwd");
 
     // Incremental: the subagent's result arrives in the parent; only appended bytes are read.
     Deno.writeTextFileSync(

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { codexToolArg, CodexTranscript } from "../../../../agents/vendors/codex/transcript.ts";
 import { CodexSessionSource } from "../../../../agents/vendors/codex/sessions.ts";
+import { codex } from "../../../../agents/vendors/codex/mod.ts";
+import { assertReaderOf } from "../../../support/sessions.ts";
 
 const FIXTURES = new URL("../../../fixtures/codex/", import.meta.url).pathname;
 const THREAD = "019a8b3c-29d1-7a2e-9c1f-3b5d7e9f1a74";
@@ -232,7 +234,7 @@ Deno.test("codex: apply_patch as a custom tool call", () => {
   assert.deepEqual(f.currentTool?.arg, "docs/new.md");
 });
 
-Deno.test("codex session source: a spawned subagent's rollout counts towards the thread", () => {
+Deno.test("codex session source: a spawned subagent's rollout counts towards the thread", async () => {
   const home = Deno.makeTempDirSync({ prefix: "agtop-codex-" });
   try {
     const dir = `${home}/sessions/2026/11/24`;
@@ -260,7 +262,7 @@ Deno.test("codex session source: a spawned subagent's rollout counts towards the
       150,
     ]);
     assert.equal(sub.currentTool?.arg, "rg TODO docs/");
-    assert.equal(f.vendor, "codex");
+    await assertReaderOf(codex, CodexSessionSource, "codex");
 
     Deno.writeTextFileSync(
       `${dir}/${CHILD_FILE}`,

@@ -3,13 +3,12 @@ import { createHash } from "node:crypto";
 import { GeminiTranscript } from "../../../../agents/vendors/gemini/transcript.ts";
 import { geminiUsage } from "../../../../agents/formats/genai.ts";
 import { geminiToolArg, MessageLedger } from "../../../../agents/formats/gemini_cli.ts";
-import {
-  argvSessionIds,
-  geminiRoot,
-  GeminiSessionSource,
-  sha256Hex,
-} from "../../../../agents/vendors/gemini/sessions.ts";
+import { geminiRoot, GeminiSessionSource } from "../../../../agents/vendors/gemini/sessions.ts";
+import { argvSessionIds } from "../../../../agents/formats/argv.ts";
+import { sha256Hex } from "../../../../agents/formats/hash.ts";
 import type { LinkContext } from "../../../../agents/vendor.ts";
+import { gemini } from "../../../../agents/vendors/gemini/mod.ts";
+import { assertReaderOf } from "../../../support/sessions.ts";
 
 const SESSION_ID = "bd11986c-d8d4-4c5e-9a4f-0d3c1b2a7e6f";
 const CWD = "/home/me/proj/gemini/web-app";
@@ -463,7 +462,9 @@ Deno.test("gemini sessions: projects.json slug, argv id, newest unclaimed, .proj
   });
 });
 
-Deno.test("gemini sessions: incremental reads, half-written lines, replaced files, legacy .json re-read", () => {
+Deno.test("gemini sessions: incremental reads, half-written lines, replaced files, legacy .json re-read", async () => {
+  // What the reader returns is stamped with this vendor by the collector.
+  await assertReaderOf(gemini, GeminiSessionSource, "gemini");
   withHome((home) => {
     const chats = `${home}/.gemini/tmp/web-app/chats`;
     write(`${home}/.gemini/tmp/web-app/.project_root`, CWD);
@@ -472,7 +473,6 @@ Deno.test("gemini sessions: incremental reads, half-written lines, replaced file
     const source = new GeminiSessionSource();
     const link = { path, id: SESSION_ID, linkedBy: "cwd" };
     let f = source.read(link, NOW)!;
-    assert.equal(f.vendor, "gemini");
     assert.equal(f.cwd, CWD, "from the directory's .project_root");
     assert.equal(f.turn, "working");
     assert.equal(f.malformedLines, 0, "a half-written last line waits");

@@ -6,6 +6,8 @@ import {
   QwenSessionSource,
 } from "../../../../agents/vendors/qwen/sessions.ts";
 import type { LinkContext } from "../../../../agents/vendor.ts";
+import { qwen } from "../../../../agents/vendors/qwen/mod.ts";
+import { assertReaderOf } from "../../../support/sessions.ts";
 
 const SESSION_ID = "e351e2a0-7c1d-4f2e-9a3b-5c6d7e8f9a0b";
 const CWD = "/home/me/proj/qwen/api_srv";
@@ -365,7 +367,9 @@ Deno.test("qwen paths: project directory names and the runtime directory", () =>
   assert.equal(qwenRuntimeDir({ QWEN_RUNTIME_DIR: ".qwen-rt" }, "/home/me", "/w"), "/w/.qwen-rt");
 });
 
-Deno.test("qwen sessions: argv id, newest unclaimed confirmed by cwd, QWEN_RUNTIME_DIR, reads, recent()", () => {
+Deno.test("qwen sessions: argv id, newest unclaimed confirmed by cwd, QWEN_RUNTIME_DIR, reads, recent()", async () => {
+  // What the reader returns is stamped with this vendor by the collector.
+  await assertReaderOf(qwen, QwenSessionSource, "qwen");
   withHome((home) => {
     const chats = `${home}/.qwen/projects/${qwenProjectDir(CWD)}/chats`;
     const older = "11111111-1111-4111-8111-111111111111";
@@ -384,7 +388,6 @@ Deno.test("qwen sessions: argv id, newest unclaimed confirmed by cwd, QWEN_RUNTI
     assert.deepEqual(resumed, { path: `${chats}/${older}.jsonl`, id: older, linkedBy: "argv" });
 
     const f = source.read(link!, NOW)!;
-    assert.equal(f.vendor, "qwen");
     assert.deepEqual(f.tokens, TOTAL);
     assert.equal(f.turn, "ended");
     Deno.writeTextFileSync(link!.path, user("u2", 20, "and the signup bug") + "\n" + CALL.slice(0, 50), {

@@ -1,0 +1,205 @@
+/**
+ * Crush sessions read from project databases created here with node:sqlite from the documented
+ * schema: linking, tokens, recorded cost, the tool in flight, subagents, todos, a locked database.
+ */
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { crushDatabase, CrushSessionSource } from "../../../../agents/vendors/crush/sessions.ts";
+import { crush } from "../../../../agents/vendors/crush/mod.ts";
+import { BUSY, readDatabase } from "../../../../agents/formats/sqlite.ts";
+import { assertReaderOf, dbLinkContext as ctx, NOW, tempDir } from "../../../support/sessions.ts";
+
+const CRUSH_SCHEMA = `
+CREATE TABLE sessions (id TEXT PRIMARY KEY, parent_session_id TEXT, title TEXT NOT NULL,
+  message_count INTEGER NOT NULL DEFAULT 0, prompt_tokens INTEGER NOT NULL DEFAULT 0,
+  completion_tokens INTEGER NOT NULL DEFAULT 0, cost REAL NOT NULL DEFAULT 0.0, updated_at INTEGER NOT NULL,
+  created_at INTEGER NOT NULL, summary_message_id TEXT, todos TEXT);
+CREATE TABLE messages (id TEXT PRIMARY KEY, session_id TEXT NOT NULL, role TEXT NOT NULL,
+  parts BLOB NOT NULL DEFAULT '[]', model TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+  finished_at INTEGER, provider TEXT, is_summary_message INTEGER DEFAULT 0 NOT NULL);
+CREATE INDEX idx_messages_session_id ON messages (session_id);
+`;
+
+const sec = (ms: number) => Math.floor(ms / 1000);
+
+function crushSession(
+  db: DatabaseSync,
+  id: string,
+  o: { parent?: string; cost?: number; prompt?: number; todos?: unknown },
+) {
+  db.prepare(
+    `INSERT INTO sessions (id, parent_session_id, title, prompt_tokens, completion_tokens, cost, updated_at, created_at, todos)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    id,
+    o.parent ?? null,
+    `title of ${id}`,
+    o.prompt ?? 0,
+    0,
+    o.cost ?? 0,
+    sec(NOW),
+    sec(NOW - 9000),
+    o.todos ? JSON.stringify(o.todos) : null,
+  );
+}
+
+function crushMessage(
+  db: DatabaseSync,
+  id: string,
+  session: string,
+  role: string,
+  parts: unknown[],
+  at: number,
+  finished?: number,
+) {
+  db.prepare(
+    `INSERT OR REPLACE INTO messages (id, session_id, role, parts, model, provider, created_at, updated_at, finished_at)
+     VALUES (?, ?, ?, ?, ?, 'anthropic', ?, ?, ?)`,
+  ).run(
+    id,
+    session,
+    role,
+    JSON.stringify(parts),
+    role === "assistant" ? "claude-sonnet-4-5" : null,
+    sec(at),
+    sec(at),
+    finished ? sec(finished) : null,
+  );
+}
+
+const call = (id: string, name: string, input: unknown) => ({
+  type: "tool_call",
+  data: { id, name, input: JSON.stringify(input), finished: true },
+});
+
+Deno.test("crush: project database — tool without result, recorded cost, context, subagent, todos", async () => {
+  const root = await tempDir();
+  const project = `${root}/api`;
+  Deno.mkdirSync(`${project}/.crush`, { recursive: true });
+  const path = `${project}/.crush/crush.db`;
+  const db = new DatabaseSync(path);
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec(CRUSH_SCHEMA);
+  try {
+    crushSession(db, "s-main", {
+      cost: 0.31,
+      prompt: 18000,
+      todos: [{ content: "Add tests", status: "in_progress", active_form: "Adding tests" }],
+    });
+    crushSession(db, "title-s-main", { parent: "s-main" });
+    crushSession(db, "m2$$call_a", { parent: "s-main", cost: 0.05 });
+    crushMessage(db, "m1", "s-main", "user", [{ type: "text", data: { text: "add tests" } }], NOW - 8000);
+    crushMessage(
+      db,
+      "m2",
+      "s-main",
+      "assistant",
+      [
+        { type: "text", data: { text: "Delegating." } },
+        call("call_a", "agent", { prompt: "find the handlers" }),
+        call("call_b", "bash", { command: "go test ./..." }),
+        { type: "finish", data: { reason: "tool_use", time: sec(NOW - 7000) } },
+      ],
+      NOW - 7500,
+      NOW - 7000,
+    );
+    crushMessage(
+      db,
+      "k1",
+      "m2$$call_a",
+      "assistant",
+      [call("call_k", "grep", { pattern: "func Handle" })],
+      NOW - 6000,
+    );
+
+    const src = new CrushSessionSource();
+    assert.equal(crushDatabase(["crush", "--cwd", "api"], root), path);
+    const link = src.link(ctx({ argv: ["crush"], cwd: project }));
+    assert.deepEqual(link, { path: `${path}#s-main`, id: "s-main", linkedBy: "cwd" });
+    const f = src.read(link!, NOW)!;
+    await assertReaderOf(crush, CrushSessionSource, "crush");
+    assert.equal(f.cwd, project);
+    assert.equal(f.title, "title of s-main");
+    assert.equal(f.model, "claude-sonnet-4-5");
+    assert.equal(f.lastPrompt, "add tests");
+    assert.equal(f.currentTask, "Adding tests");
+    assert.equal(f.turn, "working");
+    assert.deepEqual(f.currentTool, {
+      name: "bash",
+      arg: "go test ./...",
+      id: "call_b",
+      startedAt: sec(NOW - 7500) * 1000,
+    });
+    assert.equal(f.costUsd, 0.31, "Crush adds its subagents' cost to the parent's");
+    assert.equal(f.contextTokens, 18000);
+    assert.deepEqual(
+      f.tokens,
+      { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
+      "no totals recorded",
+    );
+    assert.deepEqual(f.tokensByModel, {});
+    assert.deepEqual(f.subagents.map((s) => [s.id, s.type, s.status, s.currentTool?.arg]), [
+      ["m2$$call_a", "agent", "running", "func Handle"],
+    ]);
+
+    // The results come back and the turn ends.
+    crushMessage(db, "m3", "s-main", "tool", [
+      { type: "tool_result", data: { tool_call_id: "call_a", name: "agent", content: "found 3" } },
+      { type: "tool_result", data: { tool_call_id: "call_b", name: "bash", content: "ok", is_error: false } },
+    ], NOW - 3000);
+    crushMessage(
+      db,
+      "m4",
+      "s-main",
+      "assistant",
+      [
+        { type: "text", data: { text: "Done." } },
+        { type: "finish", data: { reason: "end_turn", time: sec(NOW - 1000) } },
+      ],
+      NOW - 2000,
+      NOW - 1000,
+    );
+    const g = src.read(link!, NOW + 11_000)!;
+    assert.equal(g.turn, "ended");
+    assert.equal(g.currentTool, null);
+    assert.equal(g.subagents[0].status, "done");
+    assert.equal(g.stopReason, "end_turn");
+    // `-s <id>` names a session; `recent` knows the databases of agents seen.
+    assert.equal(src.link(ctx({ argv: ["crush", "-s", "s-main"], cwd: project }))?.linkedBy, "argv");
+    assert.deepEqual(src.recent([], NOW - 60_000).map((l) => l.id), ["s-main"]);
+  } finally {
+    db.close();
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("crush: a locked database keeps the last facts; a first read while locked is null", async () => {
+  const root = await tempDir();
+  const project = `${root}/web`;
+  Deno.mkdirSync(`${project}/.crush`, { recursive: true });
+  const path = `${project}/.crush/crush.db`;
+  const db = new DatabaseSync(path); // rollback journal: a writer's lock blocks readers
+  db.exec(CRUSH_SCHEMA);
+  try {
+    crushSession(db, "s1", { cost: 0.1 });
+    crushMessage(db, "m1", "s1", "user", [{ type: "text", data: { text: "hi" } }], NOW - 5000);
+    const src = new CrushSessionSource();
+    const link = src.link(ctx({ argv: ["crush"], cwd: project }))!;
+    assert.equal(src.read(link, NOW)?.lastPrompt, "hi");
+
+    db.exec("BEGIN EXCLUSIVE");
+    db.prepare(`UPDATE sessions SET cost = 9, title = 'changed' WHERE id = 's1'`).run();
+    assert.equal(readDatabase(path, (d) => d.all("SELECT id FROM sessions").length), BUSY);
+    // The file changed (a writer's spilled pages): read again, found locked, the last facts stay.
+    Deno.utimeSync(path, NOW / 1000 + 3600, NOW / 1000 + 3600);
+    const kept = src.read(link, NOW + 11_000);
+    assert.equal(kept?.costUsd, 0.1);
+    assert.equal(kept?.lastPrompt, "hi");
+    assert.equal(new CrushSessionSource().read(link, NOW), null);
+    db.exec("COMMIT");
+    assert.equal(src.read(link, NOW + 22_000)?.costUsd, 9);
+  } finally {
+    db.close();
+    await Deno.remove(root, { recursive: true });
+  }
+});
