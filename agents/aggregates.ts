@@ -50,6 +50,8 @@ function totals(agents: readonly Agent[]): Totals {
  *
  * @example
  * ```ts
+ * import type { Snapshot } from "./types.ts";
+ * declare const snapshot: Snapshot;
  * aggregate(snapshot.agents).byStatus.waiting; // agents waiting for you
  * ```
  */

@@ -122,6 +122,8 @@ export function sessionBurn(
  *
  * @example
  * ```ts
+ * import type { Snapshot } from "./types.ts";
+ * declare const snapshot: Snapshot;
  * totalBurn(snapshot.agents.map((a) => a.burn))?.usdPerHour;
  * ```
  */

@@ -35,10 +35,12 @@ function add(into: ProcessCounters, c: ProcessCounters): void {
  *
  * @example
  * ```ts
+ * const main: ProcessCounters = { cpuTimeMs: 5000, readBytes: null, writeBytes: null };
+ * const helper: ProcessCounters = { cpuTimeMs: 800, readBytes: null, writeBytes: null };
  * const counters = new AgentCounters();
  * counters.total("4242:17", new Map([["4242:17", main], ["4250:18", helper]]));
  * // the helper exits: its CPU time stays in the total
- * counters.total("4242:17", new Map([["4242:17", main]])).cpuTimeMs;
+ * counters.total("4242:17", new Map([["4242:17", main]])).cpuTimeMs; // 5800
  * counters.endTick();
  * ```
  */

@@ -52,6 +52,8 @@ function parseMatcher(spec: string): CustomVendor {
  * @throws {MatchSpecError} on a spec without `=`, with an empty label or regex, or with an invalid regex.
  * @example
  * ```ts
+ * import type { ProcessInfo } from "../platform/types.ts";
+ * declare const p: ProcessInfo;
  * const [mine] = parseMatchers(["my-agent=python3? .*my_agent\\.py"]);
  * mine.recognise(p, null); // "main" for argv ["python3", "/opt/my_agent.py"]
  * ```

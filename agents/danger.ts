@@ -51,6 +51,8 @@ const BYPASSES: Bypasses = bypassesOf(VENDORS);
  *
  * @example
  * ```ts
+ * import type { ProcessInfo } from "../platform/types.ts";
+ * declare const sudo: ProcessInfo; // an ancestor process named "sudo"
  * dangerousFlags(["claude", "--dangerously-skip-permissions"], []); // ["--dangerously-skip-permissions"]
  * dangerousFlags(["codex", "-s", "danger-full-access"], [sudo]); // ["-s danger-full-access", "sudo"]
  * ```

@@ -35,6 +35,8 @@ function isAbsolute(path: string): boolean {
  *
  * @example
  * ```ts
+ * import type { ProcessInfo } from "../platform/types.ts";
+ * declare const p: ProcessInfo;
  * resolveScript(p); // "/p/node_modules/@google/gemini-cli/dist/index.js" for argv ["node", "/p/node_modules/.bin/gemini"]
  * ```
  */
@@ -150,6 +152,9 @@ function recognise(
  *
  * @example
  * ```ts
+ * import type { ProcessSource } from "../platform/types.ts";
+ * import { VENDORS } from "./vendors/mod.ts";
+ * declare const source: ProcessSource;
  * const agents = detect(source.list(), VENDORS);
  * agents.map((d) => `${d.vendor.label} ${d.main.pid}`);
  * ```

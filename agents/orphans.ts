@@ -122,6 +122,10 @@ export function markedAgent(
  *
  * @example
  * ```ts
+ * import type { Detection } from "./detect.ts";
+ * import type { Agent } from "./types.ts";
+ * declare const detections: Detection[];
+ * declare const agents: Agent[]; // agents[i] built from detections[i]
  * const families = detections.map((d, i) => familyOf(agents[i], d));
  * ```
  */
@@ -170,9 +174,13 @@ const identity = (p: ProcessRef) => `${p.pid}:${p.startId}`;
  *
  * @example
  * ```ts
+ * import type { ProcessSource } from "../platform/types.ts";
+ * import { VENDORS } from "./vendors/mod.ts";
+ * declare const source: ProcessSource;
+ * declare const families: AgentFamily[]; // this tick's agents, through familyOf
  * const orphans = new OrphanTracker({ source, vendors: VENDORS });
  * // each tick:
- * const found = orphans.update(detections.map((d, i) => familyOf(agents[i], d)), processes);
+ * const found = orphans.update(families, source.list());
  * ```
  */
 export class OrphanTracker {

@@ -91,6 +91,7 @@ const TOOLS: ReadonlyMap<string, Verb> = new Map([
  *
  * @example
  * ```ts
+ * declare const agent: PhraseFacts; // busy, its session's current tool a Bash call of `npm test`
  * doingPhrase(agent, Date.now()); // "running npm test"
  * ```
  */

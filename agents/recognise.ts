@@ -167,8 +167,11 @@ function isNative(p: ProcessInfo, program: Program): boolean {
  *
  * @example
  * ```ts
+ * import type { ProcessInfo } from "../platform/types.ts";
+ * declare const p: ProcessInfo; // argv ["node", "/p/node_modules/.bin/gemini", "-p", "hi"]
  * const gemini: Program = { bins: ["gemini"], packages: ["@google/gemini-cli"] };
- * invocation(p, "/p/node_modules/@google/gemini-cli/dist/index.js", gemini); // { how: "runtime", args: [...] }
+ * invocation(p, "/p/node_modules/@google/gemini-cli/dist/index.js", gemini);
+ * // { how: "runtime", args: ["-p", "hi"] }
  * ```
  */
 export function invocation(p: ProcessInfo, script: string | null, program: Program): Invocation | null {

@@ -32,6 +32,7 @@ const SAME_START_MS = 1;
  *
  * @example
  * ```ts
+ * import type { ProcessInfo } from "../platform/types.ts";
  * refusal({ pid: 1, startedAt: 0 }, undefined, 999); // "pid 1 is never signalled"
  * refusal({ pid: 42, startedAt: 1000 }, { pid: 42, startedAt: 5000 } as ProcessInfo, 999);
  * // "pid 42 is now another process"
@@ -54,6 +55,10 @@ export function refusal(target: SignalTarget, now: ProcessInfo | undefined, self
  *
  * @example
  * ```ts
+ * import type { ProcessSource } from "../platform/types.ts";
+ * import type { Agent } from "./types.ts";
+ * declare const agent: Agent;
+ * declare const source: ProcessSource;
  * const [report] = endProcesses([{ pid: agent.pid, startedAt: agent.startedAt }], source);
  * report.outcome; // "sent"
  * ```

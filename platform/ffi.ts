@@ -27,6 +27,7 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
+ * import { Notices } from "./notices.ts";
  * const notices = new Notices();
  * const libc = tryDlopen("libc.so.6", {
  *   getpid: { parameters: [], result: "i32", optional: true },
@@ -204,6 +205,7 @@ export type MemorySymbols = Deno.StaticForeignLibraryInterface<typeof MEMORY_SYM
  *
  * @example
  * ```ts
+ * import { Notices } from "./notices.ts";
  * const libc = tryDlopen("/lib/x86_64-linux-gnu/libc.so.6", MEMORY_SYMBOLS, new Notices());
  * const memory = libc === null ? null : foreignMemory(libc.symbols);
  * ```
@@ -231,7 +233,10 @@ export function foreignMemory(symbols: MemorySymbols): MemoryReader | null {
  *
  * @example
  * ```ts
- * // const base = bufferAddress(ntdll.symbols, snapshot); // then offset = pointer - base
+ * declare const ntdll: { symbols: MemorySymbols };
+ * const buffer = new Uint8Array(4096);
+ * const base = bufferAddress(ntdll.symbols, buffer);
+ * // after a call wrote pointers into `buffer`, a pointer `ptr` there points at `buffer[Number(ptr - base)]`
  * ```
  */
 export function bufferAddress(symbols: Pick<MemorySymbols, "memcpyAddress">, buffer: Uint8Array): bigint {
@@ -246,6 +251,8 @@ export function bufferAddress(symbols: Pick<MemorySymbols, "memcpyAddress">, buf
  *
  * @example
  * ```ts
+ * declare const memory: MemoryReader;
+ * declare const argvAddress: bigint; // a `char **` a C library just returned
  * const argv = readCStringArray(memory, argvAddress, 4096, 65536); // ["sleep", "30"]
  * ```
  */

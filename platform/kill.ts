@@ -68,6 +68,7 @@ function openPosix(paths: readonly string[], errno: string): PosixLibrary | stri
  *
  * @example
  * ```ts
+ * import { LIBC_PATHS } from "./linux/libc.ts";
  * const terminate = posixTerminate(LIBC_PATHS, "__errno_location");
  * terminate(12345).outcome; // "sent", "no-such-process", "permission-denied" or "failed"
  * ```

@@ -38,6 +38,8 @@ function toJsonValues(v: unknown): unknown {
  *
  * @example
  * ```ts
+ * import type { Snapshot } from "../agents/types.ts";
+ * declare const snapshot: Snapshot;
  * const doc = JSON.parse(renderJson(snapshot));
  * doc.agents[0].cpu_percent;
  * ```

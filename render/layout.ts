@@ -21,6 +21,8 @@ const GAP = 2;
  *
  * @example
  * ```ts
+ * import { COLUMNS } from "./columns.ts";
+ * declare const rows: string[][]; // per agent, one cell per column of COLUMNS
  * const layout = fitColumns(COLUMNS, rows, 80);
  * ```
  */

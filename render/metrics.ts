@@ -255,6 +255,8 @@ function hostFamilies(fs: Families, snap: Snapshot, agents: readonly Agent[], op
  *
  * @example
  * ```ts
+ * import type { Snapshot } from "../agents/types.ts";
+ * declare const snapshot: Snapshot;
  * const text = renderMetrics(snapshot, { format: "openmetrics" });
  * text.endsWith("# EOF\n"); // true
  * ```

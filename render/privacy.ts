@@ -198,6 +198,9 @@ function agent(a: Agent, names: Pseudonyms, now: number): Agent {
  *
  * @example
  * ```ts
+ * import type { Snapshot } from "../agents/types.ts";
+ * import { renderJson } from "./json.ts";
+ * declare const snapshot: Snapshot;
  * const names = new Pseudonyms();
  * renderJson(redact(snapshot, names)); // no prompts, paths, command lines or project names
  * ```
@@ -223,6 +226,10 @@ export function redact(snap: Snapshot, names: Pseudonyms = new Pseudonyms()): Sn
  *
  * @example
  * ```ts
+ * import { aggregate } from "../agents/aggregates.ts";
+ * import type { Snapshot } from "../agents/types.ts";
+ * import { renderJson } from "./json.ts";
+ * declare const snapshot: Snapshot;
  * const names = new Pseudonyms();
  * const shown = redact(snapshot, names);
  * renderJson(shown, redactAggregates(aggregate(snapshot.agents), names));

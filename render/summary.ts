@@ -23,7 +23,9 @@ function statusCounts({ agents: n, byStatus }: Totals): string {
  *
  * @example
  * ```ts
- * summaryLine(snapshot); // "3 agents (1 busy, 2 waiting) · CPU 12% · MEM 1.2G · tokens 1.2M · cost $3.40"
+ * import type { Snapshot } from "../agents/types.ts";
+ * declare const snapshot: Snapshot;
+ * summaryLine(snapshot); // "3 agents (1 busy, 2 waiting) · CPU 12.0% · MEM 1.2G · tokens 1.2M · cost $3.40"
  * ```
  */
 export function summaryLine(snap: Snapshot, totals: Totals = aggregate(snap.agents)): string {

@@ -35,6 +35,9 @@ export function pickColumns(ids?: readonly string[] | null): readonly Column[] {
  *
  * @example
  * ```ts
+ * import type { Snapshot } from "../agents/types.ts";
+ * import { loadStyle } from "./style.ts";
+ * declare const snapshot: Snapshot;
  * console.log(renderTable(snapshot, { width: 100, style: await loadStyle(false) }));
  * ```
  */

@@ -50,6 +50,8 @@ export const SORT_CYCLE: readonly SortKey[] = [
  *
  * @example
  * ```ts
+ * import type { Snapshot } from "../agents/types.ts";
+ * declare const snapshot: Snapshot;
  * sortAgents(snapshot.agents, "mem", false)[0]; // the agent using the most memory
  * ```
  */
@@ -88,6 +90,8 @@ export function filterAgents(agents: readonly Agent[], text: string): Agent[] {
  *
  * @example
  * ```ts
+ * import type { Snapshot } from "../agents/types.ts";
+ * declare const snapshot: Snapshot;
  * withoutHidden(snapshot.agents, ["copilot", "aider"]);
  * ```
  */

@@ -64,6 +64,7 @@ const hasTokens = (t: TokenBuckets): boolean =>
  *
  * @example
  * ```ts
+ * import { bundledTable } from "./table.ts";
  * const t = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 };
  * sessionCost({ "ollama/qwen2.5-coder": { ...t, input: 5000 } }, bundledTable()); // { usd: 0, basis: "local", … }
  * ```
@@ -113,6 +114,7 @@ export interface ContextFill {
  *
  * @example
  * ```ts
+ * import { bundledTable } from "./table.ts";
  * contextLimit("claude-sonnet-4-5", 250_000, bundledTable()); // { limit: 256000, fill: 0.9765625 }
  * ```
  */

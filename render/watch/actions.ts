@@ -61,6 +61,8 @@ function confirm(targets: SignalTarget[], what: string): Confirmation {
  *
  * @example
  * ```ts
+ * import type { Agent } from "../../agents/types.ts";
+ * declare const agent: Agent; // Claude Code, pid 123
  * (endAgent(agent) as Confirmation).prompt; // "send SIGTERM to Claude Code (pid 123)?"
  * ```
  */
@@ -77,6 +79,8 @@ export function endAgent(a: Agent): Confirmation | Notice {
  *
  * @example
  * ```ts
+ * import type { Agent } from "../../agents/types.ts";
+ * declare const agent: Agent; // Claude Code, whose first orphan is vite, pid 160
  * endOrphan(agent, agent.orphans[0]).prompt; // "send SIGTERM to orphan vite (pid 160) of Claude Code?"
  * ```
  */
@@ -92,6 +96,8 @@ export function endOrphan(a: Agent, o: AgentProcess): Confirmation {
  *
  * @example
  * ```ts
+ * import type { Agent } from "../../agents/types.ts";
+ * declare const agent: Agent; // Claude Code, with 2 orphans
  * (endOrphans(agent) as Confirmation).prompt; // "send SIGTERM to 2 orphans of Claude Code?"
  * ```
  */
@@ -118,6 +124,8 @@ const OUTCOME: Record<SignalReport["outcome"], string> = {
  *
  * @example
  * ```ts
+ * const what = "Claude Code (pid 123)";
+ * const effect: SignalEffect = { kind: "signal", targets: [{ pid: 123, startedAt: 0 }], what };
  * signalNotice(effect, [{ pid: 123, outcome: "permission-denied", detail: null }]).text;
  * // "Claude Code (pid 123): permission denied"
  * ```
@@ -141,6 +149,8 @@ export function signalNotice(effect: SignalEffect, reports: readonly SignalRepor
  *
  * @example
  * ```ts
+ * import type { Agent } from "../../agents/types.ts";
+ * declare const agent: Agent;
  * inTmux(agent); // true for an agent in `tmux pane %3`
  * ```
  */
@@ -156,6 +166,8 @@ export function inTmux(a: Pick<Agent, "terminal" | "terminalPlace">): boolean {
  *
  * @example
  * ```ts
+ * import type { Agent } from "../../agents/types.ts";
+ * declare const agent: Agent; // Claude Code, pid 123, on /dev/pts/3 in tmux
  * jumpTo(agent); // { kind: "jump", tty: "/dev/pts/3", socket: "/tmp/tmux-1000/default", what: … }
  * ```
  */
@@ -178,6 +190,9 @@ export function jumpTo(a: Agent): JumpEffect | Notice {
  *
  * @example
  * ```ts
+ * const what = "Claude Code (pid 123)";
+ * const effect: JumpEffect = { kind: "jump", tty: "/dev/pts/3", socket: null, what };
+ * const pane = { tty: "/dev/pts/3", session: "work", target: "work:1.0", id: "%3" };
  * jumpNotice(effect, { pane, switched: true }).text;
  * // "switched to Claude Code (pid 123): tmux pane %3 (work:1.0)"
  * ```

@@ -309,6 +309,8 @@ function activity(s: SessionFacts): Line[] {
  *
  * @example
  * ```ts
+ * import type { Snapshot } from "../../agents/types.ts";
+ * declare const snapshot: Snapshot;
  * const lines = detailLines(snapshot.agents[0], snapshot.takenAt);
  * ```
  */

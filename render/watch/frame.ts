@@ -297,6 +297,11 @@ function overlayHelp(body: string[], opts: FrameOptions): void {
  *
  * @example
  * ```ts
+ * import type { Snapshot } from "../../agents/types.ts";
+ * import { loadStyle } from "../style.ts";
+ * import { initialState } from "./state.ts";
+ * declare const snapshot: Snapshot;
+ * const style = await loadStyle(false);
  * const lines = renderFrame(snapshot, initialState({ sort: "cpu", reverse: false, filter: "", all: false }),
  *   { columns: 80, rows: 24, style, interval: 1.5 });
  * ```

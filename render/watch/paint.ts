@@ -44,6 +44,8 @@ export function lineText(line: Line): string {
  *
  * @example
  * ```ts
+ * import { loadStyle } from "../style.ts";
+ * const style = await loadStyle(false);
  * paint([seg("agtop", "bold"), seg(" · box")], 80, style);
  * ```
  */

@@ -33,6 +33,8 @@ export type Row =
  *
  * @example
  * ```ts
+ * import type { Agent } from "../../agents/types.ts";
+ * declare const agent: Agent;
  * rowKey({ kind: "agent", agent }); // agent.key
  * ```
  */
@@ -69,6 +71,8 @@ export function shownAgents(snap: Snapshot | null, q: RowQuery): Agent[] {
  *
  * @example
  * ```ts
+ * import type { Snapshot } from "../../agents/types.ts";
+ * declare const snapshot: Snapshot;
  * tableRows(snapshot, { sort: "cpu", reverse: false, filter: "", group: true, all: false });
  * ```
  */

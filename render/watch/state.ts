@@ -321,7 +321,13 @@ function tableKey(s: ViewState, key: Key, rows: Row[], size: ScreenSize): Step {
  *
  * @example
  * ```ts
- * let { state, effect } = applyKey(state, { name: "char", char: "s" }, snapshot, { columns: 80, rows: 24 });
+ * import type { Snapshot } from "../../agents/types.ts";
+ * declare const snapshot: Snapshot;
+ * const before = initialState({ sort: "cpu", reverse: false, filter: "", all: false });
+ * const size = { columns: 80, rows: 24 };
+ * const { state, effect } = applyKey(before, { name: "char", char: "s" }, snapshot, size);
+ * state.sort; // "mem", the next in the sort cycle
+ * effect; // "none"
  * ```
  */
 export function applyKey(before: ViewState, key: Key, snap: Snapshot | null, size: ScreenSize): Step {

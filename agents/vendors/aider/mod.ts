@@ -12,6 +12,8 @@ import { cliVendor } from "../../recognise.ts";
  *
  * @example
  * ```ts
+ * import type { ProcessInfo } from "../../../platform/types.ts";
+ * declare const p: ProcessInfo;
  * aider.recognise(p, "/home/me/.local/pipx/venvs/aider-chat/bin/aider"); // "main"
  * ```
  */

@@ -12,6 +12,8 @@ import { cliVendor } from "../../recognise.ts";
  *
  * @example
  * ```ts
+ * import type { ProcessInfo } from "../../../platform/types.ts";
+ * declare const p: ProcessInfo;
  * amp.recognise(p, "/usr/lib/node_modules/@sourcegraph/amp/dist/main.js"); // "main"
  * ```
  */

@@ -12,6 +12,8 @@ import { cliVendor } from "../../recognise.ts";
  *
  * @example
  * ```ts
+ * import type { ProcessInfo } from "../../../platform/types.ts";
+ * declare const p: ProcessInfo;
  * auggie.recognise(p, "/p/node_modules/@augmentcode/auggie/augment.mjs"); // "main"
  * ```
  */

@@ -18,6 +18,8 @@ const NOT_SESSION_FLAGS = ["--bg-spare", "--bg-pty-host"];
  *
  * @example
  * ```ts
+ * import type { ProcessInfo } from "../../../platform/types.ts";
+ * declare const p: ProcessInfo;
  * claude.recognise(p, null); // "main" for `NPM_BIN/claude --resume`, null for `claude mcp serve`
  * ```
  */

@@ -16,6 +16,8 @@ import { cliVendor } from "../../recognise.ts";
  *
  * @example
  * ```ts
+ * import type { ProcessInfo } from "../../../platform/types.ts";
+ * declare const p: ProcessInfo;
  * codex.recognise(p, null); // "helper" for `…/codex app-server --listen unix:// --managed-daemon`
  * ```
  */

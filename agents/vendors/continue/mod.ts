@@ -12,6 +12,8 @@ import { cliVendor } from "../../recognise.ts";
  *
  * @example
  * ```ts
+ * import type { ProcessInfo } from "../../../platform/types.ts";
+ * declare const p: ProcessInfo;
  * continueCli.recognise(p, "/p/node_modules/@continuedev/cli/dist/index.js"); // "main"
  * ```
  */

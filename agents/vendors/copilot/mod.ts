@@ -14,6 +14,8 @@ import { cliVendor } from "../../recognise.ts";
  *
  * @example
  * ```ts
+ * import type { ProcessInfo } from "../../../platform/types.ts";
+ * declare const p: ProcessInfo;
  * copilot.recognise(p, null); // "main" for exe `…/@github/copilot-linux-x64/copilot`
  * ```
  */

@@ -12,6 +12,8 @@ import { cliVendor } from "../../recognise.ts";
  *
  * @example
  * ```ts
+ * import type { ProcessInfo } from "../../../platform/types.ts";
+ * declare const p: ProcessInfo;
  * crush.recognise(p, null); // "main" for `/home/me/go/bin/crush`
  * ```
  */

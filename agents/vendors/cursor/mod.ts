@@ -14,6 +14,8 @@ import { cliVendor } from "../../recognise.ts";
  *
  * @example
  * ```ts
+ * import type { ProcessInfo } from "../../../platform/types.ts";
+ * declare const p: ProcessInfo;
  * cursor.recognise(p, null); // "main" for `…/cursor-agent/versions/2026.01.01/node --use-system-ca …/index.js`
  * ```
  */

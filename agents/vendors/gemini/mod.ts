@@ -14,6 +14,8 @@ import { cliVendor } from "../../recognise.ts";
  *
  * @example
  * ```ts
+ * import type { ProcessInfo } from "../../../platform/types.ts";
+ * declare const p: ProcessInfo;
  * gemini.recognise(p, "/p/node_modules/@google/gemini-cli/dist/index.js"); // "main"
  * ```
  */

@@ -14,6 +14,8 @@ import { cliVendor } from "../../recognise.ts";
  *
  * @example
  * ```ts
+ * import type { ProcessInfo } from "../../../platform/types.ts";
+ * declare const p: ProcessInfo;
  * goose.recognise(p, null); // "main" for `goose session`, "helper" for `goose mcp developer`
  * ```
  */

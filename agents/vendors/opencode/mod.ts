@@ -15,6 +15,8 @@ import { OPENCODE_CLI } from "./cli.ts";
  *
  * @example
  * ```ts
+ * import type { ProcessInfo } from "../../../platform/types.ts";
+ * declare const p: ProcessInfo;
  * opencode.recognise(p, null); // "main" for `NPM_BIN/opencode`, null for `opencode serve --port 4096`
  * ```
  */

@@ -13,6 +13,8 @@ import { cliVendor } from "../../recognise.ts";
  *
  * @example
  * ```ts
+ * import type { ProcessInfo } from "../../../platform/types.ts";
+ * declare const p: ProcessInfo;
  * qwen.recognise(p, "/p/node_modules/@qwen-code/qwen-code/cli.js"); // "main"
  * ```
  */
