@@ -52,6 +52,8 @@ export interface ToolCall {
  *
  * @example
  * ```ts
+ * const bash = { name: "Bash", arg: "npm test", id: "a", startedAt: 1 };
+ * const edit = { name: "Edit", arg: "src/app.ts", id: "b", startedAt: 2 };
  * newestCall(new Map([["a", bash], ["b", edit]])); // a copy of edit
  * ```
  */

@@ -157,6 +157,8 @@ export function listOption(values: ParsedArgs["values"], name: string): string[]
  *
  * @example
  * ```ts
+ * import { SORT_KEYS } from "./commands.ts";
+ *
  * choiceOption({ sort: "mem" }, "sort", SORT_KEYS, "cpu"); // "mem"
  * ```
  */

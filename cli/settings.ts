@@ -61,6 +61,9 @@ export interface Settings extends Required<LsOptions> {
  * @throws {UsageError} on a bad option value.
  * @example
  * ```ts
+ * import { parseCommandLine } from "./args.ts";
+ * import { loadConfig } from "./config.ts";
+ *
  * resolveSettings(parseCommandLine(["ls", "--private"]), await loadConfig()).private; // true
  * ```
  */
@@ -108,6 +111,10 @@ export function resolveSettings(parsed: ParsedArgs, config: Config | null): Sett
  * @throws {TomlFileError} when the price overrides file is unusable.
  * @example
  * ```ts
+ * import { createCollector } from "../agents/collect/collector.ts";
+ * import { processSource } from "../platform/mod.ts";
+ *
+ * declare const settings: Settings; // from resolveSettings
  * const collector = createCollector(await collectorSettings(settings), processSource());
  * ```
  */

@@ -52,6 +52,10 @@ export interface CollectorOptions {
  *
  * @example
  * ```ts
+ * import { processSource } from "../../platform/mod.ts";
+ * import { VENDORS } from "../vendors/mod.ts";
+ * import { bundledTable } from "../pricing/table.ts";
+ *
  * const c = new Collector({ source: processSource(), vendors: VENDORS, version: "0.1.0", prices: bundledTable() });
  * await c.tick(); // primes the CPU sample
  * await new Promise((r) => setTimeout(r, 250));
@@ -162,6 +166,9 @@ export function vendorsFor(matchSpecs: readonly string[]): Vendor[] {
  * @throws {MatchSpecError} on a bad `--match` spec.
  * @example
  * ```ts
+ * import { processSource } from "../../platform/mod.ts";
+ * import { bundledTable } from "../pricing/table.ts";
+ *
  * const collector = createCollector(
  *   { matchSpecs: [], prices: bundledTable(), dataDirs: {}, version: "0.1.0" },
  *   processSource(),

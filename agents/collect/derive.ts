@@ -38,6 +38,12 @@ const FREE: ModelPrice = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, max
  *
  * @example
  * ```ts
+ * import type { Agent } from "../types.ts";
+ * import type { SessionFacts } from "../session.ts";
+ * import { bundledTable } from "../pricing/table.ts";
+ *
+ * declare const agent: Agent;
+ * declare const session: SessionFacts | null;
  * Object.assign(agent, derive(agent, session, Date.now(), true, bundledTable()));
  * ```
  */

@@ -48,6 +48,12 @@ export interface Linked {
  *
  * @example
  * ```ts
+ * import type { ProcessSource } from "../../platform/types.ts";
+ * import type { LiveRow } from "./rows.ts";
+ * import { VENDORS } from "../vendors/mod.ts";
+ *
+ * declare const rows: LiveRow[];
+ * declare const source: ProcessSource;
  * const linker = new SessionLinker(VENDORS, {});
  * await linker.load(VENDORS);
  * const pending = rows.map((row) => linker.pending(row, source, Date.now()));

@@ -17,7 +17,14 @@ import type { Sampler } from "./sample.ts";
  *
  * @example
  * ```ts
- * agents.push(...orphanRows(tracker.update(families, processes), agents, sampler, Date.now()));
+ * import type { Agent } from "../types.ts";
+ * import type { Orphan } from "../orphans.ts";
+ * import type { Sampler } from "./sample.ts";
+ *
+ * declare const orphans: Orphan[]; // from OrphanTracker.update
+ * declare const agents: Agent[];
+ * declare const sampler: Sampler;
+ * agents.push(...orphanRows(orphans, agents, sampler, Date.now()));
  * ```
  */
 export function orphanRows(

@@ -13,6 +13,10 @@ import type { Agent, AgentPort } from "../types.ts";
  *
  * @example
  * ```ts
+ * import type { Snapshot } from "../types.ts";
+ * import { processSource } from "../../platform/mod.ts";
+ *
+ * declare const snapshot: Snapshot;
  * assignPorts(snapshot.agents, processSource());
  * ```
  */

@@ -101,6 +101,14 @@ export interface RowSources {
  *
  * @example
  * ```ts
+ * import type { ProcessInfo, ProcessSource } from "../../platform/types.ts";
+ * import type { Detection } from "../detect.ts";
+ * import type { Sampler } from "./sample.ts";
+ *
+ * declare const detection: Detection;
+ * declare const source: ProcessSource;
+ * declare const sampler: Sampler;
+ * declare const byPid: ReadonlyMap<number, ProcessInfo>;
  * const { agent } = liveRow(detection, { source, sampler, envKeys: ["HOME"], byPid }, Date.now());
  * ```
  */
@@ -157,6 +165,9 @@ export function liveRow(d: Detection, from: RowSources, now: number): LiveRow {
  *
  * @example
  * ```ts
+ * import type { Orphan } from "../orphans.ts";
+ *
+ * declare const orphan: Orphan;
  * processView(orphan, "orphan", 0.5, 0).role; // "orphan"
  * ```
  */
@@ -185,6 +196,9 @@ export function processView(
  *
  * @example
  * ```ts
+ * import type { Orphan } from "../orphans.ts";
+ *
+ * declare const orphan: Orphan; // started by the agent "4242:17"
  * goneAgentRow("4242:17", orphan, Date.now()).pid; // 4242
  * ```
  */
@@ -198,7 +212,12 @@ export function goneAgentRow(key: string, o: Orphan, now: number): Agent {
  *
  * @example
  * ```ts
- * sessionRow(vendor, session, Date.now()).key; // "session:/home/me/.claude/projects/…/9f8a.jsonl"
+ * import type { Vendor } from "../vendor.ts";
+ * import type { SessionFacts } from "../session.ts";
+ *
+ * declare const vendor: Vendor;
+ * declare const session: SessionFacts; // path "/home/me/.claude/projects/-w-shop/9f8a.jsonl"
+ * sessionRow(vendor, session, Date.now()).key; // "session:/home/me/.claude/projects/-w-shop/9f8a.jsonl"
  * ```
  */
 export function sessionRow(vendor: Vendor, session: SessionFacts, now: number): Agent {

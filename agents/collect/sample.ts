@@ -30,6 +30,9 @@ interface Sample {
  *
  * @example
  * ```ts
+ * import type { ProcessInfo } from "../../platform/types.ts";
+ *
+ * declare const processes: ProcessInfo[];
  * const sampler = new Sampler();
  * const sampleMs = sampler.begin(processes, Date.now()); // 0 on the first tick
  * sampler.cpu(processes[0]); // lifetime average on the first tick, then the share since the last one
@@ -94,7 +97,9 @@ export class Sampler {
  *
  * @example
  * ```ts
- * hostFacts(source.system(), Date.now()).uptimeSec;
+ * import { processSource } from "../../platform/mod.ts";
+ *
+ * hostFacts(processSource().system(), Date.now()).uptimeSec;
  * ```
  */
 export function hostFacts(sys: SystemFacts, now: number): HostFacts {

@@ -94,7 +94,10 @@ export function readJson(path: string): JsonObject | null {
  *
  * @example
  * ```ts
- * for (const rec of headRecords(path, 256 * 1024, ['"cwd"'])) if (typeof rec.cwd === "string") return rec.cwd;
+ * let cwd: string | null = null;
+ * for (const rec of headRecords("/home/me/.codex/sessions/2026/11/24/rollout-1.jsonl", 256 * 1024, ['"cwd"'])) {
+ *   if (typeof rec.cwd === "string") cwd ??= rec.cwd;
+ * }
  * ```
  */
 export function* headRecords(path: string, maxBytes: number, mentions?: string[]): Generator<JsonObject> {
@@ -135,6 +138,7 @@ export function lastWritten<T>(items: readonly T[], pathOf: (item: T) => string)
  *
  * @example
  * ```ts
+ * const codexHome = (env: Record<string, string>, home: string) => env.CODEX_HOME || `${home}/.codex`;
  * dataDirs([{ HOME: "/home/me" }, { CODEX_HOME: "/srv/codex" }], "CODEX_HOME", codexHome);
  * // Set { "/home/me/.codex", "/srv/codex" }
  * ```

@@ -50,9 +50,10 @@ const decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });
  * @example
  * ```ts
  * const tail = new JsonlTail("/home/me/.claude/projects/-home-me-app/9f8a.jsonl");
- * tail.read((line) => parser.feed(line), () => parser = new ClaudeTranscript());
+ * let lines: string[] = [];
+ * tail.read((line) => lines.push(line), () => (lines = []));
  * // later ticks: only what was appended
- * tail.read((line) => parser.feed(line), () => parser = new ClaudeTranscript());
+ * tail.read((line) => lines.push(line), () => (lines = []));
  * ```
  */
 export class JsonlTail {

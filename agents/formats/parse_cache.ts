@@ -106,6 +106,8 @@ export interface LineParser {
  *
  * @example
  * ```ts
+ * import { QwenTranscript } from "../vendors/qwen/transcript.ts";
+ *
  * const t = new TailedTranscript("/x/chat.jsonl", () => new QwenTranscript());
  * t.read();
  * t.parser.facts();
@@ -137,6 +139,8 @@ export class TailedTranscript<P extends LineParser> {
  *
  * @example
  * ```ts
+ * import { QwenTranscript } from "../vendors/qwen/transcript.ts";
+ *
  * const chats = new Transcripts(() => new QwenTranscript());
  * chats.follow("/x/chat.jsonl", Date.now()).parser.facts();
  * ```

@@ -48,6 +48,8 @@ export function recentFiles(
  *
  * @example
  * ```ts
+ * const a = { path: "/x/a.jsonl", id: "a", linkedBy: "recent" };
+ * const b = { path: "/x/b.jsonl", id: "b", linkedBy: "recent" };
  * newestFirst([{ link: a, at: 1 }, { link: b, at: 2 }]); // [b, a]
  * ```
  */

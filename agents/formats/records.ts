@@ -88,8 +88,8 @@ export function timestamp(v: unknown): number | null {
  * @example
  * ```ts
  * const span = new TimeSpan();
- * span.see(timestamp(rec.timestamp));
- * span.first; // startedAt
+ * span.see(timestamp("2026-11-24T03:26:48.100Z"));
+ * span.first; // 1795490808100 (the session's startedAt)
  * ```
  */
 export class TimeSpan {
@@ -138,6 +138,7 @@ export function skipTypes(types: readonly string[], window: number): (line: stri
  *
  * @example
  * ```ts
+ * const records: JsonObject[] = [];
  * let malformed = 0;
  * malformed += feedJsonLine('{"type":"user"}', (rec) => records.push(rec)); // 0
  * malformed += feedJsonLine("{not json", (rec) => records.push(rec)); // 1

@@ -106,6 +106,7 @@ export class Database {
    *
    * @example
    * ```ts
+   * declare const db: Database;
    * db.select("sessions", ["id", "accumulated_cost"]); // `"id", NULL AS "accumulated_cost"` on an old schema
    * ```
    */
@@ -143,8 +144,9 @@ export interface ReadOptions {
  *
  * @example
  * ```ts
+ * declare const lastCount: number | null;
  * const n = readDatabase("/home/me/.local/share/opencode/opencode.db", (db) => db.all("SELECT id FROM session").length);
- * if (n === BUSY) { … keep the last facts … }
+ * const count = n === BUSY ? lastCount : n; // a locked database keeps the count read last
  * ```
  */
 export function readDatabase<T>(
@@ -192,8 +194,9 @@ export function databaseStamp(path: string): string | null {
  *
  * @example
  * ```ts
- * const reads = new DatabaseReads(() => ({ lastId: 0 }));
- * reads.read(db, `${db}#ses_1`, Date.now(), (d, state) => d.all("SELECT … WHERE id > ?", state.lastId));
+ * const db = "/home/me/.local/share/opencode/opencode.db";
+ * const reads = new DatabaseReads(() => ({ lastId: "" }));
+ * reads.read(db, `${db}#ses_1`, Date.now(), (d, state) => d.all("SELECT id FROM part WHERE id > ?", state.lastId));
  * ```
  */
 export class DatabaseReads<S, T> {
@@ -229,6 +232,8 @@ export class DatabaseReads<S, T> {
  *
  * @example
  * ```ts
+ * const db = "/home/me/.local/share/opencode/opencode.db";
+ * const since = Date.now() - 24 * 3600_000;
  * recentSessions(db, (d, max) => d.all(`SELECT id, time_updated FROM session LIMIT ${max}`), (r) => Number(r.time_updated), since);
  * ```
  */

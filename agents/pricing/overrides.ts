@@ -132,6 +132,8 @@ function show(value: unknown): string {
  * @throws {TomlFileError} when the file cannot be read, is not TOML, or has a bad key or value.
  * @example
  * ```ts
+ * import { bundledTable } from "./table.ts";
+ *
  * const overrides = await loadOverrides("prices.toml", bundledTable());
  * ```
  */

@@ -39,10 +39,16 @@ export interface CollectHandlers {
  *
  * @example
  * ```ts
- * const [client, first] = await CollectClient.start(await collectorSettings(settings));
- * client.handlers = { onSnapshot: draw, onError: fail };
+ * import type { CollectorSettings } from "../../agents/collect/collector.ts";
+ * import type { Snapshot } from "../../agents/types.ts";
+ *
+ * declare const settings: CollectorSettings; // from collectorSettings
+ * declare function draw(snapshot: Snapshot): void;
+ * const [client, first] = await CollectClient.start(settings);
+ * client.handlers = { onSnapshot: draw, onError: (e) => console.error(e.message) };
  * client.request(); // one more tick
- * const reports = await client.signal([{ pid: 4242, startedAt }]);
+ * const { pid, startedAt } = first.agents[0];
+ * const reports = await client.signal([{ pid, startedAt }]);
  * client.close();
  * ```
  */

@@ -37,7 +37,10 @@ export function watchedDirs(paths: Iterable<string>): string[] {
  *
  * @example
  * ```ts
- * const watcher = new TranscriptWatcher(() => postMessage({ type: "changed" }));
+ * import type { Snapshot } from "../../agents/types.ts";
+ *
+ * declare const snapshot: Snapshot;
+ * const watcher = new TranscriptWatcher(() => console.log("changed"));
  * watcher.watch(watchedDirs(snapshot.agents.flatMap((a) => a.session ? [a.session.path] : [])));
  * watcher.close();
  * ```

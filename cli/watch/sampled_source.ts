@@ -23,7 +23,11 @@ import type {
  *
  * @example
  * ```ts
+ * import { processSource } from "../../platform/mod.ts";
+ * import type { Collector } from "../../agents/collect/collector.ts";
+ *
  * const source = new SampledSource(processSource());
+ * declare const collector: Collector; // built on source
  * source.begin(false); // interval tick: everything read fresh
  * await collector.tick();
  * source.begin(true); // early tick: only the process list is read again

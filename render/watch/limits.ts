@@ -57,7 +57,11 @@ function current(limits: readonly RateLimit[], now: number): RateLimit[] {
  *
  * @example
  * ```ts
- * agentLimits(agent.session.rateLimits, snapshot.takenAt);
+ * import type { Agent, Snapshot } from "../../agents/types.ts";
+ *
+ * declare const snapshot: Snapshot;
+ * declare const agent: Agent; // a Codex agent of snapshot
+ * agentLimits(agent.session?.rateLimits, snapshot.takenAt);
  * // "5h 42% (resets 14:05), wk 11% (resets Mon 09:00)"
  * ```
  */
@@ -85,6 +89,9 @@ export interface AccountLimits {
  *
  * @example
  * ```ts
+ * import type { Snapshot } from "../../agents/types.ts";
+ *
+ * declare const snapshot: Snapshot; // one Codex agent
  * accountLimits(snapshot.agents, snapshot.takenAt).map((a) => a.text); // ["codex 5h 42%, wk 11%"]
  * ```
  */

@@ -38,7 +38,9 @@ export function withHome(fn: (home: string) => void): void {
  *
  * @example
  * ```ts
- * source.link(linkContext(home, { cwd: "/w/app" }));
+ * import { ClaudeSessionSource } from "../../agents/vendors/claude/sessions.ts";
+ *
+ * withHome((home) => new ClaudeSessionSource().link(linkContext(home, { cwd: "/w/app" })));
  * ```
  */
 export function linkContext(home: string, over: Partial<LinkContext> = {}): LinkContext {
@@ -76,6 +78,9 @@ export function uuid(n: number): string {
  *
  * @example
  * ```ts
+ * import { claude } from "../../agents/vendors/claude/mod.ts";
+ * import { ClaudeSessionSource } from "../../agents/vendors/claude/sessions.ts";
+ *
  * await assertReaderOf(claude, ClaudeSessionSource, "claude");
  * ```
  */
@@ -94,7 +99,10 @@ export async function assertReaderOf(
  *
  * @example
  * ```ts
- * new OpenCodeSessionSource().link(dbLinkContext({ cwd, env: { OPENCODE_DB: db } }));
+ * import { OpenCodeSessionSource } from "../../agents/vendors/opencode/sessions.ts";
+ *
+ * const db = `${await tempDir()}/opencode.db`;
+ * new OpenCodeSessionSource().link(dbLinkContext({ cwd: "/w/app", env: { OPENCODE_DB: db } }));
  * ```
  */
 export function dbLinkContext(over: Partial<LinkContext>): LinkContext {

@@ -69,7 +69,7 @@ export function ampThreadCwd(thread: unknown): string | null {
  *
  * @example
  * ```ts
- * const f = ampThreadFacts(JSON.parse(Deno.readTextFileSync(path)));
+ * const f = ampThreadFacts(JSON.parse(Deno.readTextFileSync("/home/me/.local/share/amp/threads/T-1.json")));
  * f?.turn; // "working" while the newest message is `running`
  * ```
  */

@@ -55,6 +55,8 @@ export interface UsageTimeline {
  *
  * @example
  * ```ts
+ * import { ClaudeTranscript } from "./transcript.ts";
+ *
  * const ledger = new ClaudeUsage();
  * const main = new ClaudeTranscript({ ledger, source: "session" });
  * const sub = new ClaudeTranscript({ ledger, source: "agent-a1", subagent: true });

@@ -153,7 +153,8 @@ export function crushToolArg(name: string, input: unknown): string {
  *
  * @example
  * ```ts
- * crushTurn(messages).currentTool; // { name: "bash", arg: "go test ./...", … } while its result is missing
+ * const m = parseCrushMessage({ id: "m1", role: "assistant", created_at: 1795491351, parts: '[{"type":"tool_call","data":{"id":"c1","name":"bash","input":"{\\"command\\":\\"go test ./...\\"}"}}]' });
+ * crushTurn(m ? [m] : []).currentTool; // { name: "bash", arg: "go test ./...", … } while its result is missing
  * ```
  */
 export function crushTurn(messages: CrushMessage[]): {
@@ -211,7 +212,8 @@ export function crushTurn(messages: CrushMessage[]): {
  *
  * @example
  * ```ts
- * crushSubagent(child, parentPending, Date.now()).status; // "running"
+ * declare const child: CrushView; // session "m1$$c1": the agent tool call c1 of its parent
+ * crushSubagent(child, new Set(["c1"]), Date.now()).status; // "running" while c1 has no result
  * ```
  */
 export function crushSubagent(child: CrushView, parentPending: Set<string>, now: number): SubagentFacts {

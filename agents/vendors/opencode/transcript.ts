@@ -112,7 +112,7 @@ export interface OpenCodeView {
  * @example
  * ```ts
  * const ledger = new OpenCodeLedger();
- * ledger.put(parseOpenCodeMessage("msg_1", row.data, row.time_updated)!);
+ * ledger.put(parseOpenCodeMessage("msg_1", '{"role":"assistant","tokens":{"input":2000,"output":160}}', null)!);
  * ledger.tokens().total; // { input: 2000, output: 160, … }
  * ```
  */
@@ -314,7 +314,8 @@ export function openCodeToolArg(tool: string, input: Json): string {
  *
  * @example
  * ```ts
- * promptText([{ type: "text", text: "fix the build", synthetic: false, … }]); // "fix the build"
+ * const part = parseOpenCodePart("prt_1", "msg_1", { type: "text", text: "fix the build" });
+ * promptText(part ? [part] : []); // "fix the build"
  * ```
  */
 export function promptText(parts: OpenCodePart[]): string | null {
@@ -329,6 +330,7 @@ export function promptText(parts: OpenCodePart[]): string | null {
  *
  * @example
  * ```ts
+ * declare const view: OpenCodeView;
  * const facts = openCodeFacts(view, Date.now());
  * facts.currentTool; // { name: "bash", arg: "bun test", … } while the part is running
  * ```
