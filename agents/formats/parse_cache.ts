@@ -7,6 +7,8 @@
  */
 
 import { JsonlTail } from "./jsonl.ts";
+import type { SessionRead } from "../vendor.ts";
+import type { TranscriptFacts } from "./transcript_state.ts";
 
 /** An entry not used for this long is dropped (ms). */
 export const FORGET_AFTER_MS = 10 * 60_000;
@@ -160,4 +162,29 @@ export class Transcripts<P extends LineParser> {
     t.read();
     return t;
   }
+}
+
+/**
+ * What a reader returns for a followed transcript: its parser's facts with the link's `id` where the
+ * file names none, the file's modification time as the newest activity and lines too long to read
+ * counted as malformed; null while the file is missing.
+ *
+ * @example
+ * ```ts
+ * declare const chats: Transcripts<LineParser & { facts(): TranscriptFacts }>;
+ * transcriptRead(chats.follow("/x/chat.jsonl", Date.now()), "e351e2a0")?.turn;
+ * ```
+ */
+export function transcriptRead(
+  t: TailedTranscript<LineParser & { facts(): TranscriptFacts }>,
+  id: string,
+): SessionRead | null {
+  if (t.tail.mtimeMs === null) return null;
+  const f = t.parser.facts();
+  return {
+    ...f,
+    id: f.id || id,
+    lastActivity: Math.max(f.lastActivity ?? 0, t.tail.mtimeMs),
+    malformedLines: f.malformedLines + t.tail.skippedLines,
+  };
 }

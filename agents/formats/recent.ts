@@ -86,3 +86,31 @@ export function jsonlSessions(dir: string, names: string[], skip?: (name: string
     id: n.slice(0, -".jsonl".length),
   }));
 }
+
+/**
+ * The `.jsonl` file among `names` of `dir` written last since a process started (less
+ * {@linkcode START_SLACK_MS}), not in `claimed`, that `accept` takes (checked newest first, so
+ * `accept` may read the file), or null.
+ *
+ * @example
+ * ```ts
+ * newestSince("/x", ["a.jsonl"], { startedAt: Date.now() - 60_000, claimed: new Set() }, () => true);
+ * // { path: "/x/a.jsonl", name: "a.jsonl" } when written in the last minute
+ * ```
+ */
+export function newestSince(
+  dir: string,
+  names: readonly string[],
+  since: { startedAt: number; claimed: ReadonlySet<string> },
+  accept: (path: string) => boolean,
+): { path: string; name: string } | null {
+  const fresh: { path: string; name: string; mtime: number }[] = [];
+  for (const name of names) {
+    const path = `${dir}/${name}`;
+    if (!name.endsWith(".jsonl") || since.claimed.has(path)) continue;
+    const mtime = mtimeOf(path);
+    if (mtime !== null && mtime >= since.startedAt - START_SLACK_MS) fresh.push({ path, name, mtime });
+  }
+  const hit = fresh.sort((a, b) => b.mtime - a.mtime).find((f) => accept(f.path));
+  return hit ? { path: hit.path, name: hit.name } : null;
+}

@@ -18,7 +18,9 @@ import { droid } from "./droid/mod.ts";
 import { gemini } from "./gemini/mod.ts";
 import { goose } from "./goose/mod.ts";
 import { kilo } from "./kilo/mod.ts";
+import { omp } from "./omp/mod.ts";
 import { opencode } from "./opencode/mod.ts";
+import { pi } from "./pi/mod.ts";
 import { qwen } from "./qwen/mod.ts";
 
 /**
@@ -45,4 +47,6 @@ export const VENDORS: readonly Vendor[] = [
   droid,
   auggie,
   kilo,
+  pi,
+  omp,
 ];

@@ -59,6 +59,8 @@ Deno.test("the built-in lists are derived from VENDORS", () => {
     qwen: "QWEN_RUNTIME_DIR",
     copilot: "COPILOT_HOME",
     goose: "GOOSE_PATH_ROOT",
+    pi: "PI_CODING_AGENT_DIR",
+    omp: "PI_CODING_AGENT_DIR",
   });
   assert.deepEqual(ORPHAN_MARKERS, orphanMarkersOf(VENDORS));
   assert.deepEqual(ORPHAN_ENV_KEYS, [
@@ -68,6 +70,7 @@ Deno.test("the built-in lists are derived from VENDORS", () => {
     "CODEX_SESSION_ID",
     "GEMINI_CLI",
     "QWEN_CODE_NO_RELAUNCH",
+    "PI_CODING_AGENT",
   ]);
   for (const v of VENDORS) {
     for (const flag of v.dangerousFlags?.flags ?? []) {
