@@ -171,6 +171,7 @@ export class Transcripts<P extends LineParser> {
  *
  * @example
  * ```ts
+ * import type { TranscriptFacts } from "./transcript_state.ts";
  * declare const chats: Transcripts<LineParser & { facts(): TranscriptFacts }>;
  * transcriptRead(chats.follow("/x/chat.jsonl", Date.now()), "e351e2a0")?.turn;
  * ```
