@@ -7,7 +7,7 @@
 
 import type { TokenBuckets } from "../../session.ts";
 import { addTokens, emptyTokens } from "../../session.ts";
-import { isObject, nonBlank, positive, timestamp } from "../../formats/records.ts";
+import { isObject, type JsonObject, nonBlank, positive, timestamp } from "../../formats/records.ts";
 import { firstLine, promptLine } from "../../formats/text.ts";
 import { type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
 import { ARG_KEYS, firstArg } from "../../formats/tool_args.ts";
@@ -19,8 +19,6 @@ export type AmpFacts = TranscriptFacts;
 const FINISHED_RUNS = new Set(["done", "error", "cancelled", "rejected-by-user"]);
 /** `input` keys worth showing, most telling first: Amp's shell tool names its command `cmd`. */
 const INPUT_KEYS = ["cmd", ...ARG_KEYS];
-
-type Json = Record<string, unknown>;
 
 /**
  * The local path of a `file://` URI (percent-decoded; `file://localhost/` too), or null for other URIs.
@@ -158,7 +156,7 @@ export function ampToolArg(input: unknown): string {
 }
 
 /** Resolves the call a `tool_result` answers once its run finished. */
-function toolResult(b: Json, s: TranscriptState, at: number | null): void {
+function toolResult(b: JsonObject, s: TranscriptState, at: number | null): void {
   const id = nonBlank(b.toolUseID) ?? nonBlank(b.tool_use_id);
   const run = isObject(b.run) ? b.run : null;
   const status = run ? nonBlank(run.status) : null;
@@ -172,7 +170,7 @@ function toolResult(b: Json, s: TranscriptState, at: number | null): void {
 
 /** Tokens of an older thread's `usageLedger.events`, with cache numbers from the messages; null when it has none. */
 function ledgerTokens(
-  thread: Json,
+  thread: JsonObject,
   cacheByMessage: Map<unknown, TokenBuckets>,
 ): Record<string, TokenBuckets> | null {
   const ledger = isObject(thread.usageLedger) ? thread.usageLedger : null;
@@ -193,7 +191,7 @@ function ledgerTokens(
   return out;
 }
 
-function usageOf(u: Json): TokenBuckets {
+function usageOf(u: JsonObject): TokenBuckets {
   return {
     input: positive(u.inputTokens),
     output: positive(u.outputTokens),
@@ -204,7 +202,7 @@ function usageOf(u: Json): TokenBuckets {
 }
 
 /** When a message was sent: `meta.sentAt` (ms), else its usage `timestamp`. */
-function messageTime(msg: Json): number | null {
+function messageTime(msg: JsonObject): number | null {
   const meta = isObject(msg.meta) ? msg.meta : {};
   if (typeof meta.sentAt === "number" && Number.isFinite(meta.sentAt)) return meta.sentAt;
   return isObject(msg.usage) ? timestamp(msg.usage.timestamp) : null;

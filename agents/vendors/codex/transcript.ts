@@ -5,7 +5,7 @@
  * @module
  */
 
-import { isObject, positive, skipTypes, timestamp } from "../../formats/records.ts";
+import { isObject, type JsonObject, positive, skipTypes, timestamp } from "../../formats/records.ts";
 import type { TokenBuckets, UsageMinute } from "../../session.ts";
 import { addTokens, addUsage, emptyTokens, totalTokens } from "../../session.ts";
 import { firstLine } from "../../formats/text.ts";
@@ -82,8 +82,6 @@ const WRITE_TOOL = /^(?:write|edit|create)_?file$/i;
 const FAILED_OUTPUT =
   /^(?:error|failed)|verification failed|exited with code [1-9]|exit code: [1-9]|"exit_code":\s*[1-9]/im;
 
-type Json = Record<string, unknown>;
-
 /**
  * Incremental parser of one Codex rollout. Tokens come from the newest cumulative count
  * (`token_usage_record.thread_token_usage`, else `token_count.info.total_token_usage`), never from
@@ -111,7 +109,7 @@ export class CodexTranscript {
   #spawns = new Map<string, CodexSubagent>();
   #subagents = new Map<string, CodexSubagent>();
   #s = new TranscriptState();
-  #read = (rec: Json) => this.#record(rec);
+  #read = (rec: JsonObject) => this.#record(rec);
   #usage: UsageMinute[] = [];
 
   /** The thread's first `session_meta`, once read. */
@@ -154,7 +152,7 @@ export class CodexTranscript {
     });
   }
 
-  #record(rec: Json): void {
+  #record(rec: JsonObject): void {
     const ts = timestamp(rec.timestamp);
     this.#s.span.see(ts);
     const p = isObject(rec.payload) ? rec.payload : null;
@@ -189,7 +187,7 @@ export class CodexTranscript {
     }
   }
 
-  #event(p: Json, ts: number | null): void {
+  #event(p: JsonObject, ts: number | null): void {
     switch (p.type) {
       case "task_started":
         this.#s.turn = "working";
@@ -253,7 +251,7 @@ export class CodexTranscript {
     }
   }
 
-  #item(p: Json, ts: number | null): void {
+  #item(p: JsonObject, ts: number | null): void {
     switch (p.type) {
       case "message": {
         const text = textOf(p.content);
@@ -285,10 +283,10 @@ export class CodexTranscript {
     }
   }
 
-  #call(p: Json, ts: number | null): void {
+  #call(p: JsonObject, ts: number | null): void {
     const id = str(p.call_id) ?? str(p.id);
     const name = str(p.name) ?? (p.type === "local_shell_call" ? "shell" : "tool");
-    let args: Json = {};
+    let args: JsonObject = {};
     if (p.type === "local_shell_call") args = { command: path(p, "action", "command") };
     else if (typeof p.arguments === "string") args = parseArgs(p.arguments);
     else if (typeof p.input === "string") args = { input: p.input };
@@ -312,7 +310,7 @@ export class CodexTranscript {
     }
   }
 
-  #output(p: Json, ts: number | null): void {
+  #output(p: JsonObject, ts: number | null): void {
     const id = str(p.call_id) ?? "";
     this.#s.pending.delete(id);
     const out = outputText(p.output);
@@ -341,7 +339,7 @@ export class CodexTranscript {
   }
 
   /** A `CollabAgentToolCall` item: the subagents it names and their states. */
-  #collab(item: Json, ts: number | null): void {
+  #collab(item: JsonObject, ts: number | null): void {
     const receivers = Array.isArray(item.receiver_thread_ids)
       ? item.receiver_thread_ids.filter(str) as string[]
       : [];
@@ -413,7 +411,7 @@ export class CodexTranscript {
   }
 
   /** `token_count.rate_limits`: the `primary` and `secondary` windows and the plan, newest reading kept. */
-  #readRateLimits(limits: Json, ts: number | null): void {
+  #readRateLimits(limits: JsonObject, ts: number | null): void {
     const plan = str(limits.plan_type);
     const id = str(limits.limit_id);
     const prefix = id && id !== "codex" ? `${id} ` : "";
@@ -441,7 +439,7 @@ export class CodexTranscript {
    * Takes a new cumulative count; the change since the previous one goes to `model` and to the minute of
    * `ts`. Returns whether the count grew.
    */
-  #cumulate(raw: Json, model: string | null, ts: number | null): boolean {
+  #cumulate(raw: JsonObject, model: string | null, ts: number | null): boolean {
     const next = normalise(raw);
     const prev = this.#cumulative;
     let delta: TokenBuckets;
@@ -476,7 +474,7 @@ export class CodexTranscript {
  * codexToolArg("shell", { command: ["bash", "-lc", "ls -la"] }); // "ls -la"
  * ```
  */
-export function codexToolArg(name: string, args: Json): string {
+export function codexToolArg(name: string, args: JsonObject): string {
   const s = (k: string) => (typeof args[k] === "string" ? args[k] as string : "");
   const base = name.includes(".") ? name.slice(name.lastIndexOf(".") + 1) : name;
   switch (base) {
@@ -519,7 +517,7 @@ export function codexToolArg(name: string, args: Json): string {
  * The files a tool call changes: those its `apply_patch` patch names (the `apply_patch` tool, or a
  * shell command that runs it), or the `path` of a file-writing tool.
  */
-function editedFiles(name: string, args: Json): string[] {
+function editedFiles(name: string, args: JsonObject): string[] {
   const texts = [args.patch, args.input, args.cmd, args.command].flat().filter((v) => typeof v === "string");
   const patch = texts.find((t) => t.includes("*** Begin Patch"));
   if (patch !== undefined) return patchFiles(patch);
@@ -552,7 +550,7 @@ function summarizeOutput(out: string): string {
   return firstLine(out);
 }
 
-function metaOf(p: Json, ts: number | null): CodexMeta {
+function metaOf(p: JsonObject, ts: number | null): CodexMeta {
   const created = str(p.timestamp) ? Date.parse(p.timestamp as string) : NaN;
   const spawn = path(p, "source", "subagent", "thread_spawn");
   return {
@@ -568,7 +566,7 @@ function metaOf(p: Json, ts: number | null): CodexMeta {
 }
 
 /** Codex usage in agtop's buckets: input and output there include cached input and reasoning. */
-function normalise(u: Json): TokenBuckets {
+function normalise(u: JsonObject): TokenBuckets {
   const cached = positive(u.cached_input_tokens);
   const reasoning = positive(u.reasoning_output_tokens);
   return {
@@ -609,7 +607,7 @@ function outputText(output: unknown): string {
   return textOf(output);
 }
 
-function parseArgs(s: string): Json {
+function parseArgs(s: string): JsonObject {
   try {
     const v = JSON.parse(s);
     return isObject(v) ? v : {};
