@@ -9,11 +9,9 @@ import type { TokenBuckets } from "../../session.ts";
 import { addTokens, emptyTokens } from "../../session.ts";
 import { isObject, type JsonObject, nonBlank, positive, timestamp } from "../../formats/records.ts";
 import { firstLine, promptLine } from "../../formats/text.ts";
-import { type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
+import { TranscriptState } from "../../formats/transcript_state.ts";
 import { ARG_KEYS, firstArg } from "../../formats/tool_args.ts";
-
-/** What a thread document tells (everything in {@linkcode SessionFacts} but where it was found). */
-export type AmpFacts = TranscriptFacts;
+import type { SessionRead } from "../../vendor.ts";
 
 /** Tool run states after which a tool call has its result. */
 const FINISHED_RUNS = new Set(["done", "error", "cancelled", "rejected-by-user"]);
@@ -71,7 +69,7 @@ export function ampThreadCwd(thread: unknown): string | null {
  * f?.turn; // "working" while the newest message is `running`
  * ```
  */
-export function ampThreadFacts(thread: unknown): AmpFacts | null {
+export function ampThreadFacts(thread: unknown): SessionRead | null {
   if (!isObject(thread) || !Array.isArray(thread.messages)) return null;
   const s = new TranscriptState();
   const byModel: Record<string, TokenBuckets> = {};

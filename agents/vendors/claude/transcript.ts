@@ -11,11 +11,9 @@ import type { JsonObject } from "../../formats/records.ts";
 import type { ActivityEvent, TokenBuckets } from "../../session.ts";
 import { firstLine, promptLine } from "../../formats/text.ts";
 import { limitNotice } from "../../formats/limits.ts";
-import { subagentFacts, type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
+import { subagentFacts, TranscriptState } from "../../formats/transcript_state.ts";
 import { ClaudeUsage } from "./usage.ts";
-
-/** What a transcript tells about its session (everything in {@linkcode SessionFacts} but where it was found). */
-export type ClaudeFacts = TranscriptFacts;
+import type { SessionRead } from "../../vendor.ts";
 
 /** A subagent the session started through the `Agent` (formerly `Task`) tool. */
 export interface ClaudeSubagentCall {
@@ -142,7 +140,7 @@ export class ClaudeTranscript {
    * Everything the lines so far say about the session. Tokens, usage over time and the usage block are
    * the ledger's (the whole session when shared; a subagent's own parser leaves the timeline out).
    */
-  facts(): ClaudeFacts {
+  facts(): SessionRead {
     const byModel: Record<string, TokenBuckets> = {};
     for (const [m, t] of Object.entries(this.ledger.byModel)) byModel[m] = { ...t };
     const timeline = this.#subagent ? null : this.ledger.timeline();

@@ -11,10 +11,8 @@ import { addTokens, addUsage, emptyTokens, totalTokens } from "../../session.ts"
 import { firstLine } from "../../formats/text.ts";
 import { limitNotice } from "../../formats/limits.ts";
 import { patchFiles } from "../../formats/changed.ts";
-import { subagentFacts, type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
-
-/** What a rollout tells about its thread (everything in {@linkcode SessionFacts} but where it was found). */
-export type CodexFacts = TranscriptFacts;
+import { subagentFacts, TranscriptState } from "../../formats/transcript_state.ts";
+import type { SessionRead } from "../../vendor.ts";
 
 /** The first `session_meta` of a rollout: which thread it is and where it runs. */
 export interface CodexMeta {
@@ -128,7 +126,7 @@ export class CodexTranscript {
   }
 
   /** Everything the lines so far say about the thread (its own tokens, subagents not included). */
-  facts(): CodexFacts {
+  facts(): SessionRead {
     const byModel: Record<string, TokenBuckets> = {};
     for (const [m, t] of Object.entries(this.#byModel)) byModel[m] = { ...t };
     const s = this.#s;

@@ -11,10 +11,8 @@ import { isObject, nonBlank, positive, skipTypes, timestamp } from "../../format
 import type { JsonObject } from "../../formats/records.ts";
 import { ACTIVITY_WIDTH, cleanLine, firstLine } from "../../formats/text.ts";
 import { ARG_KEYS, firstArg } from "../../formats/tool_args.ts";
-import { subagentFacts, type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
-
-/** What an events file tells about its session (everything in {@linkcode SessionFacts} but where it was found). */
-export type CopilotFacts = TranscriptFacts;
+import { subagentFacts, TranscriptState } from "../../formats/transcript_state.ts";
+import type { SessionRead } from "../../vendor.ts";
 
 /** What `waitingFor` says while a permission request has no answer. */
 export const PERMISSION_PROMPT = "permission prompt";
@@ -88,7 +86,7 @@ export class CopilotTranscript {
   }
 
   /** Everything the events so far say about the session. */
-  facts(): CopilotFacts {
+  facts(): SessionRead {
     const byModel = this.#tokensByModel();
     const tokens = emptyTokens();
     for (const t of Object.values(byModel)) addTokens(tokens, t);

@@ -19,10 +19,8 @@ import {
 } from "../../formats/text.ts";
 import * as genai from "../../formats/genai.ts";
 import { geminiToolArg, MessageLedger } from "../../formats/gemini_cli.ts";
-import { type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
-
-/** What a chat file tells about its session (everything in {@linkcode SessionFacts} but where it was found). */
-export type GeminiFacts = TranscriptFacts;
+import { TranscriptState } from "../../formats/transcript_state.ts";
+import type { SessionRead } from "../../vendor.ts";
 
 /** A finished or recorded tool call of a `gemini` message (`toolCalls[]`). */
 export interface GeminiToolCall {
@@ -128,7 +126,7 @@ export class GeminiTranscript {
   }
 
   /** Everything the records so far say about the session. */
-  facts(): GeminiFacts {
+  facts(): SessionRead {
     const list = [...this.#messages.values()];
     const { total, byModel } = this.#ledger.totals();
     const state = turnOf(list);

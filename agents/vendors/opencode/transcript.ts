@@ -12,9 +12,7 @@ import type { SessionFacts, SubagentFacts, TokenBuckets, ToolCall, TurnState } f
 import { addTokens, emptyTokens, totalTokens } from "../../session.ts";
 import { asObject, epochMs, type JsonObject, positive } from "../../formats/records.ts";
 import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, promptLine } from "../../formats/text.ts";
-
-/** The facts of one OpenCode session, without where it was found. */
-export type OpenCodeFacts = Omit<SessionFacts, "vendor" | "path" | "linkedBy">;
+import type { SessionRead } from "../../vendor.ts";
 
 /** A subagent whose session is mid-turn counts as running while it was written this recently (ms). */
 export const SUBAGENT_QUIET_MS = 60_000;
@@ -330,7 +328,7 @@ export function promptText(parts: OpenCodePart[]): string | null {
  * facts.currentTool; // { name: "bash", arg: "bun test", … } while the part is running
  * ```
  */
-export function openCodeFacts(view: OpenCodeView, now: number): OpenCodeFacts {
+export function openCodeFacts(view: OpenCodeView, now: number): SessionRead {
   const ordered = view.messages.ordered();
   const newest = ordered.at(-1) ?? null;
   const turn = turnOf(newest);

@@ -13,10 +13,8 @@ import { isObject, type JsonObject, nonBlank, timestamp } from "../../formats/re
 import { ACTIVITY_WIDTH, cleanLine, promptLine } from "../../formats/text.ts";
 import * as genai from "../../formats/genai.ts";
 import { AGENT_TOOLS, geminiToolArg, type LedgerTotals, MessageLedger } from "../../formats/gemini_cli.ts";
-import { subagentFacts, type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
-
-/** What a chat file tells about its session (everything in {@linkcode SessionFacts} but where it was found). */
-export type QwenFacts = TranscriptFacts;
+import { subagentFacts, TranscriptState } from "../../formats/transcript_state.ts";
+import type { SessionRead } from "../../vendor.ts";
 
 /** A subagent the main thread started through the `agent` (formerly `task`) tool. */
 interface AgentCall {
@@ -87,7 +85,7 @@ export class QwenTranscript {
   }
 
   /** Everything the lines so far say about the session. */
-  facts(): QwenFacts {
+  facts(): SessionRead {
     const { main, agents } = this.#usage();
     const tokens = addTokens(main.total, agents.total);
     const byModel = main.byModel;
