@@ -12,11 +12,19 @@ import { firstLine, promptLine } from "../../formats/text.ts";
 import { TranscriptState } from "../../formats/transcript_state.ts";
 import { ARG_KEYS, firstArg } from "../../formats/tool_args.ts";
 import type { SessionRead } from "../../vendor.ts";
+import { usageBuckets, type UsageNames } from "../../formats/usage.ts";
 
 /** Tool run states after which a tool call has its result. */
 const FINISHED_RUNS = new Set(["done", "error", "cancelled", "rejected-by-user"]);
 /** `input` keys worth showing, most telling first: Amp's shell tool names its command `cmd`. */
 const INPUT_KEYS = ["cmd", ...ARG_KEYS];
+/** Amp writes Anthropic's usage counts in camelCase. */
+const USAGE: UsageNames = {
+  input: "inputTokens",
+  output: "outputTokens",
+  cacheRead: "cacheReadInputTokens",
+  cacheWrite: "cacheCreationInputTokens",
+};
 
 /**
  * The local path of a `file://` URI (percent-decoded; `file://localhost/` too), or null for other URIs.
@@ -107,7 +115,7 @@ export function ampThreadFacts(thread: unknown): SessionRead | null {
       const usage = isObject(msg.usage) ? msg.usage : null;
       if (usage) {
         model = nonBlank(usage.model) ?? model;
-        const t = usageOf(usage);
+        const t = usageBuckets(usage, USAGE);
         addTokens(byModel[nonBlank(usage.model) ?? model ?? "unknown"] ??= emptyTokens(), t);
         cacheByMessage.set(msg.messageId, t);
         const prompt = t.input + t.cacheRead + t.cacheWrite;
@@ -187,16 +195,6 @@ function ledgerTokens(
     });
   }
   return out;
-}
-
-function usageOf(u: JsonObject): TokenBuckets {
-  return {
-    input: positive(u.inputTokens),
-    output: positive(u.outputTokens),
-    cacheRead: positive(u.cacheReadInputTokens),
-    cacheWrite: positive(u.cacheCreationInputTokens),
-    reasoning: 0,
-  };
 }
 
 /** When a message was sent: `meta.sentAt` (ms), else its usage `timestamp`. */

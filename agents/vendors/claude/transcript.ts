@@ -13,6 +13,7 @@ import { firstLine, promptLine } from "../../formats/text.ts";
 import { limitNotice } from "../../formats/limits.ts";
 import { subagentFacts, TranscriptState } from "../../formats/transcript_state.ts";
 import { ClaudeUsage } from "./usage.ts";
+import { usageBuckets, type UsageNames } from "../../formats/usage.ts";
 import type { SessionRead } from "../../vendor.ts";
 
 /** A subagent the session started through the `Agent` (formerly `Task`) tool. */
@@ -61,6 +62,13 @@ const EDIT_TOOLS: Readonly<Record<string, string>> = {
 /** Anthropic's prompt-cache lifetimes: the default, and the one `ephemeral_1h` cache writes buy. */
 const CACHE_TTL_5M_MS = 5 * 60_000;
 const CACHE_TTL_1H_MS = 60 * 60_000;
+/** Claude Code writes the Messages API's usage as it comes (output includes thinking). */
+const USAGE: UsageNames = {
+  input: "input_tokens",
+  output: "output_tokens",
+  cacheRead: "cache_read_input_tokens",
+  cacheWrite: "cache_creation_input_tokens",
+};
 
 /** Options of a {@linkcode ClaudeTranscript}. */
 export interface ClaudeTranscriptOptions {
@@ -212,7 +220,7 @@ export class ClaudeTranscript {
     const model = typeof msg.model === "string" ? msg.model : null;
     const synthetic = model === SYNTHETIC_MODEL || rec.isApiErrorMessage === true;
     if (isObject(msg.usage) && !synthetic) {
-      const usage = usageOf(msg.usage);
+      const usage = usageBuckets(msg.usage, USAGE);
       this.ledger.record(
         this.#source,
         typeof msg.id === "string" ? msg.id : null,
@@ -513,17 +521,6 @@ function retryAt(err: JsonObject, rec: JsonObject, ts: number | null): number | 
   const after = Number(headers["retry-after"]);
   if (after > 0) return ts + after * 1000;
   return typeof rec.retryInMs === "number" && rec.retryInMs > 0 ? ts + rec.retryInMs : null;
-}
-
-/** Claude's usage numbers in agtop's buckets (output includes thinking; no separate reasoning). */
-function usageOf(u: JsonObject): TokenBuckets {
-  return {
-    input: positive(u.input_tokens),
-    output: positive(u.output_tokens),
-    cacheRead: positive(u.cache_read_input_tokens),
-    cacheWrite: positive(u.cache_creation_input_tokens),
-    reasoning: 0,
-  };
 }
 
 /** The text of a tool result: a string, or its first text block. */
