@@ -36,6 +36,8 @@ import {
 import { promptLine } from "../../formats/text.ts";
 import { MAX_CACHED_QUERIES } from "../../formats/parse_cache.ts";
 import { newestFirst, START_SLACK_MS } from "../../formats/recent.ts";
+import { optionValue } from "../../formats/argv.ts";
+import { resolve } from "../../git.ts";
 
 /** At most this many project databases are remembered for `recent` (then they are forgotten at once). */
 const MAX_KNOWN_DATABASES = 256;
@@ -93,11 +95,11 @@ interface Read {
  */
 export function crushDatabase(argv: string[], cwd: string | null): string | null {
   let dir = cwd;
-  const cwdArg = flagValue(argv, "-c", "--cwd");
-  if (cwdArg) dir = resolveFrom(cwd, cwdArg);
+  const cwdArg = optionValue(argv, ["-c", "--cwd"]);
+  if (cwdArg) dir = cwd === null ? cwdArg : resolve(cwd, cwdArg);
   if (!dir) return null;
-  const dataDir = flagValue(argv, "-D", "--data-dir");
-  return `${dataDir ? resolveFrom(dir, dataDir) : `${dir}/.crush`}/crush.db`;
+  const dataDir = optionValue(argv, ["-D", "--data-dir"]);
+  return `${dataDir ? resolve(dir, dataDir) : `${dir}/.crush`}/crush.db`;
 }
 
 /**
@@ -122,7 +124,7 @@ export class CrushSessionSource implements SessionSource {
     if (!db || databaseStamp(db) === null) return null;
     if (this.#known.size >= MAX_KNOWN_DATABASES) this.#known.clear();
     this.#known.add(db);
-    const id = flagValue(ctx.argv, "-s", "--session");
+    const id = optionValue(ctx.argv, ["-s", "--session"]);
     if (id) {
       const row = readDatabase(db, (d) => d.get(`SELECT id FROM sessions WHERE id = ?`, id));
       const path = sessionPath(db, id);
@@ -289,31 +291,6 @@ function info(row: Row): CrushSessionInfo {
 
 function newTree(): Tree {
   return { messages: new Map(), bad: new Set(), watermark: null, children: new Map() };
-}
-
-/** The value of a flag in argv (`-x v`, `--long v`, `--long=v`), or null. */
-function flagValue(argv: string[], short: string, long: string): string | null {
-  for (let i = 1; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === short || a === long) return argv[i + 1] ?? null;
-    if (a.startsWith(`${long}=`)) return a.slice(long.length + 1);
-  }
-  return null;
-}
-
-/** `path` against `base` when relative, with `.` and `..` resolved (written out: node:path would load Deno's Node layer). */
-function resolveFrom(base: string | null, path: string): string {
-  const absolute = /^(?:[A-Za-z]:)?[\\/]/.test(path);
-  if (!base && !absolute) return path;
-  const full = absolute ? path : `${base}/${path}`;
-  const root = /^(?:[A-Za-z]:)?[\\/]/.exec(full)?.[0] ?? "";
-  const parts: string[] = [];
-  for (const part of full.slice(root.length).split(/[\\/]+/)) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") parts.pop();
-    else parts.push(part);
-  }
-  return root + parts.join("/");
 }
 
 function seconds(v: unknown): number | null {
