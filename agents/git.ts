@@ -17,8 +17,16 @@ function rootOf(path: string): string {
   return m ? m[0].replace(/\\/g, "/") : "";
 }
 
-/** `path` made absolute against `base` and normalised (`.` and `..` resolved, one `/` between parts). */
-function resolve(base: string, path = "."): string {
+/**
+ * `path` made absolute against `base` and normalised (`.` and `..` resolved, one `/` between parts).
+ *
+ * @example
+ * ```ts
+ * resolve("/home/me/src", "../api/.crush"); // "/home/me/api/.crush"
+ * resolve("/home/me/src", "/tmp/data"); // "/tmp/data"
+ * ```
+ */
+export function resolve(base: string, path = "."): string {
   const full = rootOf(path) ? path : `${base}/${path}`;
   const root = rootOf(full);
   const parts: string[] = [];

@@ -1,5 +1,6 @@
 /**
- * What an agent's command line says about its session: the session ids its flags name.
+ * What an agent's command line says about its session: the values of its options (a working directory,
+ * a data directory, a history file) and the session ids its flags name.
  *
  * @module
  */
@@ -35,4 +36,33 @@ export function argvSessionIds(
     if (value && accept(value)) ids.push(value);
   }
   return ids;
+}
+
+/**
+ * The value of the first of `names` in argv that has one (`--name value`, `--name=value`, `-n value`),
+ * argv[0] being the program, or null. An empty `--name=` ends the search with null. With `optional`,
+ * the option may stand without its value, so an argument starting with `-` after it is the next option.
+ *
+ * @example
+ * ```ts
+ * optionValue(["crush", "-c", "api"], ["-c", "--cwd"]); // "api"
+ * optionValue(["copilot", "--resume", "--yolo"], ["--resume"], { optional: true }); // null
+ * ```
+ */
+export function optionValue(
+  argv: readonly string[],
+  names: readonly string[],
+  { optional = false }: { optional?: boolean } = {},
+): string | null {
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    const next = argv[i + 1];
+    if (names.includes(a)) {
+      if (next && !(optional && next.startsWith("-"))) return next;
+      continue;
+    }
+    const name = names.find((n) => a.startsWith(`${n}=`));
+    if (name !== undefined) return a.slice(name.length + 1) || null;
+  }
+  return null;
 }

@@ -8,9 +8,7 @@
 
 import type { TokenBuckets } from "../session.ts";
 import { addTokens, emptyTokens } from "../session.ts";
-import { isObject } from "./records.ts";
-
-type Json = Record<string, unknown>;
+import { isObject, type JsonObject } from "./records.ts";
 
 /** Token totals of one source in a {@linkcode MessageLedger}. */
 export interface LedgerTotals {
@@ -94,7 +92,7 @@ export const AGENT_TOOLS: ReadonlySet<string> = new Set(["agent", "task"]);
  * geminiToolArg("read_file", { absolute_path: "/src/a.ts" }); // "/src/a.ts"
  * ```
  */
-export function geminiToolArg(name: string, args: Json): string {
+export function geminiToolArg(name: string, args: JsonObject): string {
   const s = (...keys: string[]) => {
     for (const k of keys) if (typeof args[k] === "string" && args[k]) return args[k] as string;
     return "";
@@ -127,7 +125,7 @@ export function geminiToolArg(name: string, args: Json): string {
       return s("fact");
     case "todo_write": {
       const todos = Array.isArray(args.todos) ? args.todos : [];
-      const active = todos.find((t) => isObject(t) && t.status === "in_progress") as Json | undefined;
+      const active = todos.find((t) => isObject(t) && t.status === "in_progress") as JsonObject | undefined;
       return active ? String(active.content ?? active.description ?? "") : `${todos.length} todos`;
     }
   }

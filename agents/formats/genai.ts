@@ -7,10 +7,8 @@
  */
 
 import type { TokenBuckets } from "../session.ts";
-import { isObject, nonBlank, positive } from "./records.ts";
+import { isObject, type JsonObject, nonBlank, positive } from "./records.ts";
 import { firstLine } from "./text.ts";
-
-type Json = Record<string, unknown>;
 
 /** One API response's usage in agtop's buckets, and the size of the prompt it answered. */
 export interface GeminiUsage {
@@ -35,7 +33,7 @@ export interface GeminiUsage {
  * // { tokens: { input: 900, output: 100, cacheRead: 0, cacheWrite: 0, reasoning: 20 }, prompt: 900 }
  * ```
  */
-export function geminiUsage(u: Json, thoughtsInOutput: boolean): GeminiUsage {
+export function geminiUsage(u: JsonObject, thoughtsInOutput: boolean): GeminiUsage {
   const pick = (a: string, b: string) => positive(u[a]) || positive(u[b]);
   const prompt = pick("promptTokenCount", "input");
   const candidates = pick("candidatesTokenCount", "output");
@@ -67,7 +65,7 @@ export interface FunctionCallPart {
   /** Tool name. */
   name: string;
   /** Arguments of the call. */
-  args: Json;
+  args: JsonObject;
 }
 
 /** A function response in Gemini-API `parts`. */
@@ -90,7 +88,7 @@ export interface FunctionResponsePart {
  * partsOf("hi"); // [{ text: "hi" }]
  * ```
  */
-export function partsOf(content: unknown): Json[] {
+export function partsOf(content: unknown): JsonObject[] {
   if (typeof content === "string") return content ? [{ text: content }] : [];
   if (Array.isArray(content)) return content.flatMap((p) => partsOf(p));
   return isObject(content) ? [content] : [];
@@ -104,17 +102,17 @@ export function partsOf(content: unknown): Json[] {
  * partsText([{ text: "a" }, { text: "plan", thought: true }, { text: "b" }]); // "a\nb"
  * ```
  */
-export function partsText(parts: Json[]): string {
+export function partsText(parts: JsonObject[]): string {
   return parts.filter((p) => typeof p.text === "string" && p.thought !== true).map((p) => p.text).join("\n");
 }
 
 /** The thought parts' text of Gemini-API parts, joined by spaces. */
-export function thoughtText(parts: Json[]): string {
+export function thoughtText(parts: JsonObject[]): string {
   return parts.filter((p) => typeof p.text === "string" && p.thought === true).map((p) => p.text).join(" ");
 }
 
 /** The function calls in Gemini-API parts. */
-export function functionCalls(parts: Json[]): FunctionCallPart[] {
+export function functionCalls(parts: JsonObject[]): FunctionCallPart[] {
   return parts.flatMap((p) => {
     const c = p.functionCall;
     if (!isObject(c) || typeof c.name !== "string") return [];
@@ -123,7 +121,7 @@ export function functionCalls(parts: Json[]): FunctionCallPart[] {
 }
 
 /** The function responses in Gemini-API parts. */
-export function functionResponses(parts: Json[]): FunctionResponsePart[] {
+export function functionResponses(parts: JsonObject[]): FunctionResponsePart[] {
   return parts.flatMap((p) => {
     const r = p.functionResponse;
     if (!isObject(r)) return [];

@@ -15,7 +15,7 @@
 
 import type { DatabaseSync } from "node:sqlite";
 import type { SessionLink } from "../vendor.ts";
-import { ParseCache, type ParseCacheOptions } from "./parse_cache.ts";
+import { MAX_CACHED_QUERIES, ParseCache, type ParseCacheOptions } from "./parse_cache.ts";
 import { RECENT_SESSIONS_MAX } from "./recent.ts";
 
 /**
@@ -223,6 +223,65 @@ export class DatabaseReads<S, T> {
     }
     return e.value;
   }
+
+  /**
+   * {@linkcode DatabaseReads.read} of the session `link` names, keyed by its path, when the link is to a
+   * session kept in a database ({@linkcode sessionPath}); undefined when it is to a file of its own (an
+   * older version's), which the caller reads its own way.
+   */
+  readSession(
+    link: SessionLink,
+    now: number,
+    read: (d: Database, state: S) => T | null,
+  ): T | null | undefined {
+    const db = sessionDatabase(link.path, link.id);
+    return db === null ? undefined : this.read(db, link.path, now, read);
+  }
+}
+
+/**
+ * Links to the sessions `rows` name (by `id`) in database `db`, those active since `sinceMs` by the time
+ * `at` gives a row, each with that time, in the order of the rows.
+ *
+ * @example
+ * ```ts
+ * rowLinks("/x/.crush/crush.db", [{ id: "s1", updated_at: 1795491351 }], (r) => Number(r.updated_at) * 1000, since, "cwd");
+ * // [{ link: { path: "/x/.crush/crush.db#s1", id: "s1", linkedBy: "cwd" }, at: 1795491351000 }]
+ * ```
+ */
+export function rowLinks(
+  db: string,
+  rows: readonly Row[],
+  at: (row: Row) => number | null,
+  sinceMs: number,
+  linkedBy: string,
+): { link: SessionLink; at: number }[] {
+  return rows.flatMap((r) => {
+    const id = String(r.id);
+    const when = at(r) ?? 0;
+    return when >= sinceMs ? [{ link: { path: sessionPath(db, id), id, linkedBy }, at: when }] : [];
+  });
+}
+
+/**
+ * The session of database `db` that `find` returns the row of (as the id or name in an agent's argv
+ * names it), linked `argv`; null when there is none, the database is locked, or the session is claimed.
+ *
+ * @example
+ * ```ts
+ * namedSession(db, (d) => d.get("SELECT id FROM sessions WHERE id = ?", id), ctx.claimed);
+ * ```
+ */
+export function namedSession(
+  db: string,
+  find: (d: Database) => Row | null,
+  claimed: ReadonlySet<string>,
+): SessionLink | null {
+  const row = readDatabase(db, find);
+  if (!row || row === BUSY) return null;
+  const id = String(row.id);
+  const path = sessionPath(db, id);
+  return claimed.has(path) ? null : { path, id, linkedBy: "argv" };
 }
 
 /**
@@ -245,11 +304,26 @@ export function recentSessions(
 ): { link: SessionLink; at: number }[] {
   const rows = readDatabase(db, (d) => query(d, RECENT_SESSIONS_MAX));
   if (!rows || rows === BUSY) return [];
-  return rows.flatMap((r) => {
-    const id = String(r.id);
-    const when = at(r) ?? 0;
-    return when >= sinceMs ? [{ link: { path: sessionPath(db, id), id, linkedBy: "recent" }, at: when }] : [];
-  });
+  return rowLinks(db, rows, at, sinceMs, "recent");
+}
+
+/**
+ * The rows of queries a reader asks of session databases again and again (the sessions of a directory,
+ * the newest top-level ones), each kept by key and asked again only when its database changed.
+ *
+ * @example
+ * ```ts
+ * const queries = new SessionQueries();
+ * queries.rows(db, `${db}\0${cwd}`, Date.now(), (d) => d.all("SELECT id FROM session WHERE directory = ?", cwd));
+ * ```
+ */
+export class SessionQueries {
+  #reads = new DatabaseReads<null, Row[]>(() => null, { maxEntries: MAX_CACHED_QUERIES });
+
+  /** The rows `query` returns for `key` of database `db`; none when it cannot be read. */
+  rows(db: string, key: string, now: number, query: (d: Database) => Row[]): Row[] {
+    return this.#reads.read(db, key, now, (d) => query(d)) ?? [];
+  }
 }
 
 /** Opens a connection that cannot create or change a file, or null when there is nothing to open. */

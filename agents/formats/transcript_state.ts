@@ -2,31 +2,22 @@
  * What every transcript parser keeps while it reads a session: when the records start and end, the
  * recent activity, the lines it could not read, where the turn stands, the tool calls in flight, the
  * prompts, rate limits and the files changed. One {@linkcode TranscriptState} per parser; the parser
- * adds what only its agent writes and fills {@linkcode SessionFacts} through
+ * adds what only its agent writes and fills {@linkcode SessionRead} through
  * {@linkcode TranscriptState.facts}.
  *
  * @module
  */
 
-import type {
-  RateLimit,
-  SessionFacts,
-  SubagentFacts,
-  TokenBuckets,
-  ToolCall,
-  TurnState,
-} from "../session.ts";
+import type { RateLimit, SubagentFacts, TokenBuckets, ToolCall, TurnState } from "../session.ts";
 import { emptyTokens, newestCall } from "../session.ts";
 import { feedJsonLine, type JsonObject, TimeSpan } from "./records.ts";
 import { ACTIVITY_WIDTH, ActivityTail, cleanLine, promptLine } from "./text.ts";
 import type { LimitNotice } from "./limits.ts";
 import { ChangedFiles } from "./changed.ts";
+import type { SessionRead } from "../vendor.ts";
 
-/** What a transcript tells about its session: everything in {@linkcode SessionFacts} but where it was found. */
-export type TranscriptFacts = Omit<SessionFacts, "vendor" | "path" | "linkedBy">;
-
-/** The rate-limit part of {@linkcode TranscriptFacts}, as {@linkcode TranscriptState.limitFacts} gives it. */
-export type LimitFacts = Required<Pick<TranscriptFacts, "rateLimits" | "limitedUntil" | "lastRequestAt">>;
+/** The rate-limit part of {@linkcode SessionRead}, as {@linkcode TranscriptState.limitFacts} gives it. */
+export type LimitFacts = Required<Pick<SessionRead, "rateLimits" | "limitedUntil" | "lastRequestAt">>;
 
 /** A subagent as a parser follows it: running until the call that started it has its result. */
 export interface SubagentRun {
@@ -219,7 +210,7 @@ export class TranscriptState {
    * flight, turn, times, activity, malformed lines), with `own` (what the parser knows: id, tokens,
    * …) filled in over it and its further fields after. Fields `own` leaves out are empty.
    */
-  facts(own: Partial<TranscriptFacts>): TranscriptFacts {
+  facts(own: Partial<SessionRead>): SessionRead {
     return {
       id: "",
       cwd: null,

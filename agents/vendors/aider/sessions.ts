@@ -12,6 +12,7 @@
 import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import { AiderTranscript } from "./transcript.ts";
 import { gitFacts } from "../../git.ts";
+import { optionValue } from "../../formats/argv.ts";
 import { normalisePath } from "../../formats/files.ts";
 import { ParseCache, TailedTranscript } from "../../formats/parse_cache.ts";
 import { recentFiles, START_SLACK_MS } from "../../formats/recent.ts";
@@ -43,7 +44,7 @@ export function aiderHistoryFile(
   cwd: string | null,
   gitRoot: string | null,
 ): { path: string; linkedBy: string } | null {
-  const named = flagValue(argv, "--chat-history-file");
+  const named = optionValue(argv, ["--chat-history-file"]);
   const [name, linkedBy] = named
     ? [named, "argv"]
     : env.AIDER_CHAT_HISTORY_FILE
@@ -119,14 +120,4 @@ export class AiderSessionSource implements SessionSource {
     s.read();
     return s;
   }
-}
-
-/** The value of `--flag=value` or `--flag value` in argv, or null. */
-function flagValue(argv: readonly string[], flag: string): string | null {
-  for (let i = 1; i < argv.length; i++) {
-    const a = argv[i];
-    if (a.startsWith(`${flag}=`)) return a.slice(flag.length + 1) || null;
-    if (a === flag && argv[i + 1]) return argv[i + 1];
-  }
-  return null;
 }

@@ -8,10 +8,8 @@
 
 import type { TokenBuckets } from "../../session.ts";
 import { addTokens, emptyTokens } from "../../session.ts";
-import { type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
-
-/** What the newest run in a history file tells (everything in {@linkcode SessionFacts} but where it was found). */
-export type AiderFacts = TranscriptFacts;
+import { TranscriptState } from "../../formats/transcript_state.ts";
+import type { SessionRead } from "../../vendor.ts";
 
 const HEADER = /^# aider chat started at (\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\s*$/;
 const PROMPT = "#### ";
@@ -131,7 +129,7 @@ export class AiderTranscript {
   }
 
   /** Everything the newest run says so far. */
-  facts(): AiderFacts {
+  facts(): SessionRead {
     this.#endPrompt();
     const tokens = emptyTokens();
     const byModel: Record<string, TokenBuckets> = {};

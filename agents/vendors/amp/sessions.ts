@@ -9,7 +9,7 @@
  */
 
 import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
-import { type AmpFacts, ampThreadFacts } from "./transcript.ts";
+import { ampThreadFacts } from "./transcript.ts";
 import { dataDirs, listDir, LISTING_TTL_MS, mtimeOf } from "../../formats/files.ts";
 import { ParseCache } from "../../formats/parse_cache.ts";
 import { newestFirst, START_SLACK_MS } from "../../formats/recent.ts";
@@ -22,7 +22,7 @@ const THREAD_ID = /^T-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 interface ThreadState {
   /** `mtime:size:inode` of the content `facts` came from. */
   stamp: string;
-  facts: AmpFacts | null;
+  facts: SessionRead | null;
   /** True when the file's current content could not be parsed (a half-written document). */
   broken: boolean;
   mtime: number;
@@ -132,7 +132,7 @@ export class AmpSessionSource implements SessionSource {
     if (s.stamp === stamp) return s;
     s.stamp = stamp;
     s.mtime = mtime;
-    let facts: AmpFacts | null = null;
+    let facts: SessionRead | null = null;
     if (info.size <= MAX_THREAD_BYTES) {
       try {
         facts = ampThreadFacts(JSON.parse(Deno.readTextFileSync(path)));

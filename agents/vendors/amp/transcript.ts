@@ -7,20 +7,24 @@
 
 import type { TokenBuckets } from "../../session.ts";
 import { addTokens, emptyTokens } from "../../session.ts";
-import { isObject, nonBlank, positive, timestamp } from "../../formats/records.ts";
+import { isObject, type JsonObject, nonBlank, positive, timestamp } from "../../formats/records.ts";
 import { firstLine, promptLine } from "../../formats/text.ts";
-import { type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
+import { TranscriptState } from "../../formats/transcript_state.ts";
 import { ARG_KEYS, firstArg } from "../../formats/tool_args.ts";
-
-/** What a thread document tells (everything in {@linkcode SessionFacts} but where it was found). */
-export type AmpFacts = TranscriptFacts;
+import type { SessionRead } from "../../vendor.ts";
+import { usageBuckets, type UsageNames } from "../../formats/usage.ts";
 
 /** Tool run states after which a tool call has its result. */
 const FINISHED_RUNS = new Set(["done", "error", "cancelled", "rejected-by-user"]);
 /** `input` keys worth showing, most telling first: Amp's shell tool names its command `cmd`. */
 const INPUT_KEYS = ["cmd", ...ARG_KEYS];
-
-type Json = Record<string, unknown>;
+/** Amp writes Anthropic's usage counts in camelCase. */
+const USAGE: UsageNames = {
+  input: "inputTokens",
+  output: "outputTokens",
+  cacheRead: "cacheReadInputTokens",
+  cacheWrite: "cacheCreationInputTokens",
+};
 
 /**
  * The local path of a `file://` URI (percent-decoded; `file://localhost/` too), or null for other URIs.
@@ -73,7 +77,7 @@ export function ampThreadCwd(thread: unknown): string | null {
  * f?.turn; // "working" while the newest message is `running`
  * ```
  */
-export function ampThreadFacts(thread: unknown): AmpFacts | null {
+export function ampThreadFacts(thread: unknown): SessionRead | null {
   if (!isObject(thread) || !Array.isArray(thread.messages)) return null;
   const s = new TranscriptState();
   const byModel: Record<string, TokenBuckets> = {};
@@ -111,7 +115,7 @@ export function ampThreadFacts(thread: unknown): AmpFacts | null {
       const usage = isObject(msg.usage) ? msg.usage : null;
       if (usage) {
         model = nonBlank(usage.model) ?? model;
-        const t = usageOf(usage);
+        const t = usageBuckets(usage, USAGE);
         addTokens(byModel[nonBlank(usage.model) ?? model ?? "unknown"] ??= emptyTokens(), t);
         cacheByMessage.set(msg.messageId, t);
         const prompt = t.input + t.cacheRead + t.cacheWrite;
@@ -158,7 +162,7 @@ export function ampToolArg(input: unknown): string {
 }
 
 /** Resolves the call a `tool_result` answers once its run finished. */
-function toolResult(b: Json, s: TranscriptState, at: number | null): void {
+function toolResult(b: JsonObject, s: TranscriptState, at: number | null): void {
   const id = nonBlank(b.toolUseID) ?? nonBlank(b.tool_use_id);
   const run = isObject(b.run) ? b.run : null;
   const status = run ? nonBlank(run.status) : null;
@@ -172,7 +176,7 @@ function toolResult(b: Json, s: TranscriptState, at: number | null): void {
 
 /** Tokens of an older thread's `usageLedger.events`, with cache numbers from the messages; null when it has none. */
 function ledgerTokens(
-  thread: Json,
+  thread: JsonObject,
   cacheByMessage: Map<unknown, TokenBuckets>,
 ): Record<string, TokenBuckets> | null {
   const ledger = isObject(thread.usageLedger) ? thread.usageLedger : null;
@@ -193,18 +197,8 @@ function ledgerTokens(
   return out;
 }
 
-function usageOf(u: Json): TokenBuckets {
-  return {
-    input: positive(u.inputTokens),
-    output: positive(u.outputTokens),
-    cacheRead: positive(u.cacheReadInputTokens),
-    cacheWrite: positive(u.cacheCreationInputTokens),
-    reasoning: 0,
-  };
-}
-
 /** When a message was sent: `meta.sentAt` (ms), else its usage `timestamp`. */
-function messageTime(msg: Json): number | null {
+function messageTime(msg: JsonObject): number | null {
   const meta = isObject(msg.meta) ? msg.meta : {};
   if (typeof meta.sentAt === "number" && Number.isFinite(meta.sentAt)) return meta.sentAt;
   return isObject(msg.usage) ? timestamp(msg.usage.timestamp) : null;

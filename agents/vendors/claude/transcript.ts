@@ -7,14 +7,14 @@
  */
 
 import { isObject, nonBlank, positive, skipTypes, timestamp } from "../../formats/records.ts";
+import type { JsonObject } from "../../formats/records.ts";
 import type { ActivityEvent, TokenBuckets } from "../../session.ts";
 import { firstLine, promptLine } from "../../formats/text.ts";
 import { limitNotice } from "../../formats/limits.ts";
-import { subagentFacts, type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
+import { subagentFacts, TranscriptState } from "../../formats/transcript_state.ts";
 import { ClaudeUsage } from "./usage.ts";
-
-/** What a transcript tells about its session (everything in {@linkcode SessionFacts} but where it was found). */
-export type ClaudeFacts = TranscriptFacts;
+import { usageBuckets, type UsageNames } from "../../formats/usage.ts";
+import type { SessionRead } from "../../vendor.ts";
 
 /** A subagent the session started through the `Agent` (formerly `Task`) tool. */
 export interface ClaudeSubagentCall {
@@ -62,8 +62,13 @@ const EDIT_TOOLS: Readonly<Record<string, string>> = {
 /** Anthropic's prompt-cache lifetimes: the default, and the one `ephemeral_1h` cache writes buy. */
 const CACHE_TTL_5M_MS = 5 * 60_000;
 const CACHE_TTL_1H_MS = 60 * 60_000;
-
-type Json = Record<string, unknown>;
+/** Claude Code writes the Messages API's usage as it comes (output includes thinking). */
+const USAGE: UsageNames = {
+  input: "input_tokens",
+  output: "output_tokens",
+  cacheRead: "cache_read_input_tokens",
+  cacheWrite: "cache_creation_input_tokens",
+};
 
 /** Options of a {@linkcode ClaudeTranscript}. */
 export interface ClaudeTranscriptOptions {
@@ -112,7 +117,7 @@ export class ClaudeTranscript {
   #tasksUsed = false;
   #calls = new Map<string, ClaudeSubagentCall>();
   #s = new TranscriptState();
-  #read = (rec: Json) => this.#record(rec);
+  #read = (rec: JsonObject) => this.#record(rec);
   #context: number | null = null;
   #requestId: string | null = null;
   #cacheTtl: number | null = null;
@@ -143,7 +148,7 @@ export class ClaudeTranscript {
    * Everything the lines so far say about the session. Tokens, usage over time and the usage block are
    * the ledger's (the whole session when shared; a subagent's own parser leaves the timeline out).
    */
-  facts(): ClaudeFacts {
+  facts(): SessionRead {
     const byModel: Record<string, TokenBuckets> = {};
     for (const [m, t] of Object.entries(this.ledger.byModel)) byModel[m] = { ...t };
     const timeline = this.#subagent ? null : this.ledger.timeline();
@@ -169,7 +174,7 @@ export class ClaudeTranscript {
     });
   }
 
-  #record(rec: Json): void {
+  #record(rec: JsonObject): void {
     const ts = timestamp(rec.timestamp);
     this.#s.span.see(ts);
     if (this.#id === null && typeof rec.sessionId === "string") this.#id = rec.sessionId;
@@ -205,17 +210,17 @@ export class ClaudeTranscript {
   }
 
   /** Whether a record belongs to another thread replayed into this file. */
-  #foreign(rec: Json): boolean {
+  #foreign(rec: JsonObject): boolean {
     return rec.isSidechain === true && !this.#subagent;
   }
 
-  #assistant(rec: Json, ts: number | null): void {
+  #assistant(rec: JsonObject, ts: number | null): void {
     const msg = rec.message;
     if (!isObject(msg)) return;
     const model = typeof msg.model === "string" ? msg.model : null;
     const synthetic = model === SYNTHETIC_MODEL || rec.isApiErrorMessage === true;
     if (isObject(msg.usage) && !synthetic) {
-      const usage = usageOf(msg.usage);
+      const usage = usageBuckets(msg.usage, USAGE);
       this.ledger.record(
         this.#source,
         typeof msg.id === "string" ? msg.id : null,
@@ -260,7 +265,7 @@ export class ClaudeTranscript {
   }
 
   /** A response of the main thread: when it was requested and how long its prompt cache lives. */
-  #request(id: string | null, ts: number | null, usage: Json): void {
+  #request(id: string | null, ts: number | null, usage: JsonObject): void {
     if ((id === null || id !== this.#requestId) && this.#s.requested(ts)) this.#requestId = id;
     const buckets = isObject(usage.cache_creation) ? usage.cache_creation : {};
     const fiveMinutes = positive(buckets.ephemeral_5m_input_tokens);
@@ -284,7 +289,7 @@ export class ClaudeTranscript {
     else this.#s.limitedUntil = null;
   }
 
-  #toolUse(b: Json, ts: number | null): void {
+  #toolUse(b: JsonObject, ts: number | null): void {
     const id = b.id as string;
     const name = typeof b.name === "string" ? b.name : "tool";
     const input = isObject(b.input) ? b.input : {};
@@ -301,7 +306,9 @@ export class ClaudeTranscript {
         startedAt: ts,
       });
     } else if (name === "TodoWrite" && Array.isArray(input.todos)) {
-      const active = input.todos.find((t) => isObject(t) && t.status === "in_progress") as Json | undefined;
+      const active = input.todos.find((t) => isObject(t) && t.status === "in_progress") as
+        | JsonObject
+        | undefined;
       this.#todo = active ? nonBlank(active.activeForm) ?? nonBlank(active.content) : null;
       this.#tasksUsed = false;
     } else if (name === "TaskCreate") {
@@ -321,7 +328,7 @@ export class ClaudeTranscript {
     }
   }
 
-  #user(rec: Json, ts: number | null): void {
+  #user(rec: JsonObject, ts: number | null): void {
     if (this.#foreign(rec)) return;
     const msg = rec.message;
     if (!isObject(msg)) return;
@@ -374,7 +381,7 @@ export class ClaudeTranscript {
     this.#s.pending.clear();
   }
 
-  #toolResult(b: Json, rec: Json, ts: number | null): void {
+  #toolResult(b: JsonObject, rec: JsonObject, ts: number | null): void {
     const id = typeof b.tool_use_id === "string" ? b.tool_use_id : "";
     this.#s.pending.delete(id);
     const edited = this.#s.endEdit(id);
@@ -405,7 +412,7 @@ export class ClaudeTranscript {
     this.#event(ts, b.is_error === true ? "error" : "result", firstLine(firstText(b.content)));
   }
 
-  #system(rec: Json, ts: number | null): void {
+  #system(rec: JsonObject, ts: number | null): void {
     if (this.#foreign(rec)) return;
     switch (rec.subtype) {
       case "turn_duration":
@@ -452,7 +459,7 @@ export class ClaudeTranscript {
  * toolArg("Agent", { description: "Probe", subagent_type: "general-purpose" }); // "Probe (general-purpose)"
  * ```
  */
-export function toolArg(name: string, input: Json): string {
+export function toolArg(name: string, input: JsonObject): string {
   const s = (k: string) => (typeof input[k] === "string" ? input[k] as string : "");
   switch (name) {
     case "Bash":
@@ -478,7 +485,7 @@ export function toolArg(name: string, input: Json): string {
     }
     case "TodoWrite": {
       const todos = Array.isArray(input.todos) ? input.todos : [];
-      const active = todos.find((t) => isObject(t) && t.status === "in_progress") as Json | undefined;
+      const active = todos.find((t) => isObject(t) && t.status === "in_progress") as JsonObject | undefined;
       return active ? String(active.activeForm ?? active.content ?? "") : `${todos.length} todos`;
     }
     case "TaskCreate":
@@ -496,7 +503,7 @@ export function toolArg(name: string, input: Json): string {
 }
 
 /** Whether an `api_error`'s error is a 429 / `rate_limit_error`. */
-function isRateLimited(err: Json): boolean {
+function isRateLimited(err: JsonObject): boolean {
   const inner = isObject(err.error) ? err.error : {};
   const type = isObject(inner.error) ? inner.error.type : inner.type;
   return err.status === 429 || type === "rate_limit_error";
@@ -506,7 +513,7 @@ function isRateLimited(err: Json): boolean {
  * When a rate-limited request can go again: the unified-limit reset or `retry-after` header when the
  * record carries the response headers, else when Claude Code retries (`retryInMs` after the record).
  */
-function retryAt(err: Json, rec: Json, ts: number | null): number | null {
+function retryAt(err: JsonObject, rec: JsonObject, ts: number | null): number | null {
   const headers = isObject(err.headers) ? err.headers : {};
   const reset = Number(headers["anthropic-ratelimit-unified-reset"]);
   if (reset > 0) return reset < 1e12 ? reset * 1000 : reset;
@@ -514,17 +521,6 @@ function retryAt(err: Json, rec: Json, ts: number | null): number | null {
   const after = Number(headers["retry-after"]);
   if (after > 0) return ts + after * 1000;
   return typeof rec.retryInMs === "number" && rec.retryInMs > 0 ? ts + rec.retryInMs : null;
-}
-
-/** Claude's usage numbers in agtop's buckets (output includes thinking; no separate reasoning). */
-function usageOf(u: Json): TokenBuckets {
-  return {
-    input: positive(u.input_tokens),
-    output: positive(u.output_tokens),
-    cacheRead: positive(u.cache_read_input_tokens),
-    cacheWrite: positive(u.cache_creation_input_tokens),
-    reasoning: 0,
-  };
 }
 
 /** The text of a tool result: a string, or its first text block. */

@@ -5,16 +5,14 @@
  * @module
  */
 
-import { isObject, positive, skipTypes, timestamp } from "../../formats/records.ts";
+import { isObject, type JsonObject, positive, skipTypes, timestamp } from "../../formats/records.ts";
 import type { TokenBuckets, UsageMinute } from "../../session.ts";
 import { addTokens, addUsage, emptyTokens, totalTokens } from "../../session.ts";
 import { firstLine } from "../../formats/text.ts";
 import { limitNotice } from "../../formats/limits.ts";
 import { patchFiles } from "../../formats/changed.ts";
-import { subagentFacts, type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
-
-/** What a rollout tells about its thread (everything in {@linkcode SessionFacts} but where it was found). */
-export type CodexFacts = TranscriptFacts;
+import { subagentFacts, TranscriptState } from "../../formats/transcript_state.ts";
+import type { SessionRead } from "../../vendor.ts";
 
 /** The first `session_meta` of a rollout: which thread it is and where it runs. */
 export interface CodexMeta {
@@ -82,8 +80,6 @@ const WRITE_TOOL = /^(?:write|edit|create)_?file$/i;
 const FAILED_OUTPUT =
   /^(?:error|failed)|verification failed|exited with code [1-9]|exit code: [1-9]|"exit_code":\s*[1-9]/im;
 
-type Json = Record<string, unknown>;
-
 /**
  * Incremental parser of one Codex rollout. Tokens come from the newest cumulative count
  * (`token_usage_record.thread_token_usage`, else `token_count.info.total_token_usage`), never from
@@ -111,7 +107,7 @@ export class CodexTranscript {
   #spawns = new Map<string, CodexSubagent>();
   #subagents = new Map<string, CodexSubagent>();
   #s = new TranscriptState();
-  #read = (rec: Json) => this.#record(rec);
+  #read = (rec: JsonObject) => this.#record(rec);
   #usage: UsageMinute[] = [];
 
   /** The thread's first `session_meta`, once read. */
@@ -130,7 +126,7 @@ export class CodexTranscript {
   }
 
   /** Everything the lines so far say about the thread (its own tokens, subagents not included). */
-  facts(): CodexFacts {
+  facts(): SessionRead {
     const byModel: Record<string, TokenBuckets> = {};
     for (const [m, t] of Object.entries(this.#byModel)) byModel[m] = { ...t };
     const s = this.#s;
@@ -154,7 +150,7 @@ export class CodexTranscript {
     });
   }
 
-  #record(rec: Json): void {
+  #record(rec: JsonObject): void {
     const ts = timestamp(rec.timestamp);
     this.#s.span.see(ts);
     const p = isObject(rec.payload) ? rec.payload : null;
@@ -189,7 +185,7 @@ export class CodexTranscript {
     }
   }
 
-  #event(p: Json, ts: number | null): void {
+  #event(p: JsonObject, ts: number | null): void {
     switch (p.type) {
       case "task_started":
         this.#s.turn = "working";
@@ -253,7 +249,7 @@ export class CodexTranscript {
     }
   }
 
-  #item(p: Json, ts: number | null): void {
+  #item(p: JsonObject, ts: number | null): void {
     switch (p.type) {
       case "message": {
         const text = textOf(p.content);
@@ -285,10 +281,10 @@ export class CodexTranscript {
     }
   }
 
-  #call(p: Json, ts: number | null): void {
+  #call(p: JsonObject, ts: number | null): void {
     const id = str(p.call_id) ?? str(p.id);
     const name = str(p.name) ?? (p.type === "local_shell_call" ? "shell" : "tool");
-    let args: Json = {};
+    let args: JsonObject = {};
     if (p.type === "local_shell_call") args = { command: path(p, "action", "command") };
     else if (typeof p.arguments === "string") args = parseArgs(p.arguments);
     else if (typeof p.input === "string") args = { input: p.input };
@@ -312,7 +308,7 @@ export class CodexTranscript {
     }
   }
 
-  #output(p: Json, ts: number | null): void {
+  #output(p: JsonObject, ts: number | null): void {
     const id = str(p.call_id) ?? "";
     this.#s.pending.delete(id);
     const out = outputText(p.output);
@@ -341,7 +337,7 @@ export class CodexTranscript {
   }
 
   /** A `CollabAgentToolCall` item: the subagents it names and their states. */
-  #collab(item: Json, ts: number | null): void {
+  #collab(item: JsonObject, ts: number | null): void {
     const receivers = Array.isArray(item.receiver_thread_ids)
       ? item.receiver_thread_ids.filter(str) as string[]
       : [];
@@ -413,7 +409,7 @@ export class CodexTranscript {
   }
 
   /** `token_count.rate_limits`: the `primary` and `secondary` windows and the plan, newest reading kept. */
-  #readRateLimits(limits: Json, ts: number | null): void {
+  #readRateLimits(limits: JsonObject, ts: number | null): void {
     const plan = str(limits.plan_type);
     const id = str(limits.limit_id);
     const prefix = id && id !== "codex" ? `${id} ` : "";
@@ -441,7 +437,7 @@ export class CodexTranscript {
    * Takes a new cumulative count; the change since the previous one goes to `model` and to the minute of
    * `ts`. Returns whether the count grew.
    */
-  #cumulate(raw: Json, model: string | null, ts: number | null): boolean {
+  #cumulate(raw: JsonObject, model: string | null, ts: number | null): boolean {
     const next = normalise(raw);
     const prev = this.#cumulative;
     let delta: TokenBuckets;
@@ -476,7 +472,7 @@ export class CodexTranscript {
  * codexToolArg("shell", { command: ["bash", "-lc", "ls -la"] }); // "ls -la"
  * ```
  */
-export function codexToolArg(name: string, args: Json): string {
+export function codexToolArg(name: string, args: JsonObject): string {
   const s = (k: string) => (typeof args[k] === "string" ? args[k] as string : "");
   const base = name.includes(".") ? name.slice(name.lastIndexOf(".") + 1) : name;
   switch (base) {
@@ -519,7 +515,7 @@ export function codexToolArg(name: string, args: Json): string {
  * The files a tool call changes: those its `apply_patch` patch names (the `apply_patch` tool, or a
  * shell command that runs it), or the `path` of a file-writing tool.
  */
-function editedFiles(name: string, args: Json): string[] {
+function editedFiles(name: string, args: JsonObject): string[] {
   const texts = [args.patch, args.input, args.cmd, args.command].flat().filter((v) => typeof v === "string");
   const patch = texts.find((t) => t.includes("*** Begin Patch"));
   if (patch !== undefined) return patchFiles(patch);
@@ -552,7 +548,7 @@ function summarizeOutput(out: string): string {
   return firstLine(out);
 }
 
-function metaOf(p: Json, ts: number | null): CodexMeta {
+function metaOf(p: JsonObject, ts: number | null): CodexMeta {
   const created = str(p.timestamp) ? Date.parse(p.timestamp as string) : NaN;
   const spawn = path(p, "source", "subagent", "thread_spawn");
   return {
@@ -568,7 +564,7 @@ function metaOf(p: Json, ts: number | null): CodexMeta {
 }
 
 /** Codex usage in agtop's buckets: input and output there include cached input and reasoning. */
-function normalise(u: Json): TokenBuckets {
+function normalise(u: JsonObject): TokenBuckets {
   const cached = positive(u.cached_input_tokens);
   const reasoning = positive(u.reasoning_output_tokens);
   return {
@@ -609,7 +605,7 @@ function outputText(output: unknown): string {
   return textOf(output);
 }
 
-function parseArgs(s: string): Json {
+function parseArgs(s: string): JsonObject {
   try {
     const v = JSON.parse(s);
     return isObject(v) ? v : {};

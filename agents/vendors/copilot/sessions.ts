@@ -16,12 +16,15 @@ import { CopilotTranscript } from "./transcript.ts";
 import { dataDirs, DirListings, listDir, mtimeOf } from "../../formats/files.ts";
 import { ParseCache, Transcripts } from "../../formats/parse_cache.ts";
 import { recentFiles, START_SLACK_MS } from "../../formats/recent.ts";
+import { optionValue } from "../../formats/argv.ts";
 
 /** A process whose lock file was not found is looked up again after this long. */
 const MISSING_RETRY_MS = 10_000;
 /** `workspace.yaml` is a few hundred bytes; anything larger is not read. */
 const WORKSPACE_MAX_BYTES = 64 * 1024;
 const EVENTS = "events.jsonl";
+/** Copilot's option values never start with `-` (`--resume` may stand alone, before the next option). */
+const OPTIONAL = { optional: true };
 const HOLD = /\/session-state\/([^/]+)\/inuse\.(\d+)\.hold$/;
 
 /** The top-level `key: value` scalars of a `workspace.yaml`, read once per modification. */
@@ -41,7 +44,7 @@ interface Workspace {
  * ```
  */
 export function copilotRoot(argv: readonly string[], env: Record<string, string>, home: string): string {
-  return flagValue(argv, "--config-dir") || env.COPILOT_HOME || `${home}/.copilot`;
+  return optionValue(argv, ["--config-dir"], OPTIONAL) || env.COPILOT_HOME || `${home}/.copilot`;
 }
 
 /**
@@ -114,7 +117,7 @@ export class CopilotSessionSource implements SessionSource {
   }
 
   #fromArgv(state: string, ctx: LinkContext): SessionLink | null {
-    const id = flagValue(ctx.argv, "--resume");
+    const id = optionValue(ctx.argv, ["--resume"], OPTIONAL);
     if (!id || id.includes("/") || mtimeOf(`${state}/${id}`) === null) return null;
     return this.#linkTo(state, id, "argv", ctx);
   }
@@ -215,16 +218,6 @@ export function parseTopLevelYaml(text: string): Record<string, string> {
     if (typeof value === "string" && value !== "" && value !== "~" && value !== "null") out[m[1]] = value;
   }
   return out;
-}
-
-/** The value of `--flag=value` or `--flag value` in argv (a value never starts with `-`), or null. */
-function flagValue(argv: readonly string[], flag: string): string | null {
-  for (let i = 1; i < argv.length; i++) {
-    const a = argv[i];
-    if (a.startsWith(`${flag}=`)) return a.slice(flag.length + 1) || null;
-    if (a === flag && argv[i + 1] && !argv[i + 1].startsWith("-")) return argv[i + 1];
-  }
-  return null;
 }
 
 function readSmall(path: string): string | null {

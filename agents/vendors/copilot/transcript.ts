@@ -8,12 +8,11 @@
 import type { TokenBuckets, ToolCall } from "../../session.ts";
 import { addTokens, emptyTokens, newestCall, totalTokens } from "../../session.ts";
 import { isObject, nonBlank, positive, skipTypes, timestamp } from "../../formats/records.ts";
+import type { JsonObject } from "../../formats/records.ts";
 import { ACTIVITY_WIDTH, cleanLine, firstLine } from "../../formats/text.ts";
 import { ARG_KEYS, firstArg } from "../../formats/tool_args.ts";
-import { subagentFacts, type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
-
-/** What an events file tells about its session (everything in {@linkcode SessionFacts} but where it was found). */
-export type CopilotFacts = TranscriptFacts;
+import { subagentFacts, TranscriptState } from "../../formats/transcript_state.ts";
+import type { SessionRead } from "../../vendor.ts";
 
 /** What `waitingFor` says while a permission request has no answer. */
 export const PERMISSION_PROMPT = "permission prompt";
@@ -23,8 +22,6 @@ const TYPE_WINDOW = 200;
 /** Event types that carry nothing agtop shows and can be large; they skip `JSON.parse`. */
 const SKIPPED_TYPES = ['"type":"system.message"', '"type":"session.binary_asset"', '"type":"hook.'];
 const skipped = skipTypes(SKIPPED_TYPES, TYPE_WINDOW);
-
-type Json = Record<string, unknown>;
 
 /** One subagent (`subagent.started`), keyed by the tool call that started it. */
 interface Subagent {
@@ -73,7 +70,7 @@ export class CopilotTranscript {
   #contextWindow: number | null = null;
   /** The main agent's state; subagents' tools are kept with each subagent. */
   #s = new TranscriptState();
-  #read = (rec: Json): void => {
+  #read = (rec: JsonObject): void => {
     if (typeof rec.type === "string") this.#event(rec);
     else this.#s.malformed++;
   };
@@ -89,7 +86,7 @@ export class CopilotTranscript {
   }
 
   /** Everything the events so far say about the session. */
-  facts(): CopilotFacts {
+  facts(): SessionRead {
     const byModel = this.#tokensByModel();
     const tokens = emptyTokens();
     for (const t of Object.values(byModel)) addTokens(tokens, t);
@@ -126,7 +123,7 @@ export class CopilotTranscript {
   }
 
   /** The subagent an event belongs to (its key), or null for the main agent's own events. */
-  #owner(rec: Json, data: Json): string | null {
+  #owner(rec: JsonObject, data: JsonObject): string | null {
     const parent = nonBlank(data.parentToolCallId);
     const agent = nonBlank(rec.agentId);
     if (parent && this.#subagents.has(parent)) {
@@ -137,7 +134,7 @@ export class CopilotTranscript {
     return null;
   }
 
-  #event(rec: Json): void {
+  #event(rec: JsonObject): void {
     const ts = timestamp(rec.timestamp);
     this.#s.span.see(ts);
     const data = isObject(rec.data) ? rec.data : {};
@@ -229,7 +226,7 @@ export class CopilotTranscript {
     this.#branch = nonBlank(ctx.branch) ?? this.#branch;
   }
 
-  #userMessage(data: Json, ts: number | null): void {
+  #userMessage(data: JsonObject, ts: number | null): void {
     this.#s.turn = "working";
     this.#permissions.clear();
     const text = typeof data.content === "string" ? data.content : null;
@@ -237,7 +234,7 @@ export class CopilotTranscript {
     this.#s.prompt(ts, text);
   }
 
-  #assistantMessage(data: Json, ts: number | null): void {
+  #assistantMessage(data: JsonObject, ts: number | null): void {
     const model = nonBlank(data.model);
     if (model) this.#model = model;
     const text = nonBlank(data.content);
@@ -249,7 +246,7 @@ export class CopilotTranscript {
     }
   }
 
-  #toolStart(owner: string | null, data: Json, ts: number | null): void {
+  #toolStart(owner: string | null, data: JsonObject, ts: number | null): void {
     const id = nonBlank(data.toolCallId);
     if (!id) return;
     const name = nonBlank(data.toolName) ?? "tool";
@@ -268,7 +265,7 @@ export class CopilotTranscript {
     }
   }
 
-  #toolComplete(data: Json, ts: number | null): void {
+  #toolComplete(data: JsonObject, ts: number | null): void {
     const id = nonBlank(data.toolCallId);
     if (id) this.#toolDone(id);
     const result = isObject(data.result) ? data.result : {};
@@ -280,7 +277,7 @@ export class CopilotTranscript {
     this.#s.activity.push(ts, failed ? "error" : "result", text);
   }
 
-  #usageRecord(owner: string | null, data: Json): void {
+  #usageRecord(owner: string | null, data: JsonObject): void {
     const u = isObject(data.usage) ? data.usage : null;
     if (!u) return;
     const tokens = normaliseUsage(u);
@@ -300,7 +297,7 @@ export class CopilotTranscript {
     if (window > 0) this.#contextWindow = window;
   }
 
-  #subagentStarted(rec: Json, data: Json, ts: number | null): void {
+  #subagentStarted(rec: JsonObject, data: JsonObject, ts: number | null): void {
     const id = nonBlank(data.toolCallId);
     if (!id) return;
     const agent = nonBlank(rec.agentId);
@@ -320,7 +317,7 @@ export class CopilotTranscript {
     this.#s.activity.push(ts, "system", `subagent ${shown ?? name ?? id}`);
   }
 
-  #subagentEnded(type: string, data: Json, ts: number | null): void {
+  #subagentEnded(type: string, data: JsonObject, ts: number | null): void {
     const sub = this.#subagents.get(nonBlank(data.toolCallId) ?? "");
     if (!sub) return;
     sub.running = false;
@@ -333,7 +330,7 @@ export class CopilotTranscript {
   }
 
   /** An event of a subagent: its tools, tokens and activity, never the main agent's turn. */
-  #subagentEvent(owner: string, type: string, data: Json, ts: number | null): void {
+  #subagentEvent(owner: string, type: string, data: JsonObject, ts: number | null): void {
     const sub = this.#subagents.get(owner);
     if (sub && ts !== null) sub.lastActivity = Math.max(sub.lastActivity ?? 0, ts);
     switch (type) {
@@ -355,7 +352,7 @@ export class CopilotTranscript {
     }
   }
 
-  #shutdown(data: Json, ts: number | null): void {
+  #shutdown(data: JsonObject, ts: number | null): void {
     const totals: Record<string, TokenBuckets> = {};
     const metrics = isObject(data.modelMetrics) ? data.modelMetrics : {};
     for (const [model, m] of Object.entries(metrics)) {
@@ -405,7 +402,7 @@ export function copilotToolArg(args: unknown, displayCommand: string | null): st
  * and reasoning inside the output; those are taken out. Input smaller than its cache reads cannot
  * contain them (Anthropic-style counts) and is kept as it is; the same for output and reasoning.
  */
-function normaliseUsage(u: Json): TokenBuckets {
+function normaliseUsage(u: JsonObject): TokenBuckets {
   const input = positive(u.inputTokens);
   const output = positive(u.outputTokens);
   const cacheRead = positive(u.cacheReadTokens);

@@ -15,14 +15,14 @@
 import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import { emptyTokens } from "../../session.ts";
 import {
-  BUSY,
   type Database,
   DatabaseReads,
   databaseStamp,
-  readDatabase,
+  namedSession,
   type Row,
+  rowLinks,
   sessionDatabase,
-  sessionPath,
+  SessionQueries,
 } from "../../formats/sqlite.ts";
 import {
   type CrushMessage,
@@ -34,8 +34,9 @@ import {
   parseCrushMessage,
 } from "./transcript.ts";
 import { promptLine } from "../../formats/text.ts";
-import { MAX_CACHED_QUERIES } from "../../formats/parse_cache.ts";
 import { newestFirst, START_SLACK_MS } from "../../formats/recent.ts";
+import { optionValue } from "../../formats/argv.ts";
+import { resolve } from "../../git.ts";
 
 /** At most this many project databases are remembered for `recent` (then they are forgotten at once). */
 const MAX_KNOWN_DATABASES = 256;
@@ -93,11 +94,11 @@ interface Read {
  */
 export function crushDatabase(argv: string[], cwd: string | null): string | null {
   let dir = cwd;
-  const cwdArg = flagValue(argv, "-c", "--cwd");
-  if (cwdArg) dir = resolveFrom(cwd, cwdArg);
+  const cwdArg = optionValue(argv, ["-c", "--cwd"]);
+  if (cwdArg) dir = cwd === null ? cwdArg : resolve(cwd, cwdArg);
   if (!dir) return null;
-  const dataDir = flagValue(argv, "-D", "--data-dir");
-  return `${dataDir ? resolveFrom(dir, dataDir) : `${dir}/.crush`}/crush.db`;
+  const dataDir = optionValue(argv, ["-D", "--data-dir"]);
+  return `${dataDir ? resolve(dir, dataDir) : `${dir}/.crush`}/crush.db`;
 }
 
 /**
@@ -114,7 +115,7 @@ export class CrushSessionSource implements SessionSource {
   #reads = new DatabaseReads<Tree, Read>(newTree);
   /** Databases of agents seen, for `recent`. */
   #known = new Set<string>();
-  #newest = new DatabaseReads<null, Row[]>(() => null, { maxEntries: MAX_CACHED_QUERIES });
+  #newest = new SessionQueries();
 
   /** Finds the session of a live Crush process. */
   link(ctx: LinkContext): SessionLink | null {
@@ -122,20 +123,13 @@ export class CrushSessionSource implements SessionSource {
     if (!db || databaseStamp(db) === null) return null;
     if (this.#known.size >= MAX_KNOWN_DATABASES) this.#known.clear();
     this.#known.add(db);
-    const id = flagValue(ctx.argv, "-s", "--session");
-    if (id) {
-      const row = readDatabase(db, (d) => d.get(`SELECT id FROM sessions WHERE id = ?`, id));
-      const path = sessionPath(db, id);
-      if (row && row !== BUSY && !ctx.claimed.has(path)) return { path, id, linkedBy: "argv" };
-    }
-    const since = (ctx.startedAt - START_SLACK_MS) / 1000;
-    for (const r of this.#topLevel(db, ctx.now)) {
-      const path = sessionPath(db, String(r.id));
-      if (Number(r.updated_at) >= since && !ctx.claimed.has(path)) {
-        return { path, id: String(r.id), linkedBy: "cwd" };
-      }
-    }
-    return null;
+    const id = optionValue(ctx.argv, ["-s", "--session"]);
+    const named = id &&
+      namedSession(db, (d) => d.get(`SELECT id FROM sessions WHERE id = ?`, id), ctx.claimed);
+    if (named) return named;
+    const since = ctx.startedAt - START_SLACK_MS;
+    return rowLinks(db, this.#topLevel(db, ctx.now), updatedAt, since, "cwd")
+      .find((f) => !ctx.claimed.has(f.link.path))?.link ?? null;
   }
 
   /** Reads the facts of a linked session and its subagents' sessions. */
@@ -150,24 +144,20 @@ export class CrushSessionSource implements SessionSource {
   recent(_envs: Record<string, string>[], sinceMs: number): SessionLink[] {
     const now = Date.now();
     const found = [...this.#known].flatMap((db) =>
-      this.#topLevel(db, now).flatMap((r) => {
-        const at = Number(r.updated_at) * 1000;
-        const id = String(r.id);
-        return at >= sinceMs ? [{ link: { path: sessionPath(db, id), id, linkedBy: "recent" }, at }] : [];
-      })
+      rowLinks(db, this.#topLevel(db, now), updatedAt, sinceMs, "recent")
     );
     return newestFirst(found);
   }
 
   /** Top-level sessions of a database, newest first (cached while it is unchanged). */
   #topLevel(db: string, now: number): Row[] {
-    return this.#newest.read(db, db, now, (d) => {
+    return this.#newest.rows(db, db, now, (d) => {
       const parent = d.columns("sessions").has("parent_session_id") ? "AND parent_session_id IS NULL" : "";
       return d.all(
         `SELECT id, updated_at FROM sessions WHERE id NOT LIKE 'title-%' ${parent}
          ORDER BY updated_at DESC LIMIT 16`,
       );
-    }) ?? [];
+    });
   }
 }
 
@@ -291,29 +281,9 @@ function newTree(): Tree {
   return { messages: new Map(), bad: new Set(), watermark: null, children: new Map() };
 }
 
-/** The value of a flag in argv (`-x v`, `--long v`, `--long=v`), or null. */
-function flagValue(argv: string[], short: string, long: string): string | null {
-  for (let i = 1; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === short || a === long) return argv[i + 1] ?? null;
-    if (a.startsWith(`${long}=`)) return a.slice(long.length + 1);
-  }
-  return null;
-}
-
-/** `path` against `base` when relative, with `.` and `..` resolved (written out: node:path would load Deno's Node layer). */
-function resolveFrom(base: string | null, path: string): string {
-  const absolute = /^(?:[A-Za-z]:)?[\\/]/.test(path);
-  if (!base && !absolute) return path;
-  const full = absolute ? path : `${base}/${path}`;
-  const root = /^(?:[A-Za-z]:)?[\\/]/.exec(full)?.[0] ?? "";
-  const parts: string[] = [];
-  for (const part of full.slice(root.length).split(/[\\/]+/)) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") parts.pop();
-    else parts.push(part);
-  }
-  return root + parts.join("/");
+/** When a `sessions` row was last written (unix seconds in the row), ms. */
+function updatedAt(row: Row): number {
+  return Number(row.updated_at) * 1000;
 }
 
 function seconds(v: unknown): number | null {

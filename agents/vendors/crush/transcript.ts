@@ -9,13 +9,10 @@
 
 import type { ActivityEvent, SubagentFacts, ToolCall, TurnState } from "../../session.ts";
 import { emptyTokens, newestCall } from "../../session.ts";
-import { epochMs, isObject } from "../../formats/records.ts";
+import { epochMs, isObject, type JsonObject } from "../../formats/records.ts";
 import { firstLine, promptLine } from "../../formats/text.ts";
 import { TranscriptState } from "../../formats/transcript_state.ts";
 import { firstArg } from "../../formats/tool_args.ts";
-
-// deno-lint-ignore no-explicit-any
-type Json = Record<string, any>;
 
 /** A subagent whose session is mid-turn counts as running while it was written this recently (ms). */
 export const SUBAGENT_QUIET_MS = 60_000;
@@ -77,7 +74,7 @@ export interface CrushView {
  * parseCrushMessage({ id: "m1", role: "assistant", created_at: 1795491351, parts: '[{"type":"tool_call","data":{"id":"c1","name":"bash","input":"{\\"command\\":\\"go test ./...\\"}"}}]' });
  * ```
  */
-export function parseCrushMessage(row: Record<string, unknown>): CrushMessage | null {
+export function parseCrushMessage(row: JsonObject): CrushMessage | null {
   if (typeof row.id !== "string") return null;
   let parts: unknown;
   try {
@@ -104,7 +101,7 @@ export function parseCrushMessage(row: Record<string, unknown>): CrushMessage | 
   };
   for (const p of parts) {
     const type = isObject(p) ? p.type : null;
-    const d: Json = isObject(p) && isObject(p.data) ? p.data : {};
+    const d: JsonObject = isObject(p) && isObject(p.data) ? p.data : {};
     if (type === "text" && typeof d.text === "string" && d.text.trim()) m.texts.push(d.text.slice(0, HEAD));
     else if (type === "reasoning" && typeof d.thinking === "string" && d.thinking) {
       m.reasoning = d.thinking.slice(0, HEAD);
@@ -136,7 +133,7 @@ export function parseCrushMessage(row: Record<string, unknown>): CrushMessage | 
  * ```
  */
 export function crushToolArg(name: string, input: unknown): string {
-  let args: Json = {};
+  let args: JsonObject = {};
   try {
     const v = typeof input === "string" ? JSON.parse(input) : input;
     if (isObject(v)) args = v;
@@ -254,7 +251,7 @@ export function crushTask(todos: unknown): string | null {
     return null;
   }
   if (!Array.isArray(list)) return null;
-  const active = list.find((t) => isObject(t) && t.status === "in_progress") as Json | undefined;
+  const active = list.find((t): t is JsonObject => isObject(t) && t.status === "in_progress");
   if (!active) return null;
   const text = typeof active.active_form === "string" && active.active_form
     ? active.active_form

@@ -8,7 +8,7 @@
  */
 
 import type { ActivityEvent, ToolCall, TurnState } from "../../session.ts";
-import { isObject, nonBlank, timestamp } from "../../formats/records.ts";
+import { isObject, type JsonObject, nonBlank, timestamp } from "../../formats/records.ts";
 import {
   ACTIVITY_LENGTH,
   ACTIVITY_WIDTH,
@@ -19,12 +19,8 @@ import {
 } from "../../formats/text.ts";
 import * as genai from "../../formats/genai.ts";
 import { geminiToolArg, MessageLedger } from "../../formats/gemini_cli.ts";
-import { type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
-
-/** What a chat file tells about its session (everything in {@linkcode SessionFacts} but where it was found). */
-export type GeminiFacts = TranscriptFacts;
-
-type Json = Record<string, unknown>;
+import { TranscriptState } from "../../formats/transcript_state.ts";
+import type { SessionRead } from "../../vendor.ts";
 
 /** A finished or recorded tool call of a `gemini` message (`toolCalls[]`). */
 export interface GeminiToolCall {
@@ -98,7 +94,7 @@ export class GeminiTranscript {
   #lastModel: string | null = null;
   /** Malformed lines, the newest time (of messages and `lastUpdated`) and the prompts. */
   #s = new TranscriptState();
-  #read = (rec: Json) => this.#record(rec);
+  #read = (rec: JsonObject) => this.#record(rec);
 
   /** Lines that could not be parsed so far. */
   get malformedLines(): number {
@@ -130,7 +126,7 @@ export class GeminiTranscript {
   }
 
   /** Everything the records so far say about the session. */
-  facts(): GeminiFacts {
+  facts(): SessionRead {
     const list = [...this.#messages.values()];
     const { total, byModel } = this.#ledger.totals();
     const state = turnOf(list);
@@ -150,7 +146,7 @@ export class GeminiTranscript {
     });
   }
 
-  #record(rec: Json): void {
+  #record(rec: JsonObject): void {
     if (typeof rec.$rewindTo === "string") return this.#rewind(rec.$rewindTo);
     if (isObject(rec.$set)) return this.#metadata(rec.$set);
     if (typeof rec.id === "string") return this.#message(rec);
@@ -158,7 +154,7 @@ export class GeminiTranscript {
   }
 
   /** The header, a `$set` update, or a whole legacy conversation. */
-  #metadata(m: Json): void {
+  #metadata(m: JsonObject): void {
     if (typeof m.sessionId === "string" && m.sessionId) this.#id = m.sessionId;
     if (typeof m.kind === "string") this.#kind = m.kind;
     if (typeof m.summary === "string" && m.summary.trim()) this.#summary = m.summary;
@@ -185,7 +181,7 @@ export class GeminiTranscript {
     }
   }
 
-  #message(rec: Json): void {
+  #message(rec: JsonObject): void {
     const id = rec.id as string;
     const at = timestamp(rec.timestamp);
     this.#s.span.see(at);
@@ -216,7 +212,7 @@ export class GeminiTranscript {
     this.#messages.set(id, m);
   }
 
-  #user(rec: Json, parts: Json[], m: Message, events: ActivityTail): void {
+  #user(rec: JsonObject, parts: JsonObject[], m: Message, events: ActivityTail): void {
     const responses = genai.functionResponses(parts);
     for (const r of responses) {
       if (r.id) m.responses.push(r.id);
@@ -236,7 +232,7 @@ export class GeminiTranscript {
     events.push(m.at, "prompt", text);
   }
 
-  #gemini(rec: Json, parts: Json[], m: Message, events: ActivityTail): void {
+  #gemini(rec: JsonObject, parts: JsonObject[], m: Message, events: ActivityTail): void {
     if (m.model) this.#lastModel = m.model;
     if (isObject(rec.tokens)) {
       const usage = genai.geminiUsage(rec.tokens, false);

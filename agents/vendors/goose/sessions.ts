@@ -16,27 +16,21 @@ import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../..
 import type { SubagentFacts, TokenBuckets } from "../../session.ts";
 import { addTokens, emptyTokens } from "../../session.ts";
 import {
-  BUSY,
   type Database,
   DatabaseReads,
   databaseStamp,
-  readDatabase,
+  namedSession,
   recentSessions,
   type Row,
-  sessionDatabase,
-  sessionPath,
+  rowLinks,
+  SessionQueries,
 } from "../../formats/sqlite.ts";
 import { gooseModel, GooseTranscript, gooseUsage, userVisible } from "./transcript.ts";
 import { readHeadLines } from "../../formats/jsonl.ts";
 import { asObject, epochMs, isObject, type JsonObject } from "../../formats/records.ts";
 import { promptLine } from "../../formats/text.ts";
 import { DirListings, mtimeOf } from "../../formats/files.ts";
-import {
-  MAX_CACHED_HEADS,
-  MAX_CACHED_QUERIES,
-  ParseCache,
-  TailedTranscript,
-} from "../../formats/parse_cache.ts";
+import { MAX_CACHED_HEADS, ParseCache, TailedTranscript } from "../../formats/parse_cache.ts";
 import { newestFirst, START_SLACK_MS } from "../../formats/recent.ts";
 
 /** A subagent whose session is mid-turn counts as running while it was written this recently (ms). */
@@ -126,7 +120,7 @@ export class GooseSessionSource implements SessionSource {
   #files = new ParseCache<LegacyFile>();
   #listings = new DirListings();
   #heads = new Map<string, { mtime: number; meta: JsonObject | null }>();
-  #byDirectory = new DatabaseReads<null, Row[]>(() => null, { maxEntries: MAX_CACHED_QUERIES });
+  #byDirectory = new SessionQueries();
 
   /** Finds the session of a live Goose process. */
   link(ctx: LinkContext): SessionLink | null {
@@ -136,17 +130,14 @@ export class GooseSessionSource implements SessionSource {
     const hasDb = databaseStamp(db) !== null;
     const named = argvSession(ctx.argv);
     if (named && hasDb) {
-      const row = readDatabase(db, (d) => {
+      const link = namedSession(db, (d) => {
         const by = named.kind === "id" || !d.columns("sessions").has("name") ? "id" : "name";
         return d.get(
           `SELECT id FROM sessions WHERE ${by} = ? ORDER BY updated_at DESC LIMIT 1`,
           named.value,
         );
-      });
-      const path = row && row !== BUSY ? sessionPath(db, String(row.id)) : null;
-      if (row && row !== BUSY && path && !ctx.claimed.has(path)) {
-        return { path, id: String(row.id), linkedBy: "argv" };
-      }
+      }, ctx.claimed);
+      if (link) return link;
     } else if (named && named.kind === "name") {
       const path = `${dir}/${named.value}.jsonl`;
       if (mtimeOf(path) !== null && !ctx.claimed.has(path)) {
@@ -156,13 +147,9 @@ export class GooseSessionSource implements SessionSource {
     if (!ctx.cwd) return null;
     const since = ctx.startedAt - START_SLACK_MS;
     if (hasDb) {
-      for (const r of this.#inDirectory(db, ctx.cwd, ctx.now)) {
-        const path = sessionPath(db, String(r.id));
-        if ((parseTime(r.updated_at) ?? 0) >= since && !ctx.claimed.has(path)) {
-          return { path, id: String(r.id), linkedBy: "cwd" };
-        }
-      }
-      return null;
+      const rows = this.#inDirectory(db, ctx.cwd, ctx.now);
+      return rowLinks(db, rows, (r) => parseTime(r.updated_at), since, "cwd")
+        .find((f) => !ctx.claimed.has(f.link.path))?.link ?? null;
     }
     let best: { link: SessionLink; mtime: number } | null = null;
     for (const name of this.#listings.list(dir, ctx.now)) {
@@ -180,9 +167,8 @@ export class GooseSessionSource implements SessionSource {
 
   /** Reads the facts of a linked session (and its subagents' sessions). */
   read(link: SessionLink, now: number): SessionRead | null {
-    const db = sessionDatabase(link.path, link.id);
-    if (db === null) return this.#readFile(link.path, link.id, now);
-    const read = this.#db.read(db, link.path, now, (d, thread) => readSession(d, link.id, thread, 0));
+    const read = this.#db.readSession(link, now, (d, thread) => readSession(d, link.id, thread, 0));
+    if (read === undefined) return this.#readFile(link.path, link.id, now);
     return read && dbFacts(read, now);
   }
 
@@ -240,7 +226,7 @@ export class GooseSessionSource implements SessionSource {
 
   /** User sessions of a working directory, newest first (cached while the database is unchanged). */
   #inDirectory(db: string, directory: string, now: number): Row[] {
-    return this.#byDirectory.read(db, `${db}\0${directory}`, now, (d) => {
+    return this.#byDirectory.rows(db, `${db}\0${directory}`, now, (d) => {
       const cols = d.columns("sessions");
       const type = cols.has("session_type") ? `AND session_type NOT IN (${NOT_LINKED_SQL})` : "";
       const parent = cols.has("parent_session_id") ? "AND parent_session_id IS NULL" : "";
@@ -249,7 +235,7 @@ export class GooseSessionSource implements SessionSource {
          ORDER BY updated_at DESC LIMIT 16`,
         directory,
       ).sort((a, b) => (parseTime(b.updated_at) ?? 0) - (parseTime(a.updated_at) ?? 0));
-    }) ?? [];
+    });
   }
 
   #readFile(path: string, id: string, now: number): SessionRead | null {

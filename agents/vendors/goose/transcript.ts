@@ -10,13 +10,10 @@
 
 import type { ActivityEvent, TokenBuckets, ToolCall, TurnState } from "../../session.ts";
 import { newestCall } from "../../session.ts";
-import { asObject } from "../../formats/records.ts";
+import { asObject, type JsonObject } from "../../formats/records.ts";
 import { firstLine } from "../../formats/text.ts";
 import { TranscriptState } from "../../formats/transcript_state.ts";
 import { firstArg } from "../../formats/tool_args.ts";
-
-// deno-lint-ignore no-explicit-any
-type Json = Record<string, any>;
 
 /** Usage of one session as Goose records it. */
 export interface GooseUsage {
@@ -51,7 +48,7 @@ export interface GooseMessage {
  * // { tokens: { input: 1200, output: 300, cacheRead: 0, cacheWrite: 0, reasoning: 0 }, contextTokens: 700, cost: null }
  * ```
  */
-export function gooseUsage(row: Record<string, unknown>): GooseUsage {
+export function gooseUsage(row: JsonObject): GooseUsage {
   const accumulated = count(row.accumulated_input_tokens) !== null ||
     count(row.accumulated_output_tokens) !== null;
   const pick = (name: string) => (accumulated ? count(row[`accumulated_${name}`]) : count(row[name])) ?? 0;
@@ -197,7 +194,7 @@ export class GooseTranscript {
  * gooseToolArg({ command: "view", path: "/src/main.rs" }); // "/src/main.rs"
  * ```
  */
-export function gooseToolArg(args: Json): string {
+export function gooseToolArg(args: JsonObject): string {
   return firstArg(args, ["path", "file_path", "pattern", "url", "query", "command", "description", "prompt"]);
 }
 

@@ -15,15 +15,14 @@
 
 import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import {
-  BUSY,
   type Database,
   DatabaseReads,
   databaseStamp,
-  readDatabase,
+  namedSession,
   recentSessions,
   type Row,
-  sessionDatabase,
-  sessionPath,
+  rowLinks,
+  SessionQueries,
 } from "../../formats/sqlite.ts";
 import {
   openCodeFacts,
@@ -42,7 +41,7 @@ import { OPENCODE_CLI } from "./cli.ts";
 import { argvSessionIds } from "../../formats/argv.ts";
 import { DirListings, listDir, mtimeOf, readJson } from "../../formats/files.ts";
 import { asObject, isObject, type JsonObject } from "../../formats/records.ts";
-import { MAX_CACHED_HEADS, MAX_CACHED_QUERIES, ParseCache } from "../../formats/parse_cache.ts";
+import { MAX_CACHED_HEADS, ParseCache } from "../../formats/parse_cache.ts";
 import { newestFirst, START_SLACK_MS } from "../../formats/recent.ts";
 /** Parts are read for this many of the newest messages of a session. */
 const PART_MESSAGES = 4;
@@ -135,7 +134,7 @@ export class OpenCodeSessionSource implements SessionSource {
   #legacy = new ParseCache<Tree>();
   #listings = new DirListings();
   #heads = new Map<string, { mtime: number; info: OpenCodeSessionInfo | null }>();
-  #byDirectory = new DatabaseReads<null, Row[]>(() => null, { maxEntries: MAX_CACHED_QUERIES });
+  #byDirectory = new SessionQueries();
 
   /** Finds the session of a live OpenCode process. */
   link(ctx: LinkContext): SessionLink | null {
@@ -143,35 +142,26 @@ export class OpenCodeSessionSource implements SessionSource {
     const cwd = projectDir(ctx.argv, ctx.cwd);
     for (const id of argvSessionIds(ctx.argv, (v) => SESSION_ID.test(v), ["-s", "--session"])) {
       for (const db of dbs) {
-        const found = readDatabase(db, (d) => d.get(`SELECT id FROM session WHERE id = ?`, id));
-        const path = sessionPath(db, id);
-        if (found && found !== BUSY && !ctx.claimed.has(path)) return { path, id, linkedBy: "argv" };
+        const link = namedSession(db, (d) => d.get(`SELECT id FROM session WHERE id = ?`, id), ctx.claimed);
+        if (link) return link;
       }
       const file = dbs.length ? null : this.#legacyById(storageDir(ctx.env, ctx.home), id, ctx.now);
       if (file && !ctx.claimed.has(file)) return { path: file, id, linkedBy: "argv" };
     }
     if (!cwd) return null;
     const since = ctx.startedAt - START_SLACK_MS;
-    let best: { link: SessionLink; updated: number } | null = null;
-    for (const db of dbs) {
-      for (const row of this.#inDirectory(db, cwd, ctx.now)) {
-        const id = String(row.id);
-        const updated = ms(row.time_updated) ?? 0;
-        const path = sessionPath(db, id);
-        if (updated < since || ctx.claimed.has(path) || (best && updated <= best.updated)) continue;
-        best = { link: { path, id, linkedBy: "cwd" }, updated };
-      }
-    }
-    if (best || dbs.length) return best?.link ?? null;
+    const found = dbs.flatMap((db) =>
+      rowLinks(db, this.#inDirectory(db, cwd, ctx.now), (r) => ms(r.time_updated), since, "cwd")
+        .filter((f) => !ctx.claimed.has(f.link.path))
+    );
+    if (dbs.length) return newestFirst(found)[0] ?? null;
     return this.#legacyByCwd(storageDir(ctx.env, ctx.home), cwd, since, ctx);
   }
 
   /** Reads the facts of a linked session and its subagents' sessions. */
   read(link: SessionLink, now: number): SessionRead | null {
-    const db = sessionDatabase(link.path, link.id);
-    const view = db
-      ? this.#db.read(db, link.path, now, (d, tree) => readDbView(d, link.id, tree, now, 0, true))
-      : this.#readLegacy(link.path, now);
+    const read = this.#db.readSession(link, now, (d, tree) => readDbView(d, link.id, tree, now, 0, true));
+    const view = read === undefined ? this.#readLegacy(link.path, now) : read;
     return view && openCodeFacts(view, now);
   }
 
@@ -227,14 +217,14 @@ export class OpenCodeSessionSource implements SessionSource {
 
   /** Top-level sessions of a directory, newest first (cached while the database is unchanged). */
   #inDirectory(db: string, directory: string, now: number): Row[] {
-    return this.#byDirectory.read(db, `${db}\0${directory}`, now, (d) => {
+    return this.#byDirectory.rows(db, `${db}\0${directory}`, now, (d) => {
       const archived = d.columns("session").has("time_archived") ? "AND time_archived IS NULL" : "";
       return d.all(
         `SELECT id, time_updated FROM session WHERE directory = ? AND parent_id IS NULL ${archived}
          ORDER BY time_updated DESC LIMIT 16`,
         directory,
       );
-    }) ?? [];
+    });
   }
 
   #readLegacy(path: string, now: number): OpenCodeView | null {

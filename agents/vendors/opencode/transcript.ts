@@ -10,17 +10,12 @@
 
 import type { SessionFacts, SubagentFacts, TokenBuckets, ToolCall, TurnState } from "../../session.ts";
 import { addTokens, emptyTokens, totalTokens } from "../../session.ts";
-import { asObject, epochMs, positive } from "../../formats/records.ts";
+import { asObject, epochMs, type JsonObject, positive } from "../../formats/records.ts";
 import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, promptLine } from "../../formats/text.ts";
-
-/** The facts of one OpenCode session, without where it was found. */
-export type OpenCodeFacts = Omit<SessionFacts, "vendor" | "path" | "linkedBy">;
+import type { SessionRead } from "../../vendor.ts";
 
 /** A subagent whose session is mid-turn counts as running while it was written this recently (ms). */
 export const SUBAGENT_QUIET_MS = 60_000;
-
-// deno-lint-ignore no-explicit-any
-type Json = Record<string, any>;
 
 /** What agtop keeps of one message. */
 export interface OpenCodeMessage {
@@ -272,7 +267,7 @@ export function parseOpenCodePart(
  * openCodeToolArg("task", { description: "Probe", subagent_type: "general" }); // "Probe (general)"
  * ```
  */
-export function openCodeToolArg(tool: string, input: Json): string {
+export function openCodeToolArg(tool: string, input: JsonObject): string {
   const s = (k: string) => (typeof input[k] === "string" ? input[k] as string : "");
   switch (tool) {
     case "bash":
@@ -297,7 +292,7 @@ export function openCodeToolArg(tool: string, input: Json): string {
       return s("subagent_type") ? `${s("description")} (${s("subagent_type")})` : s("description");
     case "todowrite": {
       const todos = Array.isArray(input.todos) ? input.todos : [];
-      const active = todos.find((t) => asObject(t)?.status === "in_progress") as Json | undefined;
+      const active = todos.find((t) => asObject(t)?.status === "in_progress") as JsonObject | undefined;
       return active ? String(active.content ?? "") : `${todos.length} todos`;
     }
   }
@@ -335,7 +330,7 @@ export function promptText(parts: OpenCodePart[]): string | null {
  * facts.currentTool; // { name: "bash", arg: "bun test", … } while the part is running
  * ```
  */
-export function openCodeFacts(view: OpenCodeView, now: number): OpenCodeFacts {
+export function openCodeFacts(view: OpenCodeView, now: number): SessionRead {
   const ordered = view.messages.ordered();
   const newest = ordered.at(-1) ?? null;
   const turn = turnOf(newest);

@@ -9,16 +9,12 @@
 
 import type { SubagentFacts, ToolCall } from "../../session.ts";
 import { addTokens, emptyTokens, newestCall } from "../../session.ts";
-import { isObject, nonBlank, timestamp } from "../../formats/records.ts";
+import { isObject, type JsonObject, nonBlank, timestamp } from "../../formats/records.ts";
 import { ACTIVITY_WIDTH, cleanLine, promptLine } from "../../formats/text.ts";
 import * as genai from "../../formats/genai.ts";
 import { AGENT_TOOLS, geminiToolArg, type LedgerTotals, MessageLedger } from "../../formats/gemini_cli.ts";
-import { subagentFacts, type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
-
-/** What a chat file tells about its session (everything in {@linkcode SessionFacts} but where it was found). */
-export type QwenFacts = TranscriptFacts;
-
-type Json = Record<string, unknown>;
+import { subagentFacts, TranscriptState } from "../../formats/transcript_state.ts";
+import type { SessionRead } from "../../vendor.ts";
 
 /** A subagent the main thread started through the `agent` (formerly `task`) tool. */
 interface AgentCall {
@@ -76,7 +72,7 @@ export class QwenTranscript {
   #calls = new Map<string, AgentCall>();
   #sidechains = new Map<string, Sidechain>();
   #s = new TranscriptState();
-  #read = (rec: Json) => this.#record(rec);
+  #read = (rec: JsonObject) => this.#record(rec);
 
   /** Lines that could not be parsed so far. */
   get malformedLines(): number {
@@ -89,7 +85,7 @@ export class QwenTranscript {
   }
 
   /** Everything the lines so far say about the session. */
-  facts(): QwenFacts {
+  facts(): SessionRead {
     const { main, agents } = this.#usage();
     const tokens = addTokens(main.total, agents.total);
     const byModel = main.byModel;
@@ -142,7 +138,7 @@ export class QwenTranscript {
     return out;
   }
 
-  #record(rec: Json): void {
+  #record(rec: JsonObject): void {
     const at = timestamp(rec.timestamp);
     this.#s.span.see(at);
     if (this.#id === null && typeof rec.sessionId === "string" && rec.sessionId) this.#id = rec.sessionId;
@@ -162,7 +158,7 @@ export class QwenTranscript {
     }
   }
 
-  #user(rec: Json, at: number | null): void {
+  #user(rec: JsonObject, at: number | null): void {
     const parts = genai.partsOf(messageParts(rec));
     if (genai.functionResponses(parts).length > 0) return this.#results(parts, rec, at);
     if (typeof rec.provenance === "string" && rec.provenance !== "real_user") return;
@@ -178,7 +174,7 @@ export class QwenTranscript {
     this.#s.pending.clear();
   }
 
-  #assistant(rec: Json, at: number | null): void {
+  #assistant(rec: JsonObject, at: number | null): void {
     const model = nonBlank(rec.model);
     if (model) this.#model = model;
     if (typeof rec.contextWindowSize === "number" && rec.contextWindowSize > 0) {
@@ -212,7 +208,7 @@ export class QwenTranscript {
     else this.#s.endTurn();
   }
 
-  #results(parts: Json[], rec: Json, at: number | null): void {
+  #results(parts: JsonObject[], rec: JsonObject, at: number | null): void {
     const result = isObject(rec.toolCallResult) ? rec.toolCallResult : {};
     const ids = new Set(genai.functionResponses(parts).map((r) => r.id).filter((id) => id !== null));
     if (typeof result.callId === "string") ids.add(result.callId);
@@ -228,7 +224,7 @@ export class QwenTranscript {
     this.#s.unlessExited("working");
   }
 
-  #system(rec: Json, at: number | null): void {
+  #system(rec: JsonObject, at: number | null): void {
     const p = isObject(rec.systemPayload) ? rec.systemPayload : {};
     switch (rec.subtype) {
       case "ui_telemetry":
@@ -268,7 +264,7 @@ export class QwenTranscript {
   }
 
   /** A telemetry event: API responses (tokens), API errors. */
-  #uiEvent(e: Json, rec: Json, at: number | null): void {
+  #uiEvent(e: JsonObject, rec: JsonObject, at: number | null): void {
     const name = e["event.name"];
     if (name === API_RESPONSE) {
       const usage = genai.geminiUsage({
@@ -295,7 +291,7 @@ export class QwenTranscript {
   }
 
   /** A record written by a subagent: its usage and tools, kept apart from the main thread. */
-  #sidechain(rec: Json, agentId: string, at: number | null): void {
+  #sidechain(rec: JsonObject, agentId: string, at: number | null): void {
     const model = rec.type === "assistant" ? nonBlank(rec.model) : null;
     const lane = this.#lane(agentId, nonBlank(rec.agentName), model, at);
     const parts = genai.partsOf(messageParts(rec));
@@ -330,13 +326,13 @@ export class QwenTranscript {
   }
 
   /** A record's `uuid`, or a key of its own when it has none. */
-  #key(rec: Json): string {
+  #key(rec: JsonObject): string {
     return nonBlank(rec.uuid) ?? `#${this.#anonymous++}`;
   }
 }
 
 /** `message.parts` (or `message.content`) of a record. */
-function messageParts(rec: Json): unknown {
+function messageParts(rec: JsonObject): unknown {
   const msg = rec.message;
   if (!isObject(msg)) return [];
   return msg.parts ?? msg.content ?? [];
