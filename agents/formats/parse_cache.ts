@@ -8,7 +8,6 @@
 
 import { JsonlTail } from "./jsonl.ts";
 import type { SessionRead } from "../vendor.ts";
-import type { TranscriptFacts } from "./transcript_state.ts";
 
 /** An entry not used for this long is dropped (ms). */
 export const FORGET_AFTER_MS = 10 * 60_000;
@@ -171,13 +170,13 @@ export class Transcripts<P extends LineParser> {
  *
  * @example
  * ```ts
- * import type { TranscriptFacts } from "./transcript_state.ts";
- * declare const chats: Transcripts<LineParser & { facts(): TranscriptFacts }>;
+ * import type { SessionRead } from "../vendor.ts";
+ * declare const chats: Transcripts<LineParser & { facts(): SessionRead }>;
  * transcriptRead(chats.follow("/x/chat.jsonl", Date.now()), "e351e2a0")?.turn;
  * ```
  */
 export function transcriptRead(
-  t: TailedTranscript<LineParser & { facts(): TranscriptFacts }>,
+  t: TailedTranscript<LineParser & { facts(): SessionRead }>,
   id: string,
 ): SessionRead | null {
   if (t.tail.mtimeMs === null) return null;

@@ -12,11 +12,12 @@ import type { TokenBuckets, UsageMinute } from "../session.ts";
 import { addTokens, addUsage, emptyTokens } from "../session.ts";
 import { epochMs, isObject, type JsonObject, nonBlank, positive, timestamp } from "./records.ts";
 import { firstLine, promptLine } from "./text.ts";
-import { type TranscriptFacts, TranscriptState } from "./transcript_state.ts";
+import { TranscriptState } from "./transcript_state.ts";
+import type { SessionRead } from "../vendor.ts";
 import { ARG_KEYS, firstArg } from "./tool_args.ts";
 
 /** What a session file tells (everything in {@linkcode SessionFacts} but where it was found). */
-export type PiFacts = TranscriptFacts;
+export type PiFacts = SessionRead;
 
 /** Tools that write the file named by their `path` argument. */
 const EDITS = new Set(["edit", "write"]);

@@ -245,6 +245,7 @@ export class DatabaseReads<S, T> {
  *
  * @example
  * ```ts
+ * const since = Date.parse("2026-11-24T00:00:00Z");
  * rowLinks("/x/.crush/crush.db", [{ id: "s1", updated_at: 1795491351 }], (r) => Number(r.updated_at) * 1000, since, "cwd");
  * // [{ link: { path: "/x/.crush/crush.db#s1", id: "s1", linkedBy: "cwd" }, at: 1795491351000 }]
  * ```
@@ -269,7 +270,9 @@ export function rowLinks(
  *
  * @example
  * ```ts
- * namedSession(db, (d) => d.get("SELECT id FROM sessions WHERE id = ?", id), ctx.claimed);
+ * declare const id: string;
+ * declare const claimed: ReadonlySet<string>;
+ * namedSession("/x/.crush/crush.db", (d) => d.get("SELECT id FROM sessions WHERE id = ?", id), claimed);
  * ```
  */
 export function namedSession(
@@ -313,6 +316,8 @@ export function recentSessions(
  *
  * @example
  * ```ts
+ * const db = "/home/me/.local/share/opencode/opencode.db";
+ * const cwd = "/home/me/shop";
  * const queries = new SessionQueries();
  * queries.rows(db, `${db}\0${cwd}`, Date.now(), (d) => d.all("SELECT id FROM session WHERE directory = ?", cwd));
  * ```
