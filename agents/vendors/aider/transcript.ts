@@ -7,7 +7,7 @@
  */
 
 import type { TokenBuckets } from "../../session.ts";
-import { addTokens, emptyTokens } from "../../session.ts";
+import { addTokens, emptyTokens, modelTable } from "../../session.ts";
 import { type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
 
 /** What the newest run in a history file tells (everything in {@linkcode SessionFacts} but where it was found). */
@@ -86,7 +86,7 @@ export class AiderTranscript {
   #model: string | null = null;
   #prompt: string[] | null = null;
   #inReply = false;
-  #byModel: Record<string, TokenBuckets> = {};
+  #byModel: Record<string, TokenBuckets> = modelTable();
   #cost: number | null = null;
   #context: number | null = null;
   /** The newest run's state (the malformed count goes on across runs). */
@@ -134,7 +134,7 @@ export class AiderTranscript {
   facts(): AiderFacts {
     this.#endPrompt();
     const tokens = emptyTokens();
-    const byModel: Record<string, TokenBuckets> = {};
+    const byModel: Record<string, TokenBuckets> = modelTable();
     for (const [m, t] of Object.entries(this.#byModel)) {
       byModel[m] = { ...t };
       addTokens(tokens, t);
@@ -160,7 +160,7 @@ export class AiderTranscript {
     this.#startedAt = at;
     this.#model = null;
     this.#inReply = false;
-    this.#byModel = {};
+    this.#byModel = modelTable();
     this.#cost = null;
     this.#context = null;
     const malformed = this.#s.malformed;

@@ -13,7 +13,7 @@
 
 import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import type { SubagentFacts, TokenBuckets } from "../../session.ts";
-import { addTokens, emptyTokens } from "../../session.ts";
+import { addTokens, emptyTokens, modelTable } from "../../session.ts";
 import { GeminiTranscript } from "./transcript.ts";
 import { JsonlTail, readHeadLines } from "../../formats/jsonl.ts";
 import { isObject } from "../../formats/records.ts";
@@ -316,7 +316,7 @@ export class GeminiSessionSource implements SessionSource {
           currentTool: null,
           lastActivity: call.at,
         },
-        byModel: {},
+        byModel: modelTable(),
         malformed: 0,
       });
     }

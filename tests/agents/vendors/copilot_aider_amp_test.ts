@@ -199,7 +199,7 @@ Deno.test("copilot: runs without usage_record count message output live and the 
       outputTokens: 120,
     }),
   ]);
-  assert.deepEqual(t.facts().tokensByModel, {
+  assert.deepEqual({ ...t.facts().tokensByModel }, {
     "claude-sonnet-4.5": { input: 0, output: 120, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
   });
   t.feed(ev("session.shutdown", {
@@ -440,7 +440,7 @@ Deno.test("aider: a prompt without its usage report is in progress; /exit ends t
     "> Tokens: 1.2k sent, 20 received.  ",
   ]).facts();
   assert.equal(local.costUsd, null);
-  assert.deepEqual(local.tokensByModel, {
+  assert.deepEqual({ ...local.tokensByModel }, {
     "ollama/qwen2.5-coder": { input: 1200, output: 20, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
   });
   const headless = aider(["#### before any heading  "]).facts();
@@ -604,7 +604,7 @@ Deno.test("amp: older threads count the usage ledger, cache numbers from the mes
       ],
     },
   }))!;
-  assert.deepEqual(f.tokensByModel, {
+  assert.deepEqual({ ...f.tokensByModel }, {
     "claude-sonnet-4-5": { input: 7, output: 9, cacheRead: 200, cacheWrite: 100, reasoning: 0 },
   });
 });
