@@ -1,10 +1,13 @@
 /**
  * Git facts of an agent's working directory (repository root, branch or detached commit, linked
  * worktree) read from the files in `.git`, with no `git` subprocess. The parsers are pure; the few
- * file reads are cached so that a steady tick costs one `stat` of `HEAD` per repository.
+ * file reads are cached so that a steady tick costs one `stat` of `HEAD` per repository. A repository
+ * is a folder anyone can shape: only regular files are read, at most {@linkcode GIT_FILE_BYTES} each.
  *
  * @module
  */
+
+import { readSmallText } from "./formats/regular.ts";
 
 /*
  * Path handling is written out here rather than imported from node:path: loading any node: built-in
@@ -135,6 +138,9 @@ interface HeadRead {
 }
 
 const CACHE_LIMIT = 1024;
+
+/** Most bytes read of a git file (`HEAD`, a worktree's `.git`, `commondir`): they hold one line. */
+const GIT_FILE_BYTES = 64 * 1024;
 const locations = new Map<string, Location>();
 /** Directories found outside any repository, with when: looked at again after {@linkcode NO_REPO_RECHECK_MS}. */
 const outside = new Map<string, number>();
@@ -187,7 +193,7 @@ function factsAt(at: Location): GitFacts | null {
   const stamp = `${info.mtime?.getTime()}:${info.ino}:${info.size}`;
   let read = heads.get(at.gitDir);
   if (read === undefined || read.stamp !== stamp) {
-    const text = attempt(() => Deno.readTextFileSync(headPath));
+    const text = readSmallText(headPath, GIT_FILE_BYTES);
     if (heads.size >= CACHE_LIMIT) heads.clear();
     heads.set(at.gitDir, read = { stamp, head: text === null ? null : parseHead(text) });
   }
@@ -202,11 +208,11 @@ function locate(cwd: string): Location | null {
     const info = attempt(() => Deno.statSync(dotGit));
     if (info?.isDirectory) return { root: dir, gitDir: dotGit, commonDir: dotGit, worktree: false };
     if (info?.isFile) {
-      const text = attempt(() => Deno.readTextFileSync(dotGit));
+      const text = readSmallText(dotGit, GIT_FILE_BYTES);
       const target = text === null ? null : parseGitFile(text);
       if (target === null) return null;
       const gitDir = resolve(dir, target);
-      const common = attempt(() => Deno.readTextFileSync(join(gitDir, "commondir")));
+      const common = readSmallText(join(gitDir, "commondir"), GIT_FILE_BYTES);
       return common === null
         ? { root: dir, gitDir, commonDir: gitDir, worktree: false }
         : { root: dir, gitDir, commonDir: resolveCommonDir(common, gitDir), worktree: true };

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { positive, saneTime } from "./formats/records.ts";
+
 /** Token counts by billing bucket. `input` is non-cached input; `output` excludes `reasoning` where the vendor separates them. */
 export interface TokenBuckets {
   input: number;
@@ -18,6 +20,20 @@ export interface TokenBuckets {
 /** A fresh all-zero {@linkcode TokenBuckets}. */
 export function emptyTokens(): TokenBuckets {
   return { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 };
+}
+
+/**
+ * An empty map keyed by names from a transcript (model ids, message ids): an object without a
+ * prototype, so that a model named `constructor`, `toString` or `__proto__` is a key like any other.
+ *
+ * @example
+ * ```ts
+ * const byModel: Record<string, TokenBuckets> = modelTable();
+ * byModel["constructor"] ??= emptyTokens(); // an own entry, counted and priced
+ * ```
+ */
+export function modelTable<T>(): Record<string, T> {
+  return Object.create(null);
 }
 
 /** Adds `b` into `a` in place and returns `a`. */
@@ -125,6 +141,8 @@ export const USAGE_MINUTES_LIMIT = 600;
  * Adds `tokens` of one request at `at` to a per-minute timeline (oldest first, in place) and drops the
  * minutes more than {@linkcode USAGE_SPAN_MS} older than the newest, and the oldest past
  * {@linkcode USAGE_MINUTES_LIMIT}. A request older than the newest minute is merged into its own minute.
+ * Each call costs O(log n) to find the minute, whatever order requests come in (n is at most
+ * {@linkcode USAGE_MINUTES_LIMIT}); a request that would be dropped at once is not inserted.
  *
  * @example
  * ```ts
@@ -135,8 +153,18 @@ export const USAGE_MINUTES_LIMIT = 600;
  */
 export function addUsage(line: UsageMinute[], at: number, model: string | null, tokens: TokenBuckets): void {
   const minute = at - (((at % 60_000) + 60_000) % 60_000);
-  let i = line.length;
-  while (i > 0 && line[i - 1].at > minute) i--;
+  const n = line.length;
+  if (
+    n > 0 && (minute < line[n - 1].at - USAGE_SPAN_MS || (n >= USAGE_MINUTES_LIMIT && minute < line[0].at))
+  ) {
+    return; // older than anything kept: it would be dropped at once
+  }
+  let i = 0;
+  for (let hi = n; i < hi;) {
+    const mid = (i + hi) >> 1;
+    if (line[mid].at <= minute) i = mid + 1;
+    else hi = mid;
+  }
   for (let j = i - 1; j >= 0 && line[j].at === minute; j--) {
     if (line[j].model === model) {
       addTokens(line[j].tokens, tokens);
@@ -263,4 +291,68 @@ export interface SessionFacts {
    * parser does not tell leave it out.
    */
   filesChanged?: string[];
+}
+
+/** `t` with every bucket a count {@linkcode positive} believes (absurd or non-finite counts are 0). */
+function saneTokens(t: TokenBuckets): TokenBuckets {
+  const out = emptyTokens();
+  for (const k of Object.keys(out) as (keyof TokenBuckets)[]) out[k] = positive(t[k]);
+  return out;
+}
+
+/** `n` when it is a finite number ≥ 0, else null. */
+function finiteOrNull(n: number | null | undefined): number | null {
+  return typeof n === "number" && Number.isFinite(n) && n >= 0 ? n : null;
+}
+
+/** A tool call with a time agtop believes. */
+function saneCall(c: ToolCall | null): ToolCall | null {
+  return c && { ...c, startedAt: saneTime(c.startedAt) };
+}
+
+/**
+ * What a reader returned, made safe for every later stage whatever the store said: each time one a
+ * `Date` holds and agtop believes ({@linkcode saneTime}; the absurd becomes null, a usage minute with
+ * such a time is dropped), each token bucket a finite count ({@linkcode positive}), costs and context
+ * sizes finite, and the per-model totals a {@linkcode modelTable}. The collector passes every reader's
+ * facts through here, so one poisoned session stays in that session.
+ *
+ * @example
+ * ```ts
+ * declare const read: SessionFacts;
+ * saneFacts({ ...read, lastActivity: 1e300 }).lastActivity; // null
+ * ```
+ */
+export function saneFacts<F extends Omit<SessionFacts, "vendor" | "path" | "linkedBy">>(f: F): F {
+  const byModel = modelTable<TokenBuckets>();
+  for (const [m, t] of Object.entries(f.tokensByModel)) byModel[m] = saneTokens(t);
+  const out: F = {
+    ...f,
+    startedAt: saneTime(f.startedAt),
+    lastActivity: saneTime(f.lastActivity),
+    currentTool: saneCall(f.currentTool),
+    subagents: f.subagents.map((s) => ({
+      ...s,
+      tokens: saneTokens(s.tokens),
+      currentTool: saneCall(s.currentTool),
+      lastActivity: saneTime(s.lastActivity),
+    })),
+    tokens: saneTokens(f.tokens),
+    tokensByModel: byModel,
+    contextTokens: finiteOrNull(f.contextTokens),
+    contextWindow: finiteOrNull(f.contextWindow),
+    activity: f.activity.map((e) => ({ ...e, at: saneTime(e.at) })),
+  };
+  if (f.costUsd != null) out.costUsd = finiteOrNull(f.costUsd);
+  if (f.rateLimits) out.rateLimits = f.rateLimits.map((r) => ({ ...r, resetsAt: saneTime(r.resetsAt) }));
+  if (f.limitedUntil != null) out.limitedUntil = saneTime(f.limitedUntil);
+  if (f.lastRequestAt != null) out.lastRequestAt = saneTime(f.lastRequestAt);
+  if (f.cacheTtlMs != null) out.cacheTtlMs = finiteOrNull(f.cacheTtlMs);
+  if (f.blockStart != null) out.blockStart = saneTime(f.blockStart);
+  if (f.recentUsage) {
+    out.recentUsage = f.recentUsage.flatMap((u) =>
+      saneTime(u.at) === null ? [] : [{ ...u, tokens: saneTokens(u.tokens) }]
+    );
+  }
+  return out;
 }

@@ -24,6 +24,7 @@
 import { COLUMNS } from "../render/columns.ts";
 import { isThemeName, themeError, type ThemeName } from "../render/themes.ts";
 import { PROFILE_ENV } from "../agents/profiles.ts";
+import { readUserFile } from "../agents/formats/regular.ts";
 import { parseToml, TomlFileError, TomlLines, unreadable } from "../platform/toml_file.ts";
 import { MIN_INTERVAL } from "./args.ts";
 
@@ -89,7 +90,7 @@ export async function loadConfig(path?: string): Promise<Config | null> {
   if (file === null) return null;
   let source: string;
   try {
-    source = await Deno.readTextFile(file);
+    source = readUserFile(file);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound && (path !== undefined || !Deno.env.get("AGTOP_CONFIG"))) {
       return null;

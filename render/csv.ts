@@ -6,7 +6,9 @@
  */
 
 import type { Agent, Snapshot } from "../agents/types.ts";
+import { terminalSafe } from "../agents/formats/text.ts";
 import { doingText } from "./columns.ts";
+import { isoTime } from "./units.ts";
 
 type Cell = string | number | boolean | null;
 
@@ -25,7 +27,7 @@ export const CSV_COLUMNS: readonly [string, (a: Agent) => Cell][] = [
   ["read_bytes", (a) => a.readBytes],
   ["write_bytes", (a) => a.writeBytes],
   ["uptime_sec", (a) => Math.round(a.uptimeSec)],
-  ["started_at", (a) => new Date(a.startedAt).toISOString()],
+  ["started_at", (a) => isoTime(a.startedAt)],
   ["dangerous", (a) => a.dangerous],
   ["children", (a) => a.children.length],
   ["writing_files", (a) => a.writingFiles.length],
@@ -46,7 +48,7 @@ export const CSV_COLUMNS: readonly [string, (a: Agent) => Cell][] = [
   ["context_tokens", (a) => a.session?.contextTokens ?? null],
   ["context_limit", (a) => a.contextLimit],
   ["context_percent", (a) => (a.contextPercent === null ? null : round(a.contextPercent, 2))],
-  ["last_activity", (a) => (a.session?.lastActivity ? new Date(a.session.lastActivity).toISOString() : null)],
+  ["last_activity", (a) => (a.session?.lastActivity ? isoTime(a.session.lastActivity) : null)],
   ["ports", (a) => a.ports.map((p) => `${p.protocol}/${p.port}`).join(" ") || null],
   ["tty", (a) => a.tty],
   ["terminal", (a) => a.terminal],
@@ -65,14 +67,33 @@ function round(n: number, digits: number): number {
   return Math.round(n * f) / f;
 }
 
+/** A cell a spreadsheet would read as a formula: it starts (after spaces) with `=`, `+`, `-`, `@`, tab or CR. */
+const FORMULA = /^ *[=+\-@\t\r]/;
+/** Text that is a plain number (`-5`, `+1.5e3`): a spreadsheet reads it as that number, not a formula. */
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 /**
- * One RFC 4180 field: quoted when it holds a comma, quote, CR or LF; quotes doubled. Other control
- * characters are replaced so a spreadsheet or terminal never receives them.
+ * One RFC 4180 field: quoted when it holds a comma or quote; quotes doubled. Text passes the terminal
+ * sanitiser first (escape sequences removed; C0 and C1 controls, line breaks, zero-width and
+ * bidirectional marks and the byte order mark each turned into a space), so a spreadsheet or a
+ * terminal never receives them; then a text cell a spreadsheet would take for a formula (OWASP's CSV
+ * injection rule: starting with `=`, `+`, `-`, `@`, tab or CR) is prefixed with `'`. Numbers, and text
+ * that is a plain number such as `-5`, are left as they are.
+ *
+ * @example
+ * ```ts
+ * csvField("=cmd|' /C calc'!A0"); // "'=cmd|' /C calc'!A0"
+ * csvField(-5); // "-5"
+ * csvField("a\u009b31mb"); // "ab"
+ * ```
  */
 export function csvField(v: Cell): string {
   if (v === null) return "";
-  // deno-lint-ignore no-control-regex
-  const s = String(v).replace(/[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]/g, " ");
+  let s = String(v);
+  if (typeof v === "string") {
+    s = terminalSafe(s);
+    if (FORMULA.test(s) && !NUMBER.test(s.trim())) s = `'${s}`;
+  }
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 

@@ -8,6 +8,7 @@
 
 import { aggregate, type Aggregates } from "../agents/aggregates.ts";
 import type { Snapshot } from "../agents/types.ts";
+import { isoTime } from "./units.ts";
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase());
 
@@ -39,13 +40,34 @@ function toJsonValues(v: unknown): unknown {
  * @example
  * ```ts
  * import type { Snapshot } from "../agents/types.ts";
+import { isoTime } from "./units.ts";
  * declare const snapshot: Snapshot;
  * const doc = JSON.parse(renderJson(snapshot));
  * doc.agents[0].cpu_percent;
  * ```
  */
 export function renderJson(snap: Snapshot, aggregates: Aggregates = aggregate(snap.agents)): string {
-  return JSON.stringify(toJson({ ...snap, aggregates }), timeReplacer, 2) + "\n";
+  return escapeInvisible(JSON.stringify(toJson({ ...snap, aggregates }), timeReplacer, 2)) + "\n";
+}
+
+/**
+ * Characters `JSON.stringify` leaves raw that a terminal or an editor would obey: DEL and the C1
+ * controls (U+009B is CSI to many terminals), the zero-width and bidirectional marks, the line and
+ * paragraph separators, the byte order mark. They can only occur inside strings of the JSON text.
+ */
+const INVISIBLE = /[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
+
+/**
+ * JSON text with every {@linkcode INVISIBLE} character written as a `\\uXXXX` escape: the same
+ * document to a parser, nothing for a terminal to obey.
+ *
+ * @example
+ * ```ts
+ * escapeInvisible(JSON.stringify("a\u202eb")); // '"a\\u202eb"'
+ * ```
+ */
+export function escapeInvisible(json: string): string {
+  return json.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 const TIME_KEYS = new Set([
@@ -68,6 +90,6 @@ const OMITTED = new Set(["recent_usage"]);
 
 function timeReplacer(key: string, value: unknown): unknown {
   if (OMITTED.has(key)) return undefined;
-  if (TIME_KEYS.has(key) && typeof value === "number") return new Date(value).toISOString();
+  if (TIME_KEYS.has(key) && typeof value === "number") return isoTime(value);
   return value;
 }

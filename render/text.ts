@@ -74,9 +74,18 @@ export function truncate(s: string, width: number): string {
   return out + "…";
 }
 
-/** Pads (or truncates) `s` to exactly `width` columns, right-aligned when `right`. */
+/**
+ * Pads (or truncates) `s` to exactly `width` columns, right-aligned when `right`. Every table cell (the
+ * `ls` table and the live view's rows) is laid out through here, so `s` passes {@linkcode safeText}
+ * first whatever column made it.
+ *
+ * @example
+ * ```ts
+ * fit("a\u202eb", 4); // "a b "
+ * ```
+ */
 export function fit(s: string, width: number, right = false): string {
-  const t = truncate(s, width);
+  const t = truncate(safeText(s), width);
   const gap = " ".repeat(Math.max(0, width - displayWidth(t)));
   return right ? gap + t : t + gap;
 }

@@ -86,3 +86,18 @@ export function formatUsd(usd: number | null): string {
   if (usd === null || !Number.isFinite(usd)) return "?";
   return usd >= 1000 ? `$${Math.round(usd)}` : `$${usd.toFixed(2)}`;
 }
+
+/**
+ * A time (ms since epoch) as ISO 8601, or null when it is not one a `Date` can hold: a reader's time
+ * should never be out of range, and an output must not fail on one that is.
+ *
+ * @example
+ * ```ts
+ * isoTime(0); // "1970-01-01T00:00:00.000Z"
+ * isoTime(1e300); // null
+ * ```
+ */
+export function isoTime(ms: number): string | null {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}

@@ -10,7 +10,7 @@
 import type { ProcessSource } from "../../platform/types.ts";
 import type { Agent } from "../types.ts";
 import type { LinkContext, SessionLink, SessionSource, Vendor } from "../vendor.ts";
-import type { SessionFacts } from "../session.ts";
+import { saneFacts, type SessionFacts } from "../session.ts";
 import type { Detection } from "../detect.ts";
 import { TERMINAL_ENV_KEYS } from "../terminal.ts";
 import { Notices } from "../../platform/notices.ts";
@@ -177,10 +177,13 @@ export class SessionLinker {
     return found;
   }
 
-  /** The facts of a linked session, stamped with vendor, path and how it was linked; null when the reader fails. */
+  /**
+   * The facts of a linked session (made safe: {@linkcode saneFacts}), stamped with vendor, path and how
+   * it was linked; null when the reader fails.
+   */
   #read(vendor: Vendor, reader: SessionSource, link: SessionLink, now: number): SessionFacts | null {
     const read = this.#guard(vendor, "reading", () => reader.read(link, now));
-    return read ? { ...read, vendor: vendor.id, path: link.path, linkedBy: link.linkedBy } : null;
+    return read ? { ...saneFacts(read), vendor: vendor.id, path: link.path, linkedBy: link.linkedBy } : null;
   }
 
   /** `step()`, or null (and a notice) when it throws: one reader's failure costs one field. */

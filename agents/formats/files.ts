@@ -8,6 +8,7 @@
  */
 
 import { readHeadLines } from "./jsonl.ts";
+import { readSmallText, SMALL_FILE_BYTES } from "./regular.ts";
 import { isObject, type JsonObject } from "./records.ts";
 
 /** Directory listings are reused for this long (one tick). */
@@ -71,16 +72,19 @@ export class DirListings {
 }
 
 /**
- * The JSON object a file holds, or null when it is missing, is not JSON or holds no object.
+ * The JSON object a file holds, or null when it is missing, is not a regular file, holds more than
+ * `max` bytes (default {@linkcode SMALL_FILE_BYTES}), is not JSON or holds no object.
  *
  * @example
  * ```ts
  * readJson("/home/me/.claude/sessions/4242.json")?.sessionId; // "9f8a…"
  * ```
  */
-export function readJson(path: string): JsonObject | null {
+export function readJson(path: string, max: number = SMALL_FILE_BYTES): JsonObject | null {
+  const text = readSmallText(path, max);
+  if (text === null) return null;
   try {
-    const v = JSON.parse(Deno.readTextFileSync(path));
+    const v = JSON.parse(text);
     return isObject(v) ? v : null;
   } catch {
     return null;

@@ -7,7 +7,7 @@
  */
 
 import type { TokenBuckets } from "../session.ts";
-import { addTokens, emptyTokens } from "../session.ts";
+import { addTokens, emptyTokens, modelTable } from "../session.ts";
 import { isObject, type JsonObject } from "./records.ts";
 
 /** Token totals of one source in a {@linkcode MessageLedger}. */
@@ -61,7 +61,7 @@ export class MessageLedger {
 
   /** Totals over the given sources (every source by default); fresh objects. */
   totals(sources: Iterable<string> = this.#sources.keys()): LedgerTotals {
-    const out: LedgerTotals = { total: emptyTokens(), byModel: {} };
+    const out: LedgerTotals = { total: emptyTokens(), byModel: modelTable() };
     for (const s of sources) {
       const t = this.#sources.get(s);
       if (!t) continue;
@@ -74,7 +74,7 @@ export class MessageLedger {
   #apply(e: LedgerEntry, sign: 1 | -1): void {
     const t = sign === 1 ? e.tokens : scale(e.tokens, -1);
     let totals = this.#sources.get(e.source);
-    if (!totals) this.#sources.set(e.source, totals = { total: emptyTokens(), byModel: {} });
+    if (!totals) this.#sources.set(e.source, totals = { total: emptyTokens(), byModel: modelTable() });
     addTokens(totals.total, t);
     addTokens(totals.byModel[e.model] ??= emptyTokens(), t);
   }

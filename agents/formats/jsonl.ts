@@ -6,11 +6,19 @@
  * @module
  */
 
+import { openRegular } from "./regular.ts";
+
 /** Lines longer than this many bytes are skipped (and counted) without being held in memory whole. */
 export const MAX_LINE_BYTES = 10 * 1024 * 1024;
 
 /** Bytes read from the file per system call. */
 const CHUNK_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Most bytes one {@linkcode JsonlTail.read} consumes: a transcript larger than that (or a sparse file
+ * of many GB claiming to be one) is read on in later calls, never in one go.
+ */
+export const MAX_READ_BYTES = 256 * 1024 * 1024;
 
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
@@ -31,6 +39,8 @@ export interface TailOptions {
   maxLineBytes?: number;
   /** Read size per system call, in bytes. */
   chunkBytes?: number;
+  /** Most bytes consumed per {@linkcode JsonlTail.read}. Default {@linkcode MAX_READ_BYTES}. */
+  maxReadBytes?: number;
 }
 
 /** Smallest read buffer: appends between ticks are usually a few KB. */
@@ -44,8 +54,9 @@ const decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });
  * lines (ending in `\n`) appended since, so a half-written last line waits for its newline. When the
  * file shrank or its identity changed, the next read starts again at byte 0 and reports `reset` (and
  * calls `onReset` first) so the caller can drop the state it built from the old content. Invalid
- * UTF-8 becomes U+FFFD; a trailing `\r` is dropped. Never throws: a missing or unreadable file reads
- * as nothing.
+ * UTF-8 becomes U+FFFD; a trailing `\r` is dropped. A call reads at most
+ * {@linkcode MAX_READ_BYTES}; the rest waits for the next. Never throws: a missing or unreadable file,
+ * or one that is not a regular file (a FIFO, a device), reads as nothing.
  *
  * @example
  * ```ts
@@ -61,6 +72,7 @@ export class JsonlTail {
   readonly path: string;
   #maxLine: number;
   #chunk: number;
+  #maxRead: number;
   #offset = 0;
   #identity: string | null = null;
   #size = 0;
@@ -73,6 +85,7 @@ export class JsonlTail {
     this.path = path;
     this.#maxLine = options.maxLineBytes ?? MAX_LINE_BYTES;
     this.#chunk = options.chunkBytes ?? CHUNK_BYTES;
+    this.#maxRead = options.maxReadBytes ?? MAX_READ_BYTES;
   }
 
   /** Byte offset just after the last complete line handed over (or skipped). */
@@ -101,14 +114,10 @@ export class JsonlTail {
    */
   read(onLine: (line: string) => void, onReset?: () => void): TailRead {
     const result: TailRead = { reset: false, lines: 0, bytes: 0 };
-    let file: Deno.FsFile;
+    const opened = openRegular(this.path);
+    if (!opened) return result;
+    const { file, info } = opened;
     try {
-      file = Deno.openSync(this.path, { read: true });
-    } catch {
-      return result;
-    }
-    try {
-      const info = file.statSync();
       const identity = fileIdentity(info);
       if (this.#identity !== null && (identity !== this.#identity || info.size < this.#offset)) {
         this.#offset = 0;
@@ -120,7 +129,9 @@ export class JsonlTail {
       this.#identity = identity;
       this.#size = info.size;
       this.#mtimeMs = info.mtime?.getTime() ?? null;
-      if (info.size > this.#offset) this.#consume(file, info.size - this.#offset, onLine, result);
+      if (info.size > this.#offset) {
+        this.#consume(file, Math.min(info.size - this.#offset, this.#maxRead), onLine, result);
+      }
     } catch {
       // An unreadable file yields what was read so far.
     } finally {
@@ -129,7 +140,10 @@ export class JsonlTail {
     return result;
   }
 
-  /** Reads from the remembered offset to the end of the file (about `expected` bytes), handing over complete lines. */
+  /**
+   * Reads from the remembered offset up to `expected` bytes (to the end of the file, or the cap of one
+   * read), handing over complete lines.
+   */
   #consume(file: Deno.FsFile, expected: number, onLine: (line: string) => void, result: TailRead): void {
     file.seekSync(this.#offset, Deno.SeekMode.Start);
     let buf: Uint8Array = new Uint8Array(Math.min(this.#chunk, Math.max(MIN_BUFFER, expected)));
@@ -137,7 +151,9 @@ export class JsonlTail {
     while (true) {
       // A partial line fills more than half the buffer: make room (lines are bounded by maxLine).
       if (buf.length - pending < buf.length >> 1) buf = grow(buf, pending, buf.length * 2);
-      const n = file.readSync(buf.subarray(pending, pending + this.#chunk));
+      const room = expected - result.bytes - pending;
+      if (room <= 0) break;
+      const n = file.readSync(buf.subarray(pending, pending + Math.min(this.#chunk, room)));
       if (n === null || n === 0) break;
       const end = pending + n;
       const view = buf.subarray(0, end);
@@ -205,7 +221,8 @@ const HEAD_STEP = 64 * 1024;
 /**
  * The first complete lines of a file, reading at most `maxBytes` bytes and stopping early once
  * `wantLines` lines are in (a half-written or cut last line is left out), for peeking at a
- * transcript's opening records. Never throws: a missing file has no lines.
+ * transcript's opening records. Never throws: a missing file, or one that is not a regular file, has
+ * no lines.
  *
  * @example
  * ```ts
@@ -213,12 +230,9 @@ const HEAD_STEP = 64 * 1024;
  * ```
  */
 export function readHeadLines(path: string, maxBytes: number, wantLines = Infinity): string[] {
-  let file: Deno.FsFile;
-  try {
-    file = Deno.openSync(path, { read: true });
-  } catch {
-    return [];
-  }
+  const opened = openRegular(path);
+  if (!opened) return [];
+  const { file } = opened;
   try {
     let buf: Uint8Array = new Uint8Array(Math.min(maxBytes, HEAD_STEP));
     let filled = 0;

@@ -13,6 +13,8 @@
  * @module
  */
 
+import { saneTime } from "./records.ts";
+
 /** What a limit message says. */
 export interface LimitNotice {
   /** Window name in the vendor's terms: `five_hour`, `seven_day`, `seven_day_opus`, or `usage` when not said. */
@@ -55,7 +57,7 @@ const CLOCK_SLACK_MS = 60_000;
 export function limitNotice(text: string, at: number | null): LimitNotice | null {
   if (!LIMIT.test(text)) return null;
   const { window, windowMinutes } = windowOf(text);
-  return { window, windowMinutes, resetsAt: resetOf(text, at) };
+  return { window, windowMinutes, resetsAt: saneTime(resetOf(text, at)) };
 }
 
 function windowOf(text: string): { window: string; windowMinutes: number | null } {

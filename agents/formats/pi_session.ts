@@ -9,7 +9,7 @@
  */
 
 import type { TokenBuckets, UsageMinute } from "../session.ts";
-import { addTokens, addUsage, emptyTokens } from "../session.ts";
+import { addTokens, addUsage, emptyTokens, modelTable } from "../session.ts";
 import { epochMs, isObject, type JsonObject, nonBlank, positive, timestamp } from "./records.ts";
 import { firstLine, promptLine } from "./text.ts";
 import { TranscriptState } from "./transcript_state.ts";
@@ -83,7 +83,7 @@ export class PiTranscript {
   #model: string | null = null;
   #startedAt: number | null = null;
   #tokens = emptyTokens();
-  #byModel: Record<string, TokenBuckets> = {};
+  #byModel: Record<string, TokenBuckets> = modelTable();
   #cost = 0;
   #context: number | null = null;
   #usage: UsageMinute[] = [];
@@ -96,7 +96,7 @@ export class PiTranscript {
 
   /** Everything the lines so far say about the session. */
   facts(): PiFacts {
-    const byModel: Record<string, TokenBuckets> = {};
+    const byModel: Record<string, TokenBuckets> = modelTable();
     for (const [m, t] of Object.entries(this.#byModel)) byModel[m] = { ...t };
     return {
       ...this.#s.facts({

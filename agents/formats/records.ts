@@ -55,16 +55,43 @@ export function nonBlank(v: unknown): string | null {
 }
 
 /**
- * `v` when it is a finite number above 0, else 0: a token count or a cost.
+ * The largest count or cost one record may claim (10^12 tokens, or dollars); anything above is absurd
+ * and read as unknown, so that no sum of records, sessions or hosts can leave the finite numbers.
+ */
+export const MAX_COUNT = 1e12;
+
+/**
+ * `v` when it is a finite number above 0 and at most {@linkcode MAX_COUNT}, else 0: a token count or a
+ * cost.
  *
  * @example
  * ```ts
  * positive(1200); // 1200
  * positive(-1); // 0
+ * positive(1e308); // 0
  * ```
  */
 export function positive(v: unknown): number {
-  return typeof v === "number" && Number.isFinite(v) && v > 0 ? v : 0;
+  return typeof v === "number" && v > 0 && v <= MAX_COUNT ? v : 0;
+}
+
+/**
+ * The latest time agtop believes (ms since epoch; the year 3000): a store may say anything, and a
+ * `Date` holds only ±8.64e15 ms. Later times are absurd and read as unknown.
+ */
+export const MAX_TIME_MS = 32_503_680_000_000;
+
+/**
+ * `ms` when it is a time agtop believes (after 1970, before {@linkcode MAX_TIME_MS}), else null.
+ *
+ * @example
+ * ```ts
+ * saneTime(1795491351846); // 1795491351846
+ * saneTime(1e300); // null
+ * ```
+ */
+export function saneTime(ms: number | null | undefined): number | null {
+  return typeof ms === "number" && ms > 0 && ms <= MAX_TIME_MS ? ms : null;
 }
 
 /**
@@ -77,9 +104,7 @@ export function positive(v: unknown): number {
  * ```
  */
 export function timestamp(v: unknown): number | null {
-  if (typeof v !== "string") return null;
-  const t = Date.parse(v);
-  return Number.isNaN(t) ? null : t;
+  return typeof v === "string" ? saneTime(Date.parse(v)) : null;
 }
 
 /**
@@ -106,7 +131,7 @@ export class TimeSpan {
 
 /**
  * A time number in ms since epoch: numbers below 1e11 are unix seconds and are multiplied; null for
- * anything but a finite number above 0.
+ * anything but a time {@linkcode saneTime} believes.
  *
  * @example
  * ```ts
@@ -115,8 +140,8 @@ export class TimeSpan {
  * ```
  */
 export function epochMs(v: unknown): number | null {
-  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) return null;
-  return v < 1e11 ? v * 1000 : v;
+  if (typeof v !== "number") return null;
+  return saneTime(v < 1e11 ? v * 1000 : v);
 }
 
 /**

@@ -7,6 +7,17 @@
  * memory: opening it in place, even read-only, would make SQLite create those two files, and agtop
  * never changes a file. The copy is reused while the file is unchanged and dropped when unused.
  *
+ * A database is a file anyone who can write its folder can shape (Crush's lives inside the project), so
+ * every connection reads only what it was built to read: each connection gets an authorizer that
+ * refuses, when a statement is prepared, any read through a view or a trigger, any recursive query,
+ * any virtual table, any generated column, and anything but reading. A table name that is a view, or
+ * a column computed on read, so makes that one read fail (null) instead of running forever. What is
+ * left is plain scans of stored rows: a query's time is bounded by the rows it reads (a database
+ * copied into memory is at most {@linkcode MEMORY_COPY_LIMIT} bytes), and the readers' queries carry
+ * `LIMIT`s. (`node:sqlite` exposes no progress handler, and a timer cannot interrupt a synchronous
+ * call on the same thread, so the bound is on what a statement may do, not on the clock.) The file,
+ * its `-wal` and its `-shm` must be regular files: SQLite opens them itself, and a FIFO would block it.
+ *
  * `node:sqlite` is loaded on the first read, not imported: importing a `node:` module costs every run
  * of agtop start-up time, even with no OpenCode, Goose or Crush on the machine.
  *
@@ -17,6 +28,7 @@ import type { DatabaseSync } from "node:sqlite";
 import type { SessionLink } from "../vendor.ts";
 import { MAX_CACHED_QUERIES, ParseCache, type ParseCacheOptions } from "./parse_cache.ts";
 import { RECENT_SESSIONS_MAX } from "./recent.ts";
+import { readCapped } from "./regular.ts";
 
 /**
  * The path agtop gives a session kept in a database: the database's path, `#`, the session id.
@@ -59,7 +71,29 @@ const COPY_IDLE_MS = 5_000;
  * reader (and every collector) of the same unchanged file can use the same one; each is dropped after
  * {@linkcode COPY_IDLE_MS} unused.
  */
-const copies = new Map<string, { stamp: string; db: DatabaseSync; usedAt: number }>();
+const copies = new Map<string, { stamp: string; db: DatabaseSync; schema: Schema; usedAt: number }>();
+
+/** The real tables of a database, each with its stored columns (generated ones left out). */
+type Schema = Map<string, Set<string>>;
+
+/** SQLite's authorizer codes (C API constants): the answers, and the actions agtop's reads perform. */
+const AUTH = { ok: 0, deny: 1, pragma: 19, read: 20, select: 21, function: 31, recursive: 33 } as const;
+
+/** `DatabaseSync.setAuthorizer` (SQLite's `sqlite3_set_authorizer`), present in Deno's `node:sqlite` but not in its types. */
+interface Authorizable {
+  setAuthorizer(
+    check: (
+      action: number,
+      a: string | null,
+      b: string | null,
+      db: string | null,
+      via: string | null,
+    ) => number,
+  ): void;
+}
+
+/** A database with more tables than this is not read (no agent's store comes near). */
+const MAX_TABLES = 256;
 
 /** The `node:sqlite` module, once loaded. */
 let sqlite: typeof import("node:sqlite") | null = null;
@@ -68,15 +102,19 @@ let sqlite: typeof import("node:sqlite") | null = null;
 const SQLITE_BUSY = 5;
 const SQLITE_LOCKED = 6;
 
-/** One open read-only connection, with the columns of each table it was asked about. */
+/** One open read-only connection, with the real tables and stored columns of its database. */
 export class Database {
   #db: DatabaseSync;
   #owned: boolean;
-  #columns = new Map<string, Set<string>>();
+  #schema: Schema;
 
-  /** Wraps an open connection (closed by {@linkcode close} when `owned`); use {@linkcode readDatabase}. */
-  constructor(db: DatabaseSync, owned = true) {
+  /**
+   * Wraps an open connection guarded by `schema` (see {@linkcode guardConnection}; closed by
+   * {@linkcode close} when `owned`); use {@linkcode readDatabase}.
+   */
+  constructor(db: DatabaseSync, schema: Schema, owned = true) {
     this.#db = db;
+    this.#schema = schema;
     this.#owned = owned;
   }
 
@@ -90,14 +128,12 @@ export class Database {
     return (this.#db.prepare(sql).get(...params) as Row | undefined) ?? null;
   }
 
-  /** The column names of `table` (`PRAGMA table_info`); empty when the table does not exist. */
+  /**
+   * The stored column names of `table`; empty when it is not a real table (missing, a view, a virtual
+   * table). Generated columns are left out: they are computed on read.
+   */
   columns(table: string): Set<string> {
-    let cols = this.#columns.get(table);
-    if (!cols) {
-      cols = new Set(this.all(`PRAGMA table_info(${quote(table)})`).map((r) => String(r.name)));
-      this.#columns.set(table, cols);
-    }
-    return cols;
+    return this.#schema.get(table) ?? new Set();
   }
 
   /**
@@ -335,39 +371,80 @@ export class SessionQueries {
 function open(path: string, copyQuiescent: boolean): Database | null {
   const info = statOf(path);
   if (!info?.isFile) return null;
-  if (!walMode(path) || (statOf(`${path}-wal`) && statOf(`${path}-shm`))) {
+  const wal = statOf(`${path}-wal`);
+  const shm = statOf(`${path}-shm`);
+  if ((wal && !wal.isFile) || (shm && !shm.isFile)) return null;
+  if (!walMode(path) || (wal && shm)) {
     const db = new (driver().DatabaseSync)(path, { readOnly: true });
     try {
       db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      const schema = guardConnection(db);
+      if (schema) return new Database(db, schema);
     } catch (e) {
       db.close();
       throw e;
     }
-    return new Database(db);
+    db.close();
+    return null;
   }
   if (!copyQuiescent || info.size > MEMORY_COPY_LIMIT) return null;
   const stamp = databaseStamp(path) ?? "";
   const cached = copies.get(path);
   if (cached?.stamp === stamp) {
     cached.usedAt = Date.now();
-    return new Database(cached.db, false);
+    return new Database(cached.db, cached.schema, false);
   }
   // Nobody has it open: its content is all in the main file. Read a copy, marked as a rollback-journal
   // database so that SQLite's in-memory store accepts it.
-  const bytes = Deno.readFileSync(path);
-  if (bytes.length < 100) return null;
+  const bytes = readCapped(path, MEMORY_COPY_LIMIT);
+  if (bytes === null || bytes.length < 100) return null;
   bytes[18] = 1;
   bytes[19] = 1;
   const mem = new (driver().DatabaseSync)(":memory:");
+  let schema: Schema | null;
   try {
     mem.deserialize(bytes);
+    schema = guardConnection(mem);
   } catch (e) {
     mem.close();
     throw e;
   }
+  if (!schema) {
+    mem.close();
+    return null;
+  }
   cached?.db.close();
-  copies.set(path, { stamp, db: mem, usedAt: Date.now() });
-  return new Database(mem, false);
+  copies.set(path, { stamp, db: mem, schema, usedAt: Date.now() });
+  return new Database(mem, schema, false);
+}
+
+/**
+ * Reads the real tables of `db` and their stored columns, then installs the authorizer described in
+ * the module documentation, so that no later statement on `db` can read through a view or trigger,
+ * recurse, touch a virtual table or a generated column, or do anything but read. Null when the
+ * database has more than {@linkcode MAX_TABLES} tables.
+ */
+function guardConnection(db: DatabaseSync): Schema | null {
+  const tables = db.prepare(
+    `SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' LIMIT ${
+      MAX_TABLES + 1
+    }`,
+  ).all() as Row[];
+  if (tables.length > MAX_TABLES) return null;
+  const schema: Schema = new Map();
+  for (const { name } of tables) {
+    const cols = db.prepare(`PRAGMA table_xinfo(${quote(String(name))})`).all() as Row[];
+    schema.set(String(name), new Set(cols.filter((c) => c.hidden === 0).map((c) => String(c.name))));
+  }
+  (db as unknown as Authorizable).setAuthorizer((action, table, column, _db, via) => {
+    if (via !== null || action === AUTH.recursive) return AUTH.deny;
+    if (action === AUTH.select || action === AUTH.function || action === AUTH.pragma) return AUTH.ok;
+    if (action !== AUTH.read || table === null) return AUTH.deny;
+    if (table === "sqlite_master" || table === "sqlite_schema") return AUTH.ok;
+    const cols = schema.get(table);
+    return cols && (column === null || column === "" || cols.has(column)) ? AUTH.ok : AUTH.deny;
+  });
+  return schema;
 }
 
 /** `node:sqlite`, loaded synchronously on first use (a collector tick cannot wait for `import()`). */

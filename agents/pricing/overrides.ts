@@ -22,6 +22,7 @@
 
 import { bundledTable, mergeOverrides, type ModelPrice, type PriceTable } from "./table.ts";
 import { parseToml, TomlFileError, TomlLines, unreadable } from "../../platform/toml_file.ts";
+import { readUserFile } from "../formats/regular.ts";
 
 type Table = Record<string, unknown>;
 
@@ -41,7 +42,7 @@ function isTable(v: unknown): v is Table {
 
 /** Reads and checks an overrides document; `base` supplies the fields an override of a known model omits. */
 class OverridesReader {
-  readonly out: Record<string, ModelPrice> = {};
+  readonly out: Record<string, ModelPrice> = Object.create(null);
   readonly #lines: TomlLines;
 
   constructor(readonly path: string, source: string, readonly base: PriceTable | null) {
@@ -140,7 +141,7 @@ function show(value: unknown): string {
 export async function loadOverrides(path: string, base?: PriceTable): Promise<Record<string, ModelPrice>> {
   let source: string;
   try {
-    source = await Deno.readTextFile(path);
+    source = readUserFile(path);
   } catch (e) {
     throw unreadable(path, e);
   }

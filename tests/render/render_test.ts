@@ -149,7 +149,7 @@ Deno.test("table cells never carry control characters from argv", async () => {
 
 Deno.test("csv quotes per RFC 4180 and keeps raw numbers", () => {
   assert.equal(csvField('say "hi", then'), '"say ""hi"", then"');
-  assert.equal(csvField("a\nb"), '"a\nb"');
+  assert.equal(csvField("a\nb"), "a b");
   assert.equal(csvField(null), "");
   assert.equal(csvField(12.5), "12.5");
   const csv = renderCsv(makeSnapshot([makeAgent({ cwd: "/tmp/a,b", argv: ["claude", "--x", 'q"'] })]));

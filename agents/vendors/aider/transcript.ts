@@ -7,7 +7,7 @@
  */
 
 import type { TokenBuckets } from "../../session.ts";
-import { addTokens, emptyTokens } from "../../session.ts";
+import { addTokens, emptyTokens, modelTable } from "../../session.ts";
 import { TranscriptState } from "../../formats/transcript_state.ts";
 import type { SessionRead } from "../../vendor.ts";
 
@@ -84,7 +84,7 @@ export class AiderTranscript {
   #model: string | null = null;
   #prompt: string[] | null = null;
   #inReply = false;
-  #byModel: Record<string, TokenBuckets> = {};
+  #byModel: Record<string, TokenBuckets> = modelTable();
   #cost: number | null = null;
   #context: number | null = null;
   /** The newest run's state (the malformed count goes on across runs). */
@@ -132,7 +132,7 @@ export class AiderTranscript {
   facts(): SessionRead {
     this.#endPrompt();
     const tokens = emptyTokens();
-    const byModel: Record<string, TokenBuckets> = {};
+    const byModel: Record<string, TokenBuckets> = modelTable();
     for (const [m, t] of Object.entries(this.#byModel)) {
       byModel[m] = { ...t };
       addTokens(tokens, t);
@@ -158,7 +158,7 @@ export class AiderTranscript {
     this.#startedAt = at;
     this.#model = null;
     this.#inReply = false;
-    this.#byModel = {};
+    this.#byModel = modelTable();
     this.#cost = null;
     this.#context = null;
     const malformed = this.#s.malformed;

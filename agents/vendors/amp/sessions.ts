@@ -10,7 +10,8 @@
 
 import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import { ampThreadFacts } from "./transcript.ts";
-import { dataDirs, listDir, LISTING_TTL_MS, mtimeOf } from "../../formats/files.ts";
+import { dataDirs, listDir, LISTING_TTL_MS, mtimeOf, readJson } from "../../formats/files.ts";
+import { readSmallText } from "../../formats/regular.ts";
 import { ParseCache } from "../../formats/parse_cache.ts";
 import { newestFirst, START_SLACK_MS } from "../../formats/recent.ts";
 
@@ -94,12 +95,8 @@ export class AmpSessionSource implements SessionSource {
 
   #fromLastThread(dir: string, ctx: LinkContext): SessionLink | null {
     const stateDir = `${ctx.env.XDG_STATE_HOME || `${ctx.home}/.local/state`}/amp`;
-    let id: string;
-    try {
-      id = Deno.readTextFileSync(`${stateDir}/last-thread-id`).trim();
-    } catch {
-      return null;
-    }
+    const id = readSmallText(`${stateDir}/last-thread-id`)?.trim();
+    if (id === undefined) return null;
     if (!THREAD_ID.test(id)) return null;
     const path = `${dir}/${id}.json`;
     if (ctx.claimed.has(path)) return null;
@@ -134,8 +131,9 @@ export class AmpSessionSource implements SessionSource {
     s.mtime = mtime;
     let facts: SessionRead | null = null;
     if (info.size <= MAX_THREAD_BYTES) {
+      const doc = readJson(path, MAX_THREAD_BYTES);
       try {
-        facts = ampThreadFacts(JSON.parse(Deno.readTextFileSync(path)));
+        facts = doc === null ? null : ampThreadFacts(doc);
       } catch {
         facts = null;
       }

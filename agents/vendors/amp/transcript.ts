@@ -6,7 +6,7 @@
  */
 
 import type { TokenBuckets } from "../../session.ts";
-import { addTokens, emptyTokens } from "../../session.ts";
+import { addTokens, emptyTokens, modelTable } from "../../session.ts";
 import { isObject, type JsonObject, nonBlank, positive, timestamp } from "../../formats/records.ts";
 import { firstLine, promptLine } from "../../formats/text.ts";
 import { TranscriptState } from "../../formats/transcript_state.ts";
@@ -80,7 +80,7 @@ export function ampThreadCwd(thread: unknown): string | null {
 export function ampThreadFacts(thread: unknown): SessionRead | null {
   if (!isObject(thread) || !Array.isArray(thread.messages)) return null;
   const s = new TranscriptState();
-  const byModel: Record<string, TokenBuckets> = {};
+  const byModel: Record<string, TokenBuckets> = modelTable();
   const cacheByMessage = new Map<unknown, TokenBuckets>();
   let model: string | null = null;
   let context: number | null = null;
@@ -182,7 +182,7 @@ function ledgerTokens(
   const ledger = isObject(thread.usageLedger) ? thread.usageLedger : null;
   const events = ledger && Array.isArray(ledger.events) ? ledger.events.filter(isObject) : [];
   if (events.length === 0) return null;
-  const out: Record<string, TokenBuckets> = {};
+  const out: Record<string, TokenBuckets> = modelTable();
   for (const e of events) {
     const tokens = isObject(e.tokens) ? e.tokens : {};
     const cache = cacheByMessage.get(e.toMessageId);

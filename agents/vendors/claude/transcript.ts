@@ -8,7 +8,7 @@
 
 import { isObject, nonBlank, positive, skipTypes, timestamp } from "../../formats/records.ts";
 import type { JsonObject } from "../../formats/records.ts";
-import type { ActivityEvent, TokenBuckets } from "../../session.ts";
+import { type ActivityEvent, modelTable, type TokenBuckets } from "../../session.ts";
 import { firstLine, promptLine } from "../../formats/text.ts";
 import { limitNotice } from "../../formats/limits.ts";
 import { subagentFacts, TranscriptState } from "../../formats/transcript_state.ts";
@@ -149,7 +149,7 @@ export class ClaudeTranscript {
    * the ledger's (the whole session when shared; a subagent's own parser leaves the timeline out).
    */
   facts(): SessionRead {
-    const byModel: Record<string, TokenBuckets> = {};
+    const byModel: Record<string, TokenBuckets> = modelTable();
     for (const [m, t] of Object.entries(this.ledger.byModel)) byModel[m] = { ...t };
     const timeline = this.#subagent ? null : this.ledger.timeline();
     const s = this.#s;

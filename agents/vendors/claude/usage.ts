@@ -11,6 +11,7 @@ import {
   addTokens,
   addUsage,
   emptyTokens,
+  modelTable,
   nextBlockStart,
   USAGE_BLOCK_MS,
   USAGE_SPAN_MS,
@@ -68,11 +69,13 @@ export class ClaudeUsage {
   #byKey = new Map<string, UsageEntry>();
   #byMessage = new Map<string, Set<string>>();
   #bySource = new Map<string, TokenBuckets>();
-  #byModel: Record<string, TokenBuckets> = {};
+  #byModel: Record<string, TokenBuckets> = modelTable();
   #total = emptyTokens();
   #anonymous = 0;
   /** Entries with a time, oldest first (appends are the common case). */
   #timed: UsageEntry[] = [];
+  /** True when an entry was appended out of time order since `#timed` was last sorted. */
+  #unsorted = false;
   /** The block chain over the counted entries before `until`, kept while none of them changes. */
   #chain: BlockChain = { until: -Infinity, start: null, last: -Infinity };
   #version = 0;
@@ -107,6 +110,10 @@ export class ClaudeUsage {
    */
   timeline(): UsageTimeline {
     if (this.#timeline?.version !== this.#version) {
+      if (this.#unsorted) {
+        this.#timed.sort((a, b) => a.at! - b.at!); // stable: equal times keep the order they came in
+        this.#unsorted = false;
+      }
       const timed = this.#timed;
       let newest = -Infinity;
       for (let i = timed.length - 1; i >= 0 && newest === -Infinity; i--) {
@@ -161,7 +168,9 @@ export class ClaudeUsage {
       );}
     if (entry.at === null && at !== null) {
       entry.at = at;
-      this.#timed.splice(this.#timedIndex(at + 1), 0, entry);
+      // Appended, sorted when next read: a sorted insert per line is quadratic in falling times.
+      if (this.#timed.length > 0 && this.#timed[this.#timed.length - 1].at! > at) this.#unsorted = true;
+      this.#timed.push(entry);
     }
     if (messageId === null) return this.#apply(entry, 1);
     let keys = this.#byMessage.get(messageId);

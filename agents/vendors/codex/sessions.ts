@@ -10,7 +10,7 @@
 
 import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import type { SubagentFacts, TokenBuckets } from "../../session.ts";
-import { addTokens, emptyTokens } from "../../session.ts";
+import { addTokens, emptyTokens, modelTable } from "../../session.ts";
 import { CodexTranscript } from "./transcript.ts";
 import type { CodexMeta } from "./transcript.ts";
 import { readHeadLines } from "../../formats/jsonl.ts";
@@ -229,7 +229,7 @@ export class CodexSessionSource implements SessionSource {
     if (s.tail.mtimeMs === null) return null;
     const facts = s.parser.facts();
     const tokens = { ...facts.tokens };
-    const byModel: Record<string, TokenBuckets> = {};
+    const byModel: Record<string, TokenBuckets> = modelTable();
     for (const [m, t] of Object.entries(facts.tokensByModel)) byModel[m] = { ...t };
     let lastActivity = Math.max(facts.lastActivity ?? 0, s.tail.mtimeMs);
     let malformed = facts.malformedLines + s.tail.skippedLines;

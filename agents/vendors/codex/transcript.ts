@@ -7,7 +7,7 @@
 
 import { isObject, type JsonObject, positive, skipTypes, timestamp } from "../../formats/records.ts";
 import type { TokenBuckets, UsageMinute } from "../../session.ts";
-import { addTokens, addUsage, emptyTokens, totalTokens } from "../../session.ts";
+import { addTokens, addUsage, emptyTokens, modelTable, totalTokens } from "../../session.ts";
 import { firstLine } from "../../formats/text.ts";
 import { limitNotice } from "../../formats/limits.ts";
 import { patchFiles } from "../../formats/changed.ts";
@@ -103,7 +103,7 @@ export class CodexTranscript {
   #context: number | null = null;
   #records = false;
   #cumulative: TokenBuckets | null = null;
-  #byModel: Record<string, TokenBuckets> = {};
+  #byModel: Record<string, TokenBuckets> = modelTable();
   #spawns = new Map<string, CodexSubagent>();
   #subagents = new Map<string, CodexSubagent>();
   #s = new TranscriptState();
@@ -127,7 +127,7 @@ export class CodexTranscript {
 
   /** Everything the lines so far say about the thread (its own tokens, subagents not included). */
   facts(): SessionRead {
-    const byModel: Record<string, TokenBuckets> = {};
+    const byModel: Record<string, TokenBuckets> = modelTable();
     for (const [m, t] of Object.entries(this.#byModel)) byModel[m] = { ...t };
     const s = this.#s;
     return s.facts({
@@ -451,7 +451,7 @@ export class CodexTranscript {
       };
     } else {
       // First count, or a count that went down (a replayed parent history gave way to this thread's own).
-      this.#byModel = {};
+      this.#byModel = modelTable();
       this.#usage = [];
       delta = next;
     }

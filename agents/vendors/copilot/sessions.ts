@@ -14,6 +14,7 @@ import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../..
 import { bareSession } from "../../formats/bare_session.ts";
 import { CopilotTranscript } from "./transcript.ts";
 import { dataDirs, DirListings, listDir, mtimeOf } from "../../formats/files.ts";
+import { readSmallText } from "../../formats/regular.ts";
 import { ParseCache, Transcripts } from "../../formats/parse_cache.ts";
 import { recentFiles, START_SLACK_MS } from "../../formats/recent.ts";
 import { optionValue } from "../../formats/argv.ts";
@@ -221,10 +222,5 @@ export function parseTopLevelYaml(text: string): Record<string, string> {
 }
 
 function readSmall(path: string): string | null {
-  try {
-    const info = Deno.statSync(path);
-    return info.size > WORKSPACE_MAX_BYTES ? null : Deno.readTextFileSync(path);
-  } catch {
-    return null;
-  }
+  return readSmallText(path, WORKSPACE_MAX_BYTES);
 }

@@ -6,7 +6,7 @@
  */
 
 import type { TokenBuckets, ToolCall } from "../../session.ts";
-import { addTokens, emptyTokens, newestCall, totalTokens } from "../../session.ts";
+import { addTokens, emptyTokens, modelTable, newestCall, totalTokens } from "../../session.ts";
 import { isObject, nonBlank, positive, skipTypes, timestamp } from "../../formats/records.ts";
 import type { JsonObject } from "../../formats/records.ts";
 import { ACTIVITY_WIDTH, cleanLine, firstLine } from "../../formats/text.ts";
@@ -62,9 +62,9 @@ export class CopilotTranscript {
   #subagents = new Map<string, Subagent>();
   #agentCalls = new Map<string, string>();
   #permissions = new Set<string>();
-  #base: Record<string, TokenBuckets> = {};
-  #records: Record<string, TokenBuckets> = {};
-  #messageOutput: Record<string, TokenBuckets> = {};
+  #base: Record<string, TokenBuckets> = modelTable();
+  #records: Record<string, TokenBuckets> = modelTable();
+  #messageOutput: Record<string, TokenBuckets> = modelTable();
   #sawRecords = false;
   #context: number | null = null;
   #contextWindow: number | null = null;
@@ -108,7 +108,7 @@ export class CopilotTranscript {
 
   /** Totals so far: the last shutdown's (or earlier sums), plus the calls since. */
   #tokensByModel(): Record<string, TokenBuckets> {
-    const out: Record<string, TokenBuckets> = {};
+    const out: Record<string, TokenBuckets> = modelTable();
     const live = this.#sawRecords ? this.#records : this.#messageOutput;
     for (const part of [this.#base, live]) {
       for (const [m, t] of Object.entries(part)) addTokens(out[m] ??= emptyTokens(), t);
@@ -353,15 +353,15 @@ export class CopilotTranscript {
   }
 
   #shutdown(data: JsonObject, ts: number | null): void {
-    const totals: Record<string, TokenBuckets> = {};
+    const totals: Record<string, TokenBuckets> = modelTable();
     const metrics = isObject(data.modelMetrics) ? data.modelMetrics : {};
     for (const [model, m] of Object.entries(metrics)) {
       if (isObject(m) && isObject(m.usage)) totals[model] = normaliseUsage(m.usage);
     }
     const sofar = this.#tokensByModel();
     this.#base = sum(totals) > sum(sofar) ? totals : sofar;
-    this.#records = {};
-    this.#messageOutput = {};
+    this.#records = modelTable();
+    this.#messageOutput = modelTable();
     this.#sawRecords = false;
     this.#model = nonBlank(data.currentModel) ?? this.#model;
     const current = positive(data.currentTokens);

@@ -13,10 +13,11 @@
 
 import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import type { SubagentFacts, TokenBuckets } from "../../session.ts";
-import { addTokens, emptyTokens } from "../../session.ts";
+import { addTokens, emptyTokens, modelTable } from "../../session.ts";
 import { GeminiTranscript } from "./transcript.ts";
 import { JsonlTail, readHeadLines } from "../../formats/jsonl.ts";
 import { isObject } from "../../formats/records.ts";
+import { DOCUMENT_BYTES, readSmallText } from "../../formats/regular.ts";
 import { argvSessionIds } from "../../formats/argv.ts";
 import {
   dataDirs,
@@ -167,11 +168,8 @@ export class GeminiSessionSource implements SessionSource {
     if (cached && Math.abs(now - cached.at) < MARKER_TTL_MS) return cached.roots;
     const roots = new Map<string, string>();
     for (const id of listDir(`${root}/tmp`)) {
-      try {
-        roots.set(id, Deno.readTextFileSync(`${root}/tmp/${id}/.project_root`).trim());
-      } catch {
-        continue;
-      }
+      const marker = readSmallText(`${root}/tmp/${id}/.project_root`);
+      if (marker !== null) roots.set(id, marker.trim());
     }
     this.#markers.set(root, { at: now, roots });
     return roots;
@@ -318,7 +316,7 @@ export class GeminiSessionSource implements SessionSource {
           currentTool: null,
           lastActivity: call.at,
         },
-        byModel: {},
+        byModel: modelTable(),
         malformed: 0,
       });
     }
@@ -360,12 +358,8 @@ function readWhole(path: string, s: SessionState): void {
   s.mtime = info.mtime?.getTime() ?? 0;
   const stamp = `${info.dev}:${info.ino}:${info.size}:${s.mtime}`;
   if (stamp === s.stamp) return;
-  let doc: unknown;
-  try {
-    doc = JSON.parse(Deno.readTextFileSync(path));
-  } catch {
-    return;
-  }
+  const doc = readJson(path, DOCUMENT_BYTES);
+  if (doc === null) return;
   s.parser = new GeminiTranscript();
   s.parser.feed(doc);
   s.stamp = stamp;

@@ -14,7 +14,7 @@
 
 import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import type { SubagentFacts, TokenBuckets } from "../../session.ts";
-import { addTokens, emptyTokens } from "../../session.ts";
+import { addTokens, emptyTokens, modelTable } from "../../session.ts";
 import {
   type Database,
   DatabaseReads,
@@ -346,7 +346,7 @@ function dbFacts(read: DbSession, now: number): SessionRead {
   const own = gooseUsage(row);
   const { model, contextWindow } = gooseModel(row.model_config_json);
   const tokens = emptyTokens();
-  const byModel: Record<string, TokenBuckets> = {};
+  const byModel: Record<string, TokenBuckets> = modelTable();
   let cost: number | null = null;
   const fold = (r: DbSession, depth: number) => {
     const u = gooseUsage(r.row);

@@ -41,6 +41,7 @@ import { OPENCODE_CLI } from "./cli.ts";
 import { argvSessionIds } from "../../formats/argv.ts";
 import { DirListings, listDir, mtimeOf, readJson } from "../../formats/files.ts";
 import { asObject, isObject, type JsonObject } from "../../formats/records.ts";
+import { readSmallText } from "../../formats/regular.ts";
 import { MAX_CACHED_HEADS, ParseCache } from "../../formats/parse_cache.ts";
 import { newestFirst, START_SLACK_MS } from "../../formats/recent.ts";
 /** Parts are read for this many of the newest messages of a session. */
@@ -525,7 +526,7 @@ function legacyParts(
 function legacyTask(storage: string, id: string): string | null {
   let raw: unknown;
   try {
-    raw = JSON.parse(Deno.readTextFileSync(`${storage}/todo/${id}.json`));
+    raw = JSON.parse(readSmallText(`${storage}/todo/${id}.json`) ?? "null");
   } catch {
     return null;
   }

@@ -9,7 +9,7 @@
  */
 
 import type { SessionFacts, SubagentFacts, TokenBuckets, ToolCall, TurnState } from "../../session.ts";
-import { addTokens, emptyTokens, totalTokens } from "../../session.ts";
+import { addTokens, emptyTokens, modelTable, totalTokens } from "../../session.ts";
 import { asObject, epochMs, type JsonObject, positive } from "../../formats/records.ts";
 import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, promptLine } from "../../formats/text.ts";
 import type { SessionRead } from "../../vendor.ts";
@@ -159,7 +159,7 @@ export class OpenCodeLedger {
   /** Token totals of the assistant messages, overall and per model, and the summed recorded cost. */
   tokens(): { total: TokenBuckets; byModel: Record<string, TokenBuckets>; cost: number } {
     const total = emptyTokens();
-    const byModel: Record<string, TokenBuckets> = {};
+    const byModel: Record<string, TokenBuckets> = modelTable();
     let cost = 0;
     for (const m of this.#messages.values()) {
       cost += m.cost;

@@ -96,7 +96,7 @@ Deno.test("aider: a prompt without its usage report is in progress; /exit ends t
     "> Tokens: 1.2k sent, 20 received.  ",
   ]).facts();
   assert.equal(local.costUsd, null);
-  assert.deepEqual(local.tokensByModel, {
+  assert.deepEqual({ ...local.tokensByModel }, {
     "ollama/qwen2.5-coder": { input: 1200, output: 20, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
   });
   const headless = aider(["#### before any heading  "]).facts();

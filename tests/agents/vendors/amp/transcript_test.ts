@@ -95,7 +95,7 @@ Deno.test("amp: older threads count the usage ledger, cache numbers from the mes
       ],
     },
   }))!;
-  assert.deepEqual(f.tokensByModel, {
+  assert.deepEqual({ ...f.tokensByModel }, {
     "claude-sonnet-4-5": { input: 7, output: 9, cacheRead: 200, cacheWrite: 100, reasoning: 0 },
   });
 });

@@ -39,7 +39,7 @@ Deno.test("codex: tokens are the newest cumulative record, normalised, never sum
   // Newest thread_token_usage: input 31000 (26000 cached), output 600 (100 reasoning).
   assert.deepEqual(f.tokens, { input: 5000, output: 500, cacheRead: 26000, cacheWrite: 0, reasoning: 100 });
   // Turn A (gpt-5.2-codex): cumulative 20511/18011/431/81; turn B (gpt-5.3-codex): the rest.
-  assert.deepEqual(f.tokensByModel, {
+  assert.deepEqual({ ...f.tokensByModel }, {
     "gpt-5.2-codex": { input: 2500, output: 350, cacheRead: 18011, cacheWrite: 0, reasoning: 81 },
     "gpt-5.3-codex": { input: 2500, output: 150, cacheRead: 7989, cacheWrite: 0, reasoning: 19 },
   });
@@ -132,7 +132,7 @@ Deno.test("codex: older rollouts — token_count re-emits are not double counted
     line("event_msg", { type: "task_complete", last_agent_message: "Built." }),
   ]).facts();
   assert.deepEqual(f.tokens, { input: 1100, output: 260, cacheRead: 1400, cacheWrite: 0, reasoning: 40 });
-  assert.deepEqual(f.tokensByModel, { "gpt-5-codex": f.tokens });
+  assert.deepEqual({ ...f.tokensByModel }, { "gpt-5-codex": f.tokens });
   assert.equal(f.contextTokens, 1500);
   assert.equal(f.contextWindow, 200000);
   assert.equal(f.lastPrompt, "fix the build");

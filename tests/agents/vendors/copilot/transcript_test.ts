@@ -183,7 +183,7 @@ Deno.test("copilot: runs without usage_record count message output live and the 
       outputTokens: 120,
     }),
   ]);
-  assert.deepEqual(t.facts().tokensByModel, {
+  assert.deepEqual({ ...t.facts().tokensByModel }, {
     "claude-sonnet-4.5": { input: 0, output: 120, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
   });
   t.feed(ev("session.shutdown", {

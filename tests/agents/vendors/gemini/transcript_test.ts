@@ -336,7 +336,7 @@ Deno.test("MessageLedger: the last copy of an id wins, per source and model", ()
   l.set("a", "main", "m2", t(7));
   l.set("b", "agent:x", "m1", t(1));
   assert.deepEqual(l.totals().total, { input: 2, output: 8, cacheRead: 0, cacheWrite: 0, reasoning: 0 });
-  assert.deepEqual(l.totals(["main"]).byModel, { m1: { ...t(0), input: 0 }, m2: t(7) });
+  assert.deepEqual({ ...l.totals(["main"]).byModel }, { m1: { ...t(0), input: 0 }, m2: t(7) });
   assert.deepEqual(l.sources(), ["main", "agent:x"]);
   assert.equal(l.has("agent:y"), false);
 });

@@ -133,7 +133,7 @@ Deno.test("qwen: tokens from the assistant records, the telemetry of the same ca
   const f = parse(SESSION).facts();
   // input = prompt − cached; output = candidates − thoughts (an OpenAI-style total: prompt + candidates).
   assert.deepEqual(f.tokens, TOTAL);
-  assert.deepEqual(f.tokensByModel, { [MODEL]: TOTAL });
+  assert.deepEqual({ ...f.tokensByModel }, { [MODEL]: TOTAL });
   assert.equal(f.contextTokens, 12500);
   assert.equal(f.contextWindow, 131072);
   assert.equal(f.id, SESSION_ID);
