@@ -10,6 +10,7 @@ import { isObject, nonBlank, positive, skipTypes, timestamp } from "../../format
 import type { JsonObject } from "../../formats/records.ts";
 import { type ActivityEvent, modelTable, type TokenBuckets } from "../../session.ts";
 import { firstLine, promptLine } from "../../formats/text.ts";
+import { firstArg, stringArg, subagentArg, todoArg } from "../../formats/tool_args.ts";
 import { limitNotice } from "../../formats/limits.ts";
 import { subagentFacts, TranscriptState } from "../../formats/transcript_state.ts";
 import { ClaudeUsage } from "./usage.ts";
@@ -460,47 +461,47 @@ export class ClaudeTranscript {
  * ```
  */
 export function toolArg(name: string, input: JsonObject): string {
-  const s = (k: string) => (typeof input[k] === "string" ? input[k] as string : "");
+  const key = Object.hasOwn(ARG_BY_TOOL, name) ? ARG_BY_TOOL[name] : null;
+  if (key) return stringArg(input, key);
   switch (name) {
-    case "Bash":
-      return s("command");
-    case "Read":
-    case "Write":
-    case "Edit":
-    case "MultiEdit":
-      return s("file_path");
-    case "NotebookEdit":
-      return s("notebook_path");
-    case "Grep":
-    case "Glob":
-      return s("pattern");
-    case "WebFetch":
-      return s("url");
-    case "WebSearch":
-      return s("query");
     case "Agent":
-    case "Task": {
-      const type = s("subagent_type");
-      return type ? `${s("description")} (${type})` : s("description");
-    }
-    case "TodoWrite": {
-      const todos = Array.isArray(input.todos) ? input.todos : [];
-      const active = todos.find((t) => isObject(t) && t.status === "in_progress") as JsonObject | undefined;
-      return active ? String(active.activeForm ?? active.content ?? "") : `${todos.length} todos`;
-    }
-    case "TaskCreate":
-      return s("subject");
+    case "Task":
+      return subagentArg(input);
+    case "TodoWrite":
+      return todoArg(input, ["activeForm", "content"]);
     case "TaskUpdate":
-      return `#${String(input.taskId ?? "")} ${s("status")}`.trim();
-    case "Skill":
-      return s("skill");
+      return `#${String(input.taskId ?? "")} ${stringArg(input, "status")}`.trim();
   }
-  for (const k of ["command", "file_path", "path", "pattern", "url", "query", "description", "prompt"]) {
-    if (s(k)) return s(k);
-  }
-  for (const v of Object.values(input)) if (typeof v === "string" && v) return v;
-  return "";
+  return firstArg(input, FALLBACK_ARG_KEYS);
 }
+
+/** The input key that holds the argument of each of Claude Code's tools that name one. */
+const ARG_BY_TOOL: Readonly<Record<string, string>> = {
+  Bash: "command",
+  Read: "file_path",
+  Write: "file_path",
+  Edit: "file_path",
+  MultiEdit: "file_path",
+  NotebookEdit: "notebook_path",
+  Grep: "pattern",
+  Glob: "pattern",
+  WebFetch: "url",
+  WebSearch: "query",
+  TaskCreate: "subject",
+  Skill: "skill",
+};
+
+/** Keys tried, in order, for other tools (MCP tools and newer ones). */
+const FALLBACK_ARG_KEYS = [
+  "command",
+  "file_path",
+  "path",
+  "pattern",
+  "url",
+  "query",
+  "description",
+  "prompt",
+];
 
 /** Whether an `api_error`'s error is a 429 / `rate_limit_error`. */
 function isRateLimited(err: JsonObject): boolean {

@@ -12,6 +12,7 @@ import type { SessionFacts, SubagentFacts, TokenBuckets, ToolCall, TurnState } f
 import { addTokens, emptyTokens, modelTable, totalTokens } from "../../session.ts";
 import { asObject, epochMs, type JsonObject, positive } from "../../formats/records.ts";
 import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, promptLine } from "../../formats/text.ts";
+import { firstArg, stringArg, subagentArg, todoArg } from "../../formats/tool_args.ts";
 import type { SessionRead } from "../../vendor.ts";
 
 /** A subagent whose session is mid-turn counts as running while it was written this recently (ms). */
@@ -268,40 +269,31 @@ export function parseOpenCodePart(
  * ```
  */
 export function openCodeToolArg(tool: string, input: JsonObject): string {
-  const s = (k: string) => (typeof input[k] === "string" ? input[k] as string : "");
-  switch (tool) {
-    case "bash":
-      return s("command");
-    case "read":
-    case "write":
-    case "edit":
-    case "multiedit":
-    case "patch":
-      return s("filePath");
-    case "grep":
-    case "glob":
-      return s("pattern");
-    case "list":
-      return s("path");
-    case "webfetch":
-      return s("url");
-    case "websearch":
-    case "codesearch":
-      return s("query");
-    case "task":
-      return s("subagent_type") ? `${s("description")} (${s("subagent_type")})` : s("description");
-    case "todowrite": {
-      const todos = Array.isArray(input.todos) ? input.todos : [];
-      const active = todos.find((t) => asObject(t)?.status === "in_progress") as JsonObject | undefined;
-      return active ? String(active.content ?? "") : `${todos.length} todos`;
-    }
-  }
-  for (const k of ["command", "filePath", "path", "pattern", "url", "query", "description", "prompt"]) {
-    if (s(k)) return s(k);
-  }
-  for (const v of Object.values(input)) if (typeof v === "string" && v) return v;
-  return "";
+  const key = Object.hasOwn(ARG_BY_TOOL, tool) ? ARG_BY_TOOL[tool] : null;
+  if (key) return stringArg(input, key);
+  if (tool === "task") return subagentArg(input);
+  if (tool === "todowrite") return todoArg(input, ["content"]);
+  return firstArg(input, FALLBACK_ARG_KEYS);
 }
+
+/** The input key that holds the argument of each of OpenCode's tools that name one. */
+const ARG_BY_TOOL: Readonly<Record<string, string>> = {
+  bash: "command",
+  read: "filePath",
+  write: "filePath",
+  edit: "filePath",
+  multiedit: "filePath",
+  patch: "filePath",
+  grep: "pattern",
+  glob: "pattern",
+  list: "path",
+  webfetch: "url",
+  websearch: "query",
+  codesearch: "query",
+};
+
+/** Keys tried, in order, for other tools (MCP tools and newer ones). */
+const FALLBACK_ARG_KEYS = ["command", "filePath", "path", "pattern", "url", "query", "description", "prompt"];
 
 /**
  * The text a user typed in one prompt message: its `text` parts that OpenCode did not add itself, in
