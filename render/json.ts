@@ -51,6 +51,7 @@ export function renderJson(snap: Snapshot, aggregates: Aggregates = aggregate(sn
 const TIME_KEYS = new Set([
   "taken_at",
   "started_at",
+  "status_since",
   "last_activity",
   "boot_time",
   "at",

@@ -20,7 +20,7 @@ import { loadStyle, type Style, wantColor } from "../../render/style.ts";
 import { THEME_NAMES, type ThemeName } from "../../render/themes.ts";
 import { Pseudonyms, redact } from "../../render/privacy.ts";
 import { prepareWidths } from "../../render/text.ts";
-import { hideAgents, type SortKey } from "../../render/view.ts";
+import { hideAgents } from "../../render/view.ts";
 import {
   JUMP_NEEDS_RUN,
   type JumpEffect,

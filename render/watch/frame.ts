@@ -48,7 +48,7 @@ const WATCH_COLUMNS: readonly Column[] = COLUMNS.map((c) => {
     return {
       ...c,
       max: c.max + 1,
-      text: (a: Agent) => c.text(a) + (cacheCold(a) ? "~" : ""),
+      text: (a: Agent, now: number) => c.text(a, now) + (cacheCold(a) ? "~" : ""),
     };
   }
   return c;
@@ -211,7 +211,7 @@ function table(snap: Snapshot | null, s: ViewState, opts: FrameOptions, height: 
   const rows = tableRows(snap, rowQuery(s));
   const cells = new Map<Row, string[]>();
   for (const r of rows) {
-    if (r.kind === "agent") cells.set(r, WATCH_COLUMNS.map((c) => c.text(r.agent)));
+    if (r.kind === "agent") cells.set(r, WATCH_COLUMNS.map((c) => c.text(r.agent, snap!.takenAt)));
     else if (r.kind === "orphan") cells.set(r, orphanCells(r.process, r.agent, snap!.takenAt));
   }
   const layout = fitColumns(WATCH_COLUMNS, [...cells.values()], columns - GUTTER);
