@@ -139,6 +139,16 @@ const RECENT: readonly OptionDef[] = [
   },
 ];
 
+/** How often `events` and `wait` look. */
+const LOOK_INTERVAL: OptionDef = {
+  name: "interval",
+  short: "i",
+  type: "string",
+  value: "S",
+  default: "1.5",
+  description: "seconds between looks (at least 0.2)",
+};
+
 /** All subcommands. */
 export const COMMANDS: readonly CommandDef[] = [
   {
@@ -231,14 +241,7 @@ export const COMMANDS: readonly CommandDef[] = [
         description: "one JSON object per line, or one line of text",
       },
       SELECTION[0],
-      {
-        name: "interval",
-        short: "i",
-        type: "string",
-        value: "S",
-        default: "1.5",
-        description: "seconds between looks (at least 0.2)",
-      },
+      LOOK_INTERVAL,
     ],
   },
   {
@@ -267,14 +270,7 @@ export const COMMANDS: readonly CommandDef[] = [
         value: "DUR",
         description: "give up after DUR, e.g. 90s, 30m, 2h",
       },
-      {
-        name: "interval",
-        short: "i",
-        type: "string",
-        value: "S",
-        default: "1.5",
-        description: "seconds between looks (at least 0.2)",
-      },
+      LOOK_INTERVAL,
     ],
     exits: [
       [WAIT_EXIT.met, "the state was reached (done: also when the process exited)"],

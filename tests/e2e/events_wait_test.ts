@@ -5,56 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { fakesUnavailable, FakeWorld, RUN_PERMISSIONS } from "../support/fakes.ts";
-import { type ClaudeAgent, startClaude } from "../support/claude_agent.ts";
+import { append, assistant, endTurn, prompt, startClaude } from "../support/claude_agent.ts";
 import { WAIT_EXIT } from "../../cli/commands.ts";
 
 const skip = fakesUnavailable();
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
-const line = (o: unknown) => JSON.stringify(o) + "\n";
-
-/** Appends transcript records of the agent's session, in Claude Code's shapes. */
-function append(agent: ClaudeAgent, cwd: string, records: Record<string, unknown>[]): void {
-  const env = {
-    sessionId: agent.sessionId,
-    cwd,
-    version: "2.1.197",
-    gitBranch: "main",
-    userType: "external",
-  };
-  const t = new Date().toISOString();
-  Deno.writeTextFileSync(
-    agent.transcript,
-    records.map((r) => line({ timestamp: t, ...env, ...r })).join(""),
-    {
-      append: true,
-    },
-  );
-}
-
-const prompt = (n: number) => ({
-  type: "user",
-  uuid: `p${n}`,
-  message: { role: "user", content: "run the tests" },
-});
-const assistant = (n: number, content: unknown[], stop: string) => ({
-  type: "assistant",
-  uuid: `r${n}`,
-  requestId: `req_x${n}`,
-  message: {
-    id: `msg_x${n}`,
-    role: "assistant",
-    model: "claude-sonnet-4-5-20250929",
-    content,
-    stop_reason: stop,
-    usage: {
-      input_tokens: 3,
-      cache_creation_input_tokens: 0,
-      cache_read_input_tokens: 100,
-      output_tokens: 9,
-    },
-  },
-});
 const toolUse = (n: number) =>
   assistant(
     n,
@@ -66,7 +22,6 @@ const toolResult = () => ({
   uuid: "tr1",
   message: { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_e2e1", content: "ok" }] },
 });
-const endTurn = (n: number) => assistant(n, [{ type: "text", text: "all green" }], "end_turn");
 
 /** `main.ts` with these arguments, its stdout read line by line as it comes. */
 class Agtop implements AsyncDisposable {
