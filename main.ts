@@ -36,7 +36,7 @@ async function ls(parsed: ParsedArgs): Promise<void> {
   }
 }
 
-function matchers(parsed: ParsedArgs): Promise<void> {
+async function matchers(parsed: ParsedArgs): Promise<void> {
   const vendors = vendorsFor(resolveSettings(parsed, null).matchSpecs);
   const builtIn = new Set(VENDORS);
   const lines = vendors.map((v) =>
@@ -44,17 +44,26 @@ function matchers(parsed: ParsedArgs): Promise<void> {
       "pattern" in v ? `  /${(v as { pattern: RegExp }).pattern.source}/` : ""
     }`
   );
-  return writeOut(lines.join("\n") + "\n");
+  await writeOut(lines.join("\n") + "\n");
 }
 
-async function writeOut(text: string): Promise<void> {
+/** Writes all of `text` to stdout; false when the reader has gone (a closed pipe). */
+async function writeOut(text: string): Promise<boolean> {
   const data = new TextEncoder().encode(text);
   let off = 0;
   try {
     while (off < data.length) off += await Deno.stdout.write(data.subarray(off));
   } catch (e) {
     if (!(e instanceof Deno.errors.BrokenPipe)) throw e;
+    return false;
   }
+  return true;
+}
+
+/** `events` and `wait`: a collector that keeps looking, as `ls` builds it. */
+async function follower(parsed: ParsedArgs) {
+  const settings = resolveSettings(parsed, await loadConfig());
+  return { settings, collector: createCollector(await collectorSettings(settings), processSource()) };
 }
 
 async function serve(parsed: ParsedArgs): Promise<number> {
@@ -119,6 +128,18 @@ async function main(args: string[]): Promise<number> {
       return 0;
     case "serve":
       return await serve(parsed);
+    case "events": {
+      const { runEvents } = await import("./cli/events.ts");
+      const { settings, collector } = await follower(parsed);
+      // Ends on a closed pipe without waiting for the next look.
+      return Deno.exit(await runEvents(collector, settings, writeOut));
+    }
+    case "wait": {
+      const { runWait } = await import("./cli/wait.ts");
+      const { settings, collector } = await follower(parsed);
+      // Exits at once: the next look is not waited for.
+      return Deno.exit(await runWait(collector, settings));
+    }
   }
   return 0;
 }

@@ -132,6 +132,12 @@ export interface Agent {
   orphans: AgentProcess[];
   session: SessionFacts | null;
   status: AgentStatus;
+  /**
+   * Since when (ms since epoch) the agent has had this status: when the collector saw it change; on the
+   * first tick it sees the agent, the session's last activity for a quiet status (`waiting`, `idle`,
+   * `done`), else that first sight.
+   */
+  statusSince: number;
   /** Estimated cost of the session in USD (subagents included); null when unknown or no session. */
   costUsd: number | null;
   /** How the cost was reached: list prices, a local model (free), or unknown; null without a session. */

@@ -34,6 +34,8 @@ export interface CommandDef {
   /** Allowed positional values (completion). */
   argChoices?: readonly string[];
   options: readonly OptionDef[];
+  /** Exit statuses worth knowing, beyond 0 and 2 (usage error), for help and the man page. */
+  exits?: readonly (readonly [number, string])[];
 }
 
 /** Sort keys of the agent table. */
@@ -48,6 +50,15 @@ export const SORT_KEYS = [
   "cost",
   "project",
 ] as const;
+
+/** Output formats of `events --format`. */
+export const EVENT_FORMATS = ["json", "text"] as const;
+
+/** What `wait --for` waits for. */
+export const WAIT_STATES = ["waiting", "done", "idle", "any"] as const;
+
+/** Exit statuses of `agtop wait`. */
+export const WAIT_EXIT = { met: 0, timedOut: 3, noSuchAgent: 4, gone: 5 } as const;
 
 /** Output formats of `ls --format`. */
 export const LS_FORMATS = ["table", "csv", "json", "openmetrics", "prometheus"] as const;
@@ -128,6 +139,16 @@ const RECENT: readonly OptionDef[] = [
   },
 ];
 
+/** How often `events` and `wait` look. */
+const LOOK_INTERVAL: OptionDef = {
+  name: "interval",
+  short: "i",
+  type: "string",
+  value: "S",
+  default: "1.5",
+  description: "seconds between looks (at least 0.2)",
+};
+
 /** All subcommands. */
 export const COMMANDS: readonly CommandDef[] = [
   {
@@ -148,6 +169,12 @@ export const COMMANDS: readonly CommandDef[] = [
         short: "a",
         type: "boolean",
         description: "start with recent sessions whose process is gone shown (key a toggles)",
+      },
+      {
+        name: "no-notify",
+        type: "boolean",
+        description:
+          "no bell, desktop notification or title when an agent starts waiting (see config [notify])",
       },
     ],
   },
@@ -197,6 +224,59 @@ export const COMMANDS: readonly CommandDef[] = [
         default: "5",
         description: "seconds between collections (at least 0.2); scrapes read the newest one",
       },
+    ],
+  },
+  {
+    name: "events",
+    summary:
+      "print one line per change as it happens: agents appearing and exiting, status, tools, subagents, alerts",
+    options: [
+      {
+        name: "format",
+        short: "o",
+        type: "string",
+        value: "FMT",
+        choices: EVENT_FORMATS,
+        default: "json",
+        description: "one JSON object per line, or one line of text",
+      },
+      SELECTION[0],
+      LOOK_INTERVAL,
+    ],
+  },
+  {
+    name: "wait",
+    summary:
+      "wait until an agent (or any matching agent) is in a state, e.g. `agtop wait --pid 4242 && notify-send …`",
+    options: [
+      { name: "pid", short: "p", type: "string", value: "PID", description: "the agent with this pid" },
+      {
+        ...SELECTION[0],
+        description:
+          "any agent whose row contains TEXT (case-insensitive); without --pid or --filter: any agent",
+      },
+      {
+        name: "for",
+        type: "string",
+        value: "STATE",
+        choices: WAIT_STATES,
+        default: "waiting",
+        description: "the state to wait for; any: not working any more (waiting, idle, limited or done)",
+      },
+      {
+        name: "timeout",
+        short: "t",
+        type: "string",
+        value: "DUR",
+        description: "give up after DUR, e.g. 90s, 30m, 2h",
+      },
+      LOOK_INTERVAL,
+    ],
+    exits: [
+      [WAIT_EXIT.met, "the state was reached (done: also when the process exited)"],
+      [WAIT_EXIT.timedOut, "timed out (--timeout)"],
+      [WAIT_EXIT.noSuchAgent, "no such agent when wait started"],
+      [WAIT_EXIT.gone, "the agent exited before it reached the state"],
     ],
   },
   {

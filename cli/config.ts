@@ -12,6 +12,19 @@
  * [data_dirs]                          # more data directories per agent (several profiles)
  * claude = ["~/.claude-work", "~/.claude-personal"]
  * codex = ["~/.codex-work"]
+ *
+ * [notify]                             # the live view, when an agent needs you
+ * mode = "on"                          # on, quiet (no bell), bell (bell only), off
+ * on = ["waiting", "limited", "error", "alert"]   # which changes notify
+ *
+ * [alerts]                             # thresholds; each is optional
+ * cost_per_hour = 5                    # USD per hour over the last 10 minutes
+ * cost_per_day = 40                    # USD the sessions active today may cost together
+ * context_percent = 85                 # context fill
+ * tokens_per_minute = 50000
+ * tool_minutes = 10                    # one tool call running this long
+ * repeated_calls = 5                   # the same tool call with the same argument, in a row (at most 8)
+ * stalled_minutes = 15                 # busy without a new transcript record
  * ```
  *
  * Every key is optional. A file that cannot be used (TOML syntax, an unknown key, a wrong type or value)
@@ -27,6 +40,8 @@ import { PROFILE_ENV } from "../agents/profiles.ts";
 import { readUserFile } from "../agents/formats/regular.ts";
 import { parseToml, TomlFileError, TomlLines, unreadable } from "../platform/toml_file.ts";
 import { MIN_INTERVAL } from "./args.ts";
+import type { AlertThresholds } from "../render/alerts.ts";
+import { NOTIFY_MODES, NOTIFY_ON, type NotifyMode, type NotifyOn } from "../render/watch/notify.ts";
 
 /** What the config file says; `null` (or empty) where it says nothing. */
 export interface Config {
@@ -43,9 +58,26 @@ export interface Config {
   dataDirs: Record<string, string[]>;
   /** Hide private text, as `--private`. */
   private: boolean | null;
+  /** `[notify] mode`: how the live view notifies; null when not set. */
+  notifyMode: NotifyMode | null;
+  /** `[notify] on`: which changes notify; null when not set. */
+  notifyOn: NotifyOn[] | null;
+  /** `[alerts]`: thresholds, by their camel-case names. */
+  alerts: AlertThresholds;
 }
 
-const KEYS = ["theme", "interval", "hidden", "columns", "private", "data_dirs"];
+const KEYS = ["theme", "interval", "hidden", "columns", "private", "data_dirs", "notify", "alerts"];
+
+/** `[alerts]` keys and the threshold each sets. */
+const ALERT_KEYS: Record<string, keyof AlertThresholds> = {
+  cost_per_hour: "costPerHour",
+  cost_per_day: "costPerDay",
+  context_percent: "contextPercent",
+  tokens_per_minute: "tokensPerMinute",
+  tool_minutes: "toolMinutes",
+  repeated_calls: "repeatedCalls",
+  stalled_minutes: "stalledMinutes",
+};
 
 /** Agents whose data directory a profile can name (see agents/profiles.ts). */
 const DATA_VENDORS = Object.keys(PROFILE_ENV);
@@ -140,6 +172,9 @@ class Reader {
       columns: null,
       dataDirs: {},
       private: null,
+      notifyMode: null,
+      notifyOn: null,
+      alerts: {},
     };
     for (const [key, value] of Object.entries(doc)) {
       switch (key) {
@@ -174,6 +209,12 @@ class Reader {
           break;
         case "data_dirs":
           config.dataDirs = this.dataDirs(value);
+          break;
+        case "notify":
+          Object.assign(config, this.notify(value));
+          break;
+        case "alerts":
+          config.alerts = this.alerts(value);
           break;
         default:
           throw this.error([key], `unknown key ${JSON.stringify(key)} (expected ${KEYS.join(", ")})`);
@@ -217,6 +258,55 @@ class Reader {
       }
     });
     return ids;
+  }
+
+  notify(value: unknown): Pick<Config, "notifyMode" | "notifyOn"> {
+    if (!isTable(value)) throw this.error(["notify"], `notify must be a table, not ${show(value)}`);
+    const out: Pick<Config, "notifyMode" | "notifyOn"> = { notifyMode: null, notifyOn: null };
+    for (const [key, v] of Object.entries(value)) {
+      const keys = ["notify", key];
+      if (key === "mode") {
+        if (typeof v !== "string" || !(NOTIFY_MODES as readonly string[]).includes(v)) {
+          throw this.error(keys, `notify.mode must be one of ${NOTIFY_MODES.join(", ")}, not ${show(v)}`);
+        }
+        out.notifyMode = v as NotifyMode;
+      } else if (key === "on") {
+        const on = this.strings(keys, v, "changes");
+        const bad = on.find((x) => !(NOTIFY_ON as readonly string[]).includes(x));
+        if (bad !== undefined) {
+          throw this.error(
+            keys,
+            `notify.on: unknown change ${JSON.stringify(bad)} (expected ${NOTIFY_ON.join(", ")})`,
+            bad,
+          );
+        }
+        out.notifyOn = on as NotifyOn[];
+      } else {throw this.error(
+          keys,
+          `unknown key ${JSON.stringify(`notify.${key}`)} (expected notify.mode, notify.on)`,
+        );}
+    }
+    return out;
+  }
+
+  alerts(value: unknown): AlertThresholds {
+    if (!isTable(value)) throw this.error(["alerts"], `alerts must be a table, not ${show(value)}`);
+    const out: AlertThresholds = {};
+    for (const [key, v] of Object.entries(value)) {
+      const keys = ["alerts", key];
+      const name = ALERT_KEYS[key];
+      if (!name) {
+        throw this.error(
+          keys,
+          `unknown key ${JSON.stringify(`alerts.${key}`)} (expected ${Object.keys(ALERT_KEYS).join(", ")})`,
+        );
+      }
+      if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) {
+        throw this.error(keys, `alerts.${key} must be a number > 0, not ${show(v)}`);
+      }
+      out[name] = v;
+    }
+    return out;
   }
 
   dataDirs(value: unknown): Record<string, string[]> {

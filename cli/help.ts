@@ -92,6 +92,7 @@ export function commandHelp(cmd: CommandDef): string {
     "",
     "Options:",
     table([...cmd.options, ...GLOBAL_OPTIONS].map(optionLine)),
+    ...(cmd.exits ? ["", "Exit status:", table(cmd.exits.map(([code, what]) => [String(code), what]))] : []),
     "",
   ].join("\n");
 }

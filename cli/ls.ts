@@ -61,7 +61,7 @@ export async function formatLs(snap: Snapshot, opts: LsOptions): Promise<string>
   }
   if (opts.format === "csv") return renderCsv(shown);
   const tty = Deno.stdout.isTerminal();
-  await prepareWidths(shown.agents.flatMap(agentCells));
+  await prepareWidths(shown.agents.flatMap((a) => agentCells(a, shown.takenAt)));
   const style = await loadStyle(wantColor(tty, opts.noColor), opts.theme);
   return renderTable(shown, { width: terminalWidth(tty), style, columns: opts.columns });
 }

@@ -51,6 +51,7 @@ export function manPage(version: string, date: string): string {
       `.SS ${c.name}${c.args ? ` ${c.args}` : ""}`,
       roff(c.summary[0].toUpperCase() + c.summary.slice(1)) + ".",
       ...c.options.map(option),
+      ...(c.exits ?? []).map(([code, what]) => `.TP\nExit status ${code}\n${roff(what)}.`),
     ]),
     ".SH GLOBAL OPTIONS",
     ...GLOBAL_OPTIONS.map(option),

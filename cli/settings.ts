@@ -14,12 +14,14 @@ import {
   type ParsedArgs,
   stringOption,
 } from "./args.ts";
-import { LS_FORMATS, SORT_KEYS } from "./commands.ts";
+import { EVENT_FORMATS, LS_FORMATS, SORT_KEYS, WAIT_STATES } from "./commands.ts";
 import type { Config } from "./config.ts";
 import type { LsOptions } from "./ls.ts";
 import { VERSION } from "./version.ts";
 import { type CollectorSettings, vendorsFor } from "../agents/collect/collector.ts";
 import { loadPriceTable } from "../agents/pricing/overrides.ts";
+import type { AlertThresholds } from "../render/alerts.ts";
+import { DEFAULT_NOTIFY, type NotifySettings } from "../render/watch/notify.ts";
 
 /** Default seconds between refreshes of the live view. */
 export const DEFAULT_INTERVAL = 1.5;
@@ -53,6 +55,18 @@ export interface Settings extends Required<LsOptions> {
   verbose: boolean;
   /** `serve --listen`, as given. */
   listen: string | undefined;
+  /** `events --format`. */
+  eventFormat: (typeof EVENT_FORMATS)[number];
+  /** `wait --pid`; null for any agent (or the ones `filter` matches). */
+  pid: number | null;
+  /** `wait --for`. */
+  waitFor: (typeof WAIT_STATES)[number];
+  /** `wait --timeout` in ms; null waits as long as it takes. */
+  timeoutMs: number | null;
+  /** How the live view notifies: config `[notify]`; `--no-notify` turns it off. */
+  notify: NotifySettings;
+  /** Alert thresholds (config `[alerts]`). */
+  alerts: AlertThresholds;
 }
 
 /**
@@ -100,6 +114,15 @@ export function resolveSettings(parsed: ParsedArgs, config: Config | null): Sett
     sampleMs: intOption(values, "sample", DEFAULT_SAMPLE_MS) ?? DEFAULT_SAMPLE_MS,
     verbose: values.verbose === true,
     listen: stringOption(values, "listen"),
+    eventFormat: choiceOption(values, "format", EVENT_FORMATS, "json"),
+    pid: intOption(values, "pid", null),
+    waitFor: choiceOption(values, "for", WAIT_STATES, "waiting"),
+    timeoutMs: values.timeout === undefined ? null : durationOption(values, "timeout", 0),
+    notify: {
+      mode: values["no-notify"] === true ? "off" : config?.notifyMode ?? DEFAULT_NOTIFY.mode,
+      on: config?.notifyOn ?? DEFAULT_NOTIFY.on,
+    },
+    alerts: config?.alerts ?? {},
   };
 }
 

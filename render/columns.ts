@@ -7,7 +7,7 @@
 
 import type { Agent, AgentStatus } from "../agents/types.ts";
 import { totalTokens } from "../agents/session.ts";
-import { formatBytes, formatCount, formatDuration, formatPercent, formatUsd } from "./units.ts";
+import { formatBytes, formatCount, formatDuration, formatPercent, formatSpan, formatUsd } from "./units.ts";
 import { safeText } from "./text.ts";
 
 /** One column of the agent table. */
@@ -28,8 +28,8 @@ export interface Column {
    * (it shrinks to `min` only after them).
    */
   soft?: number;
-  /** Cell text; already terminal-safe. */
-  text(a: Agent): string;
+  /** Cell text at `now` (the snapshot's time, ms since epoch); already terminal-safe. */
+  text(a: Agent, now: number): string;
 }
 
 /** Symbol and word for each status: readable without colour. */
@@ -90,6 +90,15 @@ export const COLUMNS: readonly Column[] = [
     min: 6,
     max: 11,
     text: (a) => STATUS_BADGE[a.status],
+  },
+  {
+    id: "for",
+    header: "FOR",
+    align: "left",
+    priority: 3,
+    min: 3,
+    max: 4,
+    text: (a, now) => formatSpan((now - a.statusSince) / 1000),
   },
   {
     id: "agent",

@@ -73,6 +73,7 @@ export function escapeInvisible(json: string): string {
 const TIME_KEYS = new Set([
   "taken_at",
   "started_at",
+  "status_since",
   "last_activity",
   "boot_time",
   "at",

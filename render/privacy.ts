@@ -179,6 +179,7 @@ function agent(a: Agent, names: Pseudonyms, now: number): Agent {
     orphans: a.orphans.map(proc),
     session: a.session && session(a.session),
     status: a.status,
+    statusSince: a.statusSince,
     costUsd: a.costUsd,
     costBasis: a.costBasis,
     contextLimit: a.contextLimit,

@@ -19,9 +19,9 @@ export interface TableOptions {
   columns?: readonly string[] | null;
 }
 
-/** The cell texts of every column for one agent. */
-export function agentCells(a: Agent): string[] {
-  return COLUMNS.map((c) => c.text(a));
+/** The cell texts of every column for one agent at `now` (the snapshot's time). */
+export function agentCells(a: Agent, now: number): string[] {
+  return COLUMNS.map((c) => c.text(a, now));
 }
 
 /** The columns with the given ids, in their order (unknown ids left out); every column without ids. */
@@ -45,7 +45,7 @@ export function renderTable(snap: Snapshot, opts: TableOptions): string {
   const { style } = opts;
   if (snap.agents.length === 0) return `No coding agents running.\n${style.dim(summaryLine(snap))}\n`;
   const columns = pickColumns(opts.columns);
-  const cells = snap.agents.map((a) => columns.map((c) => c.text(a)));
+  const cells = snap.agents.map((a) => columns.map((c) => c.text(a, snap.takenAt)));
   const layout = fitColumns(columns, cells, opts.width);
   const lines = [style.header(joinCells(layoutRow(layout, columns, columns.map((c) => c.header))))];
   snap.agents.forEach((a, i) => {

@@ -46,6 +46,24 @@ export function formatDuration(seconds: number | null): string {
 }
 
 /**
+ * A duration in seconds in its largest whole unit, as `45s`, `4m`, `12h`, `3d`: how long an agent has
+ * been in its status.
+ *
+ * @example
+ * ```ts
+ * formatSpan(250); // "4m"
+ * ```
+ */
+export function formatSpan(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return "—";
+  const s = Math.max(0, Math.floor(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
+}
+
+/**
  * A token count as `950`, `12.3k`, `340k`, `1.2M`.
  *
  * @example

@@ -1,7 +1,7 @@
 /**
  * One tick of collection, as its stages: sample the processes, detect agents, build their rows, link
  * and read their sessions, derive status and cost, attach orphans and ports, add recent sessions.
- * Produces the {@linkcode Snapshot}. {@linkcode createCollector} is how every command builds one.
+ * Produces the {@linkcode Snapshot}, each row stamped with how long it has been in its status. {@linkcode createCollector} is how every command builds one.
  *
  * @module
  */
@@ -21,6 +21,7 @@ import { SessionLinker } from "./link.ts";
 import { derive } from "./derive.ts";
 import { orphanRows } from "./orphans.ts";
 import { assignPorts } from "./ports.ts";
+import { StatusClock } from "./since.ts";
 
 /** Snapshot JSON schema version. */
 export const SCHEMA_VERSION = 1;
@@ -67,6 +68,7 @@ export class Collector {
   #sampler = new Sampler();
   #linker: SessionLinker;
   #orphans: OrphanTracker;
+  #clock = new StatusClock();
 
   constructor(opts: CollectorOptions) {
     this.#opts = opts;
@@ -105,6 +107,7 @@ export class Collector {
         agents.push(Object.assign(row, derive(row, session, now, false, prices)));
       }
     }
+    this.#clock.stamp(agents, now);
     return {
       schema: SCHEMA_VERSION,
       version: this.#opts.version,

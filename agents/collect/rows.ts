@@ -65,6 +65,7 @@ export function agentRow(fields: AgentRowFields & Partial<Agent>): Agent {
     orphans: [],
     session: null,
     status: "done",
+    statusSince: fields.startedAt,
     costUsd: null,
     costBasis: null,
     contextLimit: null,

@@ -34,6 +34,16 @@ import { renderFrame } from "../../render/watch/frame.ts";
 import { decodeKeys } from "../../render/watch/keys.ts";
 import { Screen } from "../../render/watch/screen.ts";
 import { applyKey, initialState, type ScreenSize, settle, type ViewState } from "../../render/watch/state.ts";
+import { type Alert, snapshotAlerts } from "../../render/alerts.ts";
+import {
+  type Change,
+  notificationText,
+  Notifier,
+  RESTORE_TITLE,
+  SAVE_TITLE,
+  titleText,
+  windowTitle,
+} from "../../render/watch/notify.ts";
 import { intervalOption, MIN_INTERVAL } from "../args.ts";
 import { DEFAULT_INTERVAL, RECENT_MS, type Settings } from "../settings.ts";
 
@@ -44,7 +54,17 @@ import { DEFAULT_INTERVAL, RECENT_MS, type Settings } from "../settings.ts";
 export interface WatchOptions extends
   Pick<
     Settings,
-    "interval" | "filter" | "sort" | "reverse" | "noColor" | "all" | "theme" | "private" | "hidden"
+    | "interval"
+    | "filter"
+    | "sort"
+    | "reverse"
+    | "noColor"
+    | "all"
+    | "theme"
+    | "private"
+    | "hidden"
+    | "notify"
+    | "alerts"
   > {
   /** Handed to the collection worker, which builds its collector from them as `ls` does. */
   collect: CollectorSettings;
@@ -56,6 +76,8 @@ export interface WatchOptions extends
  */
 const EARLY_GAP_MS = 200;
 const EARLY_GAP_TICKS = 20;
+/** Changes within this long (ms) of the first make one notification. */
+const GROUP_MS = 1000;
 
 /** The message when stdin or stdout is not a terminal. */
 export const NOT_A_TERMINAL = "agtop: watch needs a terminal (try 'agtop ls')";
@@ -100,6 +122,13 @@ class LiveView {
   #decoder = new TextDecoder();
   /** Stable stand-in names for projects under `--private`, kept across ticks. */
   #names = new Pseudonyms();
+  #notifier: Notifier;
+  /** Changes waiting to be told together, and the timer that tells them. */
+  #pending: Change[] = [];
+  #group: ReturnType<typeof setTimeout> | undefined;
+  /** Keys of the shown agents with an alert (marked on their row). */
+  #alerts: Alert[] = [];
+  #title = "";
 
   constructor(opts: WatchOptions, style: Style, collect: CollectClient, first: Snapshot) {
     this.#opts = opts;
@@ -107,6 +136,8 @@ class LiveView {
     this.#collect = collect;
     this.#snapshot = this.#view(first);
     this.#state = settle(initialState(opts), first, this.#size);
+    this.#notifier = new Notifier(opts.notify);
+    this.#notifier.observe(this.#snapshot, this.#alerts);
   }
 
   /** Runs until quit, a signal or an error; the terminal is restored before this returns. */
@@ -121,6 +152,8 @@ class LiveView {
     try {
       Deno.stdin.setRaw(true);
       this.#screen.enter();
+      if (this.#opts.notify.mode !== "off") writeAll(SAVE_TITLE);
+      this.#showTitle();
       this.#listen();
       this.#collect.handlers = {
         onSnapshot: this.#guard((s: Snapshot) => this.#onSnapshot(s)),
@@ -241,10 +274,37 @@ class LiveView {
     }, at - Date.now());
   }
 
-  /** What the view shows of a collected snapshot: hidden agents left out, redacted when private. */
+  /**
+   * What the view shows of a collected snapshot: hidden agents left out, redacted when private; and
+   * its alerts, from the real values (a redacted activity tail would look like a loop).
+   */
   #view(raw: Snapshot): Snapshot {
     const shown = hideAgents(raw, this.#opts.hidden);
+    const alerts = snapshotAlerts(shown, this.#opts.alerts);
+    this.#alerts = this.#opts.private ? alerts.map((a) => ({ ...a, key: this.#names.key(a.key) })) : alerts;
     return this.#opts.private ? redact(shown, this.#names) : shown;
+  }
+
+  /** Tells the changes of a new snapshot, those within {@linkcode GROUP_MS} of each other together. */
+  #tell(snapshot: Snapshot): void {
+    this.#pending.push(...this.#notifier.observe(snapshot, this.#alerts));
+    this.#showTitle();
+    if (!this.#pending.length || this.#group !== undefined) return;
+    this.#group = setTimeout(
+      this.#guard(() => {
+        this.#group = undefined;
+        const where = { tmux: Boolean(Deno.env.get("TMUX")) };
+        writeAll(notificationText(this.#pending.splice(0), this.#opts.notify.mode, where));
+      }),
+      GROUP_MS,
+    );
+  }
+
+  /** Keeps the count of agents that wait in the window title (not when notifications are off). */
+  #showTitle(): void {
+    if (this.#opts.notify.mode === "off") return;
+    const title = windowTitle(this.#snapshot);
+    if (title !== this.#title) writeAll(titleText(this.#title = title));
   }
 
   /** The next colour theme, redrawn at once. */
@@ -257,6 +317,7 @@ class LiveView {
 
   #onSnapshot(snapshot: Snapshot): void {
     this.#snapshot = this.#view(snapshot);
+    this.#tell(this.#snapshot);
     this.#schedule();
     this.#draw();
   }
@@ -278,7 +339,8 @@ class LiveView {
 
   #draw(): void {
     this.#state = settle(this.#state, this.#snapshot, this.#size);
-    const opts = { ...this.#size, style: this.#style, interval: this.#opts.interval };
+    const alerts = new Set(this.#alerts.map((a) => a.key));
+    const opts = { ...this.#size, style: this.#style, interval: this.#opts.interval, alerts };
     this.#screen.draw(renderFrame(this.#snapshot, this.#state, opts));
   }
 
@@ -286,8 +348,11 @@ class LiveView {
   #restore(): void {
     clearTimeout(this.#timer);
     clearTimeout(this.#early);
+    clearTimeout(this.#group);
     this.#collect.close();
     this.#screen.leave();
+    if (this.#title) writeAll(RESTORE_TITLE);
+    this.#title = "";
     try {
       Deno.stdin.setRaw(false);
     } catch {

@@ -28,9 +28,11 @@ export interface FrameOptions extends ScreenSize {
   style: Style;
   /** Refresh interval in seconds, shown in the header. */
   interval: number;
+  /** Keys of the agents with an alert (config `[alerts]`), marked `▲` in the gutter. */
+  alerts?: ReadonlySet<string>;
 }
 
-/** Width of the gutter before the table: selection marker, danger mark, space. */
+/** Width of the gutter before the table: selection marker, danger mark, alert mark. */
 const GUTTER = 3;
 
 /** True for a live agent whose prompt cache expired: its next message processes the whole context again. */
@@ -48,7 +50,7 @@ const WATCH_COLUMNS: readonly Column[] = COLUMNS.map((c) => {
     return {
       ...c,
       max: c.max + 1,
-      text: (a: Agent) => c.text(a) + (cacheCold(a) ? "~" : ""),
+      text: (a: Agent, now: number) => c.text(a, now) + (cacheCold(a) ? "~" : ""),
     };
   }
   return c;
@@ -90,6 +92,7 @@ const HELP: readonly [string, string][] = [
   ["a", "also show sessions without a process"],
   ["click", "select a row"],
   ["$1.25~", "the prompt cache went cold: the next message re-reads it"],
+  ["▲", "an alert of the config file's [alerts] (see agtop events)"],
 ];
 
 const TABLE_HINT: readonly [string, string][] = [
@@ -186,17 +189,26 @@ function groupLine(row: Extract<Row, { kind: "group" }>): Line {
   ];
 }
 
-/** An agent's line (status in its colour, `!` in the gutter when dangerous) or an orphan's (dim). */
+/**
+ * An agent's line (status in its colour, `!` in the gutter when dangerous, `▲` with an alert) or an
+ * orphan's (dim).
+ */
 function rowLine(
   r: Extract<Row, { kind: "agent" | "orphan" }>,
   cells: string[],
   layout: ReturnType<typeof fitColumns>,
   selected: boolean,
+  alerted: boolean,
 ): Line {
   const a = r.agent;
   const parts = layoutRow(layout, WATCH_COLUMNS, cells);
   const danger = r.kind === "agent" && a.dangerous;
-  const line: Line = [seg(selected ? ">" : " "), danger ? seg("!", "danger") : seg(" "), seg(" ")];
+  const alert = r.kind === "agent" && alerted;
+  const line: Line = [
+    seg(selected ? ">" : " "),
+    danger ? seg("!", "danger") : seg(" "),
+    alert ? seg("▲", "danger") : seg(" "),
+  ];
   parts.forEach((p, k) => {
     if (k) line.push(seg("  "));
     if (r.kind === "orphan") line.push(seg(p, "dim"));
@@ -211,7 +223,7 @@ function table(snap: Snapshot | null, s: ViewState, opts: FrameOptions, height: 
   const rows = tableRows(snap, rowQuery(s));
   const cells = new Map<Row, string[]>();
   for (const r of rows) {
-    if (r.kind === "agent") cells.set(r, WATCH_COLUMNS.map((c) => c.text(r.agent)));
+    if (r.kind === "agent") cells.set(r, WATCH_COLUMNS.map((c) => c.text(r.agent, snap!.takenAt)));
     else if (r.kind === "orphan") cells.set(r, orphanCells(r.process, r.agent, snap!.takenAt));
   }
   const layout = fitColumns(WATCH_COLUMNS, [...cells.values()], columns - GUTTER);
@@ -234,7 +246,7 @@ function table(snap: Snapshot | null, s: ViewState, opts: FrameOptions, height: 
       continue;
     }
     const selected = rowKey(r) === s.selected;
-    const line = rowLine(r, cells.get(r)!, layout, selected);
+    const line = rowLine(r, cells.get(r)!, layout, selected, opts.alerts?.has(r.agent.key) ?? false);
     // Cells are fitted already: measure only when the layout could not fit the screen.
     const text = rowWidth <= columns
       ? styled(line, style) + (selected ? " ".repeat(columns - rowWidth) : "")

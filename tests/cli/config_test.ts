@@ -54,6 +54,19 @@ private = true
 [data_dirs]
 claude = ["~/.claude-work", "/srv/claude-personal"]
 codex = ['~']
+
+[notify]
+mode = "bell"
+on = ["waiting", "alert"]
+
+[alerts]
+cost_per_hour = 5
+cost_per_day = 40
+context_percent = 85
+tokens_per_minute = 50000
+tool_minutes = 10
+repeated_calls = 5
+stalled_minutes = 15
 `);
   const want: Config = {
     path,
@@ -63,6 +76,17 @@ codex = ['~']
     columns: ["status", "agent", "project", "doing"],
     dataDirs: { claude: [`${HOME}/.claude-work`, "/srv/claude-personal"], codex: [HOME] },
     private: true,
+    notifyMode: "bell",
+    notifyOn: ["waiting", "alert"],
+    alerts: {
+      costPerHour: 5,
+      costPerDay: 40,
+      contextPercent: 85,
+      tokensPerMinute: 50000,
+      toolMinutes: 10,
+      repeatedCalls: 5,
+      stalledMinutes: 15,
+    },
   };
   assert.deepEqual(await loadConfig(path), want);
   assert.deepEqual(await loadConfig(await file("interval = 0.2\n")), {
@@ -73,6 +97,9 @@ codex = ['~']
     columns: null,
     dataDirs: {},
     private: null,
+    notifyMode: null,
+    notifyOn: null,
+    alerts: {},
   });
   // Dotted keys and inline tables are TOML too.
   const dotted = await loadConfig(await file('data_dirs.codex = ["/a"]\n'));
@@ -120,7 +147,7 @@ Deno.test("config: every bad input is one line naming the file and the line", as
     [
       'theme = "nord"\n\ncolour = "red"\n',
       3,
-      'unknown key "colour" (expected theme, interval, hidden, columns, private, data_dirs)',
+      'unknown key "colour" (expected theme, interval, hidden, columns, private, data_dirs, notify, alerts)',
     ],
     ['# x\ntheme = "solarized"\n', 2, `unknown theme 'solarized' (expected ${THEME_NAMES.join(", ")})`],
     ["theme = 3\n", 1, "theme must be a theme's name, not 3"],
@@ -187,7 +214,7 @@ Deno.test("config in ls: hidden agents by id or label, columns in the order give
   const lines = table.split("\n");
   assert.equal(lines[0], "PID  STATUS  PROJECT");
   assert.equal(lines[2], "  2  ○ idle  api");
-  assert.match(await formatLs(snap, LS), /^STATUS {2}AGENT/, "all columns without the setting");
+  assert.match(await formatLs(snap, LS), /^STATUS {2}FOR {2}AGENT/, "all columns without the setting");
 });
 
 Deno.test("config through main.ts: a bad file is one line and exit status 2; columns change the table", async () => {
@@ -238,5 +265,20 @@ Deno.test("data_dirs through main.ts: ls --all finds the sessions of a second Cl
     assert.equal(rows[0].session.last_prompt, "profile prompt");
   } finally {
     await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("config: [notify] and [alerts] refuse what they cannot use, with the line", async () => {
+  for (
+    const [text, message] of [
+      ['[notify]\nmode = "loud"\n', /:2: notify.mode must be one of on, quiet, bell, off, not "loud"/],
+      ['[notify]\non = ["waiting", "typing"]\n', /:2: notify.on: unknown change "typing"/],
+      ["[notify]\nsound = true\n", /:2: unknown key "notify.sound"/],
+      ["[alerts]\ncost_per_hour = -1\n", /:2: alerts.cost_per_hour must be a number > 0, not -1/],
+      ["[alerts]\nbudget = 3\n", /:2: unknown key "alerts.budget" \(expected cost_per_hour, /],
+    ] as const
+  ) {
+    const path = await file(text);
+    await assert.rejects(() => loadConfig(path), message);
   }
 });

@@ -11,6 +11,9 @@ const CONFIG: Config = {
   columns: ["agent", "status"],
   dataDirs: { claude: ["/w"] },
   private: true,
+  notifyMode: "quiet",
+  notifyOn: ["waiting"],
+  alerts: { contextPercent: 90 },
 };
 
 const settings = (args: string[], config: Config | null = null) =>
@@ -52,4 +55,22 @@ Deno.test("settings: option values checked once, with the usual one-line errors"
   assert.equal(settings(["ls", "--all"]).recentMs, RECENT_MS);
   assert.throws(() => settings(["ls", "--top", "x"]), UsageError);
   assert.throws(() => settings(["watch", "--interval", "0.1"]), UsageError);
+});
+
+Deno.test("settings: notifications from the config file, off under --no-notify; alerts from the file", () => {
+  assert.deepEqual(settings(["watch"]).notify, { mode: "on", on: ["waiting", "limited", "error", "alert"] });
+  assert.deepEqual(settings(["watch"], CONFIG).notify, { mode: "quiet", on: ["waiting"] });
+  assert.equal(settings(["watch", "--no-notify"], CONFIG).notify.mode, "off");
+  assert.deepEqual(settings(["events"], CONFIG).alerts, { contextPercent: 90 });
+});
+
+Deno.test("settings: wait and events options", () => {
+  const s = settings(["wait", "--pid", "4242", "--for", "done", "--timeout", "90s"]);
+  assert.deepEqual([s.pid, s.waitFor, s.timeoutMs], [4242, "done", 90_000]);
+  const d = settings(["wait"]);
+  assert.deepEqual([d.pid, d.waitFor, d.timeoutMs], [null, "waiting", null]);
+  assert.equal(settings(["events", "--format", "text"]).eventFormat, "text");
+  assert.equal(settings(["events"]).eventFormat, "json");
+  assert.throws(() => settings(["wait", "--for", "busy"]), UsageError);
+  assert.throws(() => settings(["wait", "--timeout", "soon"]), UsageError);
 });

@@ -90,7 +90,7 @@ Deno.test({
         "301",
       ]]]);
       const table = await runAgtop(["ls", "--sample", "0"], { COLUMNS: "200" });
-      assert.match(table.stdout, /✓ done\s+Claude Code.*1 orphan: \/bin\/sleep 301/);
+      assert.match(table.stdout, /✓ done\s+(?:\d+[smhd]\s+)?Claude Code.*1 orphan: \/bin\/sleep 301/);
     } finally {
       for (const pid of [tool, ...descendants(tool)]) {
         try {

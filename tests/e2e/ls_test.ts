@@ -134,7 +134,7 @@ Deno.test({
     });
     assert.equal(table.code, 0, table.stderr);
     const lines = table.stdout.trimEnd().split("\n");
-    assert.match(lines[0], /^STATUS\s+AGENT\s+PID\s+PROJECT/);
+    assert.match(lines[0], /^STATUS\s+(?:FOR\s+)?AGENT\s+PID\s+PROJECT/);
     assert.equal(lines.length, 5, table.stdout);
     const expected: [string, number][] = [["Claude Code!", b.claude.pid], ["Codex", b.codex.main], [
       "Gemini CLI",

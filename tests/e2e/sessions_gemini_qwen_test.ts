@@ -332,10 +332,13 @@ Deno.test({
 
     // The table says what each one is doing: the tool in flight, or the child's command.
     const table = await runAgtop(["ls", "--sample", "0"], { HOME: home, COLUMNS: "200" });
-    assert.match(table.stdout, /● busy\s+Gemini CLI\s+\d+\s+web-app\s+gemini-2\.5-pro\s+\/bin\/sleep 300/);
     assert.match(
       table.stdout,
-      /● busy\s+Qwen Code!\s+\d+\s+api_srv\s+qwen3-coder-plus\s+run_shell_command: npm test/,
+      /● busy\s+(?:\d+[smhd]\s+)?Gemini CLI\s+\d+\s+web-app\s+gemini-2\.5-pro\s+\/bin\/sleep 300/,
+    );
+    assert.match(
+      table.stdout,
+      /● busy\s+(?:\d+[smhd]\s+)?Qwen Code!\s+\d+\s+api_srv\s+qwen3-coder-plus\s+run_shell_command: npm test/,
     );
 
     // Once the processes are gone, --all lists the sessions as done.

@@ -226,9 +226,9 @@ Deno.test({
     const table = await runAgtop(["ls", "--sample", "0", "--filter", "proj"], { HOME: home, COLUMNS: "160" });
     assert.match(
       table.stdout,
-      /● busy\s+Claude Code\s+\d+\s+busy\.proj_1\s+claude-sonnet-4-5…?\s+Bash: npm test/,
+      /● busy\s+(?:\d+[smhd]\s+)?Claude Code\s+\d+\s+busy\.proj_1\s+claude-sonnet-4-5…?\s+Bash: npm test/,
     );
-    assert.match(table.stdout, /◆ waiting\s+Claude Code/);
+    assert.match(table.stdout, /◆ waiting\s+(?:\d+[smhd]\s+)?Claude Code/);
 
     // Once the processes are gone, --all still lists the sessions as done.
     for (const s of [busy, waiting, codex]) s.child.kill("SIGKILL");
@@ -419,6 +419,6 @@ Deno.test({
       HOME: home,
       COLUMNS: "160",
     });
-    assert.match(table.stdout, /⊘ limited\s+Claude Code/);
+    assert.match(table.stdout, /⊘ limited\s+(?:\d+[smhd]\s+)?Claude Code/);
   },
 });

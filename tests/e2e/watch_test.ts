@@ -44,7 +44,7 @@ Deno.test({
     assert.equal(await tmux.display("#{alternate_on}"), "1", "runs on the alternate screen");
     assert.equal(await tmux.display("#{cursor_flag}"), "0", "cursor hidden");
     assert.equal(await tmux.display("#{mouse_sgr_flag}"), "1", "SGR mouse reporting on");
-    assert.match(tmux.lastScreen, /STATUS\s+AGENT\s+PID\s+PROJECT/);
+    assert.match(tmux.lastScreen, /STATUS\s+(?:FOR\s+)?AGENT\s+PID\s+PROJECT/);
     assert.match(
       tmux.lastScreen.trimEnd().split("\n").at(-1)!,
       /q quit\s+\? help/,
@@ -62,7 +62,11 @@ Deno.test({
     assert.match(screen, new RegExp(`filter "${tag}" 2/\\d+`));
     for (const [p, agent] of [[`${tag}-a`, a], [`${tag}-b`, b]] as const) {
       const row = rowOf(screen, p)!;
-      assert.match(row, new RegExp(`^[> ]! ● busy\\s+Claude Code\\s+${agent.pid}\\s`), row);
+      assert.match(
+        row,
+        new RegExp(`^[> ]! ● busy\\s+(?:\\d+[smhd]\\s+)?Claude Code\\s+${agent.pid}\\s`),
+        row,
+      );
       assert.match(row, /\/bin\/sleep 300/);
     }
     assert.equal(screen.split("\n").filter((l) => l.startsWith(">")).length, 1, "one selected row");
@@ -92,11 +96,17 @@ Deno.test({
     assert.match(screen, new RegExp(`child\\s+${a.tool}\\s.*/bin/sleep 300`));
     assert.match(screen, /Esc back/);
     await tmux.keys("Escape");
-    await tmux.waitFor("the table again", (s) => !s.includes("Processes") && /STATUS\s+AGENT/.test(s));
+    await tmux.waitFor(
+      "the table again",
+      (s) => !s.includes("Processes") && /STATUS\s+(?:FOR\s+)?AGENT/.test(s),
+    );
 
     // Resize: columns drop, nothing wraps, the rows stay.
     await tmux.tmux("resize-window", "-t", "t", "-x", "60", "-y", "12");
-    screen = await tmux.waitFor("the narrow layout", (s) => /STATUS\s+AGENT/.test(s) && !s.includes("MODEL"));
+    screen = await tmux.waitFor(
+      "the narrow layout",
+      (s) => /STATUS\s+(?:FOR\s+)?AGENT/.test(s) && !s.includes("MODEL"),
+    );
     assert.ok(screen.split("\n").every((l) => l.length <= 60));
     assert.ok(rowOf(screen, String(a.pid)), screen);
 
@@ -168,7 +178,7 @@ Deno.test({
       await tmux.waitFor("the header", (s) => /^agtop · /.test(s));
       await tmux.keys("a");
       const screen = await tmux.waitFor("the profile's session", (s) => rowOf(s, tag) !== undefined);
-      assert.match(rowOf(screen, tag)!, /done\s+Claude Code/);
+      assert.match(rowOf(screen, tag)!, /done\s+(?:\d+[smhd]\s+)?Claude Code/);
       await tmux.keys("q");
       await tmux.assertRestored(0);
     } finally {

@@ -450,6 +450,9 @@ Deno.test({
     // the project numbering.
     const own = world.root.split("/").pop()!;
     const table = await runAgtop(["ls", "--private", "--sample", "0", "--filter", own], env);
-    assert.match(table.stdout, /● busy\s+Claude Code\s+\d+\s+project-1\s+claude-sonnet-4-5\S*\s+Bash\s/);
+    assert.match(
+      table.stdout,
+      /● busy\s+(?:\d+[smhd]\s+)?Claude Code\s+\d+\s+project-1\s+claude-sonnet-4-5\S*\s+Bash\s/,
+    );
   },
 });

@@ -87,7 +87,7 @@ Deno.test("columns drop by priority and the flexible column shrinks; nothing exc
       },
     }),
   });
-  const cells = [COLUMNS.map((c) => c.text(agent))];
+  const cells = [COLUMNS.map((c) => c.text(agent, agent.startedAt))];
   const wide = fitColumns(COLUMNS, cells, 200);
   assert.equal(wide.columns.length, COLUMNS.length);
   for (const width of [120, 80, 60, 40, 20]) {
@@ -109,11 +109,11 @@ Deno.test("table: aligned rows, truncated to the width, footer with totals", asy
   ]);
   const out = renderTable(snap, { width: 70, style });
   const lines = out.trimEnd().split("\n");
-  assert.match(lines[0], /^STATUS\s+AGENT\s+PID/);
+  assert.match(lines[0], /^STATUS\s+(?:FOR\s+)?AGENT\s+PID/);
   assert.equal(lines.length, 4);
   for (const l of lines.slice(0, 3)) assert.ok(l.length <= 70, l);
-  assert.match(lines[1], /● busy\s+Claude Code\s+11 /);
-  assert.match(lines[2], /◆ waiting\s+Codex!\s+222 /);
+  assert.match(lines[1], /● busy\s+(?:\d+[smhd]\s+)?Claude Code\s+11 /);
+  assert.match(lines[2], /◆ waiting\s+(?:\d+[smhd]\s+)?Codex!\s+222 /);
   assert.match(lines[3], /2 agents \(1 busy, 1 waiting\) · CPU 14\.0% · MEM 400M/);
   // PID right-aligned: the end of "11" lines up with the end of "222"
   assert.equal(lines[1].indexOf("11 ") + 2, lines[2].indexOf("222 ") + 3);
@@ -199,7 +199,7 @@ Deno.test("what the agent does keeps a readable width: lower-priority columns dr
       currentTool: { name: "Bash", arg: "npm run test:integration -- --runInBand", id: "t", startedAt: null },
     }),
   });
-  const cells = [COLUMNS.map((c) => c.text(agent))];
+  const cells = [COLUMNS.map((c) => c.text(agent, agent.startedAt))];
   const l = fitColumns(COLUMNS, cells, 100);
   const ids = l.columns.map((c) => c.id);
   const doing = l.widths[ids.indexOf("doing")];

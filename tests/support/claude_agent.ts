@@ -87,3 +87,53 @@ export async function startClaude(
   for (let i = 0; i < responses; i++) agent.respond();
   return agent;
 }
+
+/** Appends records to the agent's transcript, with the session fields Claude Code writes on each (cwd: its project). */
+export function append(agent: ClaudeAgent, cwd: string, records: Record<string, unknown>[]): void {
+  const env = {
+    sessionId: agent.sessionId,
+    cwd,
+    version: "2.1.197",
+    gitBranch: "main",
+    userType: "external",
+  };
+  const t = new Date().toISOString();
+  Deno.writeTextFileSync(
+    agent.transcript,
+    records.map((r) => line({ timestamp: t, ...env, ...r })).join(""),
+    {
+      append: true,
+    },
+  );
+}
+
+/** A prompt record: the turn starts, the agent is busy. */
+export const prompt = (n: number): Record<string, unknown> => ({
+  type: "user",
+  uuid: `p${n}`,
+  message: { role: "user", content: "run the tests" },
+});
+
+/** An assistant record with these content blocks and stop reason. */
+export const assistant = (n: number, content: unknown[], stop: string): Record<string, unknown> => ({
+  type: "assistant",
+  uuid: `r${n}`,
+  requestId: `req_x${n}`,
+  message: {
+    id: `msg_x${n}`,
+    role: "assistant",
+    model: "claude-sonnet-4-5-20250929",
+    content,
+    stop_reason: stop,
+    usage: {
+      input_tokens: 3,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 100,
+      output_tokens: 9,
+    },
+  },
+});
+
+/** The answer that ends a turn: the agent waits for the next prompt. */
+export const endTurn = (n: number): Record<string, unknown> =>
+  assistant(n, [{ type: "text", text: "all green" }], "end_turn");
