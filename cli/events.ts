@@ -26,7 +26,11 @@ export type EventsOptions =
  * ```ts
  * import type { Collector } from "../agents/collect/collector.ts";
  * declare const collector: Collector;
- * await runEvents(collector, { filter: "", hidden: [], private: false, interval: 1.5, eventFormat: "json", alerts: {} }, (line) => console.log(line));
+ * const print = (line: string) => {
+ *   console.log(line);
+ *   return Promise.resolve(true); // false would mean the output closed
+ * };
+ * await runEvents(collector, { filter: "", hidden: [], private: false, interval: 1.5, eventFormat: "json", alerts: {} }, print);
  * ```
  */
 export async function runEvents(

@@ -115,8 +115,8 @@ Deno.test({
     const table = await runAgtop(["ls", "--sample", "0"], { HOME: home, COLUMNS: "200" });
     assert.match(
       table.stdout,
-      /● busy\s+pi\s+\d+\s+pi-app\s+mock-model\s+bash: sleep 45; echo agtop-probe-done/,
+      /● busy\s+(?:\d+[smhd]\s+)?pi\s+\d+\s+pi-app\s+mock-model\s+bash: sleep 45; echo agtop-probe-done/,
     );
-    assert.match(table.stdout, /◆ waiting\s+oh-my-pi\s+\d+\s+omp-app\s+mock-model/);
+    assert.match(table.stdout, /◆ waiting\s+(?:\d+[smhd]\s+)?oh-my-pi\s+\d+\s+omp-app\s+mock-model/);
   },
 });
