@@ -12,6 +12,7 @@ import { firstLine, promptLine } from "../../formats/text.ts";
 import { limitNotice } from "../../formats/limits.ts";
 import { subagentFacts, type TranscriptFacts, TranscriptState } from "../../formats/transcript_state.ts";
 import { ClaudeUsage } from "./usage.ts";
+import { anthropicUsage } from "../../formats/provider_usage.ts";
 
 /** What a transcript tells about its session (everything in {@linkcode SessionFacts} but where it was found). */
 export type ClaudeFacts = TranscriptFacts;
@@ -215,7 +216,7 @@ export class ClaudeTranscript {
     const model = typeof msg.model === "string" ? msg.model : null;
     const synthetic = model === SYNTHETIC_MODEL || rec.isApiErrorMessage === true;
     if (isObject(msg.usage) && !synthetic) {
-      const usage = usageOf(msg.usage);
+      const usage = anthropicUsage(msg.usage);
       this.ledger.record(
         this.#source,
         typeof msg.id === "string" ? msg.id : null,
@@ -514,17 +515,6 @@ function retryAt(err: Json, rec: Json, ts: number | null): number | null {
   const after = Number(headers["retry-after"]);
   if (after > 0) return ts + after * 1000;
   return typeof rec.retryInMs === "number" && rec.retryInMs > 0 ? ts + rec.retryInMs : null;
-}
-
-/** Claude's usage numbers in agtop's buckets (output includes thinking; no separate reasoning). */
-function usageOf(u: Json): TokenBuckets {
-  return {
-    input: positive(u.input_tokens),
-    output: positive(u.output_tokens),
-    cacheRead: positive(u.cache_read_input_tokens),
-    cacheWrite: positive(u.cache_creation_input_tokens),
-    reasoning: 0,
-  };
 }
 
 /** The text of a tool result: a string, or its first text block. */
