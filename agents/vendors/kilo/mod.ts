@@ -13,7 +13,9 @@ import { KILO_CLI } from "./cli.ts";
 /**
  * Kilo Code: a runtime running its package, or its binary; of the node shim and the native `.kilo`
  * it starts, the detector keeps the deeper as the agent (older releases were node alone). The server
- * (`serve`, `web`), a client of one (`attach`) and the management subcommands are not agents.
+ * (`serve`, `web`), a client of one (`attach`) and the management subcommands are not agents. No
+ * `dataDirEnv`: its data moves with `XDG_DATA_HOME` (every XDG program's) or `KILO_DB` (a database
+ * file, not a directory), read from the agent's environment all the same.
  *
  * @example
  * ```ts
@@ -24,7 +26,6 @@ import { KILO_CLI } from "./cli.ts";
  */
 export const kilo: Vendor = {
   ...cliVendor("kilo", "Kilo Code", KILO_CLI),
-  dataDirEnv: "KILO_DB",
   dangerousFlags: { flags: ["--auto"] },
   sessions: () => import("./sessions.ts").then((m) => new m.KiloSessionSource()),
 };

@@ -61,7 +61,6 @@ Deno.test("the built-in lists are derived from VENDORS", () => {
     goose: "GOOSE_PATH_ROOT",
     continue: "CONTINUE_GLOBAL_DIR",
     droid: "FACTORY_HOME_OVERRIDE",
-    kilo: "KILO_DB",
   });
   assert.deepEqual(ORPHAN_MARKERS, orphanMarkersOf(VENDORS));
   assert.deepEqual(ORPHAN_ENV_KEYS, [
