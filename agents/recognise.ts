@@ -138,10 +138,58 @@ function named(path: string, program: Program): boolean {
   return program.bins.includes(commandName(path));
 }
 
+/**
+ * Whether `path` lies in the files of npm package `pkg`: in a `node_modules/<pkg>/` folder (npm, npx's
+ * `~/.npm/_npx/<hash>/`, `pnpm dlx`'s `~/.cache/pnpm/dlx/`, bunx's `/tmp/bunx-…/`), or in Deno's npm
+ * cache, which has no `node_modules` folder: `<deno cache>/npm/<registry host>/<pkg>/<version>/…`.
+ *
+ * @example
+ * ```ts
+ * inNpmPackage("/home/me/.cache/deno/npm/registry.npmjs.org/@google/gemini-cli/0.61.0/dist/index.js", "@google/gemini-cli"); // true
+ * inNpmPackage("/home/me/.npm/_npx/1a2b/node_modules/@openai/codex/bin/codex.js", "@openai/codex"); // true
+ * ```
+ */
+export function inNpmPackage(path: string, pkg: string): boolean {
+  const p = normalise(path);
+  if (p.includes(`/node_modules/${pkg}/`)) return true;
+  const at = p.indexOf(DENO_NPM);
+  if (at === -1) return false;
+  const rest = p.slice(at + DENO_NPM.length);
+  return rest.slice(rest.indexOf("/") + 1).startsWith(`${pkg}/`);
+}
+
+/** Where Deno keeps npm packages in its cache (`~/.cache/deno/npm/`, macOS `~/Library/Caches/deno/npm/`). */
+const DENO_NPM = "/deno/npm/";
+
+/**
+ * The npm package a Deno module specifier names (`npm:@scope/name@1.2/sub`, `npm:/name`), or null for
+ * other specifiers.
+ *
+ * @example
+ * ```ts
+ * npmSpecifierPackage("npm:@anthropic-ai/claude-code@2.1.0"); // "@anthropic-ai/claude-code"
+ * ```
+ */
+export function npmSpecifierPackage(spec: string): string | null {
+  if (!spec.startsWith("npm:")) return null;
+  const parts = spec.slice(4).replace(/^\/+/, "").split("/");
+  const name = parts[0].startsWith("@") ? `${parts[0]}/${parts[1] ?? ""}` : parts[0];
+  const at = name.indexOf("@", 1);
+  const bare = at === -1 ? name : name.slice(0, at);
+  return bare && !bare.endsWith("/") ? bare : null;
+}
+
 function inProgramFiles(path: string, program: Program): boolean {
   const p = normalise(path);
-  return (program.packages ?? []).some((pkg) => p.includes(`/node_modules/${pkg}/`)) ||
+  return (program.packages ?? []).some((pkg) => inNpmPackage(p, pkg)) ||
     (program.paths ?? []).some((fragment) => p.includes(fragment));
+}
+
+/** Whether a runtime's program (`target` as argv names it, `script` resolved on disk) is `program`'s. */
+function runsProgram(target: string, script: string | null, program: Program): boolean {
+  const spec = npmSpecifierPackage(target);
+  if (spec !== null) return (program.packages ?? []).includes(spec);
+  return isProgramPath(target, program) || (script !== null && isProgramPath(script, program));
 }
 
 function isProgramPath(path: string, program: Program): boolean {
@@ -181,7 +229,7 @@ export function invocation(p: ProcessInfo, script: string | null, program: Progr
   const target = p.argv[e.index];
   const matches = e.kind === "module"
     ? (program.modules ?? []).some((m) => target === m || target.startsWith(`${m}.`))
-    : isProgramPath(target, program) || (script !== null && isProgramPath(script, program));
+    : runsProgram(target, script, program);
   return matches ? { how: "runtime", args: p.argv.slice(e.index + 1) } : null;
 }
 

@@ -230,10 +230,7 @@ const HEAD_STEP = 64 * 1024;
  * ```
  */
 export function readHeadLines(path: string, maxBytes: number, wantLines = Infinity): string[] {
-  const opened = openRegular(path);
-  if (!opened) return [];
-  const { file } = opened;
-  try {
+  return withFile(path, (file) => {
     let buf: Uint8Array = new Uint8Array(Math.min(maxBytes, HEAD_STEP));
     let filled = 0;
     let lines = 0;
@@ -248,9 +245,50 @@ export function readHeadLines(path: string, maxBytes: number, wantLines = Infini
     const end = filled === 0 ? 0 : buf.lastIndexOf(NEWLINE, filled - 1) + 1;
     const out = decoder.decode(buf.subarray(0, end)).split("\n").slice(0, -1);
     return out.slice(0, wantLines).map((l) => l.endsWith("\r") ? l.slice(0, -1) : l);
+  });
+}
+
+/** `read` of the regular file at `path` opened for reading, closed after; no lines when it cannot be read. */
+function withFile(path: string, read: (file: Deno.FsFile) => string[]): string[] {
+  const opened = openRegular(path);
+  if (!opened) return [];
+  const { file } = opened;
+  try {
+    return read(file);
   } catch {
     return [];
   } finally {
     file.close();
   }
+}
+
+/**
+ * The last complete lines of a file within its final `maxBytes` bytes (a line cut by that window is
+ * left out), oldest first, for the newest records of an append-only log. Never throws: a missing file
+ * has no lines.
+ *
+ * @example
+ * ```ts
+ * const newest = readTailLines("/home/me/.codex/history.jsonl", 64 * 1024);
+ * ```
+ */
+export function readTailLines(path: string, maxBytes: number): string[] {
+  return withFile(path, (file) => {
+    const size = file.statSync().size;
+    const start = Math.max(0, size - maxBytes);
+    file.seekSync(start, Deno.SeekMode.Start);
+    const buf = new Uint8Array(size - start);
+    let filled = 0;
+    while (filled < buf.length) {
+      const n = file.readSync(buf.subarray(filled));
+      if (n === null || n === 0) break;
+      filled += n;
+    }
+    const view = buf.subarray(0, filled);
+    const first = start === 0 ? 0 : view.indexOf(NEWLINE) + 1;
+    const end = view.lastIndexOf(NEWLINE) + 1;
+    if (first === 0 && start > 0 || end <= first) return [];
+    return decoder.decode(view.subarray(first, end)).split("\n").slice(0, -1)
+      .map((l) => l.endsWith("\r") ? l.slice(0, -1) : l);
+  });
 }

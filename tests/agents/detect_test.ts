@@ -5,30 +5,13 @@ import { detect, type Detection, resolveScript } from "../../agents/detect.ts";
 import { MatchSpecError, parseMatchers } from "../../agents/custom.ts";
 import { dangerousFlags } from "../../agents/danger.ts";
 import { entry, firstPositional } from "../../agents/recognise.ts";
+import { makeProcess as proc } from "../support/agents.ts";
 
 const HOME = "/home/me";
 /** `npm install --prefix DIR` layout, as in process-signatures.md. */
 const NM = `${HOME}/lab/node_modules`;
 const NPM_BIN = `${NM}/.bin`;
 const NODE = "/usr/bin/node";
-
-/** A process with plausible defaults: pid, ppid, comm, exe, argv. */
-function proc(pid: number, ppid: number, name: string, exe: string | null, argv: string[]): ProcessInfo {
-  return {
-    pid,
-    ppid,
-    name,
-    exe,
-    argv,
-    state: "sleeping",
-    threads: 4,
-    startedAt: 1_780_000_000_000 + pid,
-    startId: 1000 + pid,
-    cpuTimeMs: 10,
-    rssBytes: 50e6,
-    uid: 1000,
-  };
-}
 
 /** `node SCRIPT ARGS…` as started from a shell. */
 function node(pid: number, ppid: number, script: string, ...args: string[]): ProcessInfo {

@@ -1,5 +1,5 @@
 /**
- * Builders for Agent and Snapshot values in render tests.
+ * Builders for Agent, Snapshot and process values in tests.
  *
  * @module
  */
@@ -8,6 +8,7 @@ import type { Agent, Snapshot } from "../../agents/types.ts";
 import type { SessionFacts } from "../../agents/session.ts";
 import { emptyTokens } from "../../agents/session.ts";
 import { agentRow } from "../../agents/collect/rows.ts";
+import type { ProcessInfo } from "../../platform/types.ts";
 
 /** An agent with plausible defaults; override what the test is about. */
 export function makeAgent(over: Partial<Agent> = {}): Agent {
@@ -86,5 +87,37 @@ export function makeSnapshot(agents: Agent[]): Snapshot {
     },
     agents,
     pricesDate: null,
+  };
+}
+
+/**
+ * A process as a process source lists it, with plausible defaults (sleeping, started at a fixed time
+ * after its pid).
+ *
+ * @example
+ * ```ts
+ * makeProcess(11, 10, "droid", "/p/node_modules/@factory/cli/bin/droid", ["droid"]);
+ * ```
+ */
+export function makeProcess(
+  pid: number,
+  ppid: number,
+  name: string,
+  exe: string | null,
+  argv: string[],
+): ProcessInfo {
+  return {
+    pid,
+    ppid,
+    name,
+    exe,
+    argv,
+    state: "sleeping",
+    threads: 4,
+    startedAt: 1_780_000_000_000 + pid,
+    startId: 1000 + pid,
+    cpuTimeMs: 10,
+    rssBytes: 50e6,
+    uid: 1000,
   };
 }

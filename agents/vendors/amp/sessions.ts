@@ -10,24 +10,12 @@
 
 import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import { ampThreadFacts } from "./transcript.ts";
-import { dataDirs, listDir, LISTING_TTL_MS, mtimeOf, readJson } from "../../formats/files.ts";
+import { dataDirs, listDir, LISTING_TTL_MS, mtimeOf } from "../../formats/files.ts";
 import { readSmallText } from "../../formats/regular.ts";
-import { ParseCache } from "../../formats/parse_cache.ts";
+import { JsonDocuments } from "../../formats/json_document.ts";
 import { newestFirst, START_SLACK_MS } from "../../formats/recent.ts";
 
-/** Thread documents larger than this are not parsed. */
-export const MAX_THREAD_BYTES = 64 * 1024 * 1024;
 const THREAD_ID = /^T-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** One thread document and what was read from it. */
-interface ThreadState {
-  /** `mtime:size:inode` of the content `facts` came from. */
-  stamp: string;
-  facts: SessionRead | null;
-  /** True when the file's current content could not be parsed (a half-written document). */
-  broken: boolean;
-  mtime: number;
-}
 
 /**
  * Amp's data directory of a process: `$XDG_DATA_HOME/amp`, else `<home>/.local/share/amp`.
@@ -53,7 +41,7 @@ export function ampDataDir(env: Record<string, string>, home: string): string {
 export class AmpSessionSource implements SessionSource {
   /** Where Amp keeps threads and state. */
   readonly envKeys: readonly string[] = ["XDG_DATA_HOME", "XDG_STATE_HOME"];
-  #threads = new ParseCache<ThreadState>();
+  #threads = new JsonDocuments<SessionRead>(ampThreadFacts);
   #listings = new Map<string, { at: number; files: { path: string; id: string; mtime: number }[] }>();
 
   /** Finds the thread of a live Amp process. */
@@ -64,7 +52,7 @@ export class AmpSessionSource implements SessionSource {
 
   /** Reads a linked thread, parsing it again only when the file changed. */
   read(link: SessionLink, now: number): SessionRead | null {
-    const s = this.#load(link.path, now);
+    const s = this.#threads.load(link.path, now);
     if (!s?.facts) return null;
     return {
       ...s.facts,
@@ -102,7 +90,7 @@ export class AmpSessionSource implements SessionSource {
     if (ctx.claimed.has(path)) return null;
     const mtime = mtimeOf(path);
     if (mtime === null || mtime < ctx.startedAt - START_SLACK_MS) return null;
-    const cwd = this.#load(path, ctx.now)?.facts?.cwd ?? null;
+    const cwd = this.#threads.load(path, ctx.now)?.facts?.cwd ?? null;
     return cwd === null || cwd === ctx.cwd ? { path, id, linkedBy: "registry" } : null;
   }
 
@@ -111,37 +99,8 @@ export class AmpSessionSource implements SessionSource {
     const candidates = this.#list(dir, ctx.now)
       .filter((f) => f.mtime >= ctx.startedAt - START_SLACK_MS && !ctx.claimed.has(f.path))
       .sort((a, b) => b.mtime - a.mtime);
-    const hit = candidates.find((f) => this.#load(f.path, ctx.now)?.facts?.cwd === ctx.cwd);
+    const hit = candidates.find((f) => this.#threads.load(f.path, ctx.now)?.facts?.cwd === ctx.cwd);
     return hit ? { path: hit.path, id: hit.id, linkedBy: "cwd" } : null;
-  }
-
-  /** The thread's state, its document parsed again when the file changed since the last parse. */
-  #load(path: string, now: number): ThreadState | null {
-    let info: Deno.FileInfo;
-    try {
-      info = Deno.statSync(path);
-    } catch {
-      return null;
-    }
-    const mtime = info.mtime?.getTime() ?? 0;
-    const stamp = `${mtime}:${info.size}:${info.ino ?? ""}`;
-    const s = this.#threads.get(path, now, () => ({ stamp: "", facts: null, broken: false, mtime }));
-    if (s.stamp === stamp) return s;
-    s.stamp = stamp;
-    s.mtime = mtime;
-    let facts: SessionRead | null = null;
-    if (info.size <= MAX_THREAD_BYTES) {
-      const doc = readJson(path, MAX_THREAD_BYTES);
-      try {
-        facts = doc === null ? null : ampThreadFacts(doc);
-      } catch {
-        facts = null;
-      }
-    }
-    // A document caught half-written keeps the facts of the last complete one until it is whole again.
-    s.broken = facts === null;
-    if (facts) s.facts = facts;
-    return s;
   }
 
   /** `T-<uuid>.json` files of a threads directory with their modification times, listed once a tick. */

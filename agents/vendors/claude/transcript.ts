@@ -14,7 +14,7 @@ import { firstArg, stringArg, subagentArg, todoArg } from "../../formats/tool_ar
 import { limitNotice } from "../../formats/limits.ts";
 import { subagentFacts, TranscriptState } from "../../formats/transcript_state.ts";
 import { ClaudeUsage } from "./usage.ts";
-import { usageBuckets, type UsageNames } from "../../formats/usage.ts";
+import { anthropicUsage } from "../../formats/usage.ts";
 import type { SessionRead } from "../../vendor.ts";
 
 /** A subagent the session started through the `Agent` (formerly `Task`) tool. */
@@ -63,13 +63,6 @@ const EDIT_TOOLS: Readonly<Record<string, string>> = {
 /** Anthropic's prompt-cache lifetimes: the default, and the one `ephemeral_1h` cache writes buy. */
 const CACHE_TTL_5M_MS = 5 * 60_000;
 const CACHE_TTL_1H_MS = 60 * 60_000;
-/** Claude Code writes the Messages API's usage as it comes (output includes thinking). */
-const USAGE: UsageNames = {
-  input: "input_tokens",
-  output: "output_tokens",
-  cacheRead: "cache_read_input_tokens",
-  cacheWrite: "cache_creation_input_tokens",
-};
 
 /** Options of a {@linkcode ClaudeTranscript}. */
 export interface ClaudeTranscriptOptions {
@@ -221,7 +214,7 @@ export class ClaudeTranscript {
     const model = typeof msg.model === "string" ? msg.model : null;
     const synthetic = model === SYNTHETIC_MODEL || rec.isApiErrorMessage === true;
     if (isObject(msg.usage) && !synthetic) {
-      const usage = usageBuckets(msg.usage, USAGE);
+      const usage = anthropicUsage(msg.usage);
       this.ledger.record(
         this.#source,
         typeof msg.id === "string" ? msg.id : null,

@@ -3,7 +3,9 @@
  * incrementally (the thread's rollout plus the rollouts of the subagents it spawned).
  *
  * Layout under `CODEX_HOME` (default `~/.codex`): `sessions/YYYY/MM/DD/rollout-<local time>-<threadId>.jsonl`,
- * date directories in local time; a subagent is its own rollout whose `session_meta` names its parent.
+ * date directories in local time; a subagent is its own rollout whose `session_meta` names its parent. A
+ * resumed thread goes on in its rollout, in the date directory of the day it began; `history.jsonl`
+ * (`{session_id, ts, text}` per prompt) says which threads had prompts lately.
  *
  * @module
  */
@@ -13,7 +15,7 @@ import type { SubagentFacts, TokenBuckets } from "../../session.ts";
 import { addTokens, emptyTokens, modelTable } from "../../session.ts";
 import { CodexTranscript } from "./transcript.ts";
 import type { CodexMeta } from "./transcript.ts";
-import { readHeadLines } from "../../formats/jsonl.ts";
+import { readHeadLines, readTailLines } from "../../formats/jsonl.ts";
 import { dataDirs, DirListings, lastWritten, mtimeOf, normalisePath } from "../../formats/files.ts";
 import { UUID } from "../../formats/argv.ts";
 import { Transcripts } from "../../formats/parse_cache.ts";
@@ -30,6 +32,8 @@ const MAX_DEPTH = 4;
 /** A thread id looked up everywhere and not found is looked up again after this long. */
 const MISSING_RETRY_MS = 10_000;
 const DAY_MS = 86_400_000;
+/** The newest prompts of `history.jsonl` are looked for in at most this many bytes at its end. */
+const HISTORY_TAIL_BYTES = 256 * 1024;
 const ROLLOUT = /^rollout-.*-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/i;
 
 /** A thread's facts with its subagents' tokens folded in. */
@@ -86,6 +90,7 @@ export class CodexSessionSource implements SessionSource {
   #listings = new DirListings();
   #byId = new Map<string, string>();
   #missing = new Map<string, number>();
+  #history = new Map<string, { stamp: string; prompts: { id: string; at: number }[] }>();
 
   /** Finds the rollout of a live Codex process. */
   link(ctx: LinkContext): SessionLink | null {
@@ -113,9 +118,10 @@ export class CodexSessionSource implements SessionSource {
   recent(envs: Record<string, string>[], sinceMs: number): SessionLink[] {
     const now = Date.now();
     const days = Math.min(Math.ceil((now - sinceMs) / DAY_MS) + 1, 366);
-    const files = [...dataDirs(envs, "CODEX_HOME", codexHome)].flatMap((home) =>
-      this.#rollouts(home, now, days)
-    );
+    const files = [...dataDirs(envs, "CODEX_HOME", codexHome)].flatMap((home) => {
+      const rollouts = this.#rollouts(home, now, days);
+      return [...rollouts, ...this.#resumed(home, sinceMs, now, rollouts)];
+    });
     return recentFiles(files, sinceMs, (path) => {
       const mtime = mtimeOf(path);
       return mtime === null || mtime < sinceMs || this.#meta(path)?.subagent ? null : mtime;
@@ -159,15 +165,68 @@ export class CodexSessionSource implements SessionSource {
   #fromCwd(home: string, ctx: LinkContext, cwd: string | null): SessionLink | null {
     if (!cwd) return null;
     const days = Math.min(LINK_DAYS, Math.ceil((ctx.now - ctx.startedAt) / DAY_MS) + 1);
-    const candidates = this.#rollouts(home, ctx.now, Math.max(days, 1)).flatMap(({ path, id }) => {
-      if (ctx.claimed.has(path)) return [];
-      const mtime = mtimeOf(path);
-      if (mtime === null || mtime < ctx.startedAt - START_SLACK_MS) return [];
-      const meta = this.#meta(path);
-      return meta && !meta.subagent && meta.cwd === cwd ? [{ path, id, meta, mtime }] : [];
-    });
+    const rollouts = this.#rollouts(home, ctx.now, Math.max(days, 1));
+    const candidates = [
+      ...rollouts,
+      ...this.#resumed(home, ctx.startedAt - START_SLACK_MS, ctx.now, rollouts),
+    ]
+      .flatMap(({ path, id }) => {
+        if (ctx.claimed.has(path)) return [];
+        const mtime = mtimeOf(path);
+        if (mtime === null || mtime < ctx.startedAt - START_SLACK_MS) return [];
+        const meta = this.#meta(path);
+        return meta && !meta.subagent && meta.cwd === cwd ? [{ path, id, meta, mtime }] : [];
+      });
     const pick = lastWritten(candidates, (c) => c.path);
     return pick && { path: pick.path, id: pick.id, linkedBy: "cwd" };
+  }
+
+  /**
+   * Rollouts of threads with a prompt in `history.jsonl` since `sinceMs` that are not among `known`
+   * (the recent date directories): threads resumed from an older date directory.
+   */
+  #resumed(
+    home: string,
+    sinceMs: number,
+    now: number,
+    known: readonly { path: string; id: string }[],
+  ): { path: string; id: string }[] {
+    const seen = new Set(known.map((r) => r.id));
+    const out: { path: string; id: string }[] = [];
+    for (const { id, at } of this.#prompts(home)) {
+      if (at < sinceMs || seen.has(id)) continue;
+      seen.add(id);
+      const path = this.#findThread(home, id, now);
+      if (path) out.push({ path, id });
+    }
+    return out;
+  }
+
+  /** The prompts at the end of `history.jsonl` (thread id and time), read again when the file changed. */
+  #prompts(home: string): { id: string; at: number }[] {
+    const path = `${home}/history.jsonl`;
+    let stamp: string;
+    try {
+      const info = Deno.statSync(path);
+      stamp = `${info.mtime?.getTime()}:${info.size}`;
+    } catch {
+      return [];
+    }
+    const cached = this.#history.get(home);
+    if (cached?.stamp === stamp) return cached.prompts;
+    const prompts: { id: string; at: number }[] = [];
+    for (const line of readTailLines(path, HISTORY_TAIL_BYTES)) {
+      try {
+        const rec = JSON.parse(line);
+        if (typeof rec?.session_id === "string" && UUID.test(rec.session_id) && typeof rec.ts === "number") {
+          prompts.push({ id: rec.session_id, at: rec.ts * 1000 });
+        }
+      } catch {
+        // a line being written
+      }
+    }
+    this.#history.set(home, { stamp, prompts });
+    return prompts;
   }
 
   /** Rollout files in the date directories of the last `days` days (local time), newest day first. */

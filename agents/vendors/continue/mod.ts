@@ -17,7 +17,27 @@ import { cliVendor } from "../../recognise.ts";
  * continueCli.recognise(p, "/p/node_modules/@continuedev/cli/dist/index.js"); // "main"
  * ```
  */
-export const continueCli: Vendor = cliVendor("continue", "Continue CLI", {
-  bins: ["cn"],
-  packages: ["@continuedev/cli"],
-});
+export const continueCli: Vendor = {
+  ...cliVendor("continue", "Continue CLI", {
+    bins: ["cn"],
+    packages: ["@continuedev/cli"],
+    skip: ["ls", "checks", "login", "logout"],
+    valued: [
+      "--config",
+      "--org",
+      "--rule",
+      "--mcp",
+      "--model",
+      "--prompt",
+      "--allow",
+      "--ask",
+      "--exclude",
+      "--agent",
+      "--format",
+      "--fork",
+    ],
+  }),
+  dataDirEnv: "CONTINUE_GLOBAL_DIR",
+  dangerousFlags: { flags: ["--auto"] },
+  sessions: () => import("./sessions.ts").then((m) => new m.ContinueSessionSource()),
+};

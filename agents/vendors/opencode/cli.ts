@@ -7,6 +7,7 @@
  */
 
 import type { Cli } from "../../recognise.ts";
+import { OPENCODE_FAMILY_SKIP, OPENCODE_FAMILY_VALUED } from "../../formats/opencode_cli.ts";
 
 /**
  * The `opencode` command line.
@@ -19,16 +20,6 @@ import type { Cli } from "../../recognise.ts";
 export const OPENCODE_CLI: Cli = {
   bins: ["opencode"],
   packages: ["opencode-ai"],
-  skip: ["serve", "web", "attach", "auth", "models", "upgrade", "uninstall", "mcp", "stats", "completion"],
-  valued: [
-    "--port",
-    "--hostname",
-    "-m",
-    "--model",
-    "--agent",
-    "-s",
-    "--session",
-    "--prompt",
-    "--log-level",
-  ],
+  skip: OPENCODE_FAMILY_SKIP,
+  valued: OPENCODE_FAMILY_VALUED,
 };

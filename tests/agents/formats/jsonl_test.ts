@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { JsonlTail, readHeadLines } from "../../../agents/formats/jsonl.ts";
+import { JsonlTail, readHeadLines, readTailLines } from "../../../agents/formats/jsonl.ts";
 
 function withDir(fn: (dir: string) => void): void {
   const dir = Deno.makeTempDirSync({ prefix: "agtop-jsonl-" });
@@ -112,4 +112,18 @@ Deno.test("readHeadLines: complete lines from the start of a file", () => {
     assert.deepEqual(readHeadLines(path, 3), ["a"]);
     assert.deepEqual(readHeadLines(`${dir}/missing`, 1024), []);
   });
+});
+
+Deno.test("readTailLines: the whole lines of the last bytes, a cut first line and a half-written last one left out", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const path = `${dir}/history.jsonl`;
+    Deno.writeTextFileSync(path, 'aaaa\nbbbb\r\ncccc\n{"half');
+    assert.deepEqual(readTailLines(path, 1024), ["aaaa", "bbbb", "cccc"]);
+    assert.deepEqual(readTailLines(path, 14), ["cccc"]);
+    assert.deepEqual(readTailLines(path, 6), []);
+    assert.deepEqual(readTailLines(`${dir}/missing`, 10), []);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });

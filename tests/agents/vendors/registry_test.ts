@@ -59,6 +59,8 @@ Deno.test("the built-in lists are derived from VENDORS", () => {
     qwen: "QWEN_RUNTIME_DIR",
     copilot: "COPILOT_HOME",
     goose: "GOOSE_PATH_ROOT",
+    continue: "CONTINUE_GLOBAL_DIR",
+    droid: "FACTORY_HOME_OVERRIDE",
     pi: "PI_CODING_AGENT_DIR",
     omp: "PI_CODING_AGENT_DIR",
   });

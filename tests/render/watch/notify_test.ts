@@ -92,8 +92,8 @@ Deno.test("notification text: bell, OSC 9 and OSC 777, tmux passthrough, modes, 
   });
   const evil = [{ kind: "waiting" as const, key: "1:1", who: "x;y\x1b]0;pwned\x07", what: "is waiting" }];
   const text = notificationText(evil, "quiet", { tmux: false });
-  assert.equal(text.match(/\x1b/g)?.length, 2, "only agtop's own escapes");
-  assert.equal(text.match(/\x07/g)?.length, 2);
+  assert.equal(text.split("\x1b").length - 1, 2, "only agtop's own escapes");
+  assert.equal(text.split("\x07").length - 1, 2);
   assert.ok(text.includes("777;notify;agtop: x,y"), "no field break from a ; in a label");
 });
 

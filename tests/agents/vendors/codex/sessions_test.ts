@@ -100,3 +100,39 @@ Deno.test("codex: rollout file names give the thread id", () => {
   assert.equal(rolloutThreadId(`rollout-2026-11-24T03-29-12-${uuid(4)}.jsonl`), uuid(4));
   assert.equal(rolloutThreadId("thread-writer.lock"), null);
 });
+
+Deno.test("codex: a thread resumed from an older date folder is linked by cwd and listed by --all", () => {
+  withHome((home) => {
+    // The fixture rollout began weeks ago (its date folder); it is resumed now: appended, a prompt in history.
+    const fixture = new URL(
+      "../../../fixtures/codex/rollout-2026-11-24T03-29-12-019a8b3c-29d1-7a2e-9c1f-3b5d7e9f1a74.jsonl",
+      import.meta.url,
+    );
+    const id = "019a8b3c-29d1-7a2e-9c1f-3b5d7e9f1a74";
+    const old = dateDir(NOW - 40 * 86_400_000);
+    const dir = `${home}/.codex/sessions/${old}`;
+    Deno.mkdirSync(dir, { recursive: true });
+    const path = `${dir}/rollout-2026-11-24T03-29-12-${id}.jsonl`;
+    Deno.copyFileSync(fixture, path);
+    const touched = new Date(NOW - 2_000);
+    Deno.utimeSync(path, touched, touched);
+    const other = rollout(home, uuid(9), "/elsewhere");
+    const source = new CodexSessionSource();
+    assert.equal(source.link(ctx(home, { argv: ["codex", "resume"], cwd: "/home/me/svc" })), null);
+    const history = [
+      { session_id: uuid(9), ts: Math.floor(NOW / 1000) - 10, text: "other" },
+      { session_id: id, ts: Math.floor((NOW - 90 * 86_400_000) / 1000), text: "long ago" },
+      { session_id: id, ts: Math.floor(NOW / 1000) - 5, text: "go on" },
+    ];
+    Deno.writeTextFileSync(
+      `${home}/.codex/history.jsonl`,
+      history.map((h) => JSON.stringify(h)).join("\n") + "\n",
+    );
+    assert.deepEqual(source.link(ctx(home, { argv: ["codex", "resume"], cwd: "/home/me/svc" })), {
+      path,
+      id,
+      linkedBy: "cwd",
+    });
+    assert.deepEqual(source.recent([{ HOME: home }], NOW - 3_600_000).map((l) => l.path), [other, path]);
+  });
+});

@@ -1,5 +1,5 @@
 /**
- * OpenCode's session records as agtop reads them. OpenCode stores a session as messages (`data`: role,
+ * The session records of OpenCode and its forks (Kilo Code) as agtop reads them. OpenCode stores a session as messages (`data`: role,
  * model, tokens, cost, finish) and their parts (`data`: text, reasoning, tool calls with a `state`),
  * with the same JSON in the SQLite `opencode.db` (1.2+) and in the older `storage/` tree of files.
  * These pure functions turn that JSON into agtop's facts: tokens and cost, the tool in flight, where
@@ -8,12 +8,12 @@
  * @module
  */
 
-import type { SessionFacts, SubagentFacts, TokenBuckets, ToolCall, TurnState } from "../../session.ts";
-import { addTokens, emptyTokens, modelTable, totalTokens } from "../../session.ts";
-import { asObject, epochMs, type JsonObject, positive } from "../../formats/records.ts";
-import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, promptLine } from "../../formats/text.ts";
-import { firstArg, stringArg, subagentArg, todoArg } from "../../formats/tool_args.ts";
-import type { SessionRead } from "../../vendor.ts";
+import type { SessionFacts, SubagentFacts, TokenBuckets, ToolCall, TurnState } from "../session.ts";
+import { addTokens, emptyTokens, modelTable, totalTokens } from "../session.ts";
+import { asObject, epochMs, type JsonObject, positive } from "./records.ts";
+import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, promptLine } from "./text.ts";
+import { firstArg, stringArg, subagentArg, todoArg } from "./tool_args.ts";
+import type { SessionRead } from "../vendor.ts";
 
 /** A subagent whose session is mid-turn counts as running while it was written this recently (ms). */
 export const SUBAGENT_QUIET_MS = 60_000;
@@ -83,6 +83,11 @@ export interface OpenCodeSessionInfo {
   model: string | null;
   /** The agent the session runs (`build`, `general`, …), if recorded. */
   agent: string | null;
+  /**
+   * The session's own totals (its `tokens_*` and `cost` columns, current releases), its subagents'
+   * sessions not included; null where the store does not keep them.
+   */
+  totals: { tokens: TokenBuckets; cost: number } | null;
 }
 
 /** Everything read about one session, its subagents' sessions included. */
@@ -380,9 +385,23 @@ function currentTool(parts: OpenCodePart[]): ToolCall | null {
   return p ? { name: p.tool!, arg: cleanLine(p.arg, ACTIVITY_WIDTH), id: p.callId, startedAt: p.at } : null;
 }
 
+/**
+ * Tokens and cost of one session: the totals it keeps itself when it has any, else the sum of its
+ * messages (older stores, and sessions written before the totals were kept). Per model, the messages
+ * tell; a session of one model puts its totals under it.
+ */
+function sessionUsage(view: OpenCodeView): ReturnType<OpenCodeLedger["tokens"]> {
+  const summed = view.messages.tokens();
+  const totals = view.info.totals;
+  if (!totals || (totalTokens(totals.tokens) === 0 && totals.cost === 0)) return summed;
+  const models = Object.keys(summed.byModel);
+  const byModel = models.length === 1 ? { [models[0]]: { ...totals.tokens } } : summed.byModel;
+  return { total: { ...totals.tokens }, byModel, cost: totals.cost };
+}
+
 /** Tokens and cost of a session and every session below it. */
 function treeUsage(view: OpenCodeView, depth = 0): ReturnType<OpenCodeLedger["tokens"]> {
-  const own = view.messages.tokens();
+  const own = sessionUsage(view);
   if (depth >= 8) return own;
   for (const child of view.children) {
     const sub = treeUsage(child, depth + 1);
