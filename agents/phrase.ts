@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Agent } from "./types.ts";
+import type { Agent, AgentProcess } from "./types.ts";
 import type { ToolCall } from "./session.ts";
 import { cleanLine } from "./formats/text.ts";
 
@@ -119,11 +119,13 @@ export function doingPhrase(agent: PhraseFacts, now: number): string {
   if (s?.currentTool) return toolPhrase(s.currentTool, agent.cwd);
   if (agent.status === "busy") {
     const child = agent.children.find((c) =>
-      c.state !== "zombie" && (c.ppid === agent.pid || agent.processes.some((p) => p.pid === c.ppid))
+      c.role === "child" && c.state !== "zombie" &&
+      (c.ppid === agent.pid || agent.processes.some((p) => p.pid === c.ppid))
     );
-    if (child) return `running ${cleanLine(child.argv.join(" ") || child.name, PHRASE_ARG_WIDTH)}`;
+    if (child) return `running ${cleanLine(processCommand(child), PHRASE_ARG_WIDTH)}`;
     return "thinking";
   }
+  if (agent.children.some((c) => c.role === "updater" && c.state !== "zombie")) return "updating itself";
   return s?.lastActivity != null ? `idle for ${ago(now - s.lastActivity)}` : "idle";
 }
 
@@ -148,6 +150,21 @@ export function toolPhrase(tool: ToolCall, cwd: string | null): string {
   if (v.arg === "none" || !raw) return v.bare;
   const arg = v.arg === "path" ? relative(raw, cwd) : v.arg === "host" ? host(raw) : raw;
   return `${v.verb} ${cleanLine(arg, PHRASE_ARG_WIDTH)}`;
+}
+
+/**
+ * What a process runs, in the user's words: its command out of the agent's wrapper, else its argv, else
+ * its name.
+ *
+ * @example
+ * ```ts
+ * import type { AgentProcess } from "./types.ts";
+ * declare const p: AgentProcess; // argv ["/bin/bash", "-lc", "npm test"], command "npm test"
+ * processCommand(p); // "npm test"
+ * ```
+ */
+export function processCommand(p: Pick<AgentProcess, "command" | "argv" | "name">): string {
+  return p.command ?? (p.argv.join(" ") || p.name);
 }
 
 /** `multi_agent_v1.spawn_agent` → `spawn_agent`, lowercased. */

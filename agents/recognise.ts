@@ -290,6 +290,7 @@ export function cliVendor(
     id,
     label,
     valued: cli.valued ?? [],
+    ...(cli.packages ? { packages: cli.packages } : {}),
     recognise(p, script) {
       const run = invocation(p, script, cli);
       if (run === null) return null;

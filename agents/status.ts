@@ -33,27 +33,47 @@ export interface StatusInput {
 }
 
 /**
+ * True when the session has not started a turn: no prompt, no tool, no turn the transcript tells of.
+ * A freshly started agent at its prompt (whose store may already hold a header or a start-up record).
+ *
+ * @example
+ * ```ts
+ * import type { SessionFacts } from "./session.ts";
+ * declare const session: SessionFacts; // a header only
+ * notStarted(session); // true
+ * notStarted(null); // true
+ * ```
+ */
+export function notStarted(session: SessionFacts | null): boolean {
+  return !session ||
+    (session.turn === "unknown" && session.lastPrompt === null && session.currentTool === null);
+}
+
+/**
  * The status of an agent. The first rule that matches wins:
  *
  * 1. `done` — the process is gone, or the transcript says the session exited (`/exit`, a `-p` run's end).
  * 2. `limited` — the newest event is a rate-limit error whose reset time is still to come
  *    (`limitedUntil` in the future).
  * 3. `subagents` — a subagent the session started is still running.
- * 4. `waiting` — the agent asks the user something before it can go on (Claude Code's registry:
- *    a permission prompt or a question).
+ * 4. `waiting` — the agent asks the user something before it can go on (a permission or approval
+ *    dialog, a question: `waitingFor`).
  * 5. `busy` — a tool call has no result yet, or a tool's process (a child of the agent) is alive.
  * 6. `waiting` — the turn ended (`end_turn`, `turn_duration`, `task_complete`, an interrupt) and the
  *    agent waits for the next prompt.
  * 7. `busy` — the turn is in progress (the last record is a prompt or a tool result, so the model is
- *    generating) and there was activity in the last 10 minutes ({@linkcode WORKING_STALE_MS}); or the
- *    transcript was written in the last 5 s ({@linkcode RECENT_WRITE_MS}); or CPU is at least 5 %
- *    ({@linkcode BUSY_CPU_PERCENT}).
- * 8. `idle` — quiet for 5 minutes or more ({@linkcode IDLE_AFTER_MS}), or no session is known.
- * 9. `waiting` — otherwise (a session that has not started a turn, quiet for less than 5 minutes).
+ *    generating) and there was activity in the last 10 minutes ({@linkcode WORKING_STALE_MS}).
+ * 8. `idle` — no session is known, or it has not started a turn ({@linkcode notStarted}): a freshly
+ *    started agent at its prompt. CPU alone never makes such an agent busy (agents burn CPU at start-up
+ *    and while they draw their screen).
+ * 9. `busy` — the transcript was written in the last 5 s ({@linkcode RECENT_WRITE_MS}), or CPU is at
+ *    least 5 % ({@linkcode BUSY_CPU_PERCENT}) while the turn's state is not known.
+ * 10. `idle` — quiet for 5 minutes or more ({@linkcode IDLE_AFTER_MS}).
+ * 11. `waiting` — otherwise (a turn whose end the transcript does not tell, quiet for less than 5 minutes).
  *
  * @example
  * ```ts
- * agentStatus({ cpuPercent: 0, toolChildren: 0, session: null, now: Date.now(), alive: true }); // "idle"
+ * agentStatus({ cpuPercent: 90, toolChildren: 0, session: null, now: Date.now(), alive: true }); // "idle"
  * agentStatus({ cpuPercent: 0, toolChildren: 1, session: null, now: Date.now(), alive: true }); // "busy"
  * ```
  */
@@ -67,7 +87,8 @@ export function agentStatus(input: StatusInput): AgentStatus {
   if (session?.turn === "ended") return "waiting";
   const quietMs = session?.lastActivity != null ? Math.max(0, now - session.lastActivity) : Infinity;
   if (session?.turn === "working" && quietMs < WORKING_STALE_MS) return "busy";
+  if (notStarted(session)) return "idle";
   if (quietMs <= RECENT_WRITE_MS || cpuPercent >= BUSY_CPU_PERCENT) return "busy";
-  if (!session || quietMs >= IDLE_AFTER_MS) return "idle";
+  if (quietMs >= IDLE_AFTER_MS) return "idle";
   return "waiting";
 }

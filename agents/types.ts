@@ -43,6 +43,8 @@ export type ProcessRole =
   | "helper"
   /** A descendant that is not part of the agent: the commands its tools run. */
   | "child"
+  /** A descendant that updates the agent (a global install of its own package) and what that runs. */
+  | "updater"
   /** A process the agent started that outlived it. */
   | "orphan";
 
@@ -53,6 +55,11 @@ export interface AgentProcess {
   name: string;
   argv: string[];
   role: ProcessRole;
+  /**
+   * The user's command this process runs, taken out of the agent's shell wrapper (`bash -c …`,
+   * Claude Code's `eval '<cmd>'`, Codex's sandbox launcher); absent when it is no wrapper.
+   */
+  command?: string;
   state: ProcessState;
   startedAt: number;
   /** CPU use over the sample window, percent of one core. */

@@ -8,9 +8,10 @@
 import type { ProcessInfo } from "../platform/types.ts";
 import type { ProcessRole } from "./types.ts";
 import type { SessionFacts } from "./session.ts";
+import type { ShellWrapper } from "./wrappers.ts";
 
-/** The role a recogniser gives a process: never `child` (children are found through the tree). */
-export type RecognisedRole = Exclude<ProcessRole, "child">;
+/** The role a recogniser gives a process: never `child` or `updater` (those are found through the tree). */
+export type RecognisedRole = Exclude<ProcessRole, "child" | "updater">;
 
 /** Everything a vendor may use to find the session of one live agent. */
 export interface LinkContext {
@@ -99,6 +100,10 @@ export interface Vendor {
   readonly orphanMarkers?: readonly OrphanMarker[];
   /** The flags that make it run without permission checks. */
   readonly dangerousFlags?: BypassFlags;
+  /** The npm packages it ships as (a global install of one is the agent updating itself). */
+  readonly packages?: readonly string[];
+  /** The wrappers it puts around the commands its tools run (unwrapped by `userCommand`). */
+  readonly shellWrappers?: readonly ShellWrapper[];
   /**
    * Loads the agent's session reader module and returns a new reader, when agtop can read this agent's
    * sessions. Loaded on first use, so start-up pays only for the readers of the agents that are

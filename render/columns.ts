@@ -57,7 +57,7 @@ export function doingText(a: Agent): string {
     return `${n} subagent${n === 1 ? "" : "s"}`;
   }
   const child = a.children.find((c) => c.ppid === a.pid || a.processes.some((p) => p.pid === c.ppid));
-  if (child) return safeText(child.argv.length ? child.argv.join(" ") : child.name);
+  if (child) return safeText(child.command ?? (child.argv.length ? child.argv.join(" ") : child.name));
   if (a.orphans.length) {
     const n = a.orphans.length;
     return safeText(`${n} orphan${n === 1 ? "" : "s"}: ${a.orphans[0].argv.join(" ") || a.orphans[0].name}`);

@@ -72,7 +72,7 @@ function remember(map: Map<string, string>, value: string, prefix: string): stri
 
 const processName = (name: string) => (name === "" || COMMAND_NAME.test(name) ? name : HIDDEN);
 
-function proc(p: AgentProcess): AgentProcess {
+function proc({ command: _, ...p }: AgentProcess): AgentProcess {
   return { ...p, name: processName(p.name), argv: [] };
 }
 

@@ -56,7 +56,7 @@ export function derive(
 ): Derived {
   const status = agentStatus({
     cpuPercent: agent.cpuPercent,
-    toolChildren: agent.children.filter((c) => c.state !== "zombie").length,
+    toolChildren: agent.children.filter((c) => c.role === "child" && c.state !== "zombie").length,
     session,
     now,
     alive,

@@ -17,6 +17,8 @@ import { dangerousFlags } from "../danger.ts";
 import { describeTerminal } from "../terminal.ts";
 import { gitFacts } from "../git.ts";
 import { identity, type Sampler } from "./sample.ts";
+import { updaterPids } from "../self_update.ts";
+import { userCommand } from "../wrappers.ts";
 
 /** What every row says; everything else has a default (no process, nothing known, `done`). */
 export type AgentRowFields = Pick<Agent, "key" | "agent" | "label" | "cwd" | "startedAt" | "uptimeSec">;
@@ -127,6 +129,13 @@ export function liveRow(d: Detection, from: RowSources, now: number): LiveRow {
     if (p.ppid === p.pid) break;
   }
   const flags = dangerousFlags(main.argv, ancestors);
+  const updating = updaterPids(d.children, d.vendor.packages ?? []);
+  const child = (c: ProcessInfo) => {
+    const v = view(c, updating.has(c.pid) ? "updater" : "child");
+    const command = userCommand(c.argv, d.vendor.shellWrappers);
+    if (command !== null) v.command = command;
+    return v;
+  };
   const cwd = details[0].cwd;
   const counters = sampler.counters(own, details);
   const agent = agentRow({
@@ -151,7 +160,7 @@ export function liveRow(d: Detection, from: RowSources, now: number): LiveRow {
     dangerous: flags.length > 0,
     dangerousFlags: flags,
     processes: d.members.map((m) => view(m.process, m.role)),
-    children: d.children.map((c) => view(c, "child")),
+    children: d.children.map(child),
     writingFiles: [...writing].sort().slice(0, WRITING_FILES_LIMIT),
     git: cwd ? gitOf(cwd) : null,
     status: "idle",

@@ -152,3 +152,22 @@ Deno.test("phrase: from a Claude transcript with a tool in flight", () => {
     "editing src/parser.ts",
   );
 });
+
+Deno.test("phrase: a wrapped child shows the user's command; an agent updating itself says so", () => {
+  const wrapped = {
+    ...process(11, 10, ["/usr/bin/bash", "-c", "shopt -u promptvars …"]),
+    command: "npm test",
+  };
+  assert.equal(
+    doingPhrase(makeAgent({ pid: 10, status: "busy", children: [wrapped] }), NOW),
+    "running npm test",
+  );
+  const update = {
+    ...process(12, 10, ["node", "/usr/bin/npm", "install", "--global", "@qwen-code/qwen-code@0.15.11"]),
+    role: "updater" as const,
+  };
+  assert.equal(
+    doingPhrase(makeAgent({ pid: 10, status: "idle", children: [update] }), NOW),
+    "updating itself",
+  );
+});

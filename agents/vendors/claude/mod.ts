@@ -49,5 +49,7 @@ export const claude: Vendor = {
     flags: ["--dangerously-skip-permissions"],
     values: { "--permission-mode": "bypassPermissions" },
   },
+  // `bash -c source <shell snapshot> … && eval '<cmd>' < /dev/null && pwd -P >| /tmp/claude-…-cwd`
+  shellWrappers: [{ program: "bash", script: /&& eval ('(?:[^']|'\\'')*')/ }],
   sessions: () => import("./sessions.ts").then((m) => new m.ClaudeSessionSource()),
 };

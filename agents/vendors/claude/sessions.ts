@@ -292,7 +292,10 @@ export class ClaudeSessionSource implements SessionSource {
       account: claudeAccount(link.path),
       cwd: fresh?.cwd ?? f.cwd,
       subagents,
-      turn: registryTurn(fresh?.status ?? null) ?? f.turn,
+      // The registry says `idle` from start-up on: before the first prompt nothing has ended.
+      turn: f.lastPrompt === null && f.turn === "unknown" && fresh?.status === "idle"
+        ? "unknown"
+        : registryTurn(fresh?.status ?? null) ?? f.turn,
       lastActivity: lastActivity || null,
       malformedLines: malformed,
       waitingFor: fresh?.status === "waiting" ? fresh.waitingFor ?? "input" : null,

@@ -61,6 +61,8 @@ const EDIT_TOOLS: Readonly<Record<string, string>> = {
   NotebookEdit: "notebook_path",
 };
 /** Anthropic's prompt-cache lifetimes: the default, and the one `ephemeral_1h` cache writes buy. */
+/** How many of the newest lines' `parentUuid`s are kept to tell a prompt written below its answer. */
+const PARENTS_KEPT = 64;
 const CACHE_TTL_5M_MS = 5 * 60_000;
 const CACHE_TTL_1H_MS = 60 * 60_000;
 
@@ -115,6 +117,10 @@ export class ClaudeTranscript {
   #context: number | null = null;
   #requestId: string | null = null;
   #cacheTtl: number | null = null;
+  /** Time of the newest response line of this thread (ms since epoch). */
+  #answeredAt: number | null = null;
+  /** `parentUuid`s of the newest lines read: records already answered, whatever their file position. */
+  #parents = new Set<string>();
 
   /** A parser with no lines fed yet. */
   constructor(options: ClaudeTranscriptOptions = {}) {
@@ -174,6 +180,10 @@ export class ClaudeTranscript {
     if (this.#id === null && typeof rec.sessionId === "string") this.#id = rec.sessionId;
     if (this.#cwd === null && typeof rec.cwd === "string" && rec.cwd) this.#cwd = rec.cwd;
     if (typeof rec.gitBranch === "string" && rec.gitBranch) this.#branch = rec.gitBranch;
+    if (typeof rec.parentUuid === "string") {
+      this.#parents.add(rec.parentUuid);
+      if (this.#parents.size > PARENTS_KEPT) this.#parents.delete(this.#parents.values().next().value!);
+    }
     switch (rec.type) {
       case "assistant":
         return this.#assistant(rec, ts);
@@ -231,6 +241,7 @@ export class ClaudeTranscript {
       }
     }
     if (this.#foreign(rec)) return;
+    if (ts !== null && ts > (this.#answeredAt ?? -Infinity)) this.#answeredAt = ts;
     // A subagent file may replay the parent's responses; they say nothing about the subagent.
     if (this.#subagent && typeof msg.id === "string" && this.ledger.hasMainCopy(msg.id)) return;
     if (model && !synthetic) this.#model = model;
@@ -369,10 +380,27 @@ export class ClaudeTranscript {
     }
     if (rec.isMeta === true || rec.isCompactSummary === true || !trimmed) return;
     if (NOT_PROMPTS.some((p) => trimmed.startsWith(p))) return;
+    if (this.#answered(rec, ts)) {
+      // Written below its own answer (a fast stream): the prompt, not a new turn.
+      this.#s.lastPrompt = text;
+      this.#s.firstPrompt ??= text;
+      return;
+    }
     this.#s.prompt(ts, text);
     this.#s.limitedUntil = null;
     this.#s.turn = "working";
     this.#s.pending.clear();
+  }
+
+  /**
+   * Whether a prompt line comes after records that answer it: a line read before it names it as
+   * parent, or a response of this thread is newer than it. Claude Code writes a fast answer's lines
+   * above the prompt's `user` and `attachment` lines at times; in file order the prompt would reopen
+   * the turn and drop the tool in flight.
+   */
+  #answered(rec: JsonObject, ts: number | null): boolean {
+    if (typeof rec.uuid === "string" && this.#parents.has(rec.uuid)) return true;
+    return ts !== null && this.#answeredAt !== null && ts < this.#answeredAt;
   }
 
   #toolResult(b: JsonObject, rec: JsonObject, ts: number | null): void {

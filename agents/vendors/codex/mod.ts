@@ -69,5 +69,10 @@ export const codex: Vendor = {
     flags: ["--dangerously-bypass-approvals-and-sandbox", "--yolo"],
     values: { "--sandbox": "danger-full-access", "-s": "danger-full-access" },
   },
+  // `codex-linux-sandbox … -- /bin/bash -c <environment snapshot>\nexec '/bin/bash' -c '<cmd>'`
+  shellWrappers: [
+    { program: "codex-linux-sandbox", after: "--" },
+    { program: "bash", script: /\nexec '[^']*' -l?c ('(?:[^']|'\\'')*')\s*$/ },
+  ],
   sessions: () => import("./sessions.ts").then((m) => new m.CodexSessionSource()),
 };

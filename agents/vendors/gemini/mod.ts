@@ -29,5 +29,10 @@ export const gemini: Vendor = {
   orphanMarkers: [{ env: "GEMINI_CLI", session: false }],
   // `-y` is short for `--yolo`.
   dangerousFlags: { flags: ["--yolo", "-y"], values: { "--approval-mode": "yolo" } },
+  // `bash -c shopt -u promptvars …; _bgpids_file=…\n(\n  trap '…' EXIT\n<cmd>\n)\n__code=$?\nexit $__code`
+  shellWrappers: [{
+    program: "bash",
+    script: /^shopt -u promptvars[^\n]*\n\(\n[ \t]*trap [^\n]*\n([\s\S]*)\n\)\n__code=/,
+  }],
   sessions: () => import("./sessions.ts").then((m) => new m.GeminiSessionSource()),
 };

@@ -289,6 +289,8 @@ function turnOf(list: Message[]): { turn: TurnState; tool: ToolCall | null; wait
     const m = list[i];
     switch (m.type) {
       case "user":
+        // Start-up context (`<session_context>`) is no prompt: nothing was asked yet.
+        if (m.prompt === null && m.responses.length === 0) continue;
         return { turn: "working", tool: null, waitingFor: null };
       case "error":
         return { turn: "ended", tool: null, waitingFor: null };

@@ -221,6 +221,12 @@ export class QwenTranscript {
     for (const r of genai.functionResponses(parts)) {
       if (r.text) this.#s.activity.push(at, r.error || failed ? "error" : "result", r.text);
     }
+    if (result.status === "cancelled") {
+      // Esc at the confirmation or mid-tool: Qwen Code is back at its prompt.
+      this.#s.activity.push(at, "system", "interrupted by user");
+      this.#s.unlessExited("ended");
+      return;
+    }
     this.#s.unlessExited("working");
   }
 

@@ -454,3 +454,13 @@ Deno.test("claude session source: subagents of both layouts count towards the se
     Deno.removeSync(root, { recursive: true });
   }
 });
+
+Deno.test("claude: an answer written above its prompt (a fast stream) keeps its tool in flight", () => {
+  // Claude Code 2.1.197, interactive: the response's lines came before the prompt's user/attachment lines.
+  const t = parse(fixtureLines("fast-stream.jsonl"));
+  const f = t.facts();
+  assert.equal(f.currentTool?.name, "Bash");
+  assert.equal(f.currentTool?.arg, "sleep 40; echo agtop-probe-done");
+  assert.equal(f.turn, "working");
+  assert.equal(f.lastPrompt, "run the probe");
+});

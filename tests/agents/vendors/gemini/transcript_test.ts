@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { fixtureLines } from "../../../support/fixtures.ts";
 import { createHash } from "node:crypto";
 import { GeminiTranscript } from "../../../../agents/vendors/gemini/transcript.ts";
 import { geminiUsage } from "../../../../agents/formats/genai.ts";
@@ -600,4 +601,14 @@ Deno.test("gemini sessions: recent() lists chat files under each data directory,
       linkedBy: "recent",
     }]);
   });
+});
+
+Deno.test("gemini: a fresh session's start-up context is no prompt: nothing is in progress", () => {
+  // Gemini CLI 0.61.0, interactive, before the first prompt: a header and the `<session_context>` message.
+  const t = new GeminiTranscript();
+  for (const l of fixtureLines("gemini", "fresh.jsonl")) t.feed(l);
+  const f = t.facts();
+  assert.equal(f.turn, "unknown");
+  assert.equal(f.lastPrompt, null);
+  assert.equal(f.currentTool, null);
 });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { fixtureLines } from "../../../support/fixtures.ts";
 import { QwenTranscript } from "../../../../agents/vendors/qwen/transcript.ts";
 import {
   qwenProjectDir,
@@ -412,4 +413,14 @@ Deno.test("qwen sessions: argv id, newest unclaimed confirmed by cwd, QWEN_RUNTI
     );
     assert.ok(recent.every((l) => l.linkedBy === "recent"));
   });
+});
+
+Deno.test("qwen: a call cancelled at its confirmation (Esc) ends the turn", () => {
+  // Qwen Code 0.15.10, interactive: the second prompt's shell call refused with Esc.
+  const t = new QwenTranscript();
+  for (const l of fixtureLines("qwen", "cancelled.jsonl")) t.feed(l);
+  const f = t.facts();
+  assert.equal(f.turn, "ended");
+  assert.equal(f.currentTool, null);
+  assert.equal(f.activity.at(-1)?.text, "interrupted by user");
 });
