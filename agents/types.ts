@@ -189,4 +189,9 @@ export interface Snapshot {
   agents: Agent[];
   /** Snapshot date of the bundled price table, when prices are loaded. */
   pricesDate: string | null;
+  /**
+   * With recent sessions listed (`--all`): how many more were active in the window than the newest
+   * listed (the cap, `RECENT_SESSIONS_MAX`); absent otherwise.
+   */
+  moreSessions?: number;
 }

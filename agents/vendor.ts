@@ -39,6 +39,15 @@ export interface SessionLink {
   id: string;
   /** `registry`, `fd`, `env`, `argv`, `cwd` or `recent`. */
   linkedBy: string;
+  /** When the session was last written, as the listing saw it (ms; recent links only). */
+  at?: number;
+}
+
+/** The sessions `recent()` found, newest first and at most a cap of them, and how many more it left out. */
+export interface RecentSessions {
+  links: SessionLink[];
+  /** Sessions active in the window that are not in `links` (some may be subagents, never listed). */
+  more: number;
 }
 
 /**
@@ -60,8 +69,11 @@ export interface SessionSource {
   link(ctx: LinkContext): SessionLink | null;
   /** Reads (incrementally: only appended bytes after the first call) the facts of a linked session. */
   read(link: SessionLink, now: number): SessionRead | null;
-  /** Sessions active since `sinceMs` under the given homes/env (for `ls --all`). */
-  recent(envs: Record<string, string>[], sinceMs: number): SessionLink[];
+  /**
+   * Sessions active since `sinceMs` under the given homes/env (for `ls --all`), newest first, at most
+   * `RECENT_SESSIONS_MAX` of them (see `agents/formats/recent.ts`); old files are not read.
+   */
+  recent(envs: Record<string, string>[], sinceMs: number): RecentSessions;
 }
 
 /** An environment variable an agent sets on the commands it runs, so their orphans can be told apart. */

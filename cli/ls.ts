@@ -10,6 +10,7 @@ import { renderCsv } from "../render/csv.ts";
 import { renderJson } from "../render/json.ts";
 import type { MetricsFormat } from "../render/metrics.ts";
 import { renderTable } from "../render/table.ts";
+import { moreSessionsLine } from "../render/summary.ts";
 import { loadStyle, wantColor } from "../render/style.ts";
 import { prepareWidths } from "../render/text.ts";
 import { filterAgents, sortAgents, type SortKey, withoutHidden } from "../render/view.ts";
@@ -59,7 +60,12 @@ export async function formatLs(snap: Snapshot, opts: LsOptions): Promise<string>
     const totals = aggregate(selected.agents);
     return renderJson(shown, opts.private ? redactAggregates(totals, names) : totals);
   }
-  if (opts.format === "csv") return renderCsv(shown);
+  if (opts.format === "csv") {
+    // CSV rows are agents only: the count of recent sessions left out goes to stderr.
+    const more = moreSessionsLine(snap);
+    if (more) console.error(`agtop: ${more}`);
+    return renderCsv(shown);
+  }
   const tty = Deno.stdout.isTerminal();
   await prepareWidths(shown.agents.flatMap((a) => agentCells(a, shown.takenAt)));
   const style = await loadStyle(wantColor(tty, opts.noColor), opts.theme);

@@ -40,3 +40,19 @@ export function summaryLine(snap: Snapshot, totals: Totals = aggregate(snap.agen
   if (snap.pricesDate) parts.push(`prices ${snap.pricesDate}`);
   return parts.join(" · ");
 }
+
+/**
+ * `+31700 more sessions not listed`: the recent sessions left out over the cap (`ls --all`, the live
+ * view's `a`), or null when none were.
+ *
+ * @example
+ * ```ts
+ * import type { Snapshot } from "../agents/types.ts";
+ * declare const snapshot: Snapshot;
+ * moreSessionsLine(snapshot); // "+31700 more sessions not listed (the newest are)"
+ * ```
+ */
+export function moreSessionsLine(snap: Snapshot): string | null {
+  const n = snap.moreSessions ?? 0;
+  return n > 0 ? `+${n} more session${n === 1 ? "" : "s"} not listed (the newest are)` : null;
+}

@@ -1,5 +1,6 @@
 /**
- * `agtop ls --format=table`: a borderless, aligned table of agents with a totals footer.
+ * `agtop ls --format=table`: a borderless, aligned table of agents with a totals footer (and, with
+ * `--all`, a `+N more` line for the recent sessions left out).
  *
  * @module
  */
@@ -8,7 +9,7 @@ import type { Agent, Snapshot } from "../agents/types.ts";
 import { type Column, COLUMNS } from "./columns.ts";
 import { fitColumns, joinCells, layoutRow } from "./layout.ts";
 import type { Style } from "./style.ts";
-import { summaryLine } from "./summary.ts";
+import { moreSessionsLine, summaryLine } from "./summary.ts";
 
 /** How to draw the table. */
 export interface TableOptions {
@@ -58,6 +59,8 @@ export function renderTable(snap: Snapshot, opts: TableOptions): string {
     });
     lines.push(joinCells(styled));
   });
+  const more = moreSessionsLine(snap);
+  if (more) lines.push(style.dim(more));
   lines.push(style.dim(summaryLine(snap)));
   return lines.join("\n") + "\n";
 }

@@ -101,11 +101,14 @@ export class Collector {
     const orphans = this.#orphans.update(live.map((r) => familyOf(r.agent, r.detection)), processes);
     agents.push(...orphanRows(orphans, agents, this.#sampler, now));
     assignPorts(agents, source);
+    let moreSessions: number | undefined;
     if (recentMs) {
-      for (const { vendor, session } of this.#linker.recent(pending, claimed, now, now - recentMs)) {
+      const recent = this.#linker.recent(pending, claimed, now, now - recentMs);
+      for (const { vendor, session } of recent.found) {
         const row = sessionRow(vendor, session, now);
         agents.push(Object.assign(row, derive(row, session, now, false, prices)));
       }
+      moreSessions = recent.more;
     }
     this.#clock.stamp(agents, now);
     return {
@@ -116,6 +119,7 @@ export class Collector {
       host,
       agents,
       pricesDate: prices.snapshot,
+      ...(moreSessions === undefined ? {} : { moreSessions }),
     };
   }
 

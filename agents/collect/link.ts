@@ -15,6 +15,7 @@ import type { Detection } from "../detect.ts";
 import { TERMINAL_ENV_KEYS } from "../terminal.ts";
 import { Notices } from "../../platform/notices.ts";
 import type { LiveRow } from "./rows.ts";
+import { RECENT_SESSIONS_MAX } from "../formats/recent.ts";
 
 /** Environment variables every agent process is asked for (data directories). */
 export const BASE_ENV_KEYS = [
@@ -50,6 +51,7 @@ export interface Linked {
  * ```ts
  * import type { ProcessSource } from "../../platform/types.ts";
  * import type { LiveRow } from "./rows.ts";
+import { RECENT_SESSIONS_MAX } from "../formats/recent.ts";
  * import { VENDORS } from "../vendors/mod.ts";
  *
  * declare const rows: LiveRow[];
@@ -155,10 +157,19 @@ export class SessionLinker {
     return { sessions: pending.map((p) => sessions.get(p) ?? null), claimed };
   }
 
-  /** Sessions active since `since` that no live agent holds (`claimed` grows with them). */
-  recent(pending: readonly Pending[], claimed: Set<string>, now: number, since: number): Linked[] {
+  /**
+   * Sessions active since `since` that no live agent holds (`claimed` grows with them): the newest
+   * {@linkcode RECENT_SESSIONS_MAX} of all vendors' together, read; `more` counts the others, unread.
+   */
+  recent(
+    pending: readonly Pending[],
+    claimed: Set<string>,
+    now: number,
+    since: number,
+  ): { found: Linked[]; more: number } {
     const own = ownEnv(this.#envKeys);
-    const found: Linked[] = [];
+    const links: { vendor: Vendor; reader: SessionSource; link: SessionLink }[] = [];
+    let more = 0;
     for (const vendor of this.#vendors) {
       const reader = this.#sources.get(vendor);
       if (!reader) continue;
@@ -167,14 +178,21 @@ export class SessionLinker {
         ...(this.#profiles[vendor.id] ?? []).map((e) => ({ ...own, ...e })),
         ...pending.filter((p) => p.vendor === vendor).map((p) => p.ctx.env),
       ];
-      for (const link of this.#guard(vendor, "listing", () => reader.recent(envs, since)) ?? []) {
-        if (claimed.has(link.path)) continue;
-        claimed.add(link.path);
-        const session = this.#read(vendor, reader, link, now);
-        if (session) found.push({ vendor, session });
-      }
+      const recent = this.#guard(vendor, "listing", () => reader.recent(envs, since));
+      if (!recent) continue;
+      more += recent.more;
+      for (const link of recent.links) if (!claimed.has(link.path)) links.push({ vendor, reader, link });
     }
-    return found;
+    links.sort((a, b) => (b.link.at ?? 0) - (a.link.at ?? 0));
+    more += Math.max(0, links.length - RECENT_SESSIONS_MAX);
+    const found: Linked[] = [];
+    for (const { vendor, reader, link } of links.slice(0, RECENT_SESSIONS_MAX)) {
+      if (claimed.has(link.path)) continue;
+      claimed.add(link.path);
+      const session = this.#read(vendor, reader, link, now);
+      if (session) found.push({ vendor, session });
+    }
+    return { found, more };
   }
 
   /**

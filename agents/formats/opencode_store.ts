@@ -15,7 +15,7 @@
  * @module
  */
 
-import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../vendor.ts";
+import type { LinkContext, RecentSessions, SessionLink, SessionRead, SessionSource } from "../vendor.ts";
 import {
   type Database,
   DatabaseReads,
@@ -187,7 +187,10 @@ export class OpenCodeStore implements SessionSource {
       rowLinks(db, this.#inDirectory(db, cwd, ctx.now), (r) => ms(r.time_updated), since, "cwd")
         .filter((f) => !ctx.claimed.has(f.link.path))
     );
-    if (dbs.length) return newestFirst(found)[0] ?? null;
+    if (dbs.length) {
+      found.sort((a, b) => b.at - a.at);
+      return found[0]?.link ?? null;
+    }
     return this.#legacyByCwd(this.#storageDir(ctx.env, ctx.home), cwd, since, ctx);
   }
 
@@ -199,7 +202,7 @@ export class OpenCodeStore implements SessionSource {
   }
 
   /** Top-level sessions active since `sinceMs` in the data directories of `envs`, newest first. */
-  recent(envs: Record<string, string>[], sinceMs: number): SessionLink[] {
+  recent(envs: Record<string, string>[], sinceMs: number): RecentSessions {
     const now = Date.now();
     const found: { link: SessionLink; at: number }[] = [];
     const seen = new Set<string>();

@@ -1,7 +1,7 @@
 /**
  * What session readers keep between ticks, by path: parse state per transcript file (a
  * {@linkcode JsonlTail} and its parser) or per session of a database, forgotten once not used for
- * {@linkcode FORGET_AFTER_MS}.
+ * {@linkcode FORGET_AFTER_MS}, and the least recently used first past a cap.
  *
  * @module
  */
@@ -12,24 +12,31 @@ import type { SessionRead } from "../vendor.ts";
 /** An entry not used for this long is dropped (ms). */
 export const FORGET_AFTER_MS = 10 * 60_000;
 
-/** A cache of query results (one entry per database and question) is emptied past this many entries. */
+/**
+ * At most this many entries by default (parse states: the sessions shown, their subagents and the live
+ * agents' fit many times over; a session left out of the list is not kept forever).
+ */
+export const MAX_PARSE_STATES = 4096;
+
+/** A cache of query results (one entry per database and question) keeps at most this many entries. */
 export const MAX_CACHED_QUERIES = 256;
 
-/** A cache of file heads (one entry per file) is emptied past this many entries. */
+/** A cache of file heads (one entry per file, a plain map) is emptied past this many entries. */
 export const MAX_CACHED_HEADS = 4096;
 
 /** How long entries live and how many there may be. */
 export interface ParseCacheOptions {
   /** An entry not used for this long is dropped; default {@linkcode FORGET_AFTER_MS}. */
   forgetAfterMs?: number;
-  /** When the cache holds more entries than this, it is emptied; default: no limit. */
+  /** At most this many entries, the least recently used dropped first; default {@linkcode MAX_PARSE_STATES}. */
   maxEntries?: number;
 }
 
 /**
  * State kept per key (a transcript path, a database session), dropped when not used for a while.
  * Every {@linkcode ParseCache.get} and {@linkcode ParseCache.set} drops the entries not used for
- * `forgetAfterMs` before it.
+ * `forgetAfterMs` before it (entries are kept in the order of their last use, so this looks only at
+ * the ones it drops), and the least recently used entry when one more than `maxEntries` would be kept.
  *
  * @example
  * ```ts
@@ -45,7 +52,7 @@ export class ParseCache<T> {
   /** An empty cache. */
   constructor(options: ParseCacheOptions = {}) {
     this.#forgetAfterMs = options.forgetAfterMs ?? FORGET_AFTER_MS;
-    this.#maxEntries = options.maxEntries ?? Infinity;
+    this.#maxEntries = options.maxEntries ?? MAX_PARSE_STATES;
   }
 
   /** The value kept for `key` (made by `make` when there is none), marked used at `now`. */
@@ -54,6 +61,8 @@ export class ParseCache<T> {
     const entry = this.#entries.get(key);
     if (entry) {
       entry.usedAt = now;
+      this.#entries.delete(key);
+      this.#entries.set(key, entry);
       return entry.value;
     }
     const value = make();
@@ -78,19 +87,20 @@ export class ParseCache<T> {
     this.#entries.delete(key);
   }
 
-  /** Every key with its value, oldest first. */
+  /** Every key with its value, least recently used first. */
   *entries(): Generator<[string, T]> {
     for (const [key, entry] of this.#entries) yield [key, entry.value];
   }
 
   #add(key: string, value: T, now: number): void {
-    if (this.#entries.size >= this.#maxEntries) this.#entries.clear();
+    if (this.#entries.size >= this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
     this.#entries.set(key, { value, usedAt: now });
   }
 
   #forget(now: number): void {
     for (const [key, entry] of this.#entries) {
-      if (now - entry.usedAt > this.#forgetAfterMs) this.#entries.delete(key);
+      if (now - entry.usedAt <= this.#forgetAfterMs) break;
+      this.#entries.delete(key);
     }
   }
 }

@@ -9,11 +9,11 @@
  * @module
  */
 
-import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../vendor.ts";
+import type { LinkContext, RecentSessions, SessionLink, SessionRead, SessionSource } from "../vendor.ts";
 import { PiTranscript } from "./pi_session.ts";
-import { DirListings, headRecords, listDir, mtimeOf, normalisePath } from "./files.ts";
+import { DirListings, headRecords, mtimeOf, normalisePath } from "./files.ts";
 import { transcriptRead, Transcripts } from "./parse_cache.ts";
-import { jsonlSessions, newestSince, recentFiles, type SessionFile, subdirFiles } from "./recent.ts";
+import { jsonlSessions, newestSince, RecentScan, type SessionFile } from "./recent.ts";
 import { nonBlank } from "./records.ts";
 import { promptLine } from "./text.ts";
 
@@ -79,6 +79,7 @@ export class PiSessionSource implements SessionSource {
   #layout: PiLayout;
   #sessions = new Transcripts(() => new PiTranscript());
   #listings = new DirListings();
+  #scan = new RecentScan();
   #cwds = new Map<string, string | null>();
   #titles = new Map<string, { mtime: number; title: string | null }>();
 
@@ -106,7 +107,7 @@ export class PiSessionSource implements SessionSource {
   }
 
   /** Session files modified since `sinceMs` under the session directories of `envs`, newest first. */
-  recent(envs: Record<string, string>[], sinceMs: number): SessionLink[] {
+  recent(envs: Record<string, string>[], sinceMs: number): RecentSessions {
     const seen = new Set<string>();
     const files: SessionFile[] = [];
     for (const env of envs) {
@@ -114,13 +115,15 @@ export class PiSessionSource implements SessionSource {
       for (const { dir, nested } of this.#layout.roots(env, home)) {
         if (seen.has(dir) || !dir.startsWith("/")) continue;
         seen.add(dir);
-        const dirs: Iterable<[string, string[]]> = nested ? subdirFiles(dir) : [[dir, listDir(dir)]];
+        const dirs: Iterable<[string, string[]]> = nested
+          ? this.#scan.subdirs(dir)
+          : [[dir, this.#scan.list(dir)]];
         for (const [d, names] of dirs) {
           files.push(...jsonlSessions(d, names).map((f) => ({ ...f, id: piSessionId(f.id) })));
         }
       }
     }
-    return recentFiles(files, sinceMs);
+    return this.#scan.newest(files, sinceMs);
   }
 
   #fromArgv(dir: string, ctx: LinkContext): SessionLink | null {

@@ -13,7 +13,7 @@ import type { Agent, AgentProcess, Snapshot } from "../../agents/types.ts";
 import { type Column, COLUMNS } from "../columns.ts";
 import { fitColumns, layoutRow } from "../layout.ts";
 import type { Style } from "../style.ts";
-import { summaryLine } from "../summary.ts";
+import { moreSessionsLine, summaryLine } from "../summary.ts";
 import { displayWidth, safeText } from "../text.ts";
 import { formatBytes, formatCount, formatDuration, formatPercent, formatUsd } from "../units.ts";
 import { TERMINATE_NAME } from "../../platform/types.ts";
@@ -166,7 +166,10 @@ function header(
   const filter = s.editing ?? s.filter;
   if (filter) second.push(part(`filter "${safeText(filter)}" ${shown}/${live.length}`, 0));
   if (s.group) second.push(part("by project", 3));
-  if (s.all) second.push(part("+recent", 3));
+  if (s.all) {
+    const more = snap && moreSessionsLine(snap);
+    second.push(part(more ? `+recent, ${more}` : "+recent", 3));
+  }
   second.push(part(`every ${opts.interval}s`, 4));
   return [pack(first, opts.columns), pack(second, opts.columns)];
 }

@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type { LinkContext, RecentSessions, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import { AiderTranscript } from "./transcript.ts";
 import { gitFacts } from "../../git.ts";
 import { optionValue } from "../../formats/argv.ts";
@@ -107,7 +107,7 @@ export class AiderSessionSource implements SessionSource {
    * History files this source has followed that were written since `sinceMs`, newest first: Aider
    * keeps them in each repository, so there is no directory to list.
    */
-  recent(_envs: Record<string, string>[], sinceMs: number): SessionLink[] {
+  recent(_envs: Record<string, string>[], sinceMs: number): RecentSessions {
     const files = [...this.#files.entries()].flatMap(([path, s]) =>
       s.parser.run === null ? [] : [{ path, id: s.parser.run }]
     );

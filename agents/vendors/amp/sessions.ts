@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type { LinkContext, RecentSessions, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import { ampThreadFacts } from "./transcript.ts";
 import { dataDirs, listDir, LISTING_TTL_MS, mtimeOf } from "../../formats/files.ts";
 import { readSmallText } from "../../formats/regular.ts";
@@ -63,7 +63,7 @@ export class AmpSessionSource implements SessionSource {
   }
 
   /** Threads written since `sinceMs` under the data directories of `envs`, newest first. */
-  recent(envs: Record<string, string>[], sinceMs: number): SessionLink[] {
+  recent(envs: Record<string, string>[], sinceMs: number): RecentSessions {
     const dirs = dataDirs(envs, "XDG_DATA_HOME", (e, home) => `${ampDataDir(e, home)}/threads`);
     const now = Date.now();
     return newestFirst(

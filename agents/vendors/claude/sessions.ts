@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type { LinkContext, RecentSessions, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import type { SessionFacts, SubagentFacts } from "../../session.ts";
 import { emptyTokens } from "../../session.ts";
 import { ClaudeTranscript } from "./transcript.ts";
@@ -20,7 +20,7 @@ import { JsonlTail } from "../../formats/jsonl.ts";
 import { dataDirs, DirListings, headRecords, listDir, mtimeOf, readJson } from "../../formats/files.ts";
 import { argvSessionIds, UUID } from "../../formats/argv.ts";
 import { ParseCache } from "../../formats/parse_cache.ts";
-import { jsonlSessions, recentFiles, START_SLACK_MS, subdirFiles } from "../../formats/recent.ts";
+import { jsonlSessions, RecentScan, START_SLACK_MS } from "../../formats/recent.ts";
 
 /** How far the registry's `startedAt` may be from the process start and still be the same process. */
 export const REGISTRY_START_SLACK_MS = 5_000;
@@ -123,6 +123,7 @@ export class ClaudeSessionSource implements SessionSource {
   #sessions = new ParseCache<SessionState>();
   #registry = new ParseCache<RegistryRecord>();
   #listings = new DirListings();
+  #scan = new RecentScan();
   #heads = new Map<string, { cwd: string | null; sessionId: string | null }>();
   #byId = new Map<string, string>();
   #missing = new Map<string, number>();
@@ -134,11 +135,13 @@ export class ClaudeSessionSource implements SessionSource {
   }
 
   /** Session transcripts modified since `sinceMs` under the config roots of `envs`, newest first. */
-  recent(envs: Record<string, string>[], sinceMs: number): SessionLink[] {
+  recent(envs: Record<string, string>[], sinceMs: number): RecentSessions {
     const files = [...dataDirs(envs, "CLAUDE_CONFIG_DIR", claudeRoot)].flatMap((root) =>
-      [...subdirFiles(`${root}/projects`)].flatMap(([dir, names]) => jsonlSessions(dir, names, isLegacyAgent))
+      [...this.#scan.subdirs(`${root}/projects`)].flatMap(([dir, names]) =>
+        jsonlSessions(dir, names, isLegacyAgent)
+      )
     );
-    return recentFiles(files, sinceMs);
+    return this.#scan.newest(files, sinceMs);
   }
 
   #fromRegistry(root: string, ctx: LinkContext): SessionLink | null {

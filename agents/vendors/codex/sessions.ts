@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type { LinkContext, RecentSessions, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import type { SubagentFacts, TokenBuckets } from "../../session.ts";
 import { addTokens, emptyTokens, modelTable } from "../../session.ts";
 import { CodexTranscript } from "./transcript.ts";
@@ -19,7 +19,7 @@ import { readHeadLines, readTailLines } from "../../formats/jsonl.ts";
 import { dataDirs, DirListings, lastWritten, mtimeOf, normalisePath } from "../../formats/files.ts";
 import { UUID } from "../../formats/argv.ts";
 import { Transcripts } from "../../formats/parse_cache.ts";
-import { recentFiles, START_SLACK_MS } from "../../formats/recent.ts";
+import { RecentScan, START_SLACK_MS } from "../../formats/recent.ts";
 
 /** Date directories searched back from today when linking by working directory. */
 export const LINK_DAYS = 3;
@@ -88,6 +88,7 @@ export class CodexSessionSource implements SessionSource {
   #threads = new Transcripts(() => new CodexTranscript());
   #metas = new Map<string, CodexMeta>();
   #listings = new DirListings();
+  #scan = new RecentScan();
   #byId = new Map<string, string>();
   #missing = new Map<string, number>();
   #history = new Map<string, { stamp: string; prompts: { id: string; at: number }[] }>();
@@ -114,18 +115,18 @@ export class CodexSessionSource implements SessionSource {
     };
   }
 
-  /** Top-level rollouts modified since `sinceMs` under the data directories of `envs`, newest first. */
-  recent(envs: Record<string, string>[], sinceMs: number): SessionLink[] {
+  /**
+   * Top-level rollouts modified since `sinceMs` under the data directories of `envs`, newest first: the
+   * date folders of the window only (by name), each listed again only when it changed.
+   */
+  recent(envs: Record<string, string>[], sinceMs: number): RecentSessions {
     const now = Date.now();
     const days = Math.min(Math.ceil((now - sinceMs) / DAY_MS) + 1, 366);
     const files = [...dataDirs(envs, "CODEX_HOME", codexHome)].flatMap((home) => {
-      const rollouts = this.#rollouts(home, now, days);
+      const rollouts = this.#rollouts(home, now, days, (dir) => this.#scan.list(dir));
       return [...rollouts, ...this.#resumed(home, sinceMs, now, rollouts)];
     });
-    return recentFiles(files, sinceMs, (path) => {
-      const mtime = mtimeOf(path);
-      return mtime === null || mtime < sinceMs || this.#meta(path)?.subagent ? null : mtime;
-    });
+    return this.#scan.newest(files, sinceMs, mtimeOf, (link) => !this.#meta(link.path)?.subagent);
   }
 
   #fromOpenFiles(ctx: LinkContext, cwd: string | null): SessionLink | null {
@@ -229,12 +230,20 @@ export class CodexSessionSource implements SessionSource {
     return prompts;
   }
 
-  /** Rollout files in the date directories of the last `days` days (local time), newest day first. */
-  #rollouts(home: string, now: number, days: number): { path: string; id: string }[] {
+  /**
+   * Rollout files in the date directories of the last `days` days (local time), newest day first, each
+   * directory listed by `list` (default: once a tick).
+   */
+  #rollouts(
+    home: string,
+    now: number,
+    days: number,
+    list = (dir: string) => this.#listings.list(dir, now),
+  ): { path: string; id: string }[] {
     const out: { path: string; id: string }[] = [];
     for (let d = 0; d < days; d++) {
       const dir = `${home}/sessions/${dateDir(now - d * DAY_MS)}`;
-      for (const name of this.#listings.list(dir, now)) {
+      for (const name of list(dir)) {
         const id = rolloutThreadId(name);
         if (id) out.push({ path: `${dir}/${name}`, id });
       }

@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type { LinkContext, RecentSessions, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import { continueFacts } from "./transcript.ts";
 import { dataDirs, DirListings, mtimeOf } from "../../formats/files.ts";
 import { JsonDocuments } from "../../formats/json_document.ts";
@@ -65,7 +65,7 @@ export class ContinueSessionSource implements SessionSource {
   }
 
   /** Sessions written since `sinceMs` under the data directories of `envs`, newest first. */
-  recent(envs: Record<string, string>[], sinceMs: number): SessionLink[] {
+  recent(envs: Record<string, string>[], sinceMs: number): RecentSessions {
     const now = Date.now();
     const dirs = dataDirs(envs, "CONTINUE_GLOBAL_DIR", (e, home) => `${continueDir(e, home)}/sessions`);
     return recentFiles([...dirs].flatMap((dir) => this.#sessions(dir, now)), sinceMs);

@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type { LinkContext, RecentSessions, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import { bareSession } from "../../formats/bare_session.ts";
 import { CopilotTranscript } from "./transcript.ts";
 import { dataDirs, DirListings, listDir, mtimeOf } from "../../formats/files.ts";
@@ -73,7 +73,7 @@ export class CopilotSessionSource implements SessionSource {
   }
 
   /** Sessions whose events were written since `sinceMs` under the data directories of `envs`, newest first. */
-  recent(envs: Record<string, string>[], sinceMs: number): SessionLink[] {
+  recent(envs: Record<string, string>[], sinceMs: number): RecentSessions {
     const roots = dataDirs(envs, "COPILOT_HOME", (e, home) => copilotRoot([], e, home));
     const files = [...roots].flatMap((root) =>
       listDir(`${root}/session-state`).map((id) => ({ path: `${root}/session-state/${id}/${EVENTS}`, id }))

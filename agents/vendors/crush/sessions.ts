@@ -12,7 +12,7 @@
  * @module
  */
 
-import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type { LinkContext, RecentSessions, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import { emptyTokens } from "../../session.ts";
 import {
   type Database,
@@ -141,7 +141,7 @@ export class CrushSessionSource implements SessionSource {
   }
 
   /** Top-level sessions active since `sinceMs` in the databases of agents seen so far. */
-  recent(_envs: Record<string, string>[], sinceMs: number): SessionLink[] {
+  recent(_envs: Record<string, string>[], sinceMs: number): RecentSessions {
     const now = Date.now();
     const found = [...this.#known].flatMap((db) =>
       rowLinks(db, this.#topLevel(db, now), updatedAt, sinceMs, "recent")

@@ -11,7 +11,7 @@
  * @module
  */
 
-import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type { LinkContext, RecentSessions, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import { bareSession } from "../../formats/bare_session.ts";
 import { promptLine } from "../../formats/text.ts";
 import { listDir, mtimeOf } from "../../formats/files.ts";
@@ -20,7 +20,7 @@ import { md5Hex } from "../../formats/hash.ts";
 import { UUID } from "../../formats/argv.ts";
 import { isObject, nonBlank } from "../../formats/records.ts";
 import { ParseCache } from "../../formats/parse_cache.ts";
-import { recentFiles, START_SLACK_MS, subdirFiles } from "../../formats/recent.ts";
+import { RecentScan, START_SLACK_MS } from "../../formats/recent.ts";
 
 const STORE = "store.db";
 
@@ -106,6 +106,7 @@ export class CursorSessionSource implements SessionSource {
   readonly envKeys: readonly string[] = [];
   #stores = new ParseCache<StoreState>();
   #hashes = new Map<string, string>();
+  #scan = new RecentScan();
 
   /** Finds the chat store of a live Cursor Agent process. */
   link(ctx: LinkContext): SessionLink | null {
@@ -142,14 +143,14 @@ export class CursorSessionSource implements SessionSource {
   }
 
   /** Chat stores written since `sinceMs` under the homes of `envs`, newest first. */
-  recent(envs: Record<string, string>[], sinceMs: number): SessionLink[] {
+  recent(envs: Record<string, string>[], sinceMs: number): RecentSessions {
     const homes = new Set(envs.map((e) => e.HOME || e.USERPROFILE).filter(Boolean));
     const files = [...homes].flatMap((home) =>
-      [...subdirFiles(`${home}/.cursor/chats`)].flatMap(([dir, ids]) =>
+      [...this.#scan.subdirs(`${home}/.cursor/chats`)].flatMap(([dir, ids]) =>
         ids.map((id) => ({ path: `${dir}/${id}/${STORE}`, id }))
       )
     );
-    return recentFiles(files, sinceMs, activityOf);
+    return this.#scan.newest(files, sinceMs, activityOf);
   }
 
   #fromArgv(chats: string, ctx: LinkContext): SessionLink | null {

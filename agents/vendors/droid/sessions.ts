@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type { LinkContext, RecentSessions, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import { droidModel, type DroidSettings, droidSettings, DroidTranscript } from "./transcript.ts";
 import { readHeadLines } from "../../formats/jsonl.ts";
 import { dataDirs, DirListings, lastWritten, mtimeOf } from "../../formats/files.ts";
@@ -119,7 +119,7 @@ export class DroidSessionSource implements SessionSource {
   }
 
   /** Sessions written since `sinceMs` under the data directories of `envs`, newest first. */
-  recent(envs: Record<string, string>[], sinceMs: number): SessionLink[] {
+  recent(envs: Record<string, string>[], sinceMs: number): RecentSessions {
     const now = Date.now();
     const files: SessionFile[] = [];
     for (const root of dataDirs(envs, "FACTORY_HOME_OVERRIDE", factoryDir)) {

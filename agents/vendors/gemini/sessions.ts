@@ -11,7 +11,7 @@
  * @module
  */
 
-import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type { LinkContext, RecentSessions, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import type { SubagentFacts, TokenBuckets } from "../../session.ts";
 import { addTokens, emptyTokens, modelTable } from "../../session.ts";
 import { GeminiTranscript } from "./transcript.ts";
@@ -30,7 +30,7 @@ import {
 } from "../../formats/files.ts";
 import { sha256Hex } from "../../formats/hash.ts";
 import { ParseCache, TailedTranscript } from "../../formats/parse_cache.ts";
-import { recentFiles, START_SLACK_MS, subdirFiles } from "../../formats/recent.ts";
+import { RecentScan, START_SLACK_MS } from "../../formats/recent.ts";
 
 /** A subagent whose parent has not recorded its result counts as running while written this recently. */
 export const SUBAGENT_QUIET_MS = 60_000;
@@ -84,6 +84,7 @@ export class GeminiSessionSource implements SessionSource {
   readonly envKeys: readonly string[] = ["GEMINI_CLI_HOME"];
   #sessions = new ParseCache<SessionState>();
   #listings = new DirListings();
+  #scan = new RecentScan();
   #registries = new Map<string, { at: number; projects: Record<string, string> }>();
   #markers = new Map<string, { at: number; roots: Map<string, string> }>();
   #headers = new Map<string, { sessionId: string | null; projectHash: string | null }>();
@@ -98,14 +99,14 @@ export class GeminiSessionSource implements SessionSource {
   }
 
   /** Chat files modified since `sinceMs` under the data directories of `envs`, newest first. */
-  recent(envs: Record<string, string>[], sinceMs: number): SessionLink[] {
+  recent(envs: Record<string, string>[], sinceMs: number): RecentSessions {
     const files = [...dataDirs(envs, "GEMINI_CLI_HOME", geminiRoot)].flatMap((root) =>
-      [...subdirFiles(`${root}/tmp`, "/chats")].flatMap(([dir, names]) =>
+      [...this.#scan.subdirs(`${root}/tmp`, "/chats")].flatMap(([dir, names]) =>
         chatNames(names).map((n) => `${dir}/${n}`)
       )
     );
-    const recent = recentFiles(files.map((path) => ({ path, id: "" })), sinceMs);
-    return recent.map((l) => ({ ...l, id: this.#sessionId(l.path) }));
+    const recent = this.#scan.newest(files.map((path) => ({ path, id: "" })), sinceMs);
+    return { ...recent, links: recent.links.map((l) => ({ ...l, id: this.#sessionId(l.path) })) };
   }
 
   /** A file named by a session id in argv. */

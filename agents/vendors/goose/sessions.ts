@@ -12,7 +12,7 @@
  * @module
  */
 
-import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type { LinkContext, RecentSessions, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import type { SubagentFacts, TokenBuckets } from "../../session.ts";
 import { addTokens, emptyTokens, modelTable } from "../../session.ts";
 import {
@@ -173,7 +173,7 @@ export class GooseSessionSource implements SessionSource {
   }
 
   /** User sessions active since `sinceMs` under the directories of `envs`, newest first. */
-  recent(envs: Record<string, string>[], sinceMs: number): SessionLink[] {
+  recent(envs: Record<string, string>[], sinceMs: number): RecentSessions {
     const now = Date.now();
     const found: { link: SessionLink; at: number }[] = [];
     const seen = new Set<string>();

@@ -9,12 +9,12 @@
  * @module
  */
 
-import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type { LinkContext, RecentSessions, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import { QwenTranscript } from "./transcript.ts";
 import { argvSessionIds, UUID } from "../../formats/argv.ts";
 import { DirListings, headRecords, mtimeOf } from "../../formats/files.ts";
 import { Transcripts } from "../../formats/parse_cache.ts";
-import { jsonlSessions, recentFiles, START_SLACK_MS, subdirFiles } from "../../formats/recent.ts";
+import { jsonlSessions, RecentScan, START_SLACK_MS } from "../../formats/recent.ts";
 
 /** Bytes read from the head of a chat file to find the `cwd` it records. */
 const HEAD_BYTES = 256 * 1024;
@@ -63,6 +63,7 @@ export class QwenSessionSource implements SessionSource {
   readonly envKeys: readonly string[] = ["QWEN_RUNTIME_DIR"];
   #sessions = new Transcripts(() => new QwenTranscript());
   #listings = new DirListings();
+  #scan = new RecentScan();
   #cwds = new Map<string, string>();
 
   /** Finds the chat file of a live Qwen Code process. */
@@ -86,7 +87,7 @@ export class QwenSessionSource implements SessionSource {
   }
 
   /** Chat files modified since `sinceMs` under the runtime directories of `envs`, newest first. */
-  recent(envs: Record<string, string>[], sinceMs: number): SessionLink[] {
+  recent(envs: Record<string, string>[], sinceMs: number): RecentSessions {
     const bases = new Set<string>();
     for (const e of envs) {
       const home = e.HOME || e.USERPROFILE;
@@ -94,9 +95,11 @@ export class QwenSessionSource implements SessionSource {
       if (base.startsWith("/") || /^[A-Za-z]:/.test(base)) bases.add(base);
     }
     const files = [...bases].flatMap((base) =>
-      [...subdirFiles(`${base}/projects`, "/chats")].flatMap(([dir, names]) => jsonlSessions(dir, names))
+      [...this.#scan.subdirs(`${base}/projects`, "/chats")].flatMap(([dir, names]) =>
+        jsonlSessions(dir, names)
+      )
     );
-    return recentFiles(files, sinceMs);
+    return this.#scan.newest(files, sinceMs);
   }
 
   #fromArgv(dir: string, ctx: LinkContext): SessionLink | null {

@@ -73,7 +73,7 @@ function reader(facts: () => SessionFacts): SessionSource {
     envKeys: [],
     link: () => ({ id: "s-1", path: "/data/s-1.jsonl", linkedBy: "cwd" }),
     read: () => facts(),
-    recent: () => [],
+    recent: () => ({ links: [], more: 0 }),
   };
 }
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { FORGET_AFTER_MS, ParseCache, TailedTranscript } from "../../../agents/formats/parse_cache.ts";
 import { jsonlSessions, recentFiles } from "../../../agents/formats/recent.ts";
 
-Deno.test("ParseCache: made once per key, forgotten when unused, emptied past its cap", () => {
+Deno.test("ParseCache: made once per key, forgotten when unused, least recently used dropped past its cap", () => {
   const cache = new ParseCache<{ n: number }>({ maxEntries: 2 });
   cache.get("a", 0, () => ({ n: 0 })).n++;
   assert.equal(cache.get("a", 1, () => ({ n: 0 })).n, 1);
@@ -11,9 +11,12 @@ Deno.test("ParseCache: made once per key, forgotten when unused, emptied past it
   assert.equal(cache.get("a", FORGET_AFTER_MS + 3, () => ({ n: 0 })).n, 1); // b not used since 2: dropped
   assert.deepEqual([...cache.entries()].map(([k]) => k), ["a"]);
   cache.set("b", { n: 5 }, FORGET_AFTER_MS + 3);
-  cache.set("c", { n: 6 }, FORGET_AFTER_MS + 3); // a third entry: emptied first
-  assert.deepEqual([...cache.entries()].map(([k]) => k), ["c"]);
-  assert.equal(cache.peek("b"), undefined);
+  cache.set("c", { n: 6 }, FORGET_AFTER_MS + 3); // a third entry: a, used least recently, goes
+  assert.deepEqual([...cache.entries()].map(([k]) => k), ["b", "c"]);
+  assert.equal(cache.peek("a"), undefined);
+  cache.get("b", FORGET_AFTER_MS + 4, () => ({ n: 0 })); // b used: c is now the least recent
+  cache.set("d", { n: 7 }, FORGET_AFTER_MS + 4);
+  assert.deepEqual([...cache.entries()].map(([k]) => k), ["b", "d"]);
 });
 
 Deno.test("TailedTranscript feeds appended lines and starts over when the file is replaced", () => {
@@ -50,10 +53,13 @@ Deno.test("recentFiles: written since a time, newest first, as recent links", ()
       Deno.utimeSync(`${dir}/${name}`, (at as number) / 1000, (at as number) / 1000);
     }
     const files = jsonlSessions(dir, [...Deno.readDirSync(dir)].map((e) => e.name));
-    assert.deepEqual(recentFiles(files, 2_000), [
-      { path: `${dir}/new.jsonl`, id: "new", linkedBy: "recent" },
-      { path: `${dir}/mid.jsonl`, id: "mid", linkedBy: "recent" },
-    ]);
+    assert.deepEqual(recentFiles(files, 2_000), {
+      links: [
+        { path: `${dir}/new.jsonl`, id: "new", linkedBy: "recent", at: 3_000 },
+        { path: `${dir}/mid.jsonl`, id: "mid", linkedBy: "recent", at: 2_000 },
+      ],
+      more: 0,
+    });
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }

@@ -182,7 +182,7 @@ Deno.test("claude link: CLAUDE_CONFIG_DIR moves the data directory", () => {
     const link = source.link(ctx(home, { cwd, env: { HOME: home, CLAUDE_CONFIG_DIR: dir } }));
     assert.equal(link?.path, path);
     assert.deepEqual(
-      source.recent([{ HOME: home, CLAUDE_CONFIG_DIR: dir }], NOW - 60_000).map((l) => l.path),
+      source.recent([{ HOME: home, CLAUDE_CONFIG_DIR: dir }], NOW - 60_000).links.map((l) => l.path),
       [path],
     );
   });
@@ -225,7 +225,8 @@ Deno.test("claude recent: session files modified since, subagent files left out"
     const fresh = claudeTranscript(home, "/a", uuid(1), 1_000);
     claudeTranscript(home, "/b", uuid(2), 3_600_000);
     Deno.writeTextFileSync(`${home}/.claude/projects/-a/agent-abc.jsonl`, "{}\n");
-    const got = new ClaudeSessionSource().recent([{ HOME: home }, { HOME: home }], NOW - 60_000);
+    const got = new ClaudeSessionSource().recent([{ HOME: home }, { HOME: home }], NOW - 60_000).links
+      .map(({ at: _, ...l }) => l);
     assert.deepEqual(got, [{ path: fresh, id: uuid(1), linkedBy: "recent" }]);
   });
 });

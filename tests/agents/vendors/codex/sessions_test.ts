@@ -92,7 +92,7 @@ Deno.test("codex link: by cwd (with -C), newest top-level rollout written since 
       source.link(ctx(home, { cwd: "/w/app", env: { HOME: home, CODEX_HOME: `${home}/nowhere` } })),
       null,
     );
-    assert.deepEqual(source.recent([{ HOME: home }], NOW - 60_000).map((l) => l.id), [uuid(2)]);
+    assert.deepEqual(source.recent([{ HOME: home }], NOW - 60_000).links.map((l) => l.id), [uuid(2)]);
   });
 });
 
@@ -133,6 +133,9 @@ Deno.test("codex: a thread resumed from an older date folder is linked by cwd an
       id,
       linkedBy: "cwd",
     });
-    assert.deepEqual(source.recent([{ HOME: home }], NOW - 3_600_000).map((l) => l.path), [other, path]);
+    assert.deepEqual(source.recent([{ HOME: home }], NOW - 3_600_000).links.map((l) => l.path), [
+      other,
+      path,
+    ]);
   });
 });

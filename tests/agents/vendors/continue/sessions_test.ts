@@ -50,7 +50,7 @@ Deno.test("continue: the session of the working directory, its call in flight, t
     // CONTINUE_GLOBAL_DIR moves the data.
     const moved = `${home}/cn-data`;
     writeSession(moved, cwd);
-    assert.deepEqual(source.recent([{ HOME: home }, { CONTINUE_GLOBAL_DIR: moved }], 0).length, 2);
+    assert.deepEqual(source.recent([{ HOME: home }, { CONTINUE_GLOBAL_DIR: moved }], 0).links.length, 2);
   });
 });
 

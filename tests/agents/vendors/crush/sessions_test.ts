@@ -166,7 +166,7 @@ Deno.test("crush: project database — tool without result, recorded cost, conte
     assert.equal(g.stopReason, "end_turn");
     // `-s <id>` names a session; `recent` knows the databases of agents seen.
     assert.equal(src.link(ctx({ argv: ["crush", "-s", "s-main"], cwd: project }))?.linkedBy, "argv");
-    assert.deepEqual(src.recent([], NOW - 60_000).map((l) => l.id), ["s-main"]);
+    assert.deepEqual(src.recent([], NOW - 60_000).links.map((l) => l.id), ["s-main"]);
   } finally {
     db.close();
     await Deno.remove(root, { recursive: true });

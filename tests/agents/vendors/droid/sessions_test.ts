@@ -78,7 +78,7 @@ Deno.test("droid: the session of the working directory, tool in flight, tokens f
     assert.deepEqual(Object.keys(f.tokensByModel), ["mock-model"]);
     assert.equal(f.contextTokens, 2002 + 3002);
     assert.equal(f.costUsd, undefined);
-    assert.deepEqual(source.recent([{ HOME: home }], 0).map((l) => l.id), [ID]);
+    assert.deepEqual(source.recent([{ HOME: home }], 0).links.map((l) => l.id), [ID]);
   });
 });
 

@@ -594,7 +594,8 @@ Deno.test("gemini sessions: recent() lists chat files under each data directory,
     write(`${chats}/session-2026-11-24T03-32-bd11986c.json`, "{}", NOW - 2000);
     write(`${chats}/session-2026-11-20T03-32-aaaaaaaa.jsonl`, header("aaaaaaaa"), NOW - 9e8);
     write(`${chats}/${SESSION_ID}/5c0ffee0.jsonl`, header("5c0ffee0"), NOW);
-    const links = new GeminiSessionSource().recent([{ HOME: home }], NOW - 3_600_000);
+    const links = new GeminiSessionSource().recent([{ HOME: home }], NOW - 3_600_000).links
+      .map(({ at: _, ...l }) => l);
     assert.deepEqual(links, [{
       path: `${chats}/session-2026-11-24T03-32-bd11986c.jsonl`,
       id: SESSION_ID,

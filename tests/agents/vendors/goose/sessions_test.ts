@@ -180,7 +180,7 @@ Deno.test("goose: sessions.db — tool request without a response, accumulated t
     assert.equal(g.turn, "ended");
     assert.equal(g.currentTool, null);
     assert.ok(g.activity.some((e) => e.kind === "error" && e.text === "tests failed"));
-    assert.deepEqual(src.recent([env], NOW - 3_600_000).map((l) => l.id), ["20261124_1"]);
+    assert.deepEqual(src.recent([env], NOW - 3_600_000).links.map((l) => l.id), ["20261124_1"]);
   } finally {
     db.close();
     await Deno.remove(root, { recursive: true });

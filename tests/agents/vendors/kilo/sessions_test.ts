@@ -61,7 +61,7 @@ Deno.test("kilo: the session of the working directory, its subagent and tool, th
     ]);
     // The parent's totals as Kilo keeps them (its subagent's session has none yet: its messages count).
     assert.deepEqual(f.tokens, { input: 4000, output: 320, cacheRead: 6003, cacheWrite: 0, reasoning: 83 });
-    assert.deepEqual(source.recent([{ HOME: home }], 0).map((l) => l.id), [PARENT]);
+    assert.deepEqual(source.recent([{ HOME: home }], 0).links.map((l) => l.id), [PARENT]);
   });
 });
 

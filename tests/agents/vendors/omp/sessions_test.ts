@@ -91,6 +91,6 @@ Deno.test("oh-my-pi sessions: linked by cwd, title re-read when the first line i
     );
     Deno.utimeSync(path, NOW / 1000 + 5, NOW / 1000 + 5);
     assert.equal(source.read(link!, NOW + 5000)?.title, "Probe runs");
-    assert.deepEqual(source.recent([{ HOME: home }], NOW - 60_000).map((l) => l.id), [ID]);
+    assert.deepEqual(source.recent([{ HOME: home }], NOW - 60_000).links.map((l) => l.id), [ID]);
   });
 });

@@ -301,7 +301,7 @@ Deno.test("opencode: a live session in the database — tool in flight, subagent
     assert.equal(g.contextTokens, 5310);
 
     // `ls --all`: top-level sessions active since the cut-off.
-    const recent = src.recent([{ HOME: home }], NOW - 3_600_000);
+    const recent = src.recent([{ HOME: home }], NOW - 3_600_000).links;
     assert.deepEqual(recent.map((l) => l.id), ["ses_main"]);
   } finally {
     w.db.close();
@@ -464,7 +464,7 @@ Deno.test("opencode: the JSON storage tree, with a half-written message file", a
     assert.equal(g.currentTool, null);
     assert.deepEqual(g.tokens, { input: 5, output: 4, cacheRead: 0, cacheWrite: 0, reasoning: 0 });
     assert.equal(g.costUsd, 0.5);
-    assert.deepEqual(src.recent([{ HOME: home }], NOW - 60_000).map((l) => l.id), ["ses_leg"]);
+    assert.deepEqual(src.recent([{ HOME: home }], NOW - 60_000).links.map((l) => l.id), ["ses_leg"]);
   } finally {
     await Deno.remove(root, { recursive: true });
   }

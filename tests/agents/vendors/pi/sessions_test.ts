@@ -162,7 +162,7 @@ Deno.test("pi sessions: linked by --session, else by cwd and start time; recent 
     assert.equal(read.cwd, cwd);
     assert.equal(read.title, "run the probe command please");
 
-    const recent = source.recent([{ HOME: home }], NOW - 60_000);
+    const recent = source.recent([{ HOME: home }], NOW - 60_000).links;
     assert.deepEqual(recent.map((l) => l.id), [ID]);
   });
 });

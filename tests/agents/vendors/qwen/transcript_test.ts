@@ -406,7 +406,7 @@ Deno.test("qwen sessions: argv id, newest unclaimed confirmed by cwd, QWEN_RUNTI
     const viaEnv = source.link(ctx(home, "/w", { env: { HOME: home, QWEN_RUNTIME_DIR: "~/rt" } }));
     assert.equal(viaEnv?.path, `${rt}/projects/-w/chats/${older}.jsonl`);
 
-    const recent = source.recent([{ HOME: home }, { HOME: home, QWEN_RUNTIME_DIR: rt }], NOW - 15_000);
+    const recent = source.recent([{ HOME: home }, { HOME: home, QWEN_RUNTIME_DIR: rt }], NOW - 15_000).links;
     assert.deepEqual(
       recent.map((l) => l.id).sort(),
       [SESSION_ID, older, "22222222-2222-4222-8222-222222222222"].sort(),
