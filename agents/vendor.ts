@@ -12,6 +12,25 @@ import type { SessionFacts } from "./session.ts";
 /** The role a recogniser gives a process: never `child` (children are found through the tree). */
 export type RecognisedRole = Exclude<ProcessRole, "child">;
 
+/** The rule of a recogniser that matched a process (or that it nearly matched). */
+export type RecognitionRule =
+  | "binary name"
+  | "npm package path"
+  | "install path"
+  | "process title"
+  | "runtime + script"
+  | "runtime + module"
+  | "custom match";
+
+/** Why a process is, or is not, one agent's: what `agtop doctor` says about it. */
+export interface Recognition {
+  /** The role it gets; null when it looked like the agent's and was turned down. */
+  role: RecognisedRole | null;
+  rule: RecognitionRule;
+  /** In words; names only the agent's own names, packages and subcommands, never the process's paths. */
+  why: string;
+}
+
 /** Everything a vendor may use to find the session of one live agent. */
 export interface LinkContext {
   pid: number;
@@ -91,6 +110,12 @@ export interface Vendor {
    * (`node`, `bun`, `deno`, `python`: its first non-option argument), or null.
    */
   recognise(p: ProcessInfo, script: string | null): RecognisedRole | null;
+  /**
+   * `recognise` with its reasons (for `agtop doctor`; slower, never on the per-tick path): the role and
+   * the rule that gave it, or why a process that looks like this agent's is not; null when nothing
+   * about the process looks like it. Vendors without it are explained by `recognise` alone.
+   */
+  explain?(p: ProcessInfo, script: string | null): Recognition | null;
   /** Options of its command line that take the next argument as their value, e.g. `--model`. */
   readonly valued?: readonly string[];
   /** The environment variable that moves its data directory (a profile), e.g. `CLAUDE_CONFIG_DIR`. */

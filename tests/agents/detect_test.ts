@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { proc } from "../support/processes.ts";
 import type { ProcessInfo } from "../../platform/types.ts";
 import { VENDORS } from "../../agents/vendors/mod.ts";
 import { detect, type Detection, resolveScript } from "../../agents/detect.ts";
@@ -11,24 +12,6 @@ const HOME = "/home/me";
 const NM = `${HOME}/lab/node_modules`;
 const NPM_BIN = `${NM}/.bin`;
 const NODE = "/usr/bin/node";
-
-/** A process with plausible defaults: pid, ppid, comm, exe, argv. */
-function proc(pid: number, ppid: number, name: string, exe: string | null, argv: string[]): ProcessInfo {
-  return {
-    pid,
-    ppid,
-    name,
-    exe,
-    argv,
-    state: "sleeping",
-    threads: 4,
-    startedAt: 1_780_000_000_000 + pid,
-    startId: 1000 + pid,
-    cpuTimeMs: 10,
-    rssBytes: 50e6,
-    uid: 1000,
-  };
-}
 
 /** `node SCRIPT ARGS…` as started from a shell. */
 function node(pid: number, ppid: number, script: string, ...args: string[]): ProcessInfo {
@@ -47,6 +30,8 @@ function links(table: Record<string, string>): (p: ProcessInfo) => string | null
 function classify(p: ProcessInfo, script: string | null = null): string | null {
   for (const v of VENDORS) {
     const role = v.recognise(p, script);
+    // The explaining recogniser (agtop doctor) must agree with the one every tick runs.
+    assert.equal(v.explain?.(p, script)?.role ?? null, role, `${v.id} explains ${p.argv.join(" ")} alike`);
     if (role) return `${v.id}:${role}`;
   }
   return null;
