@@ -59,6 +59,32 @@ export interface SessionLink {
   linkedBy: string;
 }
 
+/** A place an agent keeps its sessions, and what named it (for `agtop doctor`). */
+export interface DataDir {
+  /** Absolute; relative to each project's folder when `inProject`. */
+  path: string;
+  /** The environment variable (or option) that named it, or `default`. */
+  from: string;
+  /** True when the place is inside each project's folder (Aider's history, Crush's database). */
+  inProject?: boolean;
+}
+
+/** One place a session reader looked while linking an agent, for `agtop doctor`. */
+export interface LinkCandidate {
+  /** The way it was looked for: `registry`, `env`, `argv`, `cwd`, … */
+  by: string;
+  /** The transcript (or registry entry) considered; null when the way gave nothing to consider. */
+  path: string | null;
+  /** Why it was passed over; null for the one linked. */
+  skipped: string | null;
+}
+
+/**
+ * Told each place a reader looked while linking (`agtop doctor`). Readers call it only when given
+ * one, so the per-tick link allocates nothing for it.
+ */
+export type LinkTrace = (candidate: LinkCandidate) => void;
+
 /**
  * What a session reader returns: the facts of a session, without what the collector stamps on them once
  * for every reader (the vendor id, the path and how the session was linked, all known from the link).
@@ -74,8 +100,13 @@ export type SessionRead = Omit<SessionFacts, "vendor" | "path" | "linkedBy">;
 export interface SessionSource {
   /** Environment variables needed from agent processes and their children. */
   readonly envKeys: readonly string[];
-  /** Finds the session a live agent is writing, or null. */
-  link(ctx: LinkContext): SessionLink | null;
+  /**
+   * Finds the session a live agent is writing, or null. With `trace`, tells it each candidate
+   * considered and why it was passed over (readers that do not report candidates ignore it).
+   */
+  link(ctx: LinkContext, trace?: LinkTrace): SessionLink | null;
+  /** Where its sessions are kept for an environment and home, and what named each place. */
+  dataDirs?(env: Record<string, string>, home: string): DataDir[];
   /** Reads (incrementally: only appended bytes after the first call) the facts of a linked session. */
   read(link: SessionLink, now: number): SessionRead | null;
   /** Sessions active since `sinceMs` under the given homes/env (for `ls --all`). */

@@ -13,7 +13,7 @@
  * @module
  */
 
-import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type { DataDir, LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import {
   type Database,
   DatabaseReads,
@@ -39,7 +39,7 @@ import {
 import { epochMs } from "../../formats/records.ts";
 import { OPENCODE_CLI } from "./cli.ts";
 import { argvSessionIds } from "../../formats/argv.ts";
-import { DirListings, listDir, mtimeOf, readJson } from "../../formats/files.ts";
+import { DirListings, listDir, mtimeOf, namedDir, readJson } from "../../formats/files.ts";
 import { asObject, isObject, type JsonObject } from "../../formats/records.ts";
 import { readSmallText } from "../../formats/regular.ts";
 import { MAX_CACHED_HEADS, ParseCache } from "../../formats/parse_cache.ts";
@@ -136,6 +136,16 @@ export class OpenCodeSessionSource implements SessionSource {
   #listings = new DirListings();
   #heads = new Map<string, { mtime: number; info: OpenCodeSessionInfo | null }>();
   #byDirectory = new SessionQueries();
+
+  /** Where its sessions are kept for an environment, and what named each place. */
+  dataDirs(env: Record<string, string>, home: string): DataDir[] {
+    return [
+      namedDir(openCodeDataDir(env, home), env, ["XDG_DATA_HOME"]),
+      ...(env.OPENCODE_DB && ABSOLUTE.test(env.OPENCODE_DB)
+        ? [namedDir(env.OPENCODE_DB, env, ["OPENCODE_DB"])]
+        : []),
+    ];
+  }
 
   /** Finds the session of a live OpenCode process. */
   link(ctx: LinkContext): SessionLink | null {

@@ -9,10 +9,10 @@
  * @module
  */
 
-import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type { DataDir, LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import { QwenTranscript } from "./transcript.ts";
 import { argvSessionIds, UUID } from "../../formats/argv.ts";
-import { DirListings, headRecords, mtimeOf } from "../../formats/files.ts";
+import { DirListings, headRecords, mtimeOf, namedDir } from "../../formats/files.ts";
 import { Transcripts } from "../../formats/parse_cache.ts";
 import { jsonlSessions, recentFiles, START_SLACK_MS, subdirFiles } from "../../formats/recent.ts";
 
@@ -64,6 +64,11 @@ export class QwenSessionSource implements SessionSource {
   #sessions = new Transcripts(() => new QwenTranscript());
   #listings = new DirListings();
   #cwds = new Map<string, string>();
+
+  /** Where its sessions are kept for an environment, and what named each place. */
+  dataDirs(env: Record<string, string>, home: string): DataDir[] {
+    return [namedDir(`${qwenRuntimeDir(env, home, null)}/projects`, env, ["QWEN_RUNTIME_DIR"])];
+  }
 
   /** Finds the chat file of a live Qwen Code process. */
   link(ctx: LinkContext): SessionLink | null {
