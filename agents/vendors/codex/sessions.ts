@@ -8,14 +8,8 @@
  * @module
  */
 
-import type {
-  DataDir,
-  LinkContext,
-  LinkTrace,
-  SessionLink,
-  SessionRead,
-  SessionSource,
-} from "../../vendor.ts";
+import type { DataDir, LinkTrace } from "../../vendor.ts";
+import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import type { SubagentFacts, TokenBuckets } from "../../session.ts";
 import { addTokens, emptyTokens, modelTable } from "../../session.ts";
 import { CodexTranscript } from "./transcript.ts";
