@@ -207,7 +207,8 @@ function accessFacts(listed: ProcessInfo[], source: ProcessSource): AccessFacts 
   const visibility = source.visibility?.() ?? null;
   const uid = visibility?.uid ?? null;
   const others = uid === null ? [] : listed.filter((p) => p.uid !== null && p.uid !== uid);
-  const unreadable = others.filter((p) => p.argv.length === 0 || p.exe === null).length;
+  // Kernel threads have no command line and no executable anyway: only user processes count.
+  const unreadable = others.filter((p) => p.argv.length > 0 && p.exe === null).length;
   const advice: string[] = [];
   if (visibility && visibility.uid !== 0) {
     const hidden = visibility.hidepid !== null && !["0", "off"].includes(visibility.hidepid);

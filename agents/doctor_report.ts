@@ -60,7 +60,7 @@ export interface AccessFacts {
   processes: number;
   /** Visible processes of other users. */
   otherUsers: number;
-  /** Of those, how many have an unreadable command line or executable. */
+  /** Of those, how many have a command line but an unreadable executable (so no cwd, env or files either). */
   unreadable: number;
   /** hidepid, uid and ptrace scope; null where the OS source does not say. */
   visibility: ProcessVisibility | null;
