@@ -5,7 +5,7 @@
  * @module
  */
 
-import { parseCommandLine, type ParsedArgs, UsageError } from "./cli/args.ts";
+import { choiceOption, parseCommandLine, type ParsedArgs, stringOption, UsageError } from "./cli/args.ts";
 import { findCommand } from "./cli/commands.ts";
 import { commandHelp, programHelp } from "./cli/help.ts";
 import { formatLs } from "./cli/ls.ts";
@@ -123,6 +123,15 @@ async function main(args: string[]): Promise<number> {
     case "matchers":
       await matchers(parsed);
       return 0;
+    case "doctor": {
+      const { doctorText, doctorPid, DOCTOR_FORMATS } = await import("./cli/doctor.ts");
+      const settings = resolveSettings(parsed, await loadConfig());
+      const format = choiceOption(values, "format", DOCTOR_FORMATS, "text");
+      await writeOut(
+        await doctorText(settings, processSource(), format, doctorPid(stringOption(values, "pid"))),
+      );
+      return 0;
+    }
     case "ls":
       await ls(parsed);
       return 0;

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { ProcessInfo } from "../platform/types.ts";
 import type { Vendor } from "./vendor.ts";
 
 /** A `--match` spec that cannot be used; the message is one line naming the spec and the problem. */
@@ -35,13 +36,17 @@ function parseMatcher(spec: string): CustomVendor {
   } catch (e) {
     throw new MatchSpecError(spec, e instanceof Error ? e.message : String(e));
   }
+  // agtop's own command line holds the spec, so it would match itself.
+  const recognise = (p: ProcessInfo) =>
+    p.pid !== Deno.pid && p.argv.length > 0 && pattern.test(p.argv.join(" ")) ? "main" as const : null;
   return {
     id: label,
     label,
     pattern,
-    // agtop's own command line holds the spec, so it would match itself.
-    recognise: (p) =>
-      p.pid !== Deno.pid && p.argv.length > 0 && pattern.test(p.argv.join(" ")) ? "main" : null,
+    recognise,
+    explain: (p) =>
+      recognise(p) &&
+      { role: "main", rule: "custom match", why: `the command line matches --match ${label}` },
   };
 }
 

@@ -7,7 +7,7 @@
  */
 
 import type { ProcessInfo } from "../platform/types.ts";
-import type { RecognisedRole, Vendor } from "./vendor.ts";
+import type { RecognisedRole, Recognition, Vendor } from "./vendor.ts";
 import { entry } from "./recognise.ts";
 
 /** One agent: its main process, the processes folded into it, and the processes its tools run. */
@@ -201,4 +201,99 @@ export function detect(
     if (d) detections.push(d);
   }
   return detections.sort((a, b) => a.main.pid - b.main.pid);
+}
+
+/** What `agtop doctor` says about one process that is an agent's, or looked like one and is not. */
+export interface ProcessVerdict {
+  process: ProcessInfo;
+  vendor: Vendor;
+  /**
+   * `agent`: the main process of an agent; `member`: a launcher or helper folded into one;
+   * `rejected`: it looked like the vendor's (named like it, or running it) and is no agent.
+   */
+  verdict: "agent" | "member" | "rejected";
+  /** The role the recogniser gave it (null when the recogniser turned it down). */
+  role: RecognisedRole | null;
+  /** The recogniser's rule, and why, in words that name no path of the process. */
+  recognition: Recognition;
+  /** The main pid of the agent a member is folded into; null otherwise. */
+  agentPid: number | null;
+}
+
+/** A vendor's recognition of `p` with reasons; vendors without `explain` say only their role. */
+function explainOne(vendor: Vendor, p: ProcessInfo, script: string | null): Recognition | null {
+  if (vendor.explain) return vendor.explain(p, script);
+  const role = vendor.recognise(p, script);
+  return role && { role, rule: "custom match", why: `recognised by ${vendor.label}` };
+}
+
+/**
+ * {@linkcode detect} with its reasons, for `agtop doctor`: a verdict for every process that is part of
+ * an agent (with the rule that recognised it) and for every process that looked like an agent and was
+ * turned down (a management subcommand, a name under another runtime, a helper with no main beside
+ * it), in pid order. Runs every vendor's explaining recogniser on every process: for a one-off report,
+ * never for a tick.
+ *
+ * @example
+ * ```ts
+ * import type { ProcessSource } from "../platform/types.ts";
+ * import { VENDORS } from "./vendors/mod.ts";
+ * declare const source: ProcessSource;
+ * for (const v of explainProcesses(source.list(), VENDORS)) {
+ *   console.log(v.process.pid, v.vendor.id, v.verdict, v.recognition.why);
+ * }
+ * ```
+ */
+export function explainProcesses(
+  processes: ProcessInfo[],
+  vendors: readonly Vendor[],
+  resolve: (p: ProcessInfo) => string | null = resolveScript,
+): ProcessVerdict[] {
+  const folded = new Map<number, { main: number; role: RecognisedRole | null }>();
+  for (const d of detect(processes, vendors, resolve)) {
+    folded.set(d.main.pid, { main: d.main.pid, role: null });
+    for (const m of d.members) folded.set(m.process.pid, { main: d.main.pid, role: m.role });
+  }
+  const out: ProcessVerdict[] = [];
+  for (const p of [...processes].sort((a, b) => a.pid - b.pid)) {
+    if (p.argv.length === 0) continue;
+    const script = resolve(p);
+    const rejections: ProcessVerdict[] = [];
+    let claimed = false;
+    for (const vendor of vendors) {
+      const recognition = explainOne(vendor, p, script);
+      if (recognition === null) continue;
+      if (recognition.role === null) {
+        rejections.push({ process: p, vendor, verdict: "rejected", role: null, recognition, agentPid: null });
+        continue;
+      }
+      claimed = true;
+      const f = folded.get(p.pid);
+      if (f) {
+        const member = f.main !== p.pid;
+        out.push({
+          process: p,
+          vendor,
+          verdict: member ? "member" : "agent",
+          role: member ? f.role : "main",
+          recognition,
+          agentPid: member ? f.main : null,
+        });
+      } else {
+        const why =
+          `${recognition.why}, but a ${recognition.role} counts only beside a ${vendor.label} main process`;
+        out.push({
+          process: p,
+          vendor,
+          verdict: "rejected",
+          role: recognition.role,
+          recognition: { ...recognition, why },
+          agentPid: null,
+        });
+      }
+      break;
+    }
+    if (!claimed) out.push(...rejections);
+  }
+  return out;
 }

@@ -7,7 +7,7 @@
  */
 
 import type { ProcessInfo } from "../platform/types.ts";
-import type { RecognisedRole, Vendor } from "./vendor.ts";
+import type { RecognisedRole, Recognition, RecognitionRule, Vendor } from "./vendor.ts";
 
 /**
  * The command name of a path: its last component, lower-cased, without a Windows `.exe` suffix.
@@ -179,10 +179,16 @@ export function npmSpecifierPackage(spec: string): string | null {
   return bare && !bare.endsWith("/") ? bare : null;
 }
 
-function inProgramFiles(path: string, program: Program): boolean {
+/** The program's files `path` lies among, in words (its npm package's `node_modules/<pkg>/` or an install path), or null. */
+function programFile(path: string, program: Program): string | null {
   const p = normalise(path);
-  return (program.packages ?? []).some((pkg) => inNpmPackage(p, pkg)) ||
-    (program.paths ?? []).some((fragment) => p.includes(fragment));
+  const pkg = (program.packages ?? []).find((pkg) => inNpmPackage(p, pkg));
+  if (pkg !== undefined) return `node_modules/${pkg}/`;
+  return (program.paths ?? []).find((fragment) => p.includes(fragment)) ?? null;
+}
+
+function inProgramFiles(path: string, program: Program): boolean {
+  return programFile(path, program) !== null;
 }
 
 /** Whether a runtime's program (`target` as argv names it, `script` resolved on disk) is `program`'s. */
@@ -233,6 +239,123 @@ export function invocation(p: ProcessInfo, script: string | null, program: Progr
   return matches ? { how: "runtime", args: p.argv.slice(e.index + 1) } : null;
 }
 
+/** A rule of a recogniser that matched, or that a near miss failed, in words for `agtop doctor`. */
+interface RuleMatch {
+  readonly rule: RecognitionRule;
+  /** What the rule saw; names only the program's own names and packages, never the process's paths. */
+  readonly why: string;
+}
+
+/** How {@linkcode explainInvocation} says a process runs a program, or why it only looks like it does. */
+export type InvocationExplained =
+  | (Invocation & RuleMatch & { readonly matched: true })
+  | (RuleMatch & { readonly matched: false });
+
+const quoted = (name: string) => `'${name}'`;
+
+/** The native half of {@linkcode explainInvocation}: the same tests as `isNative`, each said in words. */
+function explainNative(p: ProcessInfo, program: Program): InvocationExplained | null {
+  const hit = (rule: RecognitionRule, why: string): InvocationExplained => ({
+    matched: true,
+    how: "native",
+    args: p.argv.slice(1),
+    rule,
+    why,
+  });
+  const miss = (why: string): InvocationExplained => ({ matched: false, rule: "binary name", why });
+  const comm = named(p.name, program);
+  if (p.argv.length === 0 || !named(p.argv[0], program)) {
+    if (comm) return miss(`the kernel's process name is ${quoted(commandName(p.name))} but argv[0] is not`);
+    if (p.exe !== null && isProgramPath(p.exe, program)) {
+      return miss("the executable is the program's but argv[0] does not name it (a re-execution)");
+    }
+    return null;
+  }
+  const bin = quoted(commandName(p.argv[0]));
+  if (p.exe === null) {
+    if (comm) {
+      return hit("binary name", `argv[0] and the kernel's process name are ${bin} (executable unreadable)`);
+    }
+    const file = programFile(p.argv[0], program);
+    if (file !== null) return hit(fileRule(file), `argv[0] is under ${file} (executable unreadable)`);
+    return miss(
+      `argv[0] is ${bin} but the executable is unreadable and the kernel's process name is not ${bin}`,
+    );
+  }
+  if (named(p.exe, program)) return hit("binary name", `argv[0] and the executable are named ${bin}`);
+  const file = programFile(p.exe, program);
+  if (file !== null) return hit(fileRule(file), `argv[0] is ${bin} and the executable is under ${file}`);
+  const runtime = runtimeOf(p.exe);
+  if (comm && runtime !== null && runtime !== "python") {
+    return hit("process title", `a ${runtime} process that set its title to ${bin}`);
+  }
+  return miss(
+    runtime !== null
+      ? `argv[0] is ${bin} but the executable is ${runtime}, not the program`
+      : `argv[0] is ${bin} but the executable is neither named so nor among the program's files`,
+  );
+}
+
+function fileRule(file: string): RecognitionRule {
+  return file.startsWith("node_modules/") ? "npm package path" : "install path";
+}
+
+/**
+ * {@linkcode invocation} with its reasons, for `agtop doctor`: which rule made `p` run `program`, or
+ * why a process that looks like it (named like the program) does not; null when nothing about `p`
+ * looks like `program`. The `why` names only the program's own names, never the process's paths or
+ * arguments, so it is safe to share. Slower than `invocation`; not for the per-tick path.
+ *
+ * @example
+ * ```ts
+ * import type { ProcessInfo } from "../platform/types.ts";
+ * declare const p: ProcessInfo; // argv ["claude"], exe /usr/bin/python3
+ * explainInvocation(p, null, { bins: ["claude"] });
+ * // { matched: false, rule: "binary name", why: "argv[0] is 'claude' but the executable is python, not the program" }
+ * ```
+ */
+export function explainInvocation(
+  p: ProcessInfo,
+  script: string | null,
+  program: Program,
+): InvocationExplained | null {
+  const native = explainNative(p, program);
+  if (native?.matched) return native;
+  const e = entry(p.argv);
+  if (e !== null) {
+    const runtime = runtimeOf(p.argv[0])!;
+    const target = p.argv[e.index];
+    const args = p.argv.slice(e.index + 1);
+    const hit = (rule: RecognitionRule, why: string): InvocationExplained => ({
+      matched: true,
+      how: "runtime",
+      args,
+      rule,
+      why,
+    });
+    if (e.kind === "module") {
+      const module = (program.modules ?? []).find((m) => target === m || target.startsWith(`${m}.`));
+      if (module !== undefined) return hit("runtime + module", `${runtime} -m ${module}`);
+    } else {
+      if (named(target, program)) {
+        return hit("runtime + script", `${runtime} running a script named ${quoted(commandName(target))}`);
+      }
+      const file = programFile(target, program) ?? (script === null ? null : programFile(script, program));
+      const viaLink = programFile(target, program) === null ? " (symlink resolved)" : "";
+      if (file !== null) {
+        return hit("runtime + script", `${runtime} running a script under ${file}${viaLink}`);
+      }
+      if (script !== null && named(script, program)) {
+        return hit(
+          "runtime + script",
+          `${runtime} running a script named ${quoted(commandName(script))} (symlink resolved)`,
+        );
+      }
+    }
+  }
+  return native;
+}
+
 /**
  * The first argument that is neither an option nor the value of one of the `valued` options: the
  * subcommand (or prompt, or file) a CLI was given.
@@ -261,6 +384,8 @@ export interface Cli extends Program {
   readonly skip?: readonly string[];
   /** Options that take the next argument as their value (so their values are not taken for subcommands). */
   readonly valued?: readonly string[];
+  /** Flags that mark a process the agent keeps for itself (a spare, a terminal host), not a session. */
+  readonly skipFlags?: readonly string[];
 }
 
 /** One recognised run of a {@linkcode Cli}: how it runs, its arguments and its subcommand. */
@@ -286,6 +411,14 @@ export function cliVendor(
 ): Vendor {
   const valued = new Set(cli.valued ?? []);
   const skip = new Set(cli.skip ?? []);
+  const skipFlags = new Set(cli.skipFlags ?? []);
+  /** The subcommand or flag that makes `run` no session, or undefined. */
+  const skipped = (run: Invocation, subcommand: string | undefined) =>
+    subcommand !== undefined && skip.has(subcommand)
+      ? `'${subcommand}' is a management subcommand, not a session`
+      : skipFlags.size > 0
+      ? run.args.filter((a) => skipFlags.has(a)).map((a) => `${a} marks a process it keeps, not a session`)[0]
+      : undefined;
   return {
     id,
     label,
@@ -295,7 +428,23 @@ export function cliVendor(
       const run = invocation(p, script, cli);
       if (run === null) return null;
       const subcommand = firstPositional(run.args, valued);
-      return subcommand !== undefined && skip.has(subcommand) ? null : role({ ...run, subcommand });
+      if (subcommand !== undefined && skip.has(subcommand)) return null;
+      if (skipFlags.size > 0 && run.args.some((a) => skipFlags.has(a))) return null;
+      return role({ ...run, subcommand });
+    },
+    explain(p, script): Recognition | null {
+      const run = explainInvocation(p, script, cli);
+      if (run === null) return null;
+      if (!run.matched) return { role: null, rule: run.rule, why: run.why };
+      const subcommand = firstPositional(run.args, valued);
+      const rejected = skipped(run, subcommand);
+      if (rejected !== undefined) return { role: null, rule: run.rule, why: `${run.why}, but ${rejected}` };
+      const given = role({ how: run.how, args: run.args, subcommand });
+      return {
+        role: given,
+        rule: run.rule,
+        why: given === null ? `${run.why}, but ${label} does not run a session this way` : run.why,
+      };
     },
   };
 }

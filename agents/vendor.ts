@@ -13,6 +13,25 @@ import type { ShellWrapper } from "./wrappers.ts";
 /** The role a recogniser gives a process: never `child` or `updater` (those are found through the tree). */
 export type RecognisedRole = Exclude<ProcessRole, "child" | "updater">;
 
+/** The rule of a recogniser that matched a process (or that it nearly matched). */
+export type RecognitionRule =
+  | "binary name"
+  | "npm package path"
+  | "install path"
+  | "process title"
+  | "runtime + script"
+  | "runtime + module"
+  | "custom match";
+
+/** Why a process is, or is not, one agent's: what `agtop doctor` says about it. */
+export interface Recognition {
+  /** The role it gets; null when it looked like the agent's and was turned down. */
+  role: RecognisedRole | null;
+  rule: RecognitionRule;
+  /** In words; names only the agent's own names, packages and subcommands, never the process's paths. */
+  why: string;
+}
+
 /** Everything a vendor may use to find the session of one live agent. */
 export interface LinkContext {
   pid: number;
@@ -50,6 +69,32 @@ export interface RecentSessions {
   more: number;
 }
 
+/** A place an agent keeps its sessions, and what named it (for `agtop doctor`). */
+export interface DataDir {
+  /** Absolute; relative to each project's folder when `inProject`. */
+  path: string;
+  /** The environment variable (or option) that named it, or `default`. */
+  from: string;
+  /** True when the place is inside each project's folder (Aider's history, Crush's database). */
+  inProject?: boolean;
+}
+
+/** One place a session reader looked while linking an agent, for `agtop doctor`. */
+export interface LinkCandidate {
+  /** The way it was looked for: `registry`, `env`, `argv`, `cwd`, … */
+  by: string;
+  /** The transcript (or registry entry) considered; null when the way gave nothing to consider. */
+  path: string | null;
+  /** Why it was passed over; null for the one linked. */
+  skipped: string | null;
+}
+
+/**
+ * Told each place a reader looked while linking (`agtop doctor`). Readers call it only when given
+ * one, so the per-tick link allocates nothing for it.
+ */
+export type LinkTrace = (candidate: LinkCandidate) => void;
+
 /**
  * What a session reader returns: the facts of a session, without what the collector stamps on them once
  * for every reader (the vendor id, the path and how the session was linked, all known from the link).
@@ -65,8 +110,13 @@ export type SessionRead = Omit<SessionFacts, "vendor" | "path" | "linkedBy">;
 export interface SessionSource {
   /** Environment variables needed from agent processes and their children. */
   readonly envKeys: readonly string[];
-  /** Finds the session a live agent is writing, or null. */
-  link(ctx: LinkContext): SessionLink | null;
+  /**
+   * Finds the session a live agent is writing, or null. With `trace`, tells it each candidate
+   * considered and why it was passed over (readers that do not report candidates ignore it).
+   */
+  link(ctx: LinkContext, trace?: LinkTrace): SessionLink | null;
+  /** Where its sessions are kept for an environment and home, and what named each place. */
+  dataDirs?(env: Record<string, string>, home: string): DataDir[];
   /** Reads (incrementally: only appended bytes after the first call) the facts of a linked session. */
   read(link: SessionLink, now: number): SessionRead | null;
   /**
@@ -104,6 +154,12 @@ export interface Vendor {
    * (`node`, `bun`, `deno`, `python`: its first non-option argument), or null.
    */
   recognise(p: ProcessInfo, script: string | null): RecognisedRole | null;
+  /**
+   * `recognise` with its reasons (for `agtop doctor`; slower, never on the per-tick path): the role and
+   * the rule that gave it, or why a process that looks like this agent's is not; null when nothing
+   * about the process looks like it. Vendors without it are explained by `recognise` alone.
+   */
+  explain?(p: ProcessInfo, script: string | null): Recognition | null;
   /** Options of its command line that take the next argument as their value, e.g. `--model`. */
   readonly valued?: readonly string[];
   /** The environment variable that moves its data directory (a profile), e.g. `CLAUDE_CONFIG_DIR`. */

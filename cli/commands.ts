@@ -280,6 +280,29 @@ export const COMMANDS: readonly CommandDef[] = [
     ],
   },
   {
+    name: "doctor",
+    summary:
+      "explain which processes are agents, where their sessions are looked for and how they were linked",
+    options: [
+      {
+        name: "pid",
+        short: "p",
+        type: "string",
+        value: "PID",
+        description: "explain this one process: why it is or is not an agent, and its session link",
+      },
+      {
+        name: "format",
+        short: "o",
+        type: "string",
+        value: "FMT",
+        choices: ["text", "json"],
+        default: "text",
+        description: "text, or versioned JSON for bug reports (with --private: no paths or command lines)",
+      },
+    ],
+  },
+  {
     name: "matchers",
     summary: "list the built-in agent recognisers and the custom ones given",
     options: [],

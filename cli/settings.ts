@@ -94,7 +94,8 @@ export function resolveSettings(parsed: ParsedArgs, config: Config | null): Sett
     matchSpecs,
     pricesPath: (stringOption(values, "prices") ?? Deno.env.get("AGTOP_PRICES")) || null,
     dataDirs: config?.dataDirs ?? {},
-    format: choiceOption(values, "format", LS_FORMATS, "table"),
+    // `doctor --format` has formats of its own (cli/doctor.ts).
+    format: parsed.command === "doctor" ? "table" : choiceOption(values, "format", LS_FORMATS, "table"),
     filter: stringOption(values, "filter") ?? "",
     sort: choiceOption(values, "sort", SORT_KEYS, "cpu"),
     reverse: values.reverse === true,

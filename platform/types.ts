@@ -103,6 +103,18 @@ export interface SystemFacts {
   pageSize: number;
 }
 
+/** What limits the processes agtop can see and read, for `agtop doctor`. */
+export interface ProcessVisibility {
+  /** The user agtop runs as (effective uid). */
+  uid: number;
+  /** The `hidepid` option of /proc (`1`/`noaccess`, `2`/`invisible`, `ptraceable`), null when unset. */
+  hidepid: string | null;
+  /** The group /proc's `hidepid` exempts (`gid=`), or null. */
+  hidepidGid: number | null;
+  /** Yama's `ptrace_scope` (0–3), null without Yama. */
+  ptraceScope: number | null;
+}
+
 /**
  * One operating system's way of listing processes. Every method is synchronous, never throws, and
  * degrades a field (null, empty) rather than failing the whole call.
@@ -139,6 +151,11 @@ export interface ProcessSource {
    * it cannot be read. Optional: a source that cannot tell leaves it out.
    */
   terminal?(pid: number): string | null;
+  /**
+   * What limits which processes this source sees and reads (hidepid, the user, ptrace scope), for
+   * `agtop doctor`. Optional: sources without such limits to report leave it out.
+   */
+  visibility?(): ProcessVisibility;
   /**
    * Ends process `pid`: SIGTERM on Linux, macOS and FreeBSD (the process may catch it and clean up), a
    * plain termination on Windows, which has no SIGTERM ({@linkcode TERMINATE_NAME}). The one thing agtop

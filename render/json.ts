@@ -47,7 +47,20 @@ import { isoTime } from "./units.ts";
  * ```
  */
 export function renderJson(snap: Snapshot, aggregates: Aggregates = aggregate(snap.agents)): string {
-  return escapeInvisible(JSON.stringify(toJson({ ...snap, aggregates }), timeReplacer, 2)) + "\n";
+  return jsonDocument({ ...snap, aggregates });
+}
+
+/**
+ * Any of agtop's reports as pretty JSON the way `ls` writes a snapshot: snake_case keys, ISO-8601
+ * times, invisible characters escaped.
+ *
+ * @example
+ * ```ts
+ * jsonDocument({ takenAt: 0, agentPid: 7 }); // '{\n  "taken_at": "1970-01-01T00:00:00.000Z",\n  "agent_pid": 7\n}\n'
+ * ```
+ */
+export function jsonDocument(value: unknown): string {
+  return escapeInvisible(JSON.stringify(toJson(value), timeReplacer, 2)) + "\n";
 }
 
 /**

@@ -70,7 +70,15 @@ function remember(map: Map<string, string>, value: string, prefix: string): stri
   return out;
 }
 
-const processName = (name: string) => (name === "" || COMMAND_NAME.test(name) ? name : HIDDEN);
+/**
+ * A process name as `--private` shows it: a bare command name stays, anything else reads `(private)`.
+ *
+ * @example
+ * ```ts
+ * processName("node"); // "node"
+ * ```
+ */
+export const processName = (name: string): string => (name === "" || COMMAND_NAME.test(name) ? name : HIDDEN);
 
 function proc({ command: _, ...p }: AgentProcess): AgentProcess {
   return { ...p, name: processName(p.name), argv: [] };

@@ -8,7 +8,7 @@
 
 import type { ProcessSource } from "../../platform/types.ts";
 import type { Snapshot } from "../types.ts";
-import type { Vendor } from "../vendor.ts";
+import type { LinkContext, LinkTrace, Vendor } from "../vendor.ts";
 import type { PriceTable } from "../pricing/table.ts";
 import { detect } from "../detect.ts";
 import { familyOf, OrphanTracker } from "../orphans.ts";
@@ -45,6 +45,11 @@ export interface CollectorOptions {
   profiles?: Readonly<Record<string, readonly Record<string, string>[]>>;
   /** Clock, for tests. */
   now?: () => number;
+  /**
+   * For `agtop doctor`: asked, per live agent and tick, for a {@linkcode LinkTrace} told the session
+   * candidates its reader passed over and the one linked; given what linking that agent used.
+   */
+  linkTrace?: (ctx: Omit<LinkContext, "claimed">) => LinkTrace | undefined;
 }
 
 /**
@@ -94,7 +99,8 @@ export class Collector {
     const live = detections.map((d) => liveRow(d, from, now));
     this.#sampler.end();
     const pending = live.map((row) => this.#linker.pending(row, source, now));
-    const { sessions, claimed } = this.#linker.link(pending, now);
+    const trace = this.#opts.linkTrace;
+    const { sessions, claimed } = this.#linker.link(pending, now, trace && ((p) => trace(p.ctx)));
     pending.forEach((p, i) => Object.assign(p.agent, derive(p.agent, sessions[i], now, true, prices)));
 
     const agents = live.map((row) => row.agent);
@@ -168,7 +174,7 @@ export function vendorsFor(matchSpecs: readonly string[]): Vendor[] {
 
 /**
  * The collector `ls`, `serve`, the live view's worker and the benches use, built one way from the
- * resolved settings.
+ * resolved settings (`extra`: what only `agtop doctor` asks for).
  *
  * @throws {MatchSpecError} on a bad `--match` spec.
  * @example
@@ -182,8 +188,13 @@ export function vendorsFor(matchSpecs: readonly string[]): Vendor[] {
  * );
  * ```
  */
-export function createCollector(settings: CollectorSettings, source: ProcessSource): Collector {
+export function createCollector(
+  settings: CollectorSettings,
+  source: ProcessSource,
+  extra: Pick<CollectorOptions, "linkTrace"> = {},
+): Collector {
   return new Collector({
+    ...extra,
     source,
     vendors: vendorsFor(settings.matchSpecs),
     version: settings.version,

@@ -9,7 +9,7 @@
 
 import type { ProcessSource } from "../../platform/types.ts";
 import type { Agent } from "../types.ts";
-import type { LinkContext, SessionLink, SessionSource, Vendor } from "../vendor.ts";
+import type { LinkContext, LinkTrace, SessionLink, SessionSource, Vendor } from "../vendor.ts";
 import { saneFacts, type SessionFacts } from "../session.ts";
 import type { Detection } from "../detect.ts";
 import { TERMINAL_ENV_KEYS } from "../terminal.ts";
@@ -139,19 +139,26 @@ export class SessionLinker {
   /**
    * Links each agent to its session and reads it, newest-started agent first: the cwd fallback takes
    * the newest unclaimed transcript, so two agents in one directory pair up by start order. Returns
-   * the session of each pending agent (in its order) and the transcript paths linked.
+   * the session of each pending agent (in its order) and the transcript paths linked. `trace` (for
+   * `agtop doctor`) is asked for a {@linkcode LinkTrace} per agent, told each candidate its reader
+   * passed over and then the one linked.
    */
   link(
     pending: readonly Pending[],
     now: number,
+    trace?: (p: Pending) => LinkTrace | undefined,
   ): { sessions: (SessionFacts | null)[]; claimed: Set<string> } {
     const claimed = new Set<string>();
     const sessions = new Map<Pending, SessionFacts | null>();
     const order = [...pending].sort((a, b) => b.agent.startedAt - a.agent.startedAt);
     for (const p of order) {
       const reader = this.#sources.get(p.vendor);
-      const link = reader ? this.#guard(p.vendor, "linking", () => reader.link({ ...p.ctx, claimed })) : null;
+      const told = trace?.(p);
+      const link = reader
+        ? this.#guard(p.vendor, "linking", () => reader.link({ ...p.ctx, claimed }, told))
+        : null;
       if (link) claimed.add(link.path);
+      if (link) told?.({ by: link.linkedBy, path: link.path, skipped: null });
       sessions.set(p, link ? this.#read(p.vendor, reader!, link, now) : null);
     }
     return { sessions: pending.map((p) => sessions.get(p) ?? null), claimed };

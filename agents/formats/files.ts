@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { DataDir } from "../vendor.ts";
 import { readHeadLines } from "./jsonl.ts";
 import { readSmallText, SMALL_FILE_BYTES } from "./regular.ts";
 import { isObject, type JsonObject } from "./records.ts";
@@ -175,4 +176,16 @@ export function normalisePath(path: string): string {
     else if (part && part !== ".") parts.push(part);
   }
   return `/${parts.join("/")}`;
+}
+
+/**
+ * A data directory and what named it: the first of `keys` set in `env`, else `default`.
+ *
+ * @example
+ * ```ts
+ * namedDir("/srv/codex/sessions", { CODEX_HOME: "/srv/codex" }, ["CODEX_HOME"]); // { path: "/srv/codex/sessions", from: "CODEX_HOME" }
+ * ```
+ */
+export function namedDir(path: string, env: Record<string, string>, keys: readonly string[]): DataDir {
+  return { path, from: keys.find((k) => env[k]) ?? "default" };
 }

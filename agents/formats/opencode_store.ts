@@ -15,7 +15,14 @@
  * @module
  */
 
-import type { LinkContext, RecentSessions, SessionLink, SessionRead, SessionSource } from "../vendor.ts";
+import type {
+  DataDir,
+  LinkContext,
+  RecentSessions,
+  SessionLink,
+  SessionRead,
+  SessionSource,
+} from "../vendor.ts";
 import {
   type Database,
   DatabaseReads,
@@ -40,7 +47,7 @@ import {
 } from "./opencode_transcript.ts";
 import { epochMs } from "./records.ts";
 import { argvSessionIds } from "./argv.ts";
-import { DirListings, listDir, mtimeOf, readJson } from "./files.ts";
+import { DirListings, listDir, mtimeOf, namedDir, readJson } from "./files.ts";
 import { asObject, isObject, type JsonObject, positive } from "./records.ts";
 import { readSmallText } from "./regular.ts";
 import { MAX_CACHED_HEADS, ParseCache } from "./parse_cache.ts";
@@ -235,6 +242,16 @@ export class OpenCodeStore implements SessionSource {
       }
     }
     return newestFirst(found);
+  }
+
+  /** Where its sessions are kept for an environment, and what named each place. */
+  dataDirs(env: Record<string, string>, home: string): DataDir[] {
+    const { name, dbEnv } = this.#layout;
+    const override = env[dbEnv];
+    return [
+      namedDir(openCodeDataDir(env, home, name), env, ["XDG_DATA_HOME"]),
+      ...(override && ABSOLUTE.test(override) ? [namedDir(override, env, [dbEnv])] : []),
+    ];
   }
 
   /** `<data dir>/storage` of an environment. */

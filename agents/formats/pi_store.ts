@@ -9,9 +9,16 @@
  * @module
  */
 
-import type { LinkContext, RecentSessions, SessionLink, SessionRead, SessionSource } from "../vendor.ts";
+import type {
+  DataDir,
+  LinkContext,
+  RecentSessions,
+  SessionLink,
+  SessionRead,
+  SessionSource,
+} from "../vendor.ts";
 import { PiTranscript } from "./pi_session.ts";
-import { DirListings, headRecords, mtimeOf, normalisePath } from "./files.ts";
+import { DirListings, headRecords, mtimeOf, namedDir, normalisePath } from "./files.ts";
 import { transcriptRead, Transcripts } from "./parse_cache.ts";
 import { jsonlSessions, newestSince, RecentScan, type SessionFile } from "./recent.ts";
 import { nonBlank } from "./records.ts";
@@ -87,6 +94,11 @@ export class PiSessionSource implements SessionSource {
   constructor(layout: PiLayout) {
     this.#layout = layout;
     this.envKeys = layout.envKeys;
+  }
+
+  /** Where its sessions are kept for an environment, and what named each place. */
+  dataDirs(env: Record<string, string>, home: string): DataDir[] {
+    return this.#layout.roots(env, home).map(({ dir }) => namedDir(dir, env, this.envKeys));
   }
 
   /** Finds the session file of a live agent. */

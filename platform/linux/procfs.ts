@@ -336,3 +336,27 @@ export function parseOpenFilesLimit(text: string): number | null {
   if (match === null) return null;
   return match[1] === "unlimited" ? Infinity : toCount(match[1]);
 }
+
+/**
+ * The `hidepid` and `gid` options /proc is mounted with, from `/proc/self/mountinfo`: each null when
+ * not set (everyone sees every process).
+ *
+ * @example
+ * ```ts
+ * parseProcMount("22 26 0:21 / /proc rw,nosuid shared:12 - proc proc rw,hidepid=invisible,gid=27\n");
+ * // { hidepid: "invisible", gid: 27 }
+ * ```
+ */
+export function parseProcMount(mountinfo: string): { hidepid: string | null; gid: number | null } {
+  for (const line of mountinfo.split("\n")) {
+    const fields = line.split(" ");
+    const dash = fields.indexOf("-");
+    if (fields[4] !== "/proc" || dash < 0 || fields[dash + 1] !== "proc") continue;
+    const options = (fields[dash + 3] ?? "").split(",");
+    const value = (key: string) =>
+      options.find((o) => o.startsWith(`${key}=`))?.slice(key.length + 1) ?? null;
+    const gid = value("gid");
+    return { hidepid: value("hidepid"), gid: gid === null ? null : toCount(gid) };
+  }
+  return { hidepid: null, gid: null };
+}

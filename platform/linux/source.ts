@@ -14,6 +14,7 @@ import {
   type ProcessDetails,
   type ProcessInfo,
   type ProcessSource,
+  type ProcessVisibility,
   type SignalResult,
   type SystemFacts,
   WRITING_FILES_LIMIT,
@@ -31,6 +32,7 @@ import {
   parseKernelStat,
   parseMeminfo,
   parseOpenFilesLimit,
+  parseProcMount,
   parseStat,
 } from "./procfs.ts";
 import { LIBC_PATHS, openProcFiles, type ProcFiles } from "./libc.ts";
@@ -255,6 +257,18 @@ export class LinuxProcessSource implements ProcessSource, Disposable {
   /** SIGTERM through libc's `kill(2)` (bound on the first call). */
   terminate(pid: number): SignalResult {
     return this.#terminate(pid);
+  }
+
+  /** The hidepid option of /proc, agtop's user and Yama's ptrace scope. */
+  visibility(): ProcessVisibility {
+    const mount = parseProcMount(this.#read("/proc/self/mountinfo") ?? "");
+    const scope = Number.parseInt(this.#read("/proc/sys/kernel/yama/ptrace_scope") ?? "", 10);
+    return {
+      uid: Deno.uid() ?? -1,
+      hidepid: mount.hidepid,
+      hidepidGid: mount.gid,
+      ptraceScope: Number.isNaN(scope) ? null : scope,
+    };
   }
 
   /** Hostname, OS, CPU count, memory and boot time, read now. */

@@ -30,6 +30,8 @@ function links(table: Record<string, string>): (p: ProcessInfo) => string | null
 function classify(p: ProcessInfo, script: string | null = null): string | null {
   for (const v of VENDORS) {
     const role = v.recognise(p, script);
+    // The explaining recogniser (agtop doctor) must agree with the one every tick runs.
+    assert.equal(v.explain?.(p, script)?.role ?? null, role, `${v.id} explains ${p.argv.join(" ")} alike`);
     if (role) return `${v.id}:${role}`;
   }
   return null;

@@ -9,7 +9,14 @@
  * @module
  */
 
-import type { LinkContext, RecentSessions, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type {
+  DataDir,
+  LinkContext,
+  RecentSessions,
+  SessionLink,
+  SessionRead,
+  SessionSource,
+} from "../../vendor.ts";
 import { AiderTranscript } from "./transcript.ts";
 import { gitFacts } from "../../git.ts";
 import { optionValue } from "../../formats/argv.ts";
@@ -71,6 +78,15 @@ export class AiderSessionSource implements SessionSource {
   /** `AIDER_CHAT_HISTORY_FILE` of the agent. */
   readonly envKeys: readonly string[] = ["AIDER_CHAT_HISTORY_FILE"];
   #files = new ParseCache<HistoryFile>();
+
+  /** Where its sessions are kept for an environment, and what named each place. */
+  dataDirs(): DataDir[] {
+    return [{
+      path: DEFAULT_HISTORY,
+      from: "AIDER_CHAT_HISTORY_FILE, --chat-history-file or default",
+      inProject: true,
+    }];
+  }
 
   /** Finds the history file of a live Aider process whose newest run is this process's. */
   link(ctx: LinkContext): SessionLink | null {

@@ -8,9 +8,16 @@
  * @module
  */
 
-import type { LinkContext, RecentSessions, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type {
+  DataDir,
+  LinkContext,
+  RecentSessions,
+  SessionLink,
+  SessionRead,
+  SessionSource,
+} from "../../vendor.ts";
 import { ampThreadFacts } from "./transcript.ts";
-import { dataDirs, listDir, LISTING_TTL_MS, mtimeOf } from "../../formats/files.ts";
+import { dataDirs, listDir, LISTING_TTL_MS, mtimeOf, namedDir } from "../../formats/files.ts";
 import { readSmallText } from "../../formats/regular.ts";
 import { JsonDocuments } from "../../formats/json_document.ts";
 import { newestFirst, START_SLACK_MS } from "../../formats/recent.ts";
@@ -43,6 +50,11 @@ export class AmpSessionSource implements SessionSource {
   readonly envKeys: readonly string[] = ["XDG_DATA_HOME", "XDG_STATE_HOME"];
   #threads = new JsonDocuments<SessionRead>(ampThreadFacts);
   #listings = new Map<string, { at: number; files: { path: string; id: string; mtime: number }[] }>();
+
+  /** Where its sessions are kept for an environment, and what named each place. */
+  dataDirs(env: Record<string, string>, home: string): DataDir[] {
+    return [namedDir(`${ampDataDir(env, home)}/threads`, env, ["XDG_DATA_HOME"])];
+  }
 
   /** Finds the thread of a live Amp process. */
   link(ctx: LinkContext): SessionLink | null {

@@ -9,9 +9,6 @@
 import type { Vendor } from "../../vendor.ts";
 import { cliVendor } from "../../recognise.ts";
 
-/** Flags of the processes Claude Code keeps in reserve or for terminals; they are not sessions. */
-const NOT_SESSION_FLAGS = ["--bg-spare", "--bg-pty-host"];
-
 /**
  * Claude Code: `claude [flags] [prompt]` is a session; `claude mcp …`, `claude agents` and the other
  * management subcommands, and its spare/pty-host processes are not.
@@ -28,6 +25,8 @@ export const claude: Vendor = {
     "claude",
     "Claude Code",
     {
+      // The processes Claude Code keeps in reserve or for terminals are not sessions.
+      skipFlags: ["--bg-spare", "--bg-pty-host"],
       bins: ["claude"],
       packages: ["@anthropic-ai/claude-code"],
       paths: ["/claude/versions/"],
@@ -41,7 +40,6 @@ export const claude: Vendor = {
         "--add-dir",
       ],
     },
-    (run) => run.args.some((a) => NOT_SESSION_FLAGS.includes(a)) ? null : "main",
   ),
   dataDirEnv: "CLAUDE_CONFIG_DIR",
   orphanMarkers: [{ env: "CLAUDE_CODE_SESSION_ID", session: true }, { env: "CLAUDECODE", session: false }],

@@ -10,14 +10,30 @@
  * @module
  */
 
-import type { LinkContext, RecentSessions, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type {
+  DataDir,
+  LinkContext,
+  LinkTrace,
+  RecentSessions,
+  SessionLink,
+  SessionRead,
+  SessionSource,
+} from "../../vendor.ts";
 import type { SessionFacts, SubagentFacts } from "../../session.ts";
 import { emptyTokens } from "../../session.ts";
 import { ClaudeTranscript } from "./transcript.ts";
 import { ClaudeUsage } from "./usage.ts";
 import type { ClaudeSubagentCall } from "./transcript.ts";
 import { JsonlTail } from "../../formats/jsonl.ts";
-import { dataDirs, DirListings, headRecords, listDir, mtimeOf, readJson } from "../../formats/files.ts";
+import {
+  dataDirs,
+  DirListings,
+  headRecords,
+  listDir,
+  mtimeOf,
+  namedDir,
+  readJson,
+} from "../../formats/files.ts";
 import { argvSessionIds, UUID } from "../../formats/argv.ts";
 import { ParseCache } from "../../formats/parse_cache.ts";
 import { jsonlSessions, RecentScan, START_SLACK_MS } from "../../formats/recent.ts";
@@ -128,10 +144,19 @@ export class ClaudeSessionSource implements SessionSource {
   #byId = new Map<string, string>();
   #missing = new Map<string, number>();
 
+  /** Where its sessions are kept for an environment, and what named each place. */
+  dataDirs(env: Record<string, string>, home: string): DataDir[] {
+    return [
+      namedDir(`${claudeRoot(env, home)}/projects`, env, ["CLAUDE_CONFIG_DIR"]),
+      namedDir(`${claudeRoot(env, home)}/sessions`, env, ["CLAUDE_CONFIG_DIR"]),
+    ];
+  }
+
   /** Finds the transcript of a live Claude Code process. */
-  link(ctx: LinkContext): SessionLink | null {
+  link(ctx: LinkContext, trace?: LinkTrace): SessionLink | null {
     const root = claudeRoot(ctx.env, ctx.home);
-    return this.#fromRegistry(root, ctx) ?? this.#fromId(root, ctx) ?? this.#fromCwd(root, ctx);
+    return this.#fromRegistry(root, ctx, trace) ?? this.#fromId(root, ctx, trace) ??
+      this.#fromCwd(root, ctx, trace);
   }
 
   /** Session transcripts modified since `sinceMs` under the config roots of `envs`, newest first. */
@@ -144,22 +169,42 @@ export class ClaudeSessionSource implements SessionSource {
     return this.#scan.newest(files, sinceMs);
   }
 
-  #fromRegistry(root: string, ctx: LinkContext): SessionLink | null {
-    const raw = readJson(`${root}/sessions/${ctx.pid}.json`);
-    if (!raw || typeof raw.sessionId !== "string" || !raw.sessionId) return null;
-    if (typeof raw.pid === "number" && raw.pid !== ctx.pid) return null;
+  #fromRegistry(root: string, ctx: LinkContext, trace?: LinkTrace): SessionLink | null {
+    const entry = `${root}/sessions/${ctx.pid}.json`;
+    const raw = readJson(entry);
+    if (!raw || typeof raw.sessionId !== "string" || !raw.sessionId) {
+      trace?.({
+        by: "registry",
+        path: entry,
+        skipped: raw ? "it names no session" : "no entry for this pid",
+      });
+      return null;
+    }
+    if (typeof raw.pid === "number" && raw.pid !== ctx.pid) {
+      trace?.({ by: "registry", path: entry, skipped: `the entry is pid ${raw.pid}'s` });
+      return null;
+    }
     const procStart = raw.procStart === undefined || raw.procStart === null ? null : String(raw.procStart);
     const sameStamp = procStart !== null && procStart === String(ctx.startId);
     const startedAt = typeof raw.startedAt === "number" ? raw.startedAt : null;
     const closeStart = startedAt !== null && Math.abs(startedAt - ctx.startedAt) <= REGISTRY_START_SLACK_MS;
     const stampComparable = procStart !== null && Deno.build.os === "linux";
-    if (!sameStamp && (stampComparable || !closeStart)) return null;
+    if (!sameStamp && (stampComparable || !closeStart)) {
+      trace?.({ by: "registry", path: entry, skipped: "its start time is another process's (a reused pid)" });
+      return null;
+    }
     const cwd = typeof raw.cwd === "string" && raw.cwd ? raw.cwd : ctx.cwd;
-    if (!cwd) return null;
+    if (!cwd) {
+      trace?.({ by: "registry", path: entry, skipped: "no working directory to find the transcript in" });
+      return null;
+    }
     const dirs = this.#projectDirs(root, cwd, ctx.now).map((d) => d.dir);
     const path = dirs.map((d) => `${d}/${raw.sessionId}.jsonl`).find((p) => mtimeOf(p) !== null) ??
       `${dirs[0]}/${raw.sessionId}.jsonl`; // not written yet: Claude Code creates it with the first prompt
-    if (ctx.claimed.has(path)) return null;
+    if (ctx.claimed.has(path)) {
+      trace?.({ by: "registry", path, skipped: "already linked to another agent" });
+      return null;
+    }
     this.#registry.set(path, {
       sessionId: raw.sessionId,
       cwd,
@@ -171,31 +216,53 @@ export class ClaudeSessionSource implements SessionSource {
   }
 
   /** A session id from a tool child's environment, else from argv. */
-  #fromId(root: string, ctx: LinkContext): SessionLink | null {
+  #fromId(root: string, ctx: LinkContext, trace?: LinkTrace): SessionLink | null {
     const fromEnv = ctx.childEnv.map((e) => e.CLAUDE_CODE_SESSION_ID).filter((id) => id && UUID.test(id));
     for (const [ids, linkedBy] of [[fromEnv, "env"], [argvIds(ctx.argv), "argv"]] as const) {
       for (const id of ids) {
         const path = this.#findById(root, ctx.cwd, id, ctx.now);
         if (path && !ctx.claimed.has(path)) return { path, id, linkedBy };
+        trace?.({
+          by: linkedBy,
+          path,
+          skipped: path ? "already linked to another agent" : `session id ${id} has no transcript yet`,
+        });
       }
     }
     return null;
   }
 
-  #fromCwd(root: string, ctx: LinkContext): SessionLink | null {
-    if (!ctx.cwd) return null;
+  #fromCwd(root: string, ctx: LinkContext, trace?: LinkTrace): SessionLink | null {
+    if (!ctx.cwd) {
+      trace?.({ by: "cwd", path: null, skipped: "the working directory is unreadable" });
+      return null;
+    }
     let best: { path: string; id: string; mtime: number } | null = null;
     for (const { dir, exact } of this.#projectDirs(root, ctx.cwd, ctx.now)) {
-      for (const name of this.#listings.list(dir, ctx.now)) {
+      const names = this.#listings.list(dir, ctx.now);
+      if (!names.length) trace?.({ by: "cwd", path: dir, skipped: "no transcripts in this project folder" });
+      for (const name of names) {
         if (!name.endsWith(".jsonl") || isLegacyAgent(name)) continue;
         const path = `${dir}/${name}`;
-        if (ctx.claimed.has(path)) continue;
+        if (ctx.claimed.has(path)) {
+          trace?.({ by: "cwd", path: path, skipped: "already linked to another agent" });
+          continue;
+        }
         const mtime = mtimeOf(path);
-        if (mtime === null || mtime < ctx.startedAt - START_SLACK_MS || (best && mtime <= best.mtime)) {
+        if (mtime === null || mtime < ctx.startedAt - START_SLACK_MS) {
+          trace?.({ by: "cwd", path: path, skipped: "last written before the process started" });
+          continue;
+        }
+        if (best && mtime <= best.mtime) {
+          trace?.({ by: "cwd", path: path, skipped: "a newer transcript was found" });
           continue;
         }
         const recorded = this.#head(path).cwd;
-        if (recorded === null ? !exact : recorded !== ctx.cwd) continue;
+        if (recorded === null ? !exact : recorded !== ctx.cwd) {
+          trace?.({ by: "cwd", path: path, skipped: "it records another working directory" });
+          continue;
+        }
+        if (best) trace?.({ by: "cwd", path: best.path, skipped: "a newer transcript was found" });
         best = { path, id: name.slice(0, -6), mtime };
       }
     }

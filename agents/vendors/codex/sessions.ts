@@ -10,13 +10,21 @@
  * @module
  */
 
-import type { LinkContext, RecentSessions, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type {
+  DataDir,
+  LinkContext,
+  LinkTrace,
+  RecentSessions,
+  SessionLink,
+  SessionRead,
+  SessionSource,
+} from "../../vendor.ts";
 import type { SubagentFacts, TokenBuckets } from "../../session.ts";
 import { addTokens, emptyTokens, modelTable } from "../../session.ts";
 import { CodexTranscript } from "./transcript.ts";
 import type { CodexMeta } from "./transcript.ts";
 import { readHeadLines, readTailLines } from "../../formats/jsonl.ts";
-import { dataDirs, DirListings, lastWritten, mtimeOf, normalisePath } from "../../formats/files.ts";
+import { dataDirs, DirListings, lastWritten, mtimeOf, namedDir, normalisePath } from "../../formats/files.ts";
 import { UUID } from "../../formats/argv.ts";
 import { Transcripts } from "../../formats/parse_cache.ts";
 import { RecentScan, START_SLACK_MS } from "../../formats/recent.ts";
@@ -93,11 +101,17 @@ export class CodexSessionSource implements SessionSource {
   #missing = new Map<string, number>();
   #history = new Map<string, { stamp: string; prompts: { id: string; at: number }[] }>();
 
+  /** Where its sessions are kept for an environment, and what named each place. */
+  dataDirs(env: Record<string, string>, home: string): DataDir[] {
+    return [namedDir(`${codexHome(env, home)}/sessions`, env, ["CODEX_HOME"])];
+  }
+
   /** Finds the rollout of a live Codex process. */
-  link(ctx: LinkContext): SessionLink | null {
+  link(ctx: LinkContext, trace?: LinkTrace): SessionLink | null {
     const home = codexHome(ctx.env, ctx.home);
     const cwd = effectiveCwd(ctx.argv, ctx.cwd);
-    return this.#fromOpenFiles(ctx, cwd) ?? this.#fromIds(home, ctx, cwd) ?? this.#fromCwd(home, ctx, cwd);
+    return this.#fromOpenFiles(ctx, cwd) ?? this.#fromIds(home, ctx, cwd, trace) ??
+      this.#fromCwd(home, ctx, cwd, trace);
   }
 
   /** Reads the facts of a linked thread and its subagents: whole files the first time, appended bytes after. */
@@ -141,7 +155,7 @@ export class CodexSessionSource implements SessionSource {
     return pick && { path: pick.path, id: pick.id, linkedBy: "fd" };
   }
 
-  #fromIds(home: string, ctx: LinkContext, cwd: string | null): SessionLink | null {
+  #fromIds(home: string, ctx: LinkContext, cwd: string | null, trace?: LinkTrace): SessionLink | null {
     const fromEnv = ctx.childEnv.map((e) => e.CODEX_SESSION_ID || e.CODEX_THREAD_ID).filter((id) =>
       id && UUID.test(id)
     );
@@ -153,18 +167,31 @@ export class CodexSessionSource implements SessionSource {
           const parent = this.#meta(path)?.parentThreadId;
           path = parent ? this.#findThread(home, parent, ctx.now) : null;
         }
-        if (!path || ctx.claimed.has(path)) continue;
+        if (!path || ctx.claimed.has(path)) {
+          trace?.({
+            by: linkedBy,
+            path,
+            skipped: path ? "already linked to another agent" : `thread ${id} has no rollout`,
+          });
+          continue;
+        }
         // Tool shells of a shared daemon may belong to another TUI: the thread must be in this cwd.
         const threadCwd = this.#meta(path)?.cwd;
-        if (linkedBy === "env" && cwd !== null && threadCwd && threadCwd !== cwd) continue;
+        if (linkedBy === "env" && cwd !== null && threadCwd && threadCwd !== cwd) {
+          trace?.({ by: linkedBy, path, skipped: "it records another working directory" });
+          continue;
+        }
         return { path, id: this.#meta(path)?.id || id, linkedBy };
       }
     }
     return null;
   }
 
-  #fromCwd(home: string, ctx: LinkContext, cwd: string | null): SessionLink | null {
-    if (!cwd) return null;
+  #fromCwd(home: string, ctx: LinkContext, cwd: string | null, trace?: LinkTrace): SessionLink | null {
+    if (!cwd) {
+      trace?.({ by: "cwd", path: null, skipped: "the working directory is unreadable" });
+      return null;
+    }
     const days = Math.min(LINK_DAYS, Math.ceil((ctx.now - ctx.startedAt) / DAY_MS) + 1);
     const rollouts = this.#rollouts(home, ctx.now, Math.max(days, 1));
     const candidates = [
@@ -172,13 +199,16 @@ export class CodexSessionSource implements SessionSource {
       ...this.#resumed(home, ctx.startedAt - START_SLACK_MS, ctx.now, rollouts),
     ]
       .flatMap(({ path, id }) => {
-        if (ctx.claimed.has(path)) return [];
-        const mtime = mtimeOf(path);
-        if (mtime === null || mtime < ctx.startedAt - START_SLACK_MS) return [];
-        const meta = this.#meta(path);
-        return meta && !meta.subagent && meta.cwd === cwd ? [{ path, id, meta, mtime }] : [];
+        const mtime = ctx.claimed.has(path) ? null : mtimeOf(path);
+        const meta = mtime === null || mtime < ctx.startedAt - START_SLACK_MS ? null : this.#meta(path);
+        if (meta && !meta.subagent && meta.cwd === cwd) return [{ path, id, meta, mtime }];
+        trace?.({ by: "cwd", path, skipped: rolloutSkipped(ctx, path, mtime, meta) });
+        return [];
       });
     const pick = lastWritten(candidates, (c) => c.path);
+    for (const c of candidates) {
+      if (c !== pick) trace?.({ by: "cwd", path: c.path, skipped: "a newer rollout was found" });
+    }
     return pick && { path: pick.path, id: pick.id, linkedBy: "cwd" };
   }
 
@@ -378,4 +408,18 @@ function dateDir(ms: number): string {
   const d = new Date(ms);
   const two = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}/${two(d.getMonth() + 1)}/${two(d.getDate())}`;
+}
+
+/** Why the cwd link passed a rollout over (`agtop doctor`). */
+function rolloutSkipped(
+  ctx: LinkContext,
+  path: string,
+  mtime: number | null,
+  meta: { subagent: boolean } | null,
+): string {
+  if (ctx.claimed.has(path)) return "already linked to another agent";
+  if (mtime === null || mtime < ctx.startedAt - START_SLACK_MS) {
+    return "last written before the process started";
+  }
+  return meta?.subagent ? "a subagent's thread" : "it records another working directory";
 }

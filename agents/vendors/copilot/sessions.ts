@@ -10,10 +10,17 @@
  * @module
  */
 
-import type { LinkContext, RecentSessions, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type {
+  DataDir,
+  LinkContext,
+  RecentSessions,
+  SessionLink,
+  SessionRead,
+  SessionSource,
+} from "../../vendor.ts";
 import { bareSession } from "../../formats/bare_session.ts";
 import { CopilotTranscript } from "./transcript.ts";
-import { dataDirs, DirListings, listDir, mtimeOf } from "../../formats/files.ts";
+import { dataDirs, DirListings, listDir, mtimeOf, namedDir } from "../../formats/files.ts";
 import { readSmallText } from "../../formats/regular.ts";
 import { ParseCache, Transcripts } from "../../formats/parse_cache.ts";
 import { recentFiles, START_SLACK_MS } from "../../formats/recent.ts";
@@ -65,6 +72,11 @@ export class CopilotSessionSource implements SessionSource {
   #listings = new DirListings();
   #locks = new Map<string, string>();
   #missing = new ParseCache<number>();
+
+  /** Where its sessions are kept for an environment, and what named each place. */
+  dataDirs(env: Record<string, string>, home: string): DataDir[] {
+    return [namedDir(`${copilotRoot([], env, home)}/session-state`, env, ["COPILOT_HOME"])];
+  }
 
   /** Finds the session of a live Copilot CLI process. */
   link(ctx: LinkContext): SessionLink | null {

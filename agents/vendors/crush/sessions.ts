@@ -12,7 +12,14 @@
  * @module
  */
 
-import type { LinkContext, RecentSessions, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type {
+  DataDir,
+  LinkContext,
+  RecentSessions,
+  SessionLink,
+  SessionRead,
+  SessionSource,
+} from "../../vendor.ts";
 import { emptyTokens } from "../../session.ts";
 import {
   type Database,
@@ -116,6 +123,11 @@ export class CrushSessionSource implements SessionSource {
   /** Databases of agents seen, for `recent`. */
   #known = new Set<string>();
   #newest = new SessionQueries();
+
+  /** Where its sessions are kept for an environment, and what named each place. */
+  dataDirs(): DataDir[] {
+    return [{ path: ".crush/crush.db", from: "--data-dir or default", inProject: true }];
+  }
 
   /** Finds the session of a live Crush process. */
   link(ctx: LinkContext): SessionLink | null {

@@ -11,10 +11,17 @@
  * @module
  */
 
-import type { LinkContext, RecentSessions, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type {
+  DataDir,
+  LinkContext,
+  RecentSessions,
+  SessionLink,
+  SessionRead,
+  SessionSource,
+} from "../../vendor.ts";
 import { bareSession } from "../../formats/bare_session.ts";
 import { promptLine } from "../../formats/text.ts";
-import { listDir, mtimeOf } from "../../formats/files.ts";
+import { listDir, mtimeOf, namedDir } from "../../formats/files.ts";
 import { BUSY, databaseStamp, readDatabase } from "../../formats/sqlite.ts";
 import { md5Hex } from "../../formats/hash.ts";
 import { UUID } from "../../formats/argv.ts";
@@ -107,6 +114,11 @@ export class CursorSessionSource implements SessionSource {
   #stores = new ParseCache<StoreState>();
   #hashes = new Map<string, string>();
   #scan = new RecentScan();
+
+  /** Where its sessions are kept for an environment, and what named each place. */
+  dataDirs(env: Record<string, string>, home: string): DataDir[] {
+    return [namedDir(`${home}/.cursor/chats`, env, [])];
+  }
 
   /** Finds the chat store of a live Cursor Agent process. */
   link(ctx: LinkContext): SessionLink | null {

@@ -11,7 +11,14 @@
  * @module
  */
 
-import type { LinkContext, RecentSessions, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type {
+  DataDir,
+  LinkContext,
+  RecentSessions,
+  SessionLink,
+  SessionRead,
+  SessionSource,
+} from "../../vendor.ts";
 import type { SubagentFacts, TokenBuckets } from "../../session.ts";
 import { addTokens, emptyTokens, modelTable } from "../../session.ts";
 import { GeminiTranscript } from "./transcript.ts";
@@ -26,6 +33,7 @@ import {
   listDir,
   LISTING_TTL_MS,
   mtimeOf,
+  namedDir,
   readJson,
 } from "../../formats/files.ts";
 import { sha256Hex } from "../../formats/hash.ts";
@@ -88,6 +96,11 @@ export class GeminiSessionSource implements SessionSource {
   #registries = new Map<string, { at: number; projects: Record<string, string> }>();
   #markers = new Map<string, { at: number; roots: Map<string, string> }>();
   #headers = new Map<string, { sessionId: string | null; projectHash: string | null }>();
+
+  /** Where its sessions are kept for an environment, and what named each place. */
+  dataDirs(env: Record<string, string>, home: string): DataDir[] {
+    return [namedDir(`${geminiRoot(env, home)}/tmp`, env, ["GEMINI_CLI_HOME"])];
+  }
 
   /** Finds the chat file of a live Gemini CLI process. */
   link(ctx: LinkContext): SessionLink | null {

@@ -12,7 +12,14 @@
  * @module
  */
 
-import type { LinkContext, RecentSessions, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type {
+  DataDir,
+  LinkContext,
+  RecentSessions,
+  SessionLink,
+  SessionRead,
+  SessionSource,
+} from "../../vendor.ts";
 import type { SubagentFacts, TokenBuckets } from "../../session.ts";
 import { addTokens, emptyTokens, modelTable } from "../../session.ts";
 import {
@@ -29,7 +36,7 @@ import { gooseModel, GooseTranscript, gooseUsage, userVisible } from "./transcri
 import { readHeadLines } from "../../formats/jsonl.ts";
 import { asObject, epochMs, isObject, type JsonObject } from "../../formats/records.ts";
 import { promptLine } from "../../formats/text.ts";
-import { DirListings, mtimeOf } from "../../formats/files.ts";
+import { DirListings, mtimeOf, namedDir } from "../../formats/files.ts";
 import { MAX_CACHED_HEADS, ParseCache, TailedTranscript } from "../../formats/parse_cache.ts";
 import { newestFirst, START_SLACK_MS } from "../../formats/recent.ts";
 
@@ -121,6 +128,11 @@ export class GooseSessionSource implements SessionSource {
   #listings = new DirListings();
   #heads = new Map<string, { mtime: number; meta: JsonObject | null }>();
   #byDirectory = new SessionQueries();
+
+  /** Where its sessions are kept for an environment, and what named each place. */
+  dataDirs(env: Record<string, string>, home: string): DataDir[] {
+    return gooseSessionDirs(env, home).map((dir) => namedDir(dir, env, ["GOOSE_PATH_ROOT", "XDG_DATA_HOME"]));
+  }
 
   /** Finds the session of a live Goose process. */
   link(ctx: LinkContext): SessionLink | null {

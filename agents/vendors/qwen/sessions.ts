@@ -9,10 +9,17 @@
  * @module
  */
 
-import type { LinkContext, RecentSessions, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type {
+  DataDir,
+  LinkContext,
+  RecentSessions,
+  SessionLink,
+  SessionRead,
+  SessionSource,
+} from "../../vendor.ts";
 import { QwenTranscript } from "./transcript.ts";
 import { argvSessionIds, UUID } from "../../formats/argv.ts";
-import { DirListings, headRecords, mtimeOf } from "../../formats/files.ts";
+import { DirListings, headRecords, mtimeOf, namedDir } from "../../formats/files.ts";
 import { Transcripts } from "../../formats/parse_cache.ts";
 import { jsonlSessions, RecentScan, START_SLACK_MS } from "../../formats/recent.ts";
 
@@ -65,6 +72,11 @@ export class QwenSessionSource implements SessionSource {
   #listings = new DirListings();
   #scan = new RecentScan();
   #cwds = new Map<string, string>();
+
+  /** Where its sessions are kept for an environment, and what named each place. */
+  dataDirs(env: Record<string, string>, home: string): DataDir[] {
+    return [namedDir(`${qwenRuntimeDir(env, home, null)}/projects`, env, ["QWEN_RUNTIME_DIR"])];
+  }
 
   /** Finds the chat file of a live Qwen Code process. */
   link(ctx: LinkContext): SessionLink | null {

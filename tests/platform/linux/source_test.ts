@@ -11,6 +11,7 @@ import {
   parseKernelStat,
   parseMeminfo,
   parseOpenFilesLimit,
+  parseProcMount,
   parseStat,
   parseStateLetter,
 } from "../../../platform/linux/procfs.ts";
@@ -474,4 +475,17 @@ Deno.test({
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("parseProcMount: hidepid and gid of the /proc mount, none when unset", () => {
+  const line = (opts: string) =>
+    `22 26 0:21 / /proc rw,nosuid,nodev,noexec,relatime shared:12 - proc proc ${opts}\n`;
+  const other = "30 26 0:25 / /sys rw shared:7 - sysfs sysfs rw\n";
+  assert.deepEqual(parseProcMount(other + line("rw,hidepid=invisible,gid=27")), {
+    hidepid: "invisible",
+    gid: 27,
+  });
+  assert.deepEqual(parseProcMount(line("rw,hidepid=2")), { hidepid: "2", gid: null });
+  assert.deepEqual(parseProcMount(other + line("rw")), { hidepid: null, gid: null });
+  assert.deepEqual(parseProcMount(""), { hidepid: null, gid: null });
 });
