@@ -96,6 +96,12 @@ export interface LinkCandidate {
 export type LinkTrace = (candidate: LinkCandidate) => void;
 
 /**
+ * At most this many recent sessions are listed (`ls --all`, the live view's `a`): the newest, of each
+ * source and of all together; the others are only counted. Also the row limit of one database's query.
+ */
+export const RECENT_SESSIONS_MAX = 500;
+
+/**
  * What a session reader returns: the facts of a session, without what the collector stamps on them once
  * for every reader (the vendor id, the path and how the session was linked, all known from the link).
  */

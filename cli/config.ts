@@ -41,7 +41,7 @@ import { readUserFile } from "../agents/formats/regular.ts";
 import { parseToml, TomlFileError, TomlLines, unreadable } from "../platform/toml_file.ts";
 import { MIN_INTERVAL } from "./args.ts";
 import type { AlertThresholds } from "../render/alerts.ts";
-import { NOTIFY_MODES, NOTIFY_ON, type NotifyMode, type NotifyOn } from "../render/watch/notify.ts";
+import { NOTIFY_MODES, NOTIFY_ON, type NotifyMode, type NotifyOn } from "../render/watch/notify_settings.ts";
 
 /** What the config file says; `null` (or empty) where it says nothing. */
 export interface Config {

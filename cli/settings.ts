@@ -21,7 +21,7 @@ import { VERSION } from "./version.ts";
 import { type CollectorSettings, vendorsFor } from "../agents/collect/collector.ts";
 import { loadPriceTable } from "../agents/pricing/overrides.ts";
 import type { AlertThresholds } from "../render/alerts.ts";
-import { DEFAULT_NOTIFY, type NotifySettings } from "../render/watch/notify.ts";
+import { DEFAULT_NOTIFY, type NotifySettings } from "../render/watch/notify_settings.ts";
 
 /** Default seconds between refreshes of the live view. */
 export const DEFAULT_INTERVAL = 1.5;

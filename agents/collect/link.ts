@@ -9,13 +9,19 @@
 
 import type { ProcessSource } from "../../platform/types.ts";
 import type { Agent } from "../types.ts";
-import type { LinkContext, LinkTrace, SessionLink, SessionSource, Vendor } from "../vendor.ts";
+import {
+  type LinkContext,
+  type LinkTrace,
+  RECENT_SESSIONS_MAX,
+  type SessionLink,
+  type SessionSource,
+  type Vendor,
+} from "../vendor.ts";
 import { saneFacts, type SessionFacts } from "../session.ts";
 import type { Detection } from "../detect.ts";
 import { TERMINAL_ENV_KEYS } from "../terminal.ts";
 import { Notices } from "../../platform/notices.ts";
 import type { LiveRow } from "./rows.ts";
-import { RECENT_SESSIONS_MAX } from "../formats/recent.ts";
 
 /** Environment variables every agent process is asked for (data directories). */
 export const BASE_ENV_KEYS = [
@@ -51,7 +57,7 @@ export interface Linked {
  * ```ts
  * import type { ProcessSource } from "../../platform/types.ts";
  * import type { LiveRow } from "./rows.ts";
-import { RECENT_SESSIONS_MAX } from "../formats/recent.ts";
+import { RECENT_SESSIONS_MAX } from "../vendor.ts";
  * import { VENDORS } from "../vendors/mod.ts";
  *
  * declare const rows: LiveRow[];

@@ -5,17 +5,11 @@
  * @module
  */
 
-import type { RecentSessions, SessionLink } from "../vendor.ts";
+import { RECENT_SESSIONS_MAX, type RecentSessions, type SessionLink } from "../vendor.ts";
 import { listDir, mtimeOf } from "./files.ts";
 
 /** A session found by directory must have been written after the process started, less this much (ms). */
 export const START_SLACK_MS = 5_000;
-
-/**
- * At most this many recent sessions are listed (`ls --all`, the live view's `a`): the newest, of each
- * source and of all together; the others are only counted. Also the row limit of one database's query.
- */
-export const RECENT_SESSIONS_MAX = 500;
 
 /** Files known to be older than the window are looked at again this many per scan (round robin). */
 export const SWEEP_PER_SCAN = 2_048;

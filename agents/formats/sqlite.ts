@@ -27,7 +27,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import type { SessionLink } from "../vendor.ts";
 import { MAX_CACHED_QUERIES, ParseCache, type ParseCacheOptions } from "./parse_cache.ts";
-import { RECENT_SESSIONS_MAX } from "./recent.ts";
+import { RECENT_SESSIONS_MAX } from "../vendor.ts";
 import { readCapped } from "./regular.ts";
 
 /**

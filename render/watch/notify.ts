@@ -13,25 +13,7 @@
 import type { Agent, AgentStatus, Snapshot } from "../../agents/types.ts";
 import type { Alert } from "../alerts.ts";
 import { safeText } from "../text.ts";
-
-/** How the live view notifies: `on` bell, desktop notification and title; `quiet` no bell; `bell` bell and title; `off` nothing. */
-export const NOTIFY_MODES = ["on", "quiet", "bell", "off"] as const;
-/** A {@linkcode NOTIFY_MODES} value. */
-export type NotifyMode = (typeof NOTIFY_MODES)[number];
-
-/** The changes that can notify. */
-export const NOTIFY_ON = ["waiting", "limited", "error", "alert"] as const;
-/** A {@linkcode NOTIFY_ON} value. */
-export type NotifyOn = (typeof NOTIFY_ON)[number];
-
-/** What notifies and how (config `[notify]`, `--no-notify`). */
-export interface NotifySettings {
-  mode: NotifyMode;
-  on: readonly NotifyOn[];
-}
-
-/** Notify on everything, with the bell. */
-export const DEFAULT_NOTIFY: NotifySettings = { mode: "on", on: NOTIFY_ON };
+import type { NotifyMode, NotifyOn, NotifySettings } from "./notify_settings.ts";
 
 /** One change worth telling. */
 export interface Change {
@@ -56,6 +38,7 @@ const TITLE_STATUSES: readonly [AgentStatus, NotifyOn][] = [["waiting", "waiting
  * ```ts
  * import type { Snapshot } from "../../agents/types.ts";
  * declare const first: Snapshot, next: Snapshot;
+ * import { DEFAULT_NOTIFY } from "./notify_settings.ts";
  * const notifier = new Notifier(DEFAULT_NOTIFY);
  * notifier.observe(first, []); // [] — agtop just started
  * notifier.observe(next, []); // e.g. [{ kind: "waiting", key: "4242:17", who: "Claude Code (shop)", what: "is waiting" }]

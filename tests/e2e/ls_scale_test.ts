@@ -3,7 +3,7 @@
  * untouched for weeks. The newest up to the cap are listed and the rest counted, in every format.
  */
 import assert from "node:assert/strict";
-import { RECENT_SESSIONS_MAX } from "../../agents/formats/recent.ts";
+import { RECENT_SESSIONS_MAX } from "../../agents/vendor.ts";
 import { runAgtop } from "../support/fakes.ts";
 import { csvRecords } from "../support/csv.ts";
 

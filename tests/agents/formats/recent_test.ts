@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { mtimeOf } from "../../../agents/formats/files.ts";
-import { jsonlSessions, RECENT_SESSIONS_MAX, RecentScan } from "../../../agents/formats/recent.ts";
+import { jsonlSessions, RecentScan } from "../../../agents/formats/recent.ts";
+import { RECENT_SESSIONS_MAX } from "../../../agents/vendor.ts";
 
 const DAY_MS = 86_400_000;
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
+import { DEFAULT_NOTIFY } from "../../../render/watch/notify_settings.ts";
 import {
-  DEFAULT_NOTIFY,
   notification,
   notificationText,
   Notifier,
