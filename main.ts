@@ -119,6 +119,11 @@ async function main(args: string[]): Promise<number> {
       return 0;
     case "serve":
       return await serve(parsed);
+    case "report": {
+      const { runReport } = await import("./cli/report.ts");
+      await writeOut(await runReport(parsed, await loadConfig()));
+      return 0;
+    }
   }
   return 0;
 }

@@ -9,7 +9,7 @@
 
 import type { ProcessSource } from "../../platform/types.ts";
 import type { Agent } from "../types.ts";
-import type { LinkContext, SessionLink, SessionSource, Vendor } from "../vendor.ts";
+import type { LinkContext, ReaderOptions, SessionLink, SessionSource, Vendor } from "../vendor.ts";
 import { saneFacts, type SessionFacts } from "../session.ts";
 import type { Detection } from "../detect.ts";
 import { TERMINAL_ENV_KEYS } from "../terminal.ts";
@@ -35,6 +35,14 @@ export interface Pending {
   detection: Detection;
   vendor: Vendor;
   ctx: Omit<LinkContext, "claimed">;
+}
+
+/** What the caller of {@linkcode SessionLinker.recent} hears while it reads. */
+export interface RecentWatch {
+  /** After each session read: how many were read, of how many listed. */
+  progress?: (read: number, total: number) => void;
+  /** A listed session whose reader returned nothing (`error`: what it threw, else null). */
+  unread?: (vendor: Vendor, link: SessionLink, error: unknown) => void;
 }
 
 /** A session read for a row. */
@@ -69,14 +77,20 @@ export class SessionLinker {
   #failed = new Set<Vendor>();
   #envKeys: string[] = [...BASE_ENV_KEYS, ...TERMINAL_ENV_KEYS];
   #notices = new Notices();
+  #readerOptions: ReaderOptions;
 
-  /** `profiles`: more environments to look for recent sessions in, per vendor id. */
+  /**
+   * `profiles`: more environments to look for recent sessions in, per vendor id; `readerOptions`: how
+   * the session readers are made (`agtop report` asks for whole usage histories).
+   */
   constructor(
     vendors: readonly Vendor[],
     profiles: Readonly<Record<string, readonly Record<string, string>[]>> = {},
+    readerOptions: ReaderOptions = {},
   ) {
     this.#vendors = vendors;
     this.#profiles = profiles;
+    this.#readerOptions = readerOptions;
   }
 
   /** Environment variables to read from an agent's main process: the base ones and the loaded readers'. */
@@ -98,7 +112,7 @@ export class SessionLinker {
       v.sessions && !this.#sources.has(v) && !this.#failed.has(v)
     );
     if (!missing.length) return;
-    const loaded = await Promise.allSettled(missing.map((v) => v.sessions!()));
+    const loaded = await Promise.allSettled(missing.map((v) => v.sessions!(this.#readerOptions)));
     loaded.forEach((r, i) => {
       if (r.status === "fulfilled") this.#sources.set(missing[i], r.value);
       else {
@@ -155,10 +169,20 @@ export class SessionLinker {
     return { sessions: pending.map((p) => sessions.get(p) ?? null), claimed };
   }
 
-  /** Sessions active since `since` that no live agent holds (`claimed` grows with them). */
-  recent(pending: readonly Pending[], claimed: Set<string>, now: number, since: number): Linked[] {
+  /**
+   * Sessions active since `since` that no live agent holds (`claimed` grows with them). `watch` hears
+   * of each session read (`progress`: how many of how many) and of each listed session whose reader
+   * returned nothing (`unread`: vanished, unreadable, or a reader that threw).
+   */
+  recent(
+    pending: readonly Pending[],
+    claimed: Set<string>,
+    now: number,
+    since: number,
+    watch: RecentWatch = {},
+  ): Linked[] {
     const own = ownEnv(this.#envKeys);
-    const found: Linked[] = [];
+    const listed: { vendor: Vendor; reader: SessionSource; link: SessionLink }[] = [];
     for (const vendor of this.#vendors) {
       const reader = this.#sources.get(vendor);
       if (!reader) continue;
@@ -170,10 +194,17 @@ export class SessionLinker {
       for (const link of this.#guard(vendor, "listing", () => reader.recent(envs, since)) ?? []) {
         if (claimed.has(link.path)) continue;
         claimed.add(link.path);
-        const session = this.#read(vendor, reader, link, now);
-        if (session) found.push({ vendor, session });
+        listed.push({ vendor, reader, link });
       }
     }
+    const found: Linked[] = [];
+    listed.forEach(({ vendor, reader, link }, i) => {
+      let error: unknown = null;
+      const session = this.#read(vendor, reader, link, now, (e) => error = e);
+      if (session) found.push({ vendor, session });
+      else watch.unread?.(vendor, link, error);
+      watch.progress?.(i + 1, listed.length);
+    });
     return found;
   }
 
@@ -181,16 +212,23 @@ export class SessionLinker {
    * The facts of a linked session (made safe: {@linkcode saneFacts}), stamped with vendor, path and how
    * it was linked; null when the reader fails.
    */
-  #read(vendor: Vendor, reader: SessionSource, link: SessionLink, now: number): SessionFacts | null {
-    const read = this.#guard(vendor, "reading", () => reader.read(link, now));
+  #read(
+    vendor: Vendor,
+    reader: SessionSource,
+    link: SessionLink,
+    now: number,
+    failed?: (error: unknown) => void,
+  ): SessionFacts | null {
+    const read = this.#guard(vendor, "reading", () => reader.read(link, now), failed);
     return read ? { ...saneFacts(read), vendor: vendor.id, path: link.path, linkedBy: link.linkedBy } : null;
   }
 
   /** `step()`, or null (and a notice) when it throws: one reader's failure costs one field. */
-  #guard<T>(vendor: Vendor, what: string, step: () => T): T | null {
+  #guard<T>(vendor: Vendor, what: string, step: () => T, failed?: (error: unknown) => void): T | null {
     try {
       return step();
     } catch (error) {
+      failed?.(error);
       this.#notices.failure(`${what} ${vendor.label} sessions`, error);
       return null;
     }

@@ -49,5 +49,5 @@ export const claude: Vendor = {
     flags: ["--dangerously-skip-permissions"],
     values: { "--permission-mode": "bypassPermissions" },
   },
-  sessions: () => import("./sessions.ts").then((m) => new m.ClaudeSessionSource()),
+  sessions: (options) => import("./sessions.ts").then((m) => new m.ClaudeSessionSource(options)),
 };

@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type { LinkContext, ReaderOptions, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import type { SessionFacts, SubagentFacts } from "../../session.ts";
 import { emptyTokens } from "../../session.ts";
 import { ClaudeTranscript } from "./transcript.ts";
@@ -126,6 +126,12 @@ export class ClaudeSessionSource implements SessionSource {
   #heads = new Map<string, { cwd: string | null; sessionId: string | null }>();
   #byId = new Map<string, string>();
   #missing = new Map<string, number>();
+  #history: boolean;
+
+  /** A reader; `options.history` adds each session's whole usage timeline to its facts. */
+  constructor(options: ReaderOptions = {}) {
+    this.#history = options.history ?? false;
+  }
 
   /** Finds the transcript of a live Claude Code process. */
   link(ctx: LinkContext): SessionLink | null {
@@ -296,6 +302,7 @@ export class ClaudeSessionSource implements SessionSource {
       lastActivity: lastActivity || null,
       malformedLines: malformed,
       waitingFor: fresh?.status === "waiting" ? fresh.waitingFor ?? "input" : null,
+      ...(this.#history ? { usageHistory: s.ledger.history() } : {}),
     };
   }
 

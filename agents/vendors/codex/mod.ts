@@ -69,5 +69,5 @@ export const codex: Vendor = {
     flags: ["--dangerously-bypass-approvals-and-sandbox", "--yolo"],
     values: { "--sandbox": "danger-full-access", "-s": "danger-full-access" },
   },
-  sessions: () => import("./sessions.ts").then((m) => new m.CodexSessionSource()),
+  sessions: (options) => import("./sessions.ts").then((m) => new m.CodexSessionSource(options)),
 };

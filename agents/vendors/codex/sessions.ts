@@ -8,9 +8,9 @@
  * @module
  */
 
-import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type { LinkContext, ReaderOptions, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
 import type { SubagentFacts, TokenBuckets } from "../../session.ts";
-import { addTokens, emptyTokens, modelTable } from "../../session.ts";
+import { addTokens, emptyTokens, mergeMinutes, modelTable } from "../../session.ts";
 import { CodexTranscript } from "./transcript.ts";
 import type { CodexMeta } from "./transcript.ts";
 import { readHeadLines } from "../../formats/jsonl.ts";
@@ -81,11 +81,16 @@ export function rolloutThreadId(name: string): string | null {
 export class CodexSessionSource implements SessionSource {
   /** `CODEX_HOME` of the agent; `CODEX_THREAD_ID`/`CODEX_SESSION_ID` of its tool children. */
   readonly envKeys: readonly string[] = ["CODEX_HOME", "CODEX_THREAD_ID", "CODEX_SESSION_ID"];
-  #threads = new Transcripts(() => new CodexTranscript());
+  #threads: Transcripts<CodexTranscript>;
   #metas = new Map<string, CodexMeta>();
   #listings = new DirListings();
   #byId = new Map<string, string>();
   #missing = new Map<string, number>();
+
+  /** A reader; `options.history` adds each thread's whole usage timeline (subagents' included) to its facts. */
+  constructor(options: ReaderOptions = {}) {
+    this.#threads = new Transcripts(() => new CodexTranscript(options));
+  }
 
   /** Finds the rollout of a live Codex process. */
   link(ctx: LinkContext): SessionLink | null {
@@ -235,6 +240,7 @@ export class CodexSessionSource implements SessionSource {
     let malformed = facts.malformedLines + s.tail.skippedLines;
     const home = homeOf(path);
     const subagents: SubagentFacts[] = [];
+    const history = facts.usageHistory ? [...facts.usageHistory] : null;
     const spawned = s.parser.subagents; // the same order as facts.subagents
     for (const [i, sub] of facts.subagents.entries()) {
       const childPath = spawned[i]?.known && home && depth < MAX_DEPTH
@@ -249,6 +255,7 @@ export class CodexSessionSource implements SessionSource {
       }
       addTokens(tokens, child.tokens);
       for (const [m, t] of Object.entries(child.byModel)) addTokens(byModel[m] ??= emptyTokens(), t);
+      if (history && child.facts.usageHistory) history.push(...child.facts.usageHistory);
       malformed += child.malformed;
       const childActive = child.lastActivity !== null && now - child.lastActivity < SUBAGENT_QUIET_MS;
       const running = child.facts.turn === "working"
@@ -269,7 +276,7 @@ export class CodexSessionSource implements SessionSource {
     }
     return {
       meta: s.parser.meta,
-      facts: { ...facts, subagents },
+      facts: { ...facts, subagents, ...(history ? { usageHistory: mergeMinutes(history) } : {}) },
       tokens,
       byModel,
       lastActivity: lastActivity || null,

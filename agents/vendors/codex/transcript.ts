@@ -7,7 +7,7 @@
 
 import { isObject, type JsonObject, positive, skipTypes, timestamp } from "../../formats/records.ts";
 import type { TokenBuckets, UsageMinute } from "../../session.ts";
-import { addTokens, addUsage, emptyTokens, modelTable, totalTokens } from "../../session.ts";
+import { addTokens, addUsage, emptyTokens, modelTable, totalTokens, WHOLE_USAGE } from "../../session.ts";
 import { firstLine } from "../../formats/text.ts";
 import { limitNotice } from "../../formats/limits.ts";
 import { patchFiles } from "../../formats/changed.ts";
@@ -109,6 +109,13 @@ export class CodexTranscript {
   #s = new TranscriptState();
   #read = (rec: JsonObject) => this.#record(rec);
   #usage: UsageMinute[] = [];
+  /** Every minute of usage, when asked for (`history`); null otherwise. */
+  #history: UsageMinute[] | null;
+
+  /** A parser with no lines fed yet; `options.history` keeps the thread's whole usage timeline. */
+  constructor(options: { history?: boolean } = {}) {
+    this.#history = options.history ? [] : null;
+  }
 
   /** The thread's first `session_meta`, once read. */
   get meta(): CodexMeta | null {
@@ -145,7 +152,8 @@ export class CodexTranscript {
       contextWindow: this.#contextWindow,
       ...s.limitFacts(),
       cacheTtlMs: null,
-      recentUsage: this.#usage.map((m) => ({ ...m, tokens: { ...m.tokens } })),
+      recentUsage: copyMinutes(this.#usage),
+      ...(this.#history ? { usageHistory: copyMinutes(this.#history) } : {}),
       filesChanged: s.changed.list(),
     });
   }
@@ -453,14 +461,21 @@ export class CodexTranscript {
       // First count, or a count that went down (a replayed parent history gave way to this thread's own).
       this.#byModel = modelTable();
       this.#usage = [];
+      if (this.#history) this.#history = [];
       delta = next;
     }
     this.#cumulative = next;
     if (totalTokens(delta) === 0) return false;
     addTokens(this.#byModel[model ?? "unknown"] ??= emptyTokens(), delta);
     if (ts !== null) addUsage(this.#usage, ts, model, delta);
+    if (ts !== null && this.#history) addUsage(this.#history, ts, model, delta, WHOLE_USAGE);
     return true;
   }
+}
+
+/** A copy of a per-minute timeline that shares no objects with it. */
+function copyMinutes(line: readonly UsageMinute[]): UsageMinute[] {
+  return line.map((m) => ({ ...m, tokens: { ...m.tokens } }));
 }
 
 /**

@@ -1,0 +1,76 @@
+/**
+ * The sessions a report covers: every vendor's sessions active since a time, read by the same readers
+ * and the same listing `ls --all` uses (so subagents count once, in their parent session, and each
+ * agent's tokens are counted as `ls` counts them), with each session's whole usage timeline.
+ *
+ * @module
+ */
+
+import type { SessionLink, Vendor } from "../vendor.ts";
+import { SessionLinker } from "../collect/link.ts";
+import type { HistorySession, Unreadable } from "./types.ts";
+
+/** What {@linkcode readHistory} found. */
+export interface History {
+  sessions: HistorySession[];
+  /** Stores listed but not read: a permission refused, a reader failing on them. */
+  unreadable: Unreadable[];
+  /** Why some readers failed (loading, listing, reading), once per vendor and step. */
+  notices: string[];
+}
+
+/** What {@linkcode readHistory} reads. */
+export interface HistoryOptions {
+  /** The agents whose sessions are read. */
+  vendors: readonly Vendor[];
+  /** Sessions active since this time (ms since epoch). */
+  since: number;
+  /** More environments to look for sessions in, per vendor id (profiles, config `[data_dirs]`). */
+  profiles?: Readonly<Record<string, readonly Record<string, string>[]>>;
+  now: number;
+  /** Hears how many sessions were read, of how many. */
+  progress?: (read: number, total: number) => void;
+}
+
+/**
+ * Reads the sessions of `vendors` active since `since` with readers that keep whole usage histories.
+ * A session that cannot be read is named in `unreadable`; it never stops the others.
+ *
+ * @example
+ * ```ts
+ * import { VENDORS } from "../vendors/mod.ts";
+ *
+ * const now = Date.now();
+ * const history = await readHistory({ vendors: VENDORS, since: now - 7 * 86_400_000, now });
+ * history.sessions.length;
+ * ```
+ */
+export async function readHistory(opts: HistoryOptions): Promise<History> {
+  const linker = new SessionLinker(opts.vendors, opts.profiles ?? {}, { history: true });
+  await linker.load(opts.vendors);
+  const unreadable: Unreadable[] = [];
+  const found = linker.recent([], new Set(), opts.now, opts.since, {
+    progress: opts.progress,
+    unread: (vendor, link, error) => {
+      const reason = error === null
+        ? whyUnread(link)
+        : error instanceof Error
+        ? error.message
+        : String(error);
+      if (reason) unreadable.push({ agent: vendor.id, path: link.path, reason });
+    },
+  });
+  return { sessions: found, unreadable, notices: linker.notices() };
+}
+
+/** Why a listed session gave nothing: the error opening it, or null when it is simply gone (or empty). */
+function whyUnread(link: SessionLink): string | null {
+  try {
+    Deno.openSync(link.path, { read: true }).close();
+    return null;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    if (e instanceof Deno.errors.PermissionDenied) return "permission denied";
+    return e instanceof Error ? e.message : String(e);
+  }
+}
