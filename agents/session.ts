@@ -198,6 +198,45 @@ export function addUsage(
 }
 
 /**
+ * A transcript's requests per minute: the recent ones ({@linkcode RECENT_USAGE}) always, and every one
+ * when asked for (`history`, for `agtop report`), as the facts' `recentUsage` and `usageHistory`.
+ *
+ * @example
+ * ```ts
+ * const usage = new MinuteUsage(true);
+ * usage.add(Date.parse("2026-11-24T10:00:30Z"), "gpt-5.2", { ...emptyTokens(), input: 10 });
+ * usage.facts().usageHistory?.length; // 1
+ * ```
+ */
+export class MinuteUsage {
+  #recent: UsageMinute[] = [];
+  #whole: UsageMinute[] | null;
+
+  /** No requests yet; `history` keeps every minute too. */
+  constructor(history = false) {
+    this.#whole = history ? [] : null;
+  }
+
+  /** Adds one request's tokens at `at` (ms since epoch). */
+  add(at: number, model: string | null, tokens: TokenBuckets): void {
+    addUsage(this.#recent, at, model, tokens);
+    if (this.#whole) addUsage(this.#whole, at, model, tokens, WHOLE_USAGE);
+  }
+
+  /** Forgets every request (the transcript's counts started over). */
+  clear(): void {
+    this.#recent = [];
+    if (this.#whole) this.#whole = [];
+  }
+
+  /** Copies of the timelines, as session facts. */
+  facts(): Pick<SessionFacts, "recentUsage" | "usageHistory"> {
+    const copy = (line: UsageMinute[]) => line.map((m) => ({ ...m, tokens: { ...m.tokens } }));
+    return { recentUsage: copy(this.#recent), ...(this.#whole ? { usageHistory: copy(this.#whole) } : {}) };
+  }
+}
+
+/**
  * One timeline of the minutes of several (a session's and its subagents'), oldest first: minutes of the
  * same time and model added together.
  *

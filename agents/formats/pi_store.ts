@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { LinkContext, SessionLink, SessionRead, SessionSource } from "../vendor.ts";
+import type { LinkContext, ReaderOptions, SessionLink, SessionRead, SessionSource } from "../vendor.ts";
 import { PiTranscript } from "./pi_session.ts";
 import { DirListings, headRecords, listDir, mtimeOf, normalisePath } from "./files.ts";
 import { transcriptRead, Transcripts } from "./parse_cache.ts";
@@ -77,13 +77,14 @@ export class PiSessionSource implements SessionSource {
   /** Environment variables the layout reads. */
   readonly envKeys: readonly string[];
   #layout: PiLayout;
-  #sessions = new Transcripts(() => new PiTranscript());
+  #sessions: Transcripts<PiTranscript>;
   #listings = new DirListings();
   #cwds = new Map<string, string | null>();
   #titles = new Map<string, { mtime: number; title: string | null }>();
 
-  /** A source reading sessions laid out as `layout` says. */
-  constructor(layout: PiLayout) {
+  /** A source reading sessions laid out as `layout` says; `options.history` keeps whole usage timelines. */
+  constructor(layout: PiLayout, options: ReaderOptions = {}) {
+    this.#sessions = new Transcripts(() => new PiTranscript(options));
     this.#layout = layout;
     this.envKeys = layout.envKeys;
   }
