@@ -112,11 +112,11 @@ export function reportRequest(parsed: ParsedArgs, config: Config | null, now: nu
  * Hears the sessions read: on a terminal, once the report has taken over a second, a progress line on
  * stderr (rewritten at most ten times a second, cleared at the end); nothing when stderr is not one.
  */
-function progressLine(started: number): (read: number, total: number) => void {
+function progressLine(started: number): (read: number, total: number, bytes: number) => void {
   if (!Deno.stderr.isTerminal()) return () => {};
   const enc = new TextEncoder();
   let shownAt = 0;
-  return (read, total) => {
+  return (read, total, bytes) => {
     const at = Date.now();
     if (read >= total) {
       if (shownAt) Deno.stderr.writeSync(enc.encode("\r\x1b[K"));
@@ -124,8 +124,10 @@ function progressLine(started: number): (read: number, total: number) => void {
     }
     if (at - started < PROGRESS_AFTER_MS || at - shownAt < 100) return;
     shownAt = at;
-    const rate = read / ((at - started) / 1000);
-    Deno.stderr.writeSync(enc.encode(`\ragtop: read ${read}/${total} sessions (${rate.toFixed(0)}/s)\x1b[K`));
+    const mbs = bytes / 1e6 / ((at - started) / 1000);
+    Deno.stderr.writeSync(
+      enc.encode(`\ragtop: read ${read}/${total} sessions, ${mbs.toFixed(0)} MB/s\x1b[K`),
+    );
   };
 }
 

@@ -39,8 +39,8 @@ export interface Pending {
 
 /** What the caller of {@linkcode SessionLinker.recent} hears while it reads. */
 export interface RecentWatch {
-  /** After each session read: how many were read, of how many listed. */
-  progress?: (read: number, total: number) => void;
+  /** After each session read: how many were read, of how many listed, and the one just read. */
+  progress?: (read: number, total: number, link: SessionLink) => void;
   /** A listed session whose reader returned nothing (`error`: what it threw, else null). */
   unread?: (vendor: Vendor, link: SessionLink, error: unknown) => void;
 }
@@ -203,7 +203,7 @@ export class SessionLinker {
       const session = this.#read(vendor, reader, link, now, (e) => error = e);
       if (session) found.push({ vendor, session });
       else watch.unread?.(vendor, link, error);
-      watch.progress?.(i + 1, listed.length);
+      watch.progress?.(i + 1, listed.length, link);
     });
     return found;
   }

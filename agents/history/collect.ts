@@ -28,8 +28,8 @@ export interface HistoryOptions {
   /** More environments to look for sessions in, per vendor id (profiles, config `[data_dirs]`). */
   profiles?: Readonly<Record<string, readonly Record<string, string>[]>>;
   now: number;
-  /** Hears how many sessions were read, of how many. */
-  progress?: (read: number, total: number) => void;
+  /** Hears how many sessions were read, of how many, and how many bytes their files hold so far. */
+  progress?: (read: number, total: number, bytes: number) => void;
 }
 
 /**
@@ -49,8 +49,10 @@ export async function readHistory(opts: HistoryOptions): Promise<History> {
   const linker = new SessionLinker(opts.vendors, opts.profiles ?? {}, { history: true });
   await linker.load(opts.vendors);
   const unreadable: Unreadable[] = [];
+  let bytes = 0;
+  const progress = opts.progress;
   const found = linker.recent([], new Set(), opts.now, opts.since, {
-    progress: opts.progress,
+    progress: progress && ((read, total, link) => progress(read, total, bytes += sizeOf(link.path))),
     unread: (vendor, link, error) => {
       const reason = error === null
         ? whyUnread(link)
@@ -61,6 +63,15 @@ export async function readHistory(opts: HistoryOptions): Promise<History> {
     },
   });
   return { sessions: found, unreadable, notices: linker.notices() };
+}
+
+/** The size of a session's file in bytes; 0 for a session that is not a file of its own. */
+function sizeOf(path: string): number {
+  try {
+    return Deno.statSync(path).size;
+  } catch {
+    return 0;
+  }
 }
 
 /** Why a listed session gave nothing: the error opening it, or null when it is simply gone (or empty). */
