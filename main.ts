@@ -149,6 +149,11 @@ async function main(args: string[]): Promise<number> {
       // Exits at once: the next look is not waited for.
       return Deno.exit(await runWait(collector, settings));
     }
+    case "report": {
+      const { runReport } = await import("./cli/report.ts");
+      await writeOut(await runReport(parsed, await loadConfig()));
+      return 0;
+    }
   }
   return 0;
 }

@@ -137,12 +137,25 @@ export const USAGE_SPAN_MS = USAGE_BLOCK_MS;
 /** Most minutes kept in {@linkcode SessionFacts.recentUsage} (5 hours of one model, with room for a second). */
 export const USAGE_MINUTES_LIMIT = 600;
 
+/** How much of a per-minute timeline {@linkcode addUsage} keeps. */
+export interface UsageKeep {
+  /** Minutes more than this many ms older than the newest are dropped. */
+  spanMs: number;
+  /** At most this many minutes are kept (the newest). */
+  minutes: number;
+}
+
+/** What {@linkcode SessionFacts.recentUsage} keeps: one usage block, at most {@linkcode USAGE_MINUTES_LIMIT} minutes. */
+export const RECENT_USAGE: UsageKeep = { spanMs: USAGE_SPAN_MS, minutes: USAGE_MINUTES_LIMIT };
+/** What {@linkcode SessionFacts.usageHistory} keeps: every minute. */
+export const WHOLE_USAGE: UsageKeep = { spanMs: Infinity, minutes: Infinity };
+
 /**
  * Adds `tokens` of one request at `at` to a per-minute timeline (oldest first, in place) and drops the
- * minutes more than {@linkcode USAGE_SPAN_MS} older than the newest, and the oldest past
- * {@linkcode USAGE_MINUTES_LIMIT}. A request older than the newest minute is merged into its own minute.
- * Each call costs O(log n) to find the minute, whatever order requests come in (n is at most
- * {@linkcode USAGE_MINUTES_LIMIT}); a request that would be dropped at once is not inserted.
+ * minutes more than `keep.spanMs` older than the newest, and the oldest past `keep.minutes` (by
+ * default {@linkcode RECENT_USAGE}: {@linkcode USAGE_SPAN_MS}, {@linkcode USAGE_MINUTES_LIMIT}). A
+ * request older than the newest minute is merged into its own minute. Each call costs O(log n) to find
+ * the minute, whatever order requests come in; a request that would be dropped at once is not inserted.
  *
  * @example
  * ```ts
@@ -151,12 +164,16 @@ export const USAGE_MINUTES_LIMIT = 600;
  * line[0].at === Date.parse("2026-11-24T10:00:00Z"); // true
  * ```
  */
-export function addUsage(line: UsageMinute[], at: number, model: string | null, tokens: TokenBuckets): void {
+export function addUsage(
+  line: UsageMinute[],
+  at: number,
+  model: string | null,
+  tokens: TokenBuckets,
+  keep: UsageKeep = RECENT_USAGE,
+): void {
   const minute = at - (((at % 60_000) + 60_000) % 60_000);
   const n = line.length;
-  if (
-    n > 0 && (minute < line[n - 1].at - USAGE_SPAN_MS || (n >= USAGE_MINUTES_LIMIT && minute < line[0].at))
-  ) {
+  if (n > 0 && (minute < line[n - 1].at - keep.spanMs || (n >= keep.minutes && minute < line[0].at))) {
     return; // older than anything kept: it would be dropped at once
   }
   let i = 0;
@@ -175,9 +192,74 @@ export function addUsage(line: UsageMinute[], at: number, model: string | null, 
   line.splice(i, 0, { at: minute, model, tokens: { ...tokens }, requests: 1 });
   const newest = line[line.length - 1].at;
   let drop = 0;
-  while (drop < line.length && line[drop].at < newest - USAGE_SPAN_MS) drop++;
-  drop = Math.max(drop, line.length - USAGE_MINUTES_LIMIT);
+  while (drop < line.length && line[drop].at < newest - keep.spanMs) drop++;
+  drop = Math.max(drop, line.length - keep.minutes);
   if (drop > 0) line.splice(0, drop);
+}
+
+/**
+ * A transcript's requests per minute: the recent ones ({@linkcode RECENT_USAGE}) always, and every one
+ * when asked for (`history`, for `agtop report`), as the facts' `recentUsage` and `usageHistory`.
+ *
+ * @example
+ * ```ts
+ * const usage = new MinuteUsage(true);
+ * usage.add(Date.parse("2026-11-24T10:00:30Z"), "gpt-5.2", { ...emptyTokens(), input: 10 });
+ * usage.facts().usageHistory?.length; // 1
+ * ```
+ */
+export class MinuteUsage {
+  #recent: UsageMinute[] = [];
+  #whole: UsageMinute[] | null;
+
+  /** No requests yet; `history` keeps every minute too. */
+  constructor(history = false) {
+    this.#whole = history ? [] : null;
+  }
+
+  /** Adds one request's tokens at `at` (ms since epoch). */
+  add(at: number, model: string | null, tokens: TokenBuckets): void {
+    addUsage(this.#recent, at, model, tokens);
+    if (this.#whole) addUsage(this.#whole, at, model, tokens, WHOLE_USAGE);
+  }
+
+  /** Forgets every request (the transcript's counts started over). */
+  clear(): void {
+    this.#recent = [];
+    if (this.#whole) this.#whole = [];
+  }
+
+  /** Copies of the timelines, as session facts. */
+  facts(): Pick<SessionFacts, "recentUsage" | "usageHistory"> {
+    const copy = (line: UsageMinute[]) => line.map((m) => ({ ...m, tokens: { ...m.tokens } }));
+    return { recentUsage: copy(this.#recent), ...(this.#whole ? { usageHistory: copy(this.#whole) } : {}) };
+  }
+}
+
+/**
+ * One timeline of the minutes of several (a session's and its subagents'), oldest first: minutes of the
+ * same time and model added together.
+ *
+ * @example
+ * ```ts
+ * const t = { ...emptyTokens(), input: 5 };
+ * mergeMinutes([{ at: 60_000, model: "m", tokens: t, requests: 1 }, { at: 60_000, model: "m", tokens: t, requests: 2 }]);
+ * // [{ at: 60_000, model: "m", tokens: { …, input: 10 }, requests: 3 }]
+ * ```
+ */
+export function mergeMinutes(minutes: readonly UsageMinute[]): UsageMinute[] {
+  const out: UsageMinute[] = [];
+  for (const m of [...minutes].sort((a, b) => a.at - b.at)) {
+    let same: UsageMinute | undefined;
+    for (let j = out.length - 1; j >= 0 && out[j].at === m.at && !same; j--) {
+      if (out[j].model === m.model) same = out[j];
+    }
+    if (same) {
+      addTokens(same.tokens, m.tokens);
+      same.requests += m.requests;
+    } else out.push({ ...m, tokens: { ...m.tokens } });
+  }
+  return out;
 }
 
 /**
@@ -279,6 +361,11 @@ export interface SessionFacts {
    */
   recentUsage?: UsageMinute[];
   /**
+   * Usage per minute and model over the whole session (subagents included), oldest first: given only by
+   * readers made with `{ history: true }` (`agtop report`), for vendors whose readers keep it.
+   */
+  usageHistory?: UsageMinute[];
+  /**
    * Start of the 5-hour usage block the newest request falls in (ms since epoch; ccusage's rule: a block
    * starts at the hour of its first request and holds every request until 5 hours later or a 5-hour
    * gap), for vendors whose subscription limits work in such blocks (Claude).
@@ -349,10 +436,12 @@ export function saneFacts<F extends Omit<SessionFacts, "vendor" | "path" | "link
   if (f.lastRequestAt != null) out.lastRequestAt = saneTime(f.lastRequestAt);
   if (f.cacheTtlMs != null) out.cacheTtlMs = finiteOrNull(f.cacheTtlMs);
   if (f.blockStart != null) out.blockStart = saneTime(f.blockStart);
-  if (f.recentUsage) {
-    out.recentUsage = f.recentUsage.flatMap((u) =>
-      saneTime(u.at) === null ? [] : [{ ...u, tokens: saneTokens(u.tokens) }]
-    );
-  }
+  if (f.recentUsage) out.recentUsage = saneMinutes(f.recentUsage);
+  if (f.usageHistory) out.usageHistory = saneMinutes(f.usageHistory);
   return out;
+}
+
+/** The minutes of a timeline with a time agtop believes, each bucket a believable count. */
+function saneMinutes(line: UsageMinute[]): UsageMinute[] {
+  return line.flatMap((u) => saneTime(u.at) === null ? [] : [{ ...u, tokens: saneTokens(u.tokens) }]);
 }

@@ -132,6 +132,15 @@ export interface SessionSource {
   recent(envs: Record<string, string>[], sinceMs: number): RecentSessions;
 }
 
+/** How a session reader is made. */
+export interface ReaderOptions {
+  /**
+   * Also keep each session's usage over its whole life ({@linkcode SessionFacts.usageHistory}), for
+   * `agtop report`; `ls` and the live view leave it out and do not pay for it.
+   */
+  history?: boolean;
+}
+
 /** An environment variable an agent sets on the commands it runs, so their orphans can be told apart. */
 export interface OrphanMarker {
   /** The variable's name, e.g. `CODEX_THREAD_ID`. */
@@ -181,7 +190,8 @@ export interface Vendor {
   /**
    * Loads the agent's session reader module and returns a new reader, when agtop can read this agent's
    * sessions. Loaded on first use, so start-up pays only for the readers of the agents that are
-   * present; each call makes a reader of its own (one per collector).
+   * present; each call makes a reader of its own (one per collector). Readers that cannot keep a
+   * session's whole usage history ignore `options.history`.
    */
-  readonly sessions?: () => Promise<SessionSource>;
+  readonly sessions?: (options?: ReaderOptions) => Promise<SessionSource>;
 }

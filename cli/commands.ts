@@ -6,6 +6,9 @@
  */
 
 import { THEME_NAMES } from "../render/themes.ts";
+import { REPORT_FORMATS, REPORT_KINDS } from "../agents/history/kinds.ts";
+import { WEEKDAYS } from "../agents/history/calendar.ts";
+import { VENDORS } from "../agents/vendors/mod.ts";
 
 /** One command-line option. */
 export interface OptionDef {
@@ -300,6 +303,64 @@ export const COMMANDS: readonly CommandDef[] = [
         default: "text",
         description: "text, or versioned JSON for bug reports (with --private: no paths or command lines)",
       },
+    ],
+  },
+  {
+    name: "report",
+    summary: "what every agent's sessions cost: by day, week, month, session, project, model or agent",
+    args: "[KIND]",
+    argChoices: REPORT_KINDS,
+    options: [
+      {
+        name: "format",
+        short: "o",
+        type: "string",
+        value: "FMT",
+        choices: REPORT_FORMATS,
+        default: "table",
+        description: "output format",
+      },
+      {
+        name: "since",
+        type: "string",
+        value: "WHEN",
+        description: "from this date (2026-11-01) or this long ago (7d, 12w); default: all history",
+      },
+      {
+        name: "until",
+        type: "string",
+        value: "WHEN",
+        description: "up to this date (included) or this long ago",
+      },
+      {
+        name: "agent",
+        type: "string",
+        multiple: true,
+        value: "ID",
+        choices: VENDORS.filter((v) => v.sessions).map((v) => v.id),
+        description: "only this agent's sessions (repeatable)",
+      },
+      {
+        name: "project",
+        type: "string",
+        value: "TEXT",
+        description: "only projects whose name or path contains TEXT",
+      },
+      {
+        name: "tz",
+        type: "string",
+        value: "ZONE",
+        description: "time zone days and weeks are cut in (default: local)",
+      },
+      {
+        name: "week-start",
+        type: "string",
+        value: "DAY",
+        choices: WEEKDAYS,
+        default: "monday",
+        description: "the day weeks start on",
+      },
+      { name: "breakdown", type: "boolean", description: "a sub-row per agent and model" },
     ],
   },
   {

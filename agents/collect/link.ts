@@ -12,6 +12,7 @@ import type { Agent } from "../types.ts";
 import {
   type LinkContext,
   type LinkTrace,
+  type ReaderOptions,
   RECENT_SESSIONS_MAX,
   type SessionLink,
   type SessionSource,
@@ -42,6 +43,14 @@ export interface Pending {
   detection: Detection;
   vendor: Vendor;
   ctx: Omit<LinkContext, "claimed">;
+}
+
+/** What the caller of {@linkcode SessionLinker.recent} hears while it reads. */
+export interface RecentWatch {
+  /** After each session read: how many were read, of how many listed, and the one just read. */
+  progress?: (read: number, total: number, link: SessionLink) => void;
+  /** A listed session whose reader returned nothing (`error`: what it threw, else null). */
+  unread?: (vendor: Vendor, link: SessionLink, error: unknown) => void;
 }
 
 /** A session read for a row. */
@@ -77,14 +86,20 @@ export class SessionLinker {
   #failed = new Set<Vendor>();
   #envKeys: string[] = [...BASE_ENV_KEYS, ...TERMINAL_ENV_KEYS];
   #notices = new Notices();
+  #readerOptions: ReaderOptions;
 
-  /** `profiles`: more environments to look for recent sessions in, per vendor id. */
+  /**
+   * `profiles`: more environments to look for recent sessions in, per vendor id; `readerOptions`: how
+   * the session readers are made (`agtop report` asks for whole usage histories).
+   */
   constructor(
     vendors: readonly Vendor[],
     profiles: Readonly<Record<string, readonly Record<string, string>[]>> = {},
+    readerOptions: ReaderOptions = {},
   ) {
     this.#vendors = vendors;
     this.#profiles = profiles;
+    this.#readerOptions = readerOptions;
   }
 
   /** Environment variables to read from an agent's main process: the base ones and the loaded readers'. */
@@ -106,7 +121,7 @@ export class SessionLinker {
       v.sessions && !this.#sources.has(v) && !this.#failed.has(v)
     );
     if (!missing.length) return;
-    const loaded = await Promise.allSettled(missing.map((v) => v.sessions!()));
+    const loaded = await Promise.allSettled(missing.map((v) => v.sessions!(this.#readerOptions)));
     loaded.forEach((r, i) => {
       if (r.status === "fulfilled") this.#sources.set(missing[i], r.value);
       else {
@@ -172,13 +187,17 @@ export class SessionLinker {
 
   /**
    * Sessions active since `since` that no live agent holds (`claimed` grows with them): the newest
-   * {@linkcode RECENT_SESSIONS_MAX} of all vendors' together, read; `more` counts the others, unread.
+   * {@linkcode RECENT_SESSIONS_MAX} of all vendors' together (all of them for history readers), read;
+   * `more` counts the others, unread. `watch` hears of each session read (`progress`: how many of how
+   * many) and of each listed session whose reader returned nothing (`unread`: vanished, unreadable, or a
+   * reader that threw).
    */
   recent(
     pending: readonly Pending[],
     claimed: Set<string>,
     now: number,
     since: number,
+    watch: RecentWatch = {},
   ): { found: Linked[]; more: number } {
     const own = ownEnv(this.#envKeys);
     const links: { vendor: Vendor; reader: SessionSource; link: SessionLink }[] = [];
@@ -197,14 +216,21 @@ export class SessionLinker {
       for (const link of recent.links) if (!claimed.has(link.path)) links.push({ vendor, reader, link });
     }
     links.sort((a, b) => (b.link.at ?? 0) - (a.link.at ?? 0));
-    more += Math.max(0, links.length - RECENT_SESSIONS_MAX);
-    const found: Linked[] = [];
-    for (const { vendor, reader, link } of links.slice(0, RECENT_SESSIONS_MAX)) {
-      if (claimed.has(link.path)) continue;
+    const max = this.#readerOptions.history ? Infinity : RECENT_SESSIONS_MAX;
+    more += Math.max(0, links.length - max);
+    const listed = links.slice(0, max).filter(({ link }) => {
+      if (claimed.has(link.path)) return false;
       claimed.add(link.path);
-      const session = this.#read(vendor, reader, link, now);
+      return true;
+    });
+    const found: Linked[] = [];
+    listed.forEach(({ vendor, reader, link }, i) => {
+      let error: unknown = null;
+      const session = this.#read(vendor, reader, link, now, (e) => error = e);
       if (session) found.push({ vendor, session });
-    }
+      else watch.unread?.(vendor, link, error);
+      watch.progress?.(i + 1, listed.length, link);
+    });
     return { found, more };
   }
 
@@ -212,16 +238,23 @@ export class SessionLinker {
    * The facts of a linked session (made safe: {@linkcode saneFacts}), stamped with vendor, path and how
    * it was linked; null when the reader fails.
    */
-  #read(vendor: Vendor, reader: SessionSource, link: SessionLink, now: number): SessionFacts | null {
-    const read = this.#guard(vendor, "reading", () => reader.read(link, now));
+  #read(
+    vendor: Vendor,
+    reader: SessionSource,
+    link: SessionLink,
+    now: number,
+    failed?: (error: unknown) => void,
+  ): SessionFacts | null {
+    const read = this.#guard(vendor, "reading", () => reader.read(link, now), failed);
     return read ? { ...saneFacts(read), vendor: vendor.id, path: link.path, linkedBy: link.linkedBy } : null;
   }
 
   /** `step()`, or null (and a notice) when it throws: one reader's failure costs one field. */
-  #guard<T>(vendor: Vendor, what: string, step: () => T): T | null {
+  #guard<T>(vendor: Vendor, what: string, step: () => T, failed?: (error: unknown) => void): T | null {
     try {
       return step();
     } catch (error) {
+      failed?.(error);
       this.#notices.failure(`${what} ${vendor.label} sessions`, error);
       return null;
     }

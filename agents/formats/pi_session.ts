@@ -8,8 +8,8 @@
  * @module
  */
 
-import type { TokenBuckets, UsageMinute } from "../session.ts";
-import { addTokens, addUsage, emptyTokens, modelTable } from "../session.ts";
+import type { TokenBuckets } from "../session.ts";
+import { addTokens, emptyTokens, MinuteUsage, modelTable } from "../session.ts";
 import { epochMs, isObject, type JsonObject, nonBlank, positive, timestamp } from "./records.ts";
 import { firstLine, promptLine } from "./text.ts";
 import { TranscriptState } from "./transcript_state.ts";
@@ -86,8 +86,13 @@ export class PiTranscript {
   #byModel: Record<string, TokenBuckets> = modelTable();
   #cost = 0;
   #context: number | null = null;
-  #usage: UsageMinute[] = [];
+  #usage: MinuteUsage;
   #read = (rec: JsonObject) => this.#record(rec);
+
+  /** A parser with no lines fed yet; `options.history` keeps the session's whole usage timeline. */
+  constructor(options: { history?: boolean } = {}) {
+    this.#usage = new MinuteUsage(options.history);
+  }
 
   /** Feeds one line (or one parsed record). Lines that are not JSON objects are counted as malformed. */
   feed(line: string | unknown): void {
@@ -111,7 +116,7 @@ export class PiTranscript {
       }),
       costUsd: this.#cost > 0 ? this.#cost : null,
       ...this.#s.limitFacts(),
-      recentUsage: this.#usage.map((m) => ({ ...m, tokens: { ...m.tokens } })),
+      ...this.#usage.facts(),
       filesChanged: this.#s.changed.list(),
     };
   }
@@ -194,7 +199,7 @@ export class PiTranscript {
       if (prompt > 0) this.#context = prompt;
       if (at !== null) {
         s.requested(at);
-        addUsage(this.#usage, at, model, t);
+        this.#usage.add(at, model, t);
       }
     }
     const stop = nonBlank(msg.stopReason);

@@ -12,6 +12,7 @@
 import type {
   DataDir,
   LinkContext,
+  ReaderOptions,
   RecentSessions,
   SessionLink,
   SessionRead,
@@ -84,14 +85,15 @@ export class PiSessionSource implements SessionSource {
   /** Environment variables the layout reads. */
   readonly envKeys: readonly string[];
   #layout: PiLayout;
-  #sessions = new Transcripts(() => new PiTranscript());
+  #sessions: Transcripts<PiTranscript>;
   #listings = new DirListings();
   #scan = new RecentScan();
   #cwds = new Map<string, string | null>();
   #titles = new Map<string, { mtime: number; title: string | null }>();
 
-  /** A source reading sessions laid out as `layout` says. */
-  constructor(layout: PiLayout) {
+  /** A source reading sessions laid out as `layout` says; `options.history` keeps whole usage timelines. */
+  constructor(layout: PiLayout, options: ReaderOptions = {}) {
+    this.#sessions = new Transcripts(() => new PiTranscript(options));
     this.#layout = layout;
     this.envKeys = layout.envKeys;
   }

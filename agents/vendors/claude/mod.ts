@@ -49,5 +49,5 @@ export const claude: Vendor = {
   },
   // `bash -c source <shell snapshot> … && eval '<cmd>' < /dev/null && pwd -P >| /tmp/claude-…-cwd`
   shellWrappers: [{ program: "bash", script: /&& eval ('(?:[^']|'\\'')*')/ }],
-  sessions: () => import("./sessions.ts").then((m) => new m.ClaudeSessionSource()),
+  sessions: (options) => import("./sessions.ts").then((m) => new m.ClaudeSessionSource(options)),
 };

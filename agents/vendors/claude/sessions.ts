@@ -14,6 +14,7 @@ import type {
   DataDir,
   LinkContext,
   LinkTrace,
+  ReaderOptions,
   RecentSessions,
   SessionLink,
   SessionRead,
@@ -143,6 +144,12 @@ export class ClaudeSessionSource implements SessionSource {
   #heads = new Map<string, { cwd: string | null; sessionId: string | null }>();
   #byId = new Map<string, string>();
   #missing = new Map<string, number>();
+  #history: boolean;
+
+  /** A reader; `options.history` adds each session's whole usage timeline to its facts. */
+  constructor(options: ReaderOptions = {}) {
+    this.#history = options.history ?? false;
+  }
 
   /** Where its sessions are kept for an environment, and what named each place. */
   dataDirs(env: Record<string, string>, home: string): DataDir[] {
@@ -369,6 +376,7 @@ export class ClaudeSessionSource implements SessionSource {
       lastActivity: lastActivity || null,
       malformedLines: malformed,
       waitingFor: fresh?.status === "waiting" ? fresh.waitingFor ?? "input" : null,
+      ...(this.#history ? { usageHistory: s.ledger.history() } : {}),
     };
   }
 

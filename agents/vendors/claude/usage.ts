@@ -15,6 +15,8 @@ import {
   nextBlockStart,
   USAGE_BLOCK_MS,
   USAGE_SPAN_MS,
+  type UsageKeep,
+  WHOLE_USAGE,
 } from "../../session.ts";
 
 /** One deduplicated API response in the ledger. */
@@ -110,11 +112,7 @@ export class ClaudeUsage {
    */
   timeline(): UsageTimeline {
     if (this.#timeline?.version !== this.#version) {
-      if (this.#unsorted) {
-        this.#timed.sort((a, b) => a.at! - b.at!); // stable: equal times keep the order they came in
-        this.#unsorted = false;
-      }
-      const timed = this.#timed;
+      const timed = this.#sorted();
       let newest = -Infinity;
       for (let i = timed.length - 1; i >= 0 && newest === -Infinity; i--) {
         if (timed[i].counted) newest = timed[i].at!;
@@ -129,15 +127,36 @@ export class ClaudeUsage {
         start = nextBlockStart(start, last, e.at!);
         last = e.at!;
       }
-      const minutes: UsageMinute[] = [];
-      for (let i = this.#timedIndex(newest - USAGE_SPAN_MS); i < timed.length; i++) {
-        const e = timed[i];
-        if (e.counted) addUsage(minutes, e.at!, e.model, e.usage);
-      }
+      const minutes = this.#minutes(newest - USAGE_SPAN_MS);
       this.#timeline = { version: this.#version, value: { blockStart: start, minutes } };
     }
     const { blockStart, minutes } = this.#timeline.value;
     return { blockStart, minutes: minutes.map((m) => ({ ...m, tokens: { ...m.tokens } })) };
+  }
+
+  /** Usage per minute and model of every counted response with a time, oldest first. */
+  history(): UsageMinute[] {
+    this.#sorted();
+    return this.#minutes(-Infinity, WHOLE_USAGE);
+  }
+
+  /** The timed entries, sorted by time (stable: equal times keep the order they came in). */
+  #sorted(): UsageEntry[] {
+    if (this.#unsorted) {
+      this.#timed.sort((a, b) => a.at! - b.at!);
+      this.#unsorted = false;
+    }
+    return this.#timed;
+  }
+
+  /** The counted entries from `from` on, per minute and model (the timed entries sorted). */
+  #minutes(from: number, keep?: UsageKeep): UsageMinute[] {
+    const minutes: UsageMinute[] = [];
+    for (let i = this.#timedIndex(from); i < this.#timed.length; i++) {
+      const e = this.#timed[i];
+      if (e.counted) addUsage(minutes, e.at!, e.model, e.usage, keep);
+    }
+    return minutes;
   }
 
   /** Records one line's copy of a response's usage, written at `at` (ms since epoch) when known. */

@@ -74,5 +74,5 @@ export const codex: Vendor = {
     { program: "codex-linux-sandbox", after: "--" },
     { program: "bash", script: /\nexec '[^']*' -l?c ('(?:[^']|'\\'')*')\s*$/ },
   ],
-  sessions: () => import("./sessions.ts").then((m) => new m.CodexSessionSource()),
+  sessions: (options) => import("./sessions.ts").then((m) => new m.CodexSessionSource(options)),
 };

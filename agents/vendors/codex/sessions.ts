@@ -14,13 +14,14 @@ import type {
   DataDir,
   LinkContext,
   LinkTrace,
+  ReaderOptions,
   RecentSessions,
   SessionLink,
   SessionRead,
   SessionSource,
 } from "../../vendor.ts";
 import type { SubagentFacts, TokenBuckets } from "../../session.ts";
-import { addTokens, emptyTokens, modelTable } from "../../session.ts";
+import { addTokens, emptyTokens, mergeMinutes, modelTable } from "../../session.ts";
 import { CodexTranscript } from "./transcript.ts";
 import type { CodexMeta } from "./transcript.ts";
 import { readHeadLines, readTailLines } from "../../formats/jsonl.ts";
@@ -93,7 +94,7 @@ export function rolloutThreadId(name: string): string | null {
 export class CodexSessionSource implements SessionSource {
   /** `CODEX_HOME` of the agent; `CODEX_THREAD_ID`/`CODEX_SESSION_ID` of its tool children. */
   readonly envKeys: readonly string[] = ["CODEX_HOME", "CODEX_THREAD_ID", "CODEX_SESSION_ID"];
-  #threads = new Transcripts(() => new CodexTranscript());
+  #threads: Transcripts<CodexTranscript>;
   #metas = new Map<string, CodexMeta>();
   #listings = new DirListings();
   #scan = new RecentScan();
@@ -104,6 +105,11 @@ export class CodexSessionSource implements SessionSource {
   /** Where its sessions are kept for an environment, and what named each place. */
   dataDirs(env: Record<string, string>, home: string): DataDir[] {
     return [namedDir(`${codexHome(env, home)}/sessions`, env, ["CODEX_HOME"])];
+  }
+
+  /** A reader; `options.history` adds each thread's whole usage timeline (subagents' included) to its facts. */
+  constructor(options: ReaderOptions = {}) {
+    this.#threads = new Transcripts(() => new CodexTranscript(options));
   }
 
   /** Finds the rollout of a live Codex process. */
@@ -333,6 +339,7 @@ export class CodexSessionSource implements SessionSource {
     let malformed = facts.malformedLines + s.tail.skippedLines;
     const home = homeOf(path);
     const subagents: SubagentFacts[] = [];
+    const history = facts.usageHistory ? [...facts.usageHistory] : null;
     const spawned = s.parser.subagents; // the same order as facts.subagents
     for (const [i, sub] of facts.subagents.entries()) {
       const childPath = spawned[i]?.known && home && depth < MAX_DEPTH
@@ -347,6 +354,7 @@ export class CodexSessionSource implements SessionSource {
       }
       addTokens(tokens, child.tokens);
       for (const [m, t] of Object.entries(child.byModel)) addTokens(byModel[m] ??= emptyTokens(), t);
+      if (history && child.facts.usageHistory) history.push(...child.facts.usageHistory);
       malformed += child.malformed;
       const childActive = child.lastActivity !== null && now - child.lastActivity < SUBAGENT_QUIET_MS;
       const running = child.facts.turn === "working"
@@ -367,7 +375,7 @@ export class CodexSessionSource implements SessionSource {
     }
     return {
       meta: s.parser.meta,
-      facts: { ...facts, subagents },
+      facts: { ...facts, subagents, ...(history ? { usageHistory: mergeMinutes(history) } : {}) },
       tokens,
       byModel,
       lastActivity: lastActivity || null,

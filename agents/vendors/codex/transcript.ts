@@ -6,8 +6,8 @@
  */
 
 import { isObject, type JsonObject, positive, skipTypes, timestamp } from "../../formats/records.ts";
-import type { TokenBuckets, UsageMinute } from "../../session.ts";
-import { addTokens, addUsage, emptyTokens, modelTable, totalTokens } from "../../session.ts";
+import type { TokenBuckets } from "../../session.ts";
+import { addTokens, emptyTokens, MinuteUsage, modelTable, totalTokens } from "../../session.ts";
 import { firstLine } from "../../formats/text.ts";
 import { limitNotice } from "../../formats/limits.ts";
 import { patchFiles } from "../../formats/changed.ts";
@@ -108,7 +108,12 @@ export class CodexTranscript {
   #subagents = new Map<string, CodexSubagent>();
   #s = new TranscriptState();
   #read = (rec: JsonObject) => this.#record(rec);
-  #usage: UsageMinute[] = [];
+  #usage: MinuteUsage;
+
+  /** A parser with no lines fed yet; `options.history` keeps the thread's whole usage timeline. */
+  constructor(options: { history?: boolean } = {}) {
+    this.#usage = new MinuteUsage(options.history);
+  }
 
   /** The thread's first `session_meta`, once read. */
   get meta(): CodexMeta | null {
@@ -145,7 +150,7 @@ export class CodexTranscript {
       contextWindow: this.#contextWindow,
       ...s.limitFacts(),
       cacheTtlMs: null,
-      recentUsage: this.#usage.map((m) => ({ ...m, tokens: { ...m.tokens } })),
+      ...this.#usage.facts(),
       filesChanged: s.changed.list(),
     });
   }
@@ -452,13 +457,13 @@ export class CodexTranscript {
     } else {
       // First count, or a count that went down (a replayed parent history gave way to this thread's own).
       this.#byModel = modelTable();
-      this.#usage = [];
+      this.#usage.clear();
       delta = next;
     }
     this.#cumulative = next;
     if (totalTokens(delta) === 0) return false;
     addTokens(this.#byModel[model ?? "unknown"] ??= emptyTokens(), delta);
-    if (ts !== null) addUsage(this.#usage, ts, model, delta);
+    if (ts !== null) this.#usage.add(ts, model, delta);
     return true;
   }
 }

@@ -47,5 +47,5 @@ export const omp: Vendor = {
     ],
   }),
   dataDirEnv: "PI_CODING_AGENT_DIR",
-  sessions: () => import("./sessions.ts").then((m) => m.ompSessionSource()),
+  sessions: (options) => import("./sessions.ts").then((m) => m.ompSessionSource(options)),
 };

@@ -10,6 +10,7 @@
  */
 
 import { type PiLayout, PiSessionSource, resolveFrom } from "../../formats/pi_store.ts";
+import type { ReaderOptions } from "../../vendor.ts";
 import { piProjectDir } from "../pi/sessions.ts";
 
 /**
@@ -73,6 +74,6 @@ export const OMP_LAYOUT: PiLayout = {
  * ompSessionSource().envKeys.includes("OMP_PROFILE"); // true
  * ```
  */
-export function ompSessionSource(): PiSessionSource {
-  return new PiSessionSource(OMP_LAYOUT);
+export function ompSessionSource(options: ReaderOptions = {}): PiSessionSource {
+  return new PiSessionSource(OMP_LAYOUT, options);
 }

@@ -38,5 +38,5 @@ export const pi: Vendor = {
   }),
   dataDirEnv: "PI_CODING_AGENT_DIR",
   orphanMarkers: [{ env: "PI_CODING_AGENT", session: false }],
-  sessions: () => import("./sessions.ts").then((m) => m.piSessionSource()),
+  sessions: (options) => import("./sessions.ts").then((m) => m.piSessionSource(options)),
 };

@@ -8,6 +8,7 @@
  */
 
 import { type PiLayout, PiSessionSource, resolveFrom } from "../../formats/pi_store.ts";
+import type { ReaderOptions } from "../../vendor.ts";
 
 /**
  * pi's agent directory for a process environment: `PI_CODING_AGENT_DIR`, else `<home>/.pi/agent`.
@@ -63,6 +64,6 @@ export const PI_LAYOUT: PiLayout = {
  * source.envKeys; // ["PI_CODING_AGENT_DIR", "PI_CODING_AGENT_SESSION_DIR"]
  * ```
  */
-export function piSessionSource(): PiSessionSource {
-  return new PiSessionSource(PI_LAYOUT);
+export function piSessionSource(options: ReaderOptions = {}): PiSessionSource {
+  return new PiSessionSource(PI_LAYOUT, options);
 }

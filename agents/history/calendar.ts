@@ -1,0 +1,132 @@
+/**
+ * Days, weeks and months in a time zone: the periods `agtop report` cuts history into, and the times
+ * its `--since`/`--until` name.
+ *
+ * @module
+ */
+
+/** Day numbers of the week, as `Date#getUTCDay` counts them. */
+export const WEEKDAYS = [
+  "sunday",
+  "monday",
+  "tuesday",
+  "wednesday",
+  "thursday",
+  "friday",
+  "saturday",
+] as const;
+
+/** A day of the week by name. */
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** Period lengths the report cuts time into. */
+export type Period = "day" | "week" | "month";
+
+const DAY_MS = 86_400_000;
+/** Local dates are cached per slot of this length (every zone's offset is a multiple of 15 minutes). */
+const SLOT_MS = 15 * 60_000;
+
+/**
+ * Calendar arithmetic in one IANA time zone (`Europe/Berlin`, `UTC`, …), with the local date of each
+ * 15-minute slot cached: a history of a million minutes formats a few thousand dates.
+ *
+ * @example
+ * ```ts
+ * const cal = new Calendar("Europe/Berlin", "monday");
+ * cal.key(Date.parse("2026-03-29T22:30:00Z"), "day"); // "2026-03-30" (summer time: UTC+2)
+ * cal.key(Date.parse("2026-03-29T22:30:00Z"), "week"); // "2026-03-30"
+ * cal.key(Date.parse("2026-03-29T22:30:00Z"), "month"); // "2026-03"
+ * ```
+ */
+export class Calendar {
+  /** The zone's name. */
+  readonly zone: string;
+  /** The first day of a week. */
+  readonly weekStart: Weekday;
+  #format: Intl.DateTimeFormat;
+  #dates = new Map<number, string>();
+
+  /** @throws {RangeError} when `zone` is not a time zone this runtime knows. */
+  constructor(zone: string, weekStart: Weekday = "monday") {
+    this.#format = new Intl.DateTimeFormat("en-CA", {
+      timeZone: zone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+    });
+    this.zone = this.#format.resolvedOptions().timeZone;
+    this.weekStart = weekStart;
+  }
+
+  /** The local date (`YYYY-MM-DD`) of a time. */
+  date(ms: number): string {
+    const slot = Math.floor(ms / SLOT_MS);
+    let d = this.#dates.get(slot);
+    if (d === undefined) {
+      const p = this.#format.formatToParts(ms);
+      const part = (t: string) => p.find((x) => x.type === t)?.value ?? "";
+      d = `${part("year")}-${part("month")}-${part("day")}`;
+      if (this.#dates.size > 100_000) this.#dates.clear();
+      this.#dates.set(slot, d);
+    }
+    return d;
+  }
+
+  /** The period a time falls in: its date, the date its week starts on, or `YYYY-MM`. */
+  key(ms: number, period: Period): string {
+    const date = this.date(ms);
+    if (period === "day") return date;
+    if (period === "month") return date.slice(0, 7);
+    const day = Date.parse(`${date}T00:00:00Z`);
+    const back = (new Date(day).getUTCDay() - WEEKDAYS.indexOf(this.weekStart) + 7) % 7;
+    return new Date(day - back * DAY_MS).toISOString().slice(0, 10);
+  }
+
+  /**
+   * When a local date (`YYYY-MM-DD`) begins in this zone (ms since epoch): its first instant, which is
+   * not always midnight (a zone may skip midnight on the day it changes its clocks). Days begin on a
+   * 15-minute slot, so the first slot of the date is searched for.
+   */
+  startOf(date: string): number {
+    const guess = Math.floor(Date.parse(`${date}T00:00:00Z`) / SLOT_MS);
+    // Offsets are within ±14 h: the day begins within 15 h of the UTC midnight of its date.
+    let lo = guess - 60, hi = guess + 60;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.date(mid * SLOT_MS) < date) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo * SLOT_MS;
+  }
+}
+
+/** A `YYYY-MM-DD` date that exists. */
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Units of a duration `--since`/`--until` take, in ms. */
+const UNITS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS };
+
+/**
+ * The time a `--since`/`--until` value names: a date (`2026-11-01`: its start in the calendar's zone,
+ * or with `end` the start of the next day, so the day is included) or a duration back from `now`
+ * (`30m`, `12h`, `7d`, `12w`); null when it is neither.
+ *
+ * @example
+ * ```ts
+ * const cal = new Calendar("UTC");
+ * pointInTime("2026-11-01", cal, 0); // Date.parse("2026-11-01T00:00:00Z")
+ * pointInTime("2026-11-01", cal, 0, true); // Date.parse("2026-11-02T00:00:00Z")
+ * pointInTime("7d", cal, 7 * 86_400_000); // 0
+ * pointInTime("yesterday", cal, 0); // null
+ * ```
+ */
+export function pointInTime(value: string, cal: Calendar, now: number, end = false): number | null {
+  const d = value.match(DATE);
+  if (d) {
+    const day = Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]));
+    if (new Date(day).toISOString().slice(0, 10) !== value) return null;
+    return cal.startOf(end ? new Date(day + DAY_MS).toISOString().slice(0, 10) : value);
+  }
+  const m = value.match(/^(\d+(?:\.\d+)?)([mhdw])$/);
+  return m ? now - Number(m[1]) * UNITS[m[2]] : null;
+}

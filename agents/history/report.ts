@@ -1,0 +1,312 @@
+/**
+ * What a report says: sessions' usage summed by day, week, month, session, project, model or agent,
+ * priced, with what the prompt cache saved. Pure: the same sessions, prices and options give the same
+ * report. Days, weeks and months split each session by the time of each request.
+ *
+ * @module
+ */
+
+import type { TokenBuckets, UsageMinute } from "../session.ts";
+import { addTokens, emptyTokens, totalTokens } from "../session.ts";
+import type { PriceTable } from "../pricing/table.ts";
+import { isLocalModel, lookupModel, type ModelPrice } from "../pricing/table.ts";
+import { CACHE_READ_FACTOR, modelCost } from "../pricing/cost.ts";
+import { projectName } from "../collect/rows.ts";
+import type { Calendar } from "./calendar.ts";
+import type { ReportKind } from "./kinds.ts";
+import type { HistorySession, Report, ReportRow, ReportSession, TimedBy, Unreadable } from "./types.ts";
+
+/** The JSON schema version of a report (`agtop report --format json`). */
+export const REPORT_SCHEMA_VERSION = 1;
+
+/** What a report is built from, besides the sessions. */
+export interface ReportOptions {
+  kind: ReportKind;
+  calendar: Calendar;
+  prices: PriceTable;
+  since: number;
+  until: number | null;
+  /** Only sessions whose project name or working directory contains this (case-insensitive). */
+  project?: string | null;
+  breakdown?: boolean;
+  now: number;
+  unreadable?: Unreadable[];
+}
+
+/** One piece of usage: a minute of one model in one session, with its share of a recorded cost. */
+export interface Piece {
+  at: number;
+  model: string;
+  tokens: TokenBuckets;
+  requests: number;
+  /** The agent's recorded cost of this piece, when the agent records one. */
+  recordedUsd: number | null;
+}
+
+/** Model name of usage whose model the store does not tell (as the readers name it). */
+const UNKNOWN_MODEL = "unknown";
+
+/**
+ * A session's usage over time: its whole usage history where the reader keeps one, else its recent
+ * minutes; whatever the timeline misses of the session's totals placed at its last activity. With
+ * `whole`, one piece per model of the session's totals instead (priced in the order `ls` prices them).
+ * The pieces always add up to the session's totals, and a recorded cost is shared by tokens.
+ *
+ * @example
+ * ```ts
+ * import type { HistorySession } from "./types.ts";
+ * declare const h: HistorySession;
+ * sessionPieces(h, false).timedBy; // "requests" where the reader kept every request's time
+ * ```
+ */
+export function sessionPieces(h: HistorySession, whole: boolean): { pieces: Piece[]; timedBy: TimedBy } {
+  const s = h.session;
+  const line: UsageMinute[] = s.usageHistory ?? s.recentUsage ?? [];
+  const seen: Record<string, TokenBuckets> = Object.create(null);
+  const requests: Record<string, number> = Object.create(null);
+  const timeline: Piece[] = line.map((m) => {
+    const model = m.model ?? UNKNOWN_MODEL;
+    addTokens(seen[model] ??= emptyTokens(), m.tokens);
+    requests[model] = (requests[model] ?? 0) + m.requests;
+    return { at: m.at, model, tokens: { ...m.tokens }, requests: m.requests, recordedUsd: null };
+  });
+  const end = s.lastActivity ?? s.startedAt ?? 0;
+  const pieces: Piece[] = whole ? [] : timeline;
+  let placed = false;
+  for (const [model, t] of Object.entries(s.tokensByModel)) {
+    if (whole) {
+      pieces.push({ at: end, model, tokens: { ...t }, requests: requests[model] ?? 0, recordedUsd: null });
+      continue;
+    }
+    const had = seen[model] ?? emptyTokens();
+    const rest = {
+      input: Math.max(0, t.input - had.input),
+      output: Math.max(0, t.output - had.output),
+      cacheRead: Math.max(0, t.cacheRead - had.cacheRead),
+      cacheWrite: Math.max(0, t.cacheWrite - had.cacheWrite),
+      reasoning: Math.max(0, t.reasoning - had.reasoning),
+    };
+    if (totalTokens(rest) > 0) {
+      pieces.push({ at: end, model, tokens: rest, requests: 0, recordedUsd: null });
+      placed = true;
+    }
+  }
+  shareRecordedCost(pieces, s.costUsd ?? null, end, s.model);
+  const timed = !placed && (s.usageHistory !== undefined || line.length > 0);
+  return { pieces, timedBy: timed ? "requests" : "session" };
+}
+
+/** Shares an agent's recorded cost among the pieces by tokens (one piece holds it where there are none). */
+function shareRecordedCost(
+  pieces: Piece[],
+  recorded: number | null,
+  end: number,
+  model: string | null,
+): void {
+  if (recorded === null) return;
+  const all = pieces.reduce((n, p) => n + totalTokens(p.tokens), 0);
+  if (all === 0) {
+    pieces.push({
+      at: end,
+      model: model ?? UNKNOWN_MODEL,
+      tokens: emptyTokens(),
+      requests: 0,
+      recordedUsd: recorded,
+    });
+  } else for (const p of pieces) p.recordedUsd = recorded * totalTokens(p.tokens) / all;
+}
+
+/** A row being summed. */
+class RowSum {
+  agents = new Set<string>();
+  models = new Set<string>();
+  sessions = new Set<string>();
+  requests = 0;
+  tokens = emptyTokens();
+  cost = 0;
+  costed = false;
+  bases = new Set<string>();
+  saved = 0;
+  savedKnown = false;
+  children = new Map<string, RowSum>();
+
+  add(agent: string, session: string, p: Piece, price: ModelPrice | null, sub: boolean): void {
+    this.agents.add(agent);
+    this.models.add(p.model);
+    this.sessions.add(session);
+    this.requests += p.requests;
+    addTokens(this.tokens, p.tokens);
+    if (p.recordedUsd !== null) {
+      this.cost += p.recordedUsd;
+      this.costed = true;
+      this.bases.add("agent");
+    } else if (totalTokens(p.tokens) > 0) {
+      if (price) {
+        this.cost += modelCost(p.tokens, price);
+        this.costed = true;
+        this.bases.add("list");
+      } else this.bases.add("?");
+    }
+    if (price) {
+      this.saved += p.tokens.cacheRead *
+        (price.input - (price.cacheRead ?? price.input * CACHE_READ_FACTOR)) /
+        1e6;
+      this.savedKnown = true;
+    }
+    if (sub) {
+      const key = `${agent}/${p.model}`;
+      let child = this.children.get(key);
+      if (!child) this.children.set(key, child = new RowSum());
+      child.add(agent, session, p, price, false);
+    }
+  }
+
+  row(key: string, breakdown: boolean): ReportRow {
+    const order = ["agent", "list", "?"];
+    const row: ReportRow = {
+      key,
+      agents: [...this.agents].sort(),
+      models: [...this.models].sort(),
+      sessions: this.sessions.size,
+      requests: this.requests,
+      tokens: { ...this.tokens },
+      totalTokens: totalTokens(this.tokens),
+      costUsd: this.costed ? this.cost : null,
+      costBasis: order.filter((b) => this.bases.has(b)).join("+") || "?",
+      cacheSavedUsd: this.savedKnown ? this.saved : null,
+    };
+    if (breakdown) {
+      row.breakdown = [...this.children].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)
+        .map(([k, c]) => c.row(k, false));
+    }
+    return row;
+  }
+}
+
+/**
+ * Sums the sessions into the rows of `opts.kind`. Days, weeks, months, projects, models and agents
+ * count the requests made within [since, until), split by the time of each request; sessions rows
+ * carry each session's whole totals (as `ls --all` shows them), for the sessions active in the window.
+ *
+ * @example
+ * ```ts
+ * import { bundledTable } from "../pricing/table.ts";
+ * import { Calendar } from "./calendar.ts";
+ * import type { HistorySession } from "./types.ts";
+ *
+ * declare const sessions: HistorySession[];
+ * const report = buildReport(sessions, {
+ *   kind: "daily", calendar: new Calendar("UTC"), prices: bundledTable(), since: 0, until: null, now: Date.now(),
+ * });
+ * report.totals.costUsd;
+ * ```
+ */
+export function buildReport(sessions: readonly HistorySession[], opts: ReportOptions): Report {
+  const until = opts.until ?? Infinity;
+  const priceOf = cachedPrices(opts.prices);
+  const rows = new Map<string, RowSum>();
+  const meta = new Map<string, ReportSession>();
+  const total = new RowSum();
+  const wanted = (opts.project ?? "").toLowerCase();
+  for (const h of sessions) {
+    const s = h.session;
+    const project = projectName(s.cwd);
+    if (wanted && !`${project ?? ""}\n${s.cwd ?? ""}`.toLowerCase().includes(wanted)) continue;
+    const { pieces, timedBy } = sessionPieces(h, opts.kind === "sessions");
+    const agent = h.vendor.id;
+    const id = `${agent}:${s.path}`;
+    if (opts.kind === "sessions") {
+      if ((s.startedAt ?? s.lastActivity ?? 0) >= until) continue;
+      meta.set(id, {
+        id: s.id,
+        agent,
+        title: s.title,
+        project,
+        cwd: s.cwd,
+        path: s.path,
+        startedAt: s.startedAt,
+        lastActivity: s.lastActivity,
+        timedBy,
+      });
+    }
+    for (const p of pieces) {
+      const inWindow = opts.kind === "sessions" || (p.at >= opts.since && p.at < until);
+      if (!inWindow) continue;
+      const key = rowKey(opts, p, agent, id, project);
+      let sum = rows.get(key);
+      if (!sum) rows.set(key, sum = new RowSum());
+      const price = priceOf(p.model);
+      sum.add(agent, id, p, price, opts.breakdown ?? false);
+      total.add(agent, id, p, price, opts.breakdown ?? false);
+    }
+  }
+  const out = [...rows].map(([key, sum]) => {
+    const row = sum.row(opts.kind === "sessions" ? meta.get(key)!.id : key, opts.breakdown ?? false);
+    if (opts.kind === "sessions") row.session = meta.get(key)!;
+    return row;
+  });
+  return {
+    schema: REPORT_SCHEMA_VERSION,
+    kind: opts.kind,
+    timeZone: opts.calendar.zone,
+    weekStart: opts.calendar.weekStart,
+    since: opts.since,
+    until: opts.until,
+    generatedAt: opts.now,
+    rows: sortRows(out, opts.kind),
+    totals: total.row("total", opts.breakdown ?? false),
+    unreadable: opts.unreadable ?? [],
+    pricesDate: opts.prices.snapshot,
+  };
+}
+
+/** The row a piece of usage goes to. */
+function rowKey(
+  opts: ReportOptions,
+  p: Piece,
+  agent: string,
+  session: string,
+  project: string | null,
+): string {
+  switch (opts.kind) {
+    case "daily":
+      return opts.calendar.key(p.at, "day");
+    case "weekly":
+      return opts.calendar.key(p.at, "week");
+    case "monthly":
+      return opts.calendar.key(p.at, "month");
+    case "sessions":
+      return session;
+    case "projects":
+      return project ?? "(none)";
+    case "models":
+      return p.model;
+    case "agents":
+      return agent;
+  }
+}
+
+/** Periods oldest first; sessions by last activity; projects, models and agents by cost, highest first. */
+function sortRows(rows: ReportRow[], kind: ReportKind): ReportRow[] {
+  if (kind === "daily" || kind === "weekly" || kind === "monthly") {
+    return rows.sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  }
+  if (kind === "sessions") {
+    return rows.sort((a, b) => (a.session!.lastActivity ?? 0) - (b.session!.lastActivity ?? 0));
+  }
+  return rows.sort((a, b) => (b.costUsd ?? -1) - (a.costUsd ?? -1) || (a.key < b.key ? -1 : 1));
+}
+
+/** List prices by model name, looked up once each; local models are free, unknown ones null. */
+function cachedPrices(table: PriceTable): (model: string) => ModelPrice | null {
+  const FREE: ModelPrice = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, maxInputTokens: null };
+  const cache = new Map<string, ModelPrice | null>();
+  return (model) => {
+    let price = cache.get(model);
+    if (price === undefined) {
+      price = isLocalModel(model) ? FREE : lookupModel(table, model)?.price ?? null;
+      cache.set(model, price);
+    }
+    return price;
+  };
+}
