@@ -12,6 +12,12 @@
  * [data_dirs]                          # more data directories per agent (several profiles)
  * claude = ["~/.claude-work", "~/.claude-personal"]
  * codex = ["~/.codex-work"]
+ *
+ * [serve]                              # agtop serve only
+ * hosts = ["metrics.example.org"]      # Host names answered besides addresses and loopback (as --host)
+ * token_file = "/etc/agtop/token"      # require `Authorization: Bearer <first line of this file>`
+ * tls_cert = "/etc/agtop/cert.pem"     # serve HTTPS with this certificate chain …
+ * tls_key = "/etc/agtop/key.pem"       # … and key (PEM; both or neither)
  * ```
  *
  * Every key is optional. A file that cannot be used (TOML syntax, an unknown key, a wrong type or value)
@@ -43,9 +49,21 @@ export interface Config {
   dataDirs: Record<string, string[]>;
   /** Hide private text, as `--private`. */
   private: boolean | null;
+  /** The `[serve]` table. */
+  serve: ServeConfig;
 }
 
-const KEYS = ["theme", "interval", "hidden", "columns", "private", "data_dirs"];
+/** What the config file's `[serve]` table says; file paths absolute, `~` expanded. */
+export interface ServeConfig {
+  hosts: string[];
+  tokenFile: string | null;
+  tlsCert: string | null;
+  tlsKey: string | null;
+}
+
+const SERVE_KEYS = ["hosts", "token_file", "tls_cert", "tls_key"];
+
+const KEYS = ["theme", "interval", "hidden", "columns", "private", "data_dirs", "serve"];
 
 /** Agents whose data directory a profile can name (see agents/profiles.ts). */
 const DATA_VENDORS = Object.keys(PROFILE_ENV);
@@ -140,6 +158,7 @@ class Reader {
       columns: null,
       dataDirs: {},
       private: null,
+      serve: { hosts: [], tokenFile: null, tlsCert: null, tlsKey: null },
     };
     for (const [key, value] of Object.entries(doc)) {
       switch (key) {
@@ -174,6 +193,9 @@ class Reader {
           break;
         case "data_dirs":
           config.dataDirs = this.dataDirs(value);
+          break;
+        case "serve":
+          config.serve = this.serve(value);
           break;
         default:
           throw this.error([key], `unknown key ${JSON.stringify(key)} (expected ${KEYS.join(", ")})`);
@@ -219,6 +241,49 @@ class Reader {
     return ids;
   }
 
+  serve(value: unknown): ServeConfig {
+    if (!isTable(value)) throw this.error(["serve"], `serve must be a table, not ${show(value)}`);
+    const out: ServeConfig = { hosts: [], tokenFile: null, tlsCert: null, tlsKey: null };
+    for (const [key, v] of Object.entries(value)) {
+      const keys = ["serve", key];
+      if (key === "hosts") {
+        out.hosts = this.strings(keys, v, "host names");
+        continue;
+      }
+      if (!SERVE_KEYS.includes(key)) {
+        throw this.error(
+          keys,
+          `serve: unknown key ${JSON.stringify(key)} (expected ${SERVE_KEYS.join(", ")})`,
+        );
+      }
+      if (typeof v !== "string" || v.trim() === "") {
+        throw this.error(keys, `serve.${key} must be a file path, not ${show(v)}`);
+      }
+      const path = this.filePath(keys, v);
+      if (key === "token_file") out.tokenFile = path;
+      else if (key === "tls_cert") out.tlsCert = path;
+      else out.tlsKey = path;
+    }
+    if ((out.tlsCert === null) !== (out.tlsKey === null)) {
+      throw this.error(["serve"], "serve: tls_cert and tls_key go together");
+    }
+    return out;
+  }
+
+  /** A path from the file: `~` expanded, absolute. */
+  filePath(keys: string[], dir: string): string {
+    const full = expandHome(dir);
+    if (full === null) throw this.error(keys, `${keys.join(".")}: no home directory for ${dir}`, dir);
+    if (!isAbsolute(full)) {
+      throw this.error(
+        keys,
+        `${keys.join(".")}: ${JSON.stringify(dir)} must be absolute or start with ~/`,
+        dir,
+      );
+    }
+    return full;
+  }
+
   dataDirs(value: unknown): Record<string, string[]> {
     if (!isTable(value)) throw this.error(["data_dirs"], `data_dirs must be a table, not ${show(value)}`);
     const out: Record<string, string[]> = {};
@@ -230,18 +295,7 @@ class Reader {
           `data_dirs: unknown agent ${JSON.stringify(vendor)} (expected ${DATA_VENDORS.join(", ")})`,
         );
       }
-      out[vendor] = this.strings(keys, dirs, "directories").map((dir) => {
-        const full = expandHome(dir);
-        if (full === null) throw this.error(keys, `${keys.join(".")}: no home directory for ${dir}`, dir);
-        if (!isAbsolute(full)) {
-          throw this.error(
-            keys,
-            `${keys.join(".")}: ${JSON.stringify(dir)} must be absolute or start with ~/`,
-            dir,
-          );
-        }
-        return full;
-      });
+      out[vendor] = this.strings(keys, dirs, "directories").map((dir) => this.filePath(keys, dir));
     }
     return out;
   }

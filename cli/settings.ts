@@ -27,6 +27,9 @@ export const DEFAULT_INTERVAL = 1.5;
 /** Default seconds between collections of `serve`. */
 export const DEFAULT_SERVE_INTERVAL = 5;
 
+/** Default seconds a collection of `serve` may run before its worker is restarted. */
+export const DEFAULT_SERVE_TIMEOUT = 30;
+
 /** How far back `--all` (and the live view's `a`) looks for sessions whose process is gone, by default. */
 export const RECENT_MS = 24 * 3600 * 1000;
 
@@ -53,6 +56,10 @@ export interface Settings extends Required<LsOptions> {
   verbose: boolean;
   /** `serve --listen`, as given. */
   listen: string | undefined;
+  /** `serve`: Host names answered besides the built-in ones (`--host`, then config `[serve] hosts`). */
+  hosts: string[];
+  /** `serve --timeout`: seconds a collection may run before its worker is restarted. */
+  timeout: number;
 }
 
 /**
@@ -100,6 +107,8 @@ export function resolveSettings(parsed: ParsedArgs, config: Config | null): Sett
     sampleMs: intOption(values, "sample", DEFAULT_SAMPLE_MS) ?? DEFAULT_SAMPLE_MS,
     verbose: values.verbose === true,
     listen: stringOption(values, "listen"),
+    hosts: [...listOption(values, "host"), ...config?.serve.hosts ?? []],
+    timeout: intervalOption(stringOption(values, "timeout"), DEFAULT_SERVE_TIMEOUT, "timeout"),
   };
 }
 

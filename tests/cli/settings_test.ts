@@ -11,6 +11,7 @@ const CONFIG: Config = {
   columns: ["agent", "status"],
   dataDirs: { claude: ["/w"] },
   private: true,
+  serve: { hosts: ["metrics.example.org"], tokenFile: null, tlsCert: null, tlsKey: null },
 };
 
 const settings = (args: string[], config: Config | null = null) =>
