@@ -96,6 +96,8 @@ class Connection {
   waiting = true;
   /** Since when it waits (performance.now()). */
   since = performance.now();
+  /** Settles once the connection is done with and its descriptor released. */
+  done: Promise<void> = Promise.resolve();
   #buffer = new Uint8Array(0);
   #closed = false;
 
@@ -140,12 +142,14 @@ class Connection {
     return this.#within(ms, async () => {
       for (;;) {
         const end = headEnd(this.#buffer);
+        if (end > maxBytes || (end < 0 && this.#buffer.length > maxBytes)) {
+          throw new BadRequest(431, "request head too large");
+        }
         if (end >= 0) {
           const head = new TextDecoder("latin1").decode(this.#buffer.subarray(0, end));
           this.#buffer = this.#buffer.slice(end);
           return head;
         }
-        if (this.#buffer.length > maxBytes) throw new BadRequest(431, "request head too large");
         if (!(await this.#fill())) return null;
       }
     });
@@ -268,7 +272,8 @@ export class HttpServer {
   #limits: Limits;
   #open = new Set<Connection>();
   #closed = false;
-  #starved = false;
+  /** When running out of descriptors was last reported (performance.now()). */
+  #starvedAt = -Infinity;
 
   constructor(listener: Deno.Listener, handler: HttpHandler, limits: Limits = DEFAULT_LIMITS) {
     this.#listener = listener;
@@ -303,23 +308,30 @@ export class HttpServer {
       } catch (e) {
         if (this.#closed) break;
         if (outOfDescriptors(e)) {
-          if (!this.#starved) console.error("agtop: out of file descriptors; shedding idle connections");
-          this.#starved = true;
-          if (this.#shed()) continue;
+          if (performance.now() - this.#starvedAt > 60_000) {
+            console.error("agtop: out of file descriptors; shedding idle connections");
+            this.#starvedAt = performance.now();
+          }
+          // A closed connection's descriptor is released once its pending read settles: wait for
+          // that, or each failed accept would shed another connection before any descriptor is free.
+          const shed = this.#shed();
+          if (shed) {
+            await Promise.race([shed.done, sleep(1000)]);
+            continue;
+          }
         }
         await sleep(backoff);
         backoff = Math.min(backoff * 2, 1000);
         continue;
       }
       backoff = 10;
-      if (this.#starved && this.#open.size === 0) this.#starved = false;
       if (this.#open.size >= this.#limits.connections && !this.#shed()) {
         conn.close();
         continue;
       }
       const c = new Connection(conn);
       this.#open.add(c);
-      this.#run(c).finally(() => {
+      c.done = this.#run(c).finally(() => {
         c.close();
         this.#open.delete(c);
       });
@@ -327,13 +339,13 @@ export class HttpServer {
     for (const c of this.#open) c.close();
   }
 
-  /** Closes the connection that has waited longest for a request; false when none waits. */
-  #shed(): boolean {
+  /** Closes the connection that has waited longest for a request and returns it; null when none waits. */
+  #shed(): Connection | null {
     let oldest: Connection | null = null;
     for (const c of this.#open) if (c.waiting && (!oldest || c.since < oldest.since)) oldest = c;
     oldest?.close();
     if (oldest) this.#open.delete(oldest);
-    return oldest !== null;
+    return oldest;
   }
 
   /** Answers the requests of one connection in turn until it closes, times out or asks to close. */
