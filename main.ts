@@ -68,19 +68,23 @@ async function follower(parsed: ParsedArgs) {
 
 async function serve(parsed: ParsedArgs): Promise<number> {
   const { runServe, parseListen } = await import("./cli/serve.ts");
-  // The flags now; the config file only once the listener is bound and the network dropped.
-  const flags = resolveSettings(parsed, null);
+  // The config file (host names, token and TLS files) before binding; agents' data only once the
+  // listener is bound and the network dropped.
+  const config = await loadConfig();
+  const settings = resolveSettings(parsed, config);
+  const { tokenFile, tlsCert, tlsKey } = config?.serve ?? { tokenFile: null, tlsCert: null, tlsKey: null };
   return runServe({
-    listen: parseListen(flags.listen),
-    interval: flags.interval,
-    prepare: async () => {
-      const settings = resolveSettings(parsed, await loadConfig());
-      return {
-        collector: createCollector(await collectorSettings(settings), processSource()),
-        private: settings.private,
-        hidden: settings.hidden,
-      };
-    },
+    listen: parseListen(settings.listen),
+    interval: settings.interval,
+    timeout: settings.timeout,
+    hosts: settings.hosts,
+    tokenFile,
+    tls: tlsCert && tlsKey ? { certFile: tlsCert, keyFile: tlsKey } : null,
+    prepare: async () => ({
+      collect: await collectorSettings(settings),
+      private: settings.private,
+      hidden: settings.hidden,
+    }),
   });
 }
 
@@ -136,7 +140,8 @@ async function main(args: string[]): Promise<number> {
       await ls(parsed);
       return 0;
     case "serve":
-      return await serve(parsed);
+      // Exit at once: a collection worker stopped while hung would otherwise keep the process alive.
+      return Deno.exit(await serve(parsed));
     case "events": {
       const { runEvents } = await import("./cli/events.ts");
       const { settings, collector } = await follower(parsed);

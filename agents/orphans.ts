@@ -92,6 +92,52 @@ export const ORPHAN_ENV_KEYS: readonly string[] = ORPHAN_MARKERS.map((m) => m.en
  */
 export const REAPER_NAMES: ReadonlySet<string> = new Set(["systemd", "tini", "dumb-init", "catatonit"]);
 
+/** Terminal multiplexers (Linux `comm` or the executable's base name): their panes are the user's. */
+const MULTIPLEXERS = /^(tmux|screen|zellij|abduco|dtach|byobu)\b/i;
+
+/** Shells, by the base name of `argv[0]`. */
+const SHELLS = new Set([
+  "sh",
+  "bash",
+  "dash",
+  "zsh",
+  "fish",
+  "ksh",
+  "mksh",
+  "tcsh",
+  "csh",
+  "nu",
+  "elvish",
+  "xonsh",
+]);
+
+/**
+ * Whether `p` is where an agent's family ends and the user's begins: a terminal multiplexer (its
+ * panes are the user's, even when the server inherited an agent's environment) or an interactive
+ * login shell (`-bash`, `zsh -l`; not `bash -c -l CMD`, which agents use to run tools). Neither it nor
+ * anything below it is an orphan.
+ *
+ * @example
+ * ```ts
+ * import type { ProcessInfo } from "../platform/types.ts";
+ * userBoundary({ name: "tmux: server", exe: "/usr/bin/tmux", argv: ["tmux"] } as ProcessInfo); // true
+ * userBoundary({ name: "bash", exe: "/usr/bin/bash", argv: ["-bash"] } as ProcessInfo); // true
+ * userBoundary({ name: "node", exe: "/usr/bin/node", argv: ["node", "server.js"] } as ProcessInfo); // false
+ * ```
+ */
+export function userBoundary(p: Pick<ProcessInfo, "name" | "exe" | "argv">): boolean {
+  const base = (path: string | null | undefined) => (path ?? "").split("/").pop() ?? "";
+  if (MULTIPLEXERS.test(p.name) || MULTIPLEXERS.test(base(p.exe)) || MULTIPLEXERS.test(base(p.argv[0]))) {
+    return true;
+  }
+  const arg0 = p.argv[0] ?? "";
+  if (arg0.startsWith("-")) return true;
+  // `zsh -l` is the user's; `bash -c -l 'cmd'` is how some agents run a tool, and stays theirs.
+  const args = p.argv.slice(1);
+  return SHELLS.has(base(arg0)) && args.some((a) => a === "-l" || a === "--login") &&
+    !args.some((a) => /^-[a-z]*c[a-z]*$/.test(a));
+}
+
 /** Agents remembered by default; the least recently seen is forgotten first. */
 const DEFAULT_CAPACITY = 256;
 /** Tool processes remembered per agent. */
@@ -164,13 +210,17 @@ const identity = (p: ProcessRef) => `${p.pid}:${p.startId}`;
  * Finds orphans tick by tick. Feed it every tick with the live agents ({@linkcode familyOf}) and the
  * full process list. It remembers each agent's tool processes (the least recently seen agents beyond
  * `capacity` are forgotten); once an agent's main process is gone, the remembered processes that still
- * run (same pid and start), with everything they started since, are that agent's orphans, until they
- * exit. A process adopted by pid 1 or a subreaper ({@linkcode REAPER_NAMES}) whose environment carries
- * an agent's marker ({@linkcode ORPHAN_MARKERS}) is an orphan too, so orphans of agents that exited
- * before agtop started are found. Processes that belong to a live agent are never orphans.
+ * run (same pid and start) are that agent's orphans, until they exit; so is what they start later
+ * when its own environment carries that agent's marker ({@linkcode ORPHAN_MARKERS}). A process adopted
+ * by pid 1 or a subreaper ({@linkcode REAPER_NAMES}) whose environment carries an agent's marker is an
+ * orphan too, with what it started that carries the marker, so orphans of agents that exited before
+ * agtop started are found. A terminal multiplexer or a login shell ({@linkcode userBoundary}) ends
+ * every such family: a tmux server that inherited an agent's marker is the user's, with its panes.
+ * Processes that belong to a live agent are never orphans.
  *
  * Cost per tick: a walk over the process list, plus one `details()` call for each process adopted
- * by a reaper that was not seen before (its environment is read once for its lifetime).
+ * by a reaper or started below an orphan that was not seen before (its environment is read once for
+ * its lifetime).
  *
  * @example
  * ```ts
@@ -241,8 +291,12 @@ export class OrphanTracker {
       } else gone.push([key, agent, roots]);
     }
     const orphans: Orphan[] = [];
+    const marks = new Map<string, Mark | null>();
     for (const [key, agent, roots] of gone) {
-      const tree = subtrees(roots, kids, taken);
+      const seen = agent.descendants;
+      const tree = subtrees(roots, kids, taken, (p) =>
+        !userBoundary(p) &&
+        (seen.get(p.pid) === p.startId || this.#markOf(p, marks)?.agent === agent.agent));
       if (tree.length === 0) {
         this.#agents.delete(key);
         continue;
@@ -250,8 +304,22 @@ export class OrphanTracker {
       agent.descendants = new Map(tree.slice(0, DESCENDANTS_LIMIT).map((p) => [p.pid, p.startId]));
       for (const p of tree) orphans.push(orphanOf(p, agent, key, null, "remembered"));
     }
-    orphans.push(...this.#marked(processes, byPid, kids, taken));
+    orphans.push(...this.#marked(processes, byPid, kids, taken, marks));
+    this.#marks = marks;
     return orphans;
+  }
+
+  /** What the environment of `p` says (read once per process), noted in this tick's `marks`. */
+  #markOf(p: ProcessInfo, marks: Map<string, Mark | null>): Mark | null {
+    const id = identity(p);
+    let mark = marks.get(id) ?? this.#marks.get(id);
+    if (mark === undefined) {
+      const details = this.#source.details(p.pid, ORPHAN_ENV_KEYS);
+      const marked = markedAgent(details.env);
+      mark = marked === null ? null : { ...marked, cwd: details.cwd };
+    }
+    marks.set(id, mark);
+    return mark;
   }
 
   /**
@@ -294,45 +362,48 @@ export class OrphanTracker {
     }
   }
 
-  /** Orphans recognised by the markers in their environment, below processes adopted by a reaper. */
+  /**
+   * Orphans recognised by the markers in their environment: processes adopted by a reaper, and below
+   * them what carries the same agent's marker, short of a multiplexer or a login shell.
+   */
   #marked(
     processes: readonly ProcessInfo[],
     byPid: Map<number, ProcessInfo>,
     kids: Map<number, ProcessInfo[]>,
     taken: Set<string>,
+    marks: Map<string, Mark | null>,
   ): Orphan[] {
-    const marks = new Map<string, Mark | null>();
     const orphans: Orphan[] = [];
     const adopted = processes.filter((p) => {
       if (p.state === "zombie" || taken.has(identity(p))) return false;
       return p.ppid === 1 || REAPER_NAMES.has(byPid.get(p.ppid)?.name ?? "");
     }).sort((a, b) => a.pid - b.pid);
     for (const p of adopted) {
-      const id = identity(p);
-      let mark = this.#marks.get(id);
-      if (mark === undefined) {
-        const details = this.#source.details(p.pid, ORPHAN_ENV_KEYS);
-        const marked = markedAgent(details.env);
-        mark = marked === null ? null : { ...marked, cwd: details.cwd };
-      }
-      marks.set(id, mark);
-      if (mark === null) continue;
+      const mark = this.#markOf(p, marks);
+      if (mark === null || userBoundary(p)) continue;
       const label = this.#labels.get(mark.agent) ?? mark.agent;
       const from = { agent: mark.agent, label, cwd: mark.cwd };
-      for (const q of subtrees([p], kids, taken)) {
+      const family = (q: ProcessInfo) =>
+        q === p || (!userBoundary(q) && this.#markOf(q, marks)?.agent === mark.agent);
+      for (const q of subtrees([p], kids, taken, family)) {
         orphans.push(orphanOf(q, from, null, mark.sessionId, "env"));
       }
     }
-    this.#marks = marks;
     return orphans;
   }
 }
 
 /**
- * The live processes at and below `roots`, each tree depth-first (a root below another root comes in
- * that root's tree), leaving out zombies and what `taken` holds; adds what it returns to `taken`.
+ * The live processes at and below `roots` that `keep` accepts, each tree depth-first (a root below
+ * another root comes in that root's tree), leaving out zombies and what `taken` holds; a process
+ * `keep` refuses is left out with everything below it. Adds what it returns to `taken`.
  */
-function subtrees(roots: ProcessInfo[], kids: Map<number, ProcessInfo[]>, taken: Set<string>): ProcessInfo[] {
+function subtrees(
+  roots: ProcessInfo[],
+  kids: Map<number, ProcessInfo[]>,
+  taken: Set<string>,
+  keep: (p: ProcessInfo) => boolean,
+): ProcessInfo[] {
   const rootPids = new Set(roots.map((p) => p.pid));
   const byPid = (a: ProcessInfo, b: ProcessInfo) => a.pid - b.pid;
   const tops = roots.filter((p) => !rootPids.has(p.ppid)).sort(byPid);
@@ -342,7 +413,7 @@ function subtrees(roots: ProcessInfo[], kids: Map<number, ProcessInfo[]>, taken:
     while (stack.length > 0) {
       const p = stack.pop()!;
       const id = identity(p);
-      if (taken.has(id) || p.state === "zombie") continue;
+      if (taken.has(id) || p.state === "zombie" || !keep(p)) continue;
       taken.add(id);
       out.push(p);
       for (const c of [...kids.get(p.pid) ?? []].reverse()) stack.push(c);

@@ -80,6 +80,15 @@ export function endProcesses(
     const refused = refusal({ pid, startedAt }, now, self);
     if (refused !== null) return { pid, outcome: "refused", detail: refused };
     if (!now) return { pid, outcome: "no-such-process", detail: null };
-    return { pid, ...source.terminate(pid) };
+    // Asked again once the OS has pinned the process (Linux pidfd, Windows handle): still the one meant?
+    const same = () => {
+      try {
+        const again = source.list().find((p) => p.pid === pid);
+        return again !== undefined && refusal({ pid, startedAt }, again, self) === null;
+      } catch {
+        return false;
+      }
+    };
+    return { pid, ...source.terminate(pid, same) };
   });
 }

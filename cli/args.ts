@@ -200,11 +200,11 @@ export const MIN_INTERVAL = 0.2;
  * intervalOption("0.5", 1.5); // 0.5
  * ```
  */
-export function intervalOption(value: string | undefined, fallback: number): number {
+export function intervalOption(value: string | undefined, fallback: number, name = "interval"): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n) || n < MIN_INTERVAL) {
-    throw new UsageError(`invalid value '${value}' for --interval (expected seconds ≥ ${MIN_INTERVAL})`);
+    throw new UsageError(`invalid value '${value}' for --${name} (expected seconds ≥ ${MIN_INTERVAL})`);
   }
   return n;
 }

@@ -227,6 +227,21 @@ export const COMMANDS: readonly CommandDef[] = [
         default: "5",
         description: "seconds between collections (at least 0.2); scrapes read the newest one",
       },
+      {
+        name: "host",
+        type: "string",
+        multiple: true,
+        value: "NAME",
+        description:
+          "also answer requests for Host NAME (repeatable; config [serve] hosts); addresses, localhost and this machine's name always",
+      },
+      {
+        name: "timeout",
+        type: "string",
+        value: "S",
+        default: "30",
+        description: "seconds a collection may run before its worker is restarted (/healthz says stale)",
+      },
     ],
   },
   {

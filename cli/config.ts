@@ -25,6 +25,12 @@
  * tool_minutes = 10                    # one tool call running this long
  * repeated_calls = 5                   # the same tool call with the same argument, in a row (at most 8)
  * stalled_minutes = 15                 # busy without a new transcript record
+ *
+ * [serve]                              # agtop serve only
+ * hosts = ["metrics.example.org"]      # Host names answered besides addresses and loopback (as --host)
+ * token_file = "/etc/agtop/token"      # require `Authorization: Bearer <first line of this file>`
+ * tls_cert = "/etc/agtop/cert.pem"     # serve HTTPS with this certificate chain …
+ * tls_key = "/etc/agtop/key.pem"       # … and key (PEM; both or neither)
  * ```
  *
  * Every key is optional. A file that cannot be used (TOML syntax, an unknown key, a wrong type or value)
@@ -64,9 +70,9 @@ export interface Config {
   notifyOn: NotifyOn[] | null;
   /** `[alerts]`: thresholds, by their camel-case names. */
   alerts: AlertThresholds;
+  /** The `[serve]` table. */
+  serve: ServeConfig;
 }
-
-const KEYS = ["theme", "interval", "hidden", "columns", "private", "data_dirs", "notify", "alerts"];
 
 /** `[alerts]` keys and the threshold each sets. */
 const ALERT_KEYS: Record<string, keyof AlertThresholds> = {
@@ -78,6 +84,18 @@ const ALERT_KEYS: Record<string, keyof AlertThresholds> = {
   repeated_calls: "repeatedCalls",
   stalled_minutes: "stalledMinutes",
 };
+
+/** What the config file's `[serve]` table says; file paths absolute, `~` expanded. */
+export interface ServeConfig {
+  hosts: string[];
+  tokenFile: string | null;
+  tlsCert: string | null;
+  tlsKey: string | null;
+}
+
+const SERVE_KEYS = ["hosts", "token_file", "tls_cert", "tls_key"];
+
+const KEYS = ["theme", "interval", "hidden", "columns", "private", "data_dirs", "notify", "alerts", "serve"];
 
 /** Agents whose data directory a profile can name (see agents/profiles.ts). */
 const DATA_VENDORS = Object.keys(PROFILE_ENV);
@@ -175,6 +193,7 @@ class Reader {
       notifyMode: null,
       notifyOn: null,
       alerts: {},
+      serve: { hosts: [], tokenFile: null, tlsCert: null, tlsKey: null },
     };
     for (const [key, value] of Object.entries(doc)) {
       switch (key) {
@@ -215,6 +234,9 @@ class Reader {
           break;
         case "alerts":
           config.alerts = this.alerts(value);
+          break;
+        case "serve":
+          config.serve = this.serve(value);
           break;
         default:
           throw this.error([key], `unknown key ${JSON.stringify(key)} (expected ${KEYS.join(", ")})`);
@@ -309,6 +331,49 @@ class Reader {
     return out;
   }
 
+  serve(value: unknown): ServeConfig {
+    if (!isTable(value)) throw this.error(["serve"], `serve must be a table, not ${show(value)}`);
+    const out: ServeConfig = { hosts: [], tokenFile: null, tlsCert: null, tlsKey: null };
+    for (const [key, v] of Object.entries(value)) {
+      const keys = ["serve", key];
+      if (key === "hosts") {
+        out.hosts = this.strings(keys, v, "host names");
+        continue;
+      }
+      if (!SERVE_KEYS.includes(key)) {
+        throw this.error(
+          keys,
+          `serve: unknown key ${JSON.stringify(key)} (expected ${SERVE_KEYS.join(", ")})`,
+        );
+      }
+      if (typeof v !== "string" || v.trim() === "") {
+        throw this.error(keys, `serve.${key} must be a file path, not ${show(v)}`);
+      }
+      const path = this.filePath(keys, v);
+      if (key === "token_file") out.tokenFile = path;
+      else if (key === "tls_cert") out.tlsCert = path;
+      else out.tlsKey = path;
+    }
+    if ((out.tlsCert === null) !== (out.tlsKey === null)) {
+      throw this.error(["serve"], "serve: tls_cert and tls_key go together");
+    }
+    return out;
+  }
+
+  /** A path from the file: `~` expanded, absolute. */
+  filePath(keys: string[], dir: string): string {
+    const full = expandHome(dir);
+    if (full === null) throw this.error(keys, `${keys.join(".")}: no home directory for ${dir}`, dir);
+    if (!isAbsolute(full)) {
+      throw this.error(
+        keys,
+        `${keys.join(".")}: ${JSON.stringify(dir)} must be absolute or start with ~/`,
+        dir,
+      );
+    }
+    return full;
+  }
+
   dataDirs(value: unknown): Record<string, string[]> {
     if (!isTable(value)) throw this.error(["data_dirs"], `data_dirs must be a table, not ${show(value)}`);
     const out: Record<string, string[]> = {};
@@ -320,18 +385,7 @@ class Reader {
           `data_dirs: unknown agent ${JSON.stringify(vendor)} (expected ${DATA_VENDORS.join(", ")})`,
         );
       }
-      out[vendor] = this.strings(keys, dirs, "directories").map((dir) => {
-        const full = expandHome(dir);
-        if (full === null) throw this.error(keys, `${keys.join(".")}: no home directory for ${dir}`, dir);
-        if (!isAbsolute(full)) {
-          throw this.error(
-            keys,
-            `${keys.join(".")}: ${JSON.stringify(dir)} must be absolute or start with ~/`,
-            dir,
-          );
-        }
-        return full;
-      });
+      out[vendor] = this.strings(keys, dirs, "directories").map((dir) => this.filePath(keys, dir));
     }
     return out;
   }

@@ -2,21 +2,28 @@
  * `agtop serve`: an HTTP endpoint for Prometheus. `/metrics` (OpenMetrics or the classic text format,
  * by the `Accept` header), `/snapshot.json` (the JSON of `ls --format=json`) and `/healthz`.
  *
- * Collection runs on its own interval; a request only reads the newest snapshot, and each format is
- * rendered once per snapshot, so a burst of scrapes costs nothing extra. The listener is bound first and
- * the network permission is dropped right after (see `network.ts`): from then on the process can neither
- * connect anywhere nor listen anywhere else. SIGTERM and SIGINT stop it cleanly.
+ * Collection runs on its own interval in a watched worker (`serve/collect.ts`); a request only reads the
+ * newest snapshot, and each format is rendered once per snapshot, so a burst of scrapes costs nothing
+ * extra. Requests are answered only for this server's host names, with a bearer token when one is set
+ * (`serve/access.ts`), by a small HTTP/1.1 server that bounds connections and times out slow clients
+ * (`serve/http.ts`). The listener is bound first and the network permission is dropped right after (see
+ * `network.ts`): from then on the process can neither connect anywhere nor listen anywhere else. SIGTERM
+ * and SIGINT stop it cleanly, whatever the collection is doing.
  *
  * @module
  */
 
-import type { Collector } from "../agents/collect/collector.ts";
+import type { CollectorSettings } from "../agents/collect/collector.ts";
+import { readUserFile } from "../agents/formats/regular.ts";
 import type { Snapshot } from "../agents/types.ts";
 import { METRICS_CONTENT_TYPES, negotiateMetrics, renderMetrics } from "../render/metrics.ts";
 import { UsageError } from "./args.ts";
 import { formatLs } from "./ls.ts";
 import { hideAgents } from "../render/view.ts";
 import { dropNetwork } from "./network.ts";
+import { BearerToken, HostCheck } from "./serve/access.ts";
+import { WatchedCollection } from "./serve/collect.ts";
+import { type HttpRequest, HttpServer } from "./serve/http.ts";
 
 /** Where `serve` listens. */
 export interface ListenAddress {
@@ -52,13 +59,19 @@ function authority({ hostname, port }: ListenAddress): string {
   return `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
 }
 
-/** What `serve` reads once it has given up the network: its collector and what to leave out. */
+/** What `serve` reads once it has given up the network: its collector's settings and what to leave out. */
 export interface ServeSettings {
-  collector: Collector;
+  collect: CollectorSettings;
   /** Leave out project and session labels, and private text from the JSON (`--private`). */
   private: boolean;
   /** Agent ids or labels never exported (config `hidden`). */
   hidden: readonly string[];
+}
+
+/** Certificate and key files (PEM) to serve HTTPS with. */
+export interface TlsFiles {
+  certFile: string;
+  keyFile: string;
 }
 
 /** What `agtop serve` needs. */
@@ -66,9 +79,17 @@ export interface ServeOptions {
   listen: ListenAddress;
   /** Seconds between collections. */
   interval: number;
+  /** Seconds a collection may run before its worker is restarted. */
+  timeout: number;
+  /** Host names answered besides addresses, loopback, the listen host and this machine's name. */
+  hosts: readonly string[];
+  /** A file holding the bearer token every request but `/healthz` must carry; null: no token. */
+  tokenFile: string | null;
+  /** Serve HTTPS with these; null: plain HTTP. */
+  tls: TlsFiles | null;
   /**
-   * Reads the config and price files and builds the collector. Called after the listener is bound and
-   * the network dropped, so nothing is read while the process can still connect.
+   * Reads the price file and builds the collector's settings. Called after the listener is bound and
+   * the network dropped, so nothing of the agents' is read while the process can still connect.
    */
   prepare: () => Promise<ServeSettings>;
 }
@@ -113,50 +134,53 @@ async function compress(bytes: Bytes): Promise<Bytes> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-/** The running server: collection loop and HTTP handler. */
+/** The running server: the newest snapshot, its health, and the HTTP handler. */
 class Server {
   #interval: number;
   #settings: ServeSettings | null = null;
+  #collection: WatchedCollection | null = null;
   #latest: Latest | null = null;
   #failure: string | null = null;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #stopped = false;
+  #hosts: HostCheck;
+  #token: BearerToken | null;
 
-  constructor(interval: number) {
+  constructor(interval: number, hosts: HostCheck, token: BearerToken | null) {
     this.#interval = interval;
+    this.#hosts = hosts;
+    this.#token = token;
   }
 
-  /** Starts collecting with `settings`: once now, then every interval until stopped. */
-  start(settings: ServeSettings): Promise<void> {
+  /**
+   * Starts collecting with `settings` in a watched worker, every interval until stopped; resolves at
+   * the first snapshot and rejects when the first tick fails.
+   */
+  start(settings: ServeSettings, timeout: number): Promise<void> {
     this.#settings = settings;
-    return this.#collect(settings);
-  }
-
-  async #collect(settings: ServeSettings): Promise<void> {
-    if (this.#stopped) return;
-    const started = performance.now();
-    try {
-      const snap = await settings.collector.tick();
-      this.#latest = {
-        snapshot: hideAgents(snap, settings.hidden),
-        tookMs: performance.now() - started,
-        at: Date.now(),
-        bodies: new Map(),
-      };
-      if (this.#failure) console.error("agtop: collecting again");
-      this.#failure = null;
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      if (this.#failure !== message) console.error(`agtop: collection failed: ${message}`);
-      this.#failure = message;
-      if (!this.#latest) throw e;
-    }
-    if (!this.#stopped) this.#timer = setTimeout(() => this.#collect(settings), this.#interval * 1000);
+    this.#collection = new WatchedCollection(
+      settings.collect,
+      { intervalMs: this.#interval * 1000, timeoutMs: timeout * 1000 },
+      {
+        onSnapshot: (snap, tookMs) => {
+          this.#latest = {
+            snapshot: hideAgents(snap, settings.hidden),
+            tookMs,
+            at: Date.now(),
+            bodies: new Map(),
+          };
+          if (this.#failure) console.error("agtop: collecting again");
+          this.#failure = null;
+        },
+        onFailure: (message) => {
+          if (this.#failure !== message) console.error(`agtop: collection failed: ${message}`);
+          this.#failure = message;
+        },
+      },
+    );
+    return this.#collection.first;
   }
 
   stop(): void {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
+    this.#collection?.stop();
   }
 
   /**
@@ -180,11 +204,17 @@ class Server {
     return body;
   }
 
-  async handle(req: Request): Promise<Response> {
+  async handle(req: HttpRequest): Promise<Response> {
+    if (!this.#hosts.allows(req.headers.get("host"))) {
+      return reply("agtop serve does not answer to this Host (see --host)\n", 421, TEXT);
+    }
     if (req.method !== "GET" && req.method !== "HEAD") {
       return reply("only GET and HEAD\n", 405, TEXT, { allow: "GET, HEAD" });
     }
-    const path = new URL(req.url).pathname;
+    const path = req.path;
+    if (path !== "/healthz" && this.#token && !this.#token.accepts(req.headers.get("authorization"))) {
+      return reply("a bearer token is required\n", 401, TEXT, { "www-authenticate": 'Bearer realm="agtop"' });
+    }
     if (path === "/") {
       return reply("agtop serve: /metrics, /snapshot.json, /healthz\n", 200, TEXT);
     }
@@ -209,13 +239,22 @@ class Server {
     return reply(text, 200, METRICS_CONTENT_TYPES[format], { ...encoding, vary: "accept, accept-encoding" });
   }
 
-  /** 200 while snapshots are fresh; 503 when collection fails or has fallen behind. */
+  /** 200 while snapshots are fresh; 503 when collection fails, hangs or has fallen behind. */
   #health(): Response {
     const latest = this.#latest;
     const staleAfterMs = Math.max(3 * this.#interval * 1000, 30_000);
+    const busy = this.#collection?.busyMs ?? 0;
+    if (busy > staleAfterMs) {
+      const restarts = this.#collection?.restarts ?? 0;
+      return reply(
+        `stale: a collection has run for ${Math.round(busy / 1000)}s (${restarts} worker restarts)\n`,
+        503,
+        TEXT,
+      );
+    }
+    if (this.#failure) return reply(`collection failing: ${this.#failure}\n`, 503, TEXT);
     if (!latest) return reply("starting\n", 503, TEXT);
     const age = Date.now() - latest.at;
-    if (this.#failure) return reply(`collection failing: ${this.#failure}\n`, 503, TEXT);
     if (age > staleAfterMs) {
       return reply(`stale: newest snapshot is ${Math.round(age / 1000)}s old\n`, 503, TEXT);
     }
@@ -235,28 +274,29 @@ function jsonOptions(priv: boolean) {
   };
 }
 
-/** Why the listener could not be bound, in one line. */
+/** Why serve could not start (the listener, the token file, the TLS files), in one line. */
 export class ListenError extends Error {
   override name = "ListenError";
 }
 
-/**
- * Binds the listener, drops the network permission, prepares (config, prices, collector) and collects
- * the first snapshot, then serves until SIGTERM or SIGINT. Resolves with the exit code.
- */
-export async function runServe(opts: ServeOptions): Promise<number> {
-  const server = new Server(opts.interval);
-  const abort = new AbortController();
-  const where = authority(opts.listen);
-  let http: Deno.HttpServer;
+/** The text of a file the user named for serve (token, certificate, key), or a {@linkcode ListenError}. */
+function readNamed(what: string, path: string): string {
   try {
-    http = Deno.serve({
-      hostname: opts.listen.hostname,
-      port: opts.listen.port,
-      signal: abort.signal,
-      onListen: () => {},
-      onError: () => reply("internal error\n", 500, TEXT),
-    }, (req) => server.handle(req));
+    return readUserFile(path);
+  } catch (e) {
+    throw new ListenError(`${what} ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** Binds the listener (TLS when asked), with each failure as one line. */
+function listen(opts: ServeOptions, where: string): Deno.Listener {
+  const { hostname, port } = opts.listen;
+  const tls = opts.tls && {
+    cert: readNamed("TLS certificate", opts.tls.certFile),
+    key: readNamed("TLS key", opts.tls.keyFile),
+  };
+  try {
+    return tls ? Deno.listenTls({ hostname, port, ...tls }) : Deno.listen({ hostname, port });
   } catch (e) {
     if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
       throw new ListenError(
@@ -267,24 +307,47 @@ export async function runServe(opts: ServeOptions): Promise<number> {
     if (e instanceof Deno.errors.AddrNotAvailable) {
       throw new ListenError(`${where} is not an address of this machine`);
     }
-    // Anything else binding can meet (a name that does not resolve, …) is still one line.
-    throw new ListenError(`cannot listen on ${where}: ${e instanceof Error ? e.message : String(e)}`);
+    // Anything else binding can meet (a name that does not resolve, a bad certificate, …) is still one line.
+    const message = e instanceof Error ? e.message : String(e);
+    throw new ListenError(`cannot listen on ${where}: ${message.split("\n")[0]}`);
   }
+}
+
+/**
+ * Reads the token and TLS files, binds the listener, drops the network permission, prepares (prices,
+ * collector settings) and starts collecting in a watched worker, then serves until SIGTERM or SIGINT.
+ * Resolves with the exit code.
+ */
+export async function runServe(opts: ServeOptions): Promise<number> {
+  const where = authority(opts.listen);
+  let token: BearerToken | null = null;
+  try {
+    token = opts.tokenFile === null ? null : BearerToken.read(opts.tokenFile);
+  } catch (e) {
+    throw new ListenError(e instanceof Error ? e.message : String(e));
+  }
+  const server = new Server(opts.interval, new HostCheck(opts.listen.hostname, opts.hosts), token);
+  const http = new HttpServer(listen(opts, where), (req) => server.handle(req));
   dropNetwork();
+  let stopped!: () => void;
+  const stopping = new Promise<void>((resolve) => stopped = resolve);
   const stop = () => {
     server.stop();
-    abort.abort();
+    http.close();
+    stopped();
   };
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT", "SIGBREAK"] : ["SIGTERM", "SIGINT"];
   for (const s of signals) Deno.addSignalListener(s, stop);
   try {
-    await server.start(await opts.prepare());
+    await Promise.race([server.start(await opts.prepare(), opts.timeout), stopping]);
   } catch (e) {
     stop();
     await http.finished;
+    for (const s of signals) Deno.removeSignalListener(s, stop);
     throw e;
   }
-  console.error(`agtop: serving http://${where}/metrics every ${opts.interval}s`);
+  const scheme = opts.tls ? "https" : "http";
+  console.error(`agtop: serving ${scheme}://${where}/metrics every ${opts.interval}s`);
   await http.finished;
   for (const s of signals) Deno.removeSignalListener(s, stop);
   console.error("agtop: stopped");

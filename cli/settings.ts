@@ -29,6 +29,9 @@ export const DEFAULT_INTERVAL = 1.5;
 /** Default seconds between collections of `serve`. */
 export const DEFAULT_SERVE_INTERVAL = 5;
 
+/** Default seconds a collection of `serve` may run before its worker is restarted. */
+export const DEFAULT_SERVE_TIMEOUT = 30;
+
 /** How far back `--all` (and the live view's `a`) looks for sessions whose process is gone, by default. */
 export const RECENT_MS = 24 * 3600 * 1000;
 
@@ -61,12 +64,16 @@ export interface Settings extends Required<LsOptions> {
   pid: number | null;
   /** `wait --for`. */
   waitFor: (typeof WAIT_STATES)[number];
-  /** `wait --timeout` in ms; null waits as long as it takes. */
+  /** `wait --timeout` in ms; null waits as long as it takes (and for every other command). */
   timeoutMs: number | null;
   /** How the live view notifies: config `[notify]`; `--no-notify` turns it off. */
   notify: NotifySettings;
   /** Alert thresholds (config `[alerts]`). */
   alerts: AlertThresholds;
+  /** `serve`: Host names answered besides the built-in ones (`--host`, then config `[serve] hosts`). */
+  hosts: string[];
+  /** `serve --timeout`: seconds a collection may run before its worker is restarted (the default elsewhere). */
+  timeout: number;
 }
 
 /**
@@ -118,12 +125,19 @@ export function resolveSettings(parsed: ParsedArgs, config: Config | null): Sett
     eventFormat: choiceOption(values, "format", EVENT_FORMATS, "json"),
     pid: intOption(values, "pid", null),
     waitFor: choiceOption(values, "for", WAIT_STATES, "waiting"),
-    timeoutMs: values.timeout === undefined ? null : durationOption(values, "timeout", 0),
+    // `--timeout` is a duration (`2h`) for wait and seconds for serve: read it as the command means it.
+    timeoutMs: parsed.command !== "wait" || values.timeout === undefined
+      ? null
+      : durationOption(values, "timeout", 0),
     notify: {
       mode: values["no-notify"] === true ? "off" : config?.notifyMode ?? DEFAULT_NOTIFY.mode,
       on: config?.notifyOn ?? DEFAULT_NOTIFY.on,
     },
     alerts: config?.alerts ?? {},
+    hosts: [...listOption(values, "host"), ...config?.serve.hosts ?? []],
+    timeout: parsed.command === "serve"
+      ? intervalOption(stringOption(values, "timeout"), DEFAULT_SERVE_TIMEOUT, "timeout")
+      : DEFAULT_SERVE_TIMEOUT,
   };
 }
 

@@ -160,9 +160,15 @@ export interface ProcessSource {
    * Ends process `pid`: SIGTERM on Linux, macOS and FreeBSD (the process may catch it and clean up), a
    * plain termination on Windows, which has no SIGTERM ({@linkcode TERMINATE_NAME}). The one thing agtop
    * ever changes: the call it needs (`kill`, `TerminateProcess`) is bound on the first call, never before.
-   * Signals whatever has the pid now; the caller checks it is still the process it means.
+   *
+   * `same` says whether `pid` is still the process the caller means. Where the OS has a handle that
+   * pins a process (Linux `pidfd_open`, Windows `OpenProcess`), the handle is taken first and `same`
+   * asked after, and the signal goes through the handle: a pid reused in between is never signalled.
+   * Elsewhere (`kill(2)` on macOS and FreeBSD) `same` is asked right before the signal, which narrows
+   * the window to microseconds without closing it. A process that is not the same reports
+   * `no-such-process` (the one meant has exited).
    */
-  terminate(pid: number): SignalResult;
+  terminate(pid: number, same?: () => boolean): SignalResult;
 }
 
 /** What an attempt to end a process did. */

@@ -4,8 +4,10 @@
  * and columns looked up before they are selected, since these schemas change every month.
  *
  * A database in WAL mode that no process has open (no `-wal`/`-shm` beside it) is read from a copy in
- * memory: opening it in place, even read-only, would make SQLite create those two files, and agtop
- * never changes a file. The copy is reused while the file is unchanged and dropped when unused.
+ * memory: opening it in place, even read-only, would make SQLite create those two files. The copy is
+ * reused while the file is unchanged and dropped when unused. A live WAL database is opened in place,
+ * `readOnly`: SQLite then records its read position in the writer's `-shm` (never the database or the
+ * `-wal`); `immutable=1`, which would not, ignores the `-wal` and so the newest messages.
  *
  * A database is a file anyone who can write its folder can shape (Crush's lives inside the project), so
  * every connection reads only what it was built to read: each connection gets an authorizer that

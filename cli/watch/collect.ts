@@ -96,6 +96,30 @@ export class CollectClient {
     return this.#tickMs;
   }
 
+  /**
+   * Starts the worker, its first tick in flight, and returns at once: replies go to `handlers`.
+   *
+   * @example
+   * ```ts
+   * import type { CollectorSettings } from "../../agents/collect/collector.ts";
+   *
+   * declare const settings: CollectorSettings;
+   * const client = CollectClient.launch(settings, {
+   *   onSnapshot: (s) => console.log(s.agents.length),
+   *   onError: (e) => console.error(e.message),
+   * });
+   * client.busyMs; // how long the first tick has taken so far
+   * ```
+   */
+  static launch(settings: CollectorSettings, handlers: CollectHandlers): CollectClient {
+    return new CollectClient(settings, handlers);
+  }
+
+  /** How long the tick in flight has taken so far (ms); 0 when none is. */
+  get busyMs(): number {
+    return this.#busy ? performance.now() - this.#askedAt : 0;
+  }
+
   /** Starts the worker and resolves with it and its first snapshot; rejects (worker stopped) on failure. */
   static start(settings: CollectorSettings): Promise<[CollectClient, Snapshot]> {
     return new Promise((resolve, reject) => {

@@ -71,8 +71,8 @@ export class SampledSource implements ProcessSource {
   }
 
   /** Ends a process through the inner source. */
-  terminate(pid: number): SignalResult {
-    return this.#inner.terminate(pid);
+  terminate(pid: number, same?: () => boolean): SignalResult {
+    return this.#inner.terminate(pid, same);
   }
 
   /** Machine facts, always read fresh. */

@@ -216,8 +216,8 @@ export class DarwinProcessSource implements ProcessSource, Disposable {
   }
 
   /** SIGTERM through libSystem's `kill(2)` (bound on the first call). */
-  terminate(pid: number): SignalResult {
-    return this.#terminate(pid);
+  terminate(pid: number, same?: () => boolean): SignalResult {
+    return this.#terminate(pid, same);
   }
 
   /** Releases the host port and closes libSystem; a later call opens it again. */

@@ -200,8 +200,8 @@ export class FreeBsdProcessSource implements ProcessSource, Disposable {
   }
 
   /** SIGTERM through libc's `kill(2)` (bound on the first call). */
-  terminate(pid: number): SignalResult {
-    return this.#terminate(pid);
+  terminate(pid: number, same?: () => boolean): SignalResult {
+    return this.#terminate(pid, same);
   }
 
   /** Closes libprocstat and libc (no procstat handle stays open between calls); a later call reopens. */

@@ -2,7 +2,9 @@
  * Reads procfs through libc. Deno (since 1.43) requires `--allow-all` for any read under `/proc`, so
  * agtop reads it with `open`/`read`/`readlink`/`opendir` from libc over FFI instead: the process keeps
  * `--allow-read --allow-env --allow-sys` plus `--allow-ffi` for libc only, and Deno's own network,
- * write and subprocess APIs stay denied. Only read-only calls are bound.
+ * write and subprocess APIs stay denied. Only calls that read are bound here, and `open` only ever with
+ * `O_RDONLY`; ending a process binds its own calls, on demand (`platform/kill.ts`). FFI itself is outside
+ * Deno's sandbox: the grant names the library, not these symbols (see README, Permissions).
  *
  * @module
  */

@@ -89,7 +89,7 @@ export class LinuxProcessSource implements ProcessSource, Disposable {
   /** fd links read this tick, per pid (see {@linkcode LinuxProcessSource.list}). */
   #fdLinks = new Map<number, [string, string][] | null>();
   #held = 0;
-  readonly #terminate = posixTerminate(LIBC_PATHS, "__errno_location");
+  readonly #terminate = posixTerminate(LIBC_PATHS, "__errno_location", true);
 
   /**
    * Reads clock ticks and page size (`/proc/self/auxv`), boot time and the open-files limit once.
@@ -255,8 +255,8 @@ export class LinuxProcessSource implements ProcessSource, Disposable {
   }
 
   /** SIGTERM through libc's `kill(2)` (bound on the first call). */
-  terminate(pid: number): SignalResult {
-    return this.#terminate(pid);
+  terminate(pid: number, same?: () => boolean): SignalResult {
+    return this.#terminate(pid, same);
   }
 
   /** The hidepid option of /proc, agtop's user and Yama's ptrace scope. */

@@ -280,8 +280,8 @@ export class WindowsProcessSource implements ProcessSource, Disposable {
   }
 
   /** `TerminateProcess` from kernel32 (bound on the first call). */
-  terminate(pid: number): SignalResult {
-    return terminateWindowsProcess(pid);
+  terminate(pid: number, same?: () => boolean): SignalResult {
+    return terminateWindowsProcess(pid, same);
   }
 
   /** Closes ntdll and kernel32 (no handle stays open between calls); a later call opens them again. */

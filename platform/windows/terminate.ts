@@ -45,14 +45,16 @@ export function windowsOutcome(lastError: number): SignalResult {
 let opened: Deno.DynamicLibrary<typeof SYMBOLS> | string | null = null;
 
 /**
- * Terminates process `pid` (exit status 143): the Windows source's `terminate`. Never throws.
+ * Terminates process `pid` (exit status 143): the Windows source's `terminate`. The process handle is
+ * opened first and `same` asked while it pins the process, so a reused pid is never terminated. Never
+ * throws.
  *
  * @example
  * ```ts
  * terminateWindowsProcess(4242).outcome; // "sent" once it is terminated
  * ```
  */
-export function terminateWindowsProcess(pid: number): SignalResult {
+export function terminateWindowsProcess(pid: number, same: () => boolean = () => true): SignalResult {
   if (!Number.isInteger(pid) || pid <= 0) return { outcome: "failed", detail: `invalid pid ${pid}` };
   if (opened === null) {
     const path = system32("kernel32.dll");
@@ -67,6 +69,7 @@ export function terminateWindowsProcess(pid: number): SignalResult {
   const handle = k.OpenProcess(PROCESS_TERMINATE, 0, pid);
   if (handle === 0n) return windowsOutcome(k.GetLastError());
   try {
+    if (!same()) return { outcome: "no-such-process", detail: "its pid is now another process's" };
     return k.TerminateProcess(handle, EXIT_CODE) !== 0
       ? { outcome: "sent", detail: null }
       : windowsOutcome(k.GetLastError());

@@ -39,6 +39,8 @@ export interface Confirmation {
   /** The question without the `y/n`, e.g. `send SIGTERM to Claude Code (pid 123)?` */
   prompt: string;
   effect: SignalEffect;
+  /** The processes it would end, one line each (`pid 160  vite`), shown above the question; may be empty. */
+  list: string[];
 }
 
 /** The notice when agtop may not run tmux. */
@@ -52,8 +54,8 @@ const nameOf = (a: Agent) => safeText(a.label);
 const alive = (a: Agent) => a.pid > 0 && a.state !== "dead";
 const error = (text: string): Notice => ({ text, error: true });
 
-function confirm(targets: SignalTarget[], what: string): Confirmation {
-  return { prompt: `${ASK} ${what}?`, effect: { kind: "signal", targets, what } };
+function confirm(targets: SignalTarget[], what: string, list: string[] = []): Confirmation {
+  return { prompt: `${ASK} ${what}?`, effect: { kind: "signal", targets, what }, list };
 }
 
 /**
@@ -99,6 +101,7 @@ export function endOrphan(a: Agent, o: AgentProcess): Confirmation {
  * import type { Agent } from "../../agents/types.ts";
  * declare const agent: Agent; // Claude Code, with 2 orphans
  * (endOrphans(agent) as Confirmation).prompt; // "send SIGTERM to 2 orphans of Claude Code?"
+ * (endOrphans(agent) as Confirmation).list; // ["pid 160  vite", "pid 161  esbuild"]
  * ```
  */
 export function endOrphans(a: Agent): Confirmation | Notice {
@@ -106,6 +109,7 @@ export function endOrphans(a: Agent): Confirmation | Notice {
   return confirm(
     a.orphans.map((o) => ({ pid: o.pid, startedAt: o.startedAt })),
     `${plural(a.orphans.length, "orphan")} of ${nameOf(a)}`,
+    a.orphans.map((o) => `pid ${o.pid}  ${safeText(o.name)}`),
   );
 }
 

@@ -283,12 +283,29 @@ function detail(snap: Snapshot | null, s: ViewState, opts: FrameOptions, height:
 /** The help box, centred over the body lines. */
 function overlayHelp(body: string[], opts: FrameOptions): void {
   const keyWidth = Math.max(...HELP.map(([k]) => [...k].length));
-  const inner = [
+  overlayBox(body, opts, [
     seg(" agtop keys", "bold"),
     ...HELP.map(([k, what]) => `  ${k.padEnd(keyWidth)}  ${what} `),
     " ",
     " any key closes this help",
-  ].map((x) => (typeof x === "string" ? [seg(x)] : [x]));
+  ]);
+}
+
+/** The processes a confirmation would end, boxed over the body lines (with `+N more` past the room). */
+function overlayTargets(body: string[], opts: FrameOptions, list: readonly string[]): void {
+  const room = Math.max(1, body.length - 4);
+  const shown = list.length > room ? list.slice(0, room - 1) : list;
+  const more = list.length - shown.length;
+  overlayBox(body, opts, [
+    seg(" these processes would get it:", "bold"),
+    ...shown.map((l) => `  ${l} `),
+    ...(more > 0 ? [`  +${more} more `] : []),
+  ]);
+}
+
+/** A box of `lines` centred over the body lines. */
+function overlayBox(body: string[], opts: FrameOptions, lines: (string | ReturnType<typeof seg>)[]): void {
+  const inner = lines.map((x) => (typeof x === "string" ? [seg(x)] : [x]));
   const width = Math.min(opts.columns, Math.max(...inner.map((l) => displayWidth(lineText(l)))) + 2);
   const pad = " ".repeat(Math.max(0, Math.floor((opts.columns - width) / 2)));
   const box: Line[] = [
@@ -331,6 +348,7 @@ export function renderFrame(snap: Snapshot | null, s: ViewState, opts: FrameOpti
   const body = main.slice(1);
   while (body.length < height) body.push("");
   if (s.help) overlayHelp(body, opts);
+  else if (s.confirm?.list.length) overlayTargets(body, opts, s.confirm.list);
   const hint = s.confirm
     ? [seg(s.confirm.prompt, "bold"), seg(" y/n", "inverse")]
     : s.notice

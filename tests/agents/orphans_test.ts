@@ -6,12 +6,14 @@ import {
   ORPHAN_ENV_KEYS,
   OrphanTracker,
   REAPER_NAMES,
+  userBoundary,
 } from "../../agents/orphans.ts";
 import { detect } from "../../agents/detect.ts";
 import { VENDORS } from "../../agents/vendors/mod.ts";
 import { LinuxProcessSource } from "../../platform/linux/source.ts";
 import type { ProcessDetails, ProcessInfo } from "../../platform/types.ts";
-import { fakesUnavailable, FakeWorld } from "../support/fakes.ts";
+import { descendants, fakesUnavailable, FakeWorld } from "../support/fakes.ts";
+import { tmuxMissing } from "../support/tmux.ts";
 
 // ---------------------------------------------------------------------------------------------------
 // Pure tracker tests on hand-built process lists.
@@ -63,7 +65,8 @@ function fakeSource(envs: Record<number, Record<string, string>> = {}) {
 const pids = (orphans: { pid: number }[]) => orphans.map((o) => o.pid);
 
 Deno.test("a remembered tool process that outlives its agent is that agent's orphan, with what it starts", () => {
-  const tracker = new OrphanTracker({ source: fakeSource() });
+  // What the orphan starts later counts when it carries the agent's marker (103), not otherwise (104).
+  const tracker = new OrphanTracker({ source: fakeSource({ 103: { CLAUDECODE: "1" } }), vendors: VENDORS });
   const init = proc(1, 0, "init");
   const agent = proc(100, 1, "claude");
   const bash = proc(101, 100, "bash");
@@ -76,7 +79,8 @@ Deno.test("a remembered tool process that outlives its agent is that agent's orp
   // The agent and the shell exit; the server is adopted by init and starts a worker.
   const adopted = { ...server, ppid: 1 };
   const worker = proc(103, 102, "node");
-  const orphans = tracker.update([], [init, adopted, worker]);
+  const stranger = proc(104, 102, "node");
+  const orphans = tracker.update([], [init, adopted, worker, stranger]);
   assert.deepEqual(pids(orphans), [102, 103]);
   assert.deepEqual(orphans[0], {
     agentKey: "100:1000",
@@ -100,8 +104,10 @@ Deno.test("a remembered tool process that outlives its agent is that agent's orp
   assert.deepEqual(pids(tracker.update([], [init, { ...worker, ppid: 1 }])), [103]);
   // A zombie is not running; a new process that reuses the pid is someone else.
   assert.deepEqual(tracker.update([], [init, { ...worker, ppid: 1, state: "zombie" }]), []);
-  assert.deepEqual(pids(tracker.update([], [init, { ...worker, ppid: 1 }])), [], "forgotten");
-  assert.deepEqual(tracker.update([], [init, proc(103, 1, "node", { startId: 5 })]), []);
+  const again = tracker.update([], [init, { ...worker, ppid: 1 }]);
+  assert.deepEqual(again.map((o) => [o.pid, o.via]), [[103, "env"]], "forgotten, but its marker names it");
+  const reused = tracker.update([], [init, proc(103, 1, "node", { startId: 5 })]);
+  assert.deepEqual(reused.filter((o) => o.via === "remembered"), [], "a reused pid is not remembered");
 });
 
 Deno.test("no orphans while the agent's main process runs, even when it is not recognised for a tick", () => {
@@ -178,7 +184,40 @@ Deno.test("the environment names the agent of a process adopted by init or a sub
   const first = source.calls.length;
   assert.deepEqual(pids(tracker.update([live], processes)), [200, 201, 400]);
   assert.equal(source.calls.length, first);
-  for (const pid of [201, 500, 600]) assert.ok(!source.calls.includes(pid), `only adopted processes: ${pid}`);
+  for (const pid of [500, 600]) assert.ok(!source.calls.includes(pid), `only orphans' families: ${pid}`);
+});
+
+Deno.test("a multiplexer or a login shell that inherited an agent's marker is the user's, with what runs below", () => {
+  const source = fakeSource({
+    200: { CLAUDECODE: "1" },
+    201: { CLAUDECODE: "1" },
+    202: { CLAUDECODE: "1" },
+    300: { CLAUDECODE: "1" },
+    301: { CLAUDECODE: "1" },
+    302: { CLAUDECODE: "1" },
+    303: { CLAUDECODE: "1" },
+  });
+  const tracker = new OrphanTracker({ source, vendors: VENDORS });
+  const processes = [
+    proc(1, 0, "init"),
+    // A tmux server started from an agent's shell: its panes are the user's.
+    proc(200, 1, "tmux: server", { exe: "/usr/bin/tmux", argv: ["tmux", "new-session", "-d"] }),
+    proc(201, 200, "bash", { argv: ["-bash"] }),
+    proc(202, 201, "vim", { argv: ["vim", "notes.txt"] }),
+    // A script an agent's tool left running: an orphan, but not the login shell it opened, nor below.
+    proc(300, 1, "node", { argv: ["node", "server.js"] }),
+    proc(301, 300, "node", { argv: ["node", "worker.js"] }),
+    proc(302, 300, "zsh", { argv: ["zsh", "-l"] }),
+    proc(303, 302, "psql", { argv: ["psql"] }),
+  ];
+  assert.deepEqual(pids(tracker.update([], processes)), [300, 301]);
+  assert.ok(userBoundary(proc(9, 1, "screen", { exe: "/usr/bin/screen", argv: ["SCREEN"] })));
+  assert.ok(userBoundary(proc(9, 1, "zellij", { exe: "/usr/bin/zellij" })));
+  assert.ok(
+    !userBoundary(proc(9, 1, "bash", { argv: ["/bin/bash", "-c", "-l", "npm test"] })),
+    "a tool's shell",
+  );
+  assert.ok(!userBoundary(proc(9, 1, "bash", { argv: ["bash", "-lc", "npm test"] })));
 });
 
 Deno.test("markedAgent and ORPHAN_ENV_KEYS", () => {
@@ -316,6 +355,46 @@ Deno.test({
       assert.deepEqual(found.argv, ["sleep", "300"]);
     } finally {
       killQuietly(pid);
+    }
+  },
+});
+
+Deno.test({
+  name: "a real tmux server started with Claude Code's markers: neither it nor its panes are orphans",
+  ignore: skip !== null || tmuxMissing() !== null,
+  sanitizeResources: false,
+  async fn() {
+    const socket = `agtop-orphan-${crypto.randomUUID().slice(0, 8)}`;
+    const tmux = (...args: string[]) =>
+      new Deno.Command("tmux", {
+        args: ["-L", socket, "-f", "/dev/null", ...args],
+        env: { CLAUDECODE: "1", CLAUDE_CODE_SESSION_ID: crypto.randomUUID(), SHELL: "/bin/bash" },
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    const started = await tmux("new-session", "-d", "-s", "t", "-x", "80", "-y", "24");
+    assert.ok(started.success, new TextDecoder().decode(started.stderr));
+    try {
+      await tmux("send-keys", "-t", "t:0", "sleep 300", "Enter");
+      await tmux("new-window", "-t", "t", "sleep 301");
+      const server = Number(new TextDecoder().decode((await tmux("display", "-p", "#{pid}")).stdout).trim());
+      // Two pane shells, the typed sleep below the login shell, and the window's own sleep.
+      await until("the panes' commands", () => descendants(server).length >= 3);
+      const family = descendants(server);
+      using source = new LinuxProcessSource({ heldStatFiles: 0 });
+      const processes = source.list();
+      const me = processes.find((p) => p.pid === server)!;
+      const reaper = processes.find((p) => p.pid === me.ppid);
+      if (me.ppid !== 1 && !REAPER_NAMES.has(reaper?.name ?? "")) {
+        console.log(`skipped: tmux was adopted by ${reaper?.name} (${me.ppid}), an unknown subreaper`);
+        return;
+      }
+      const orphans = new OrphanTracker({ source, vendors: VENDORS }).update([], processes);
+      const tmuxFamily = new Set([server, ...family]);
+      assert.deepEqual(orphans.filter((o) => tmuxFamily.has(o.pid)), []);
+    } finally {
+      await tmux("kill-server");
     }
   },
 });

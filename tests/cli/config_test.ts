@@ -67,6 +67,12 @@ tokens_per_minute = 50000
 tool_minutes = 10
 repeated_calls = 5
 stalled_minutes = 15
+
+[serve]
+hosts = ["metrics.example.org"]
+token_file = "~/.agtop-token"
+tls_cert = "/etc/agtop/cert.pem"
+tls_key = "/etc/agtop/key.pem"
 `);
   const want: Config = {
     path,
@@ -87,6 +93,12 @@ stalled_minutes = 15
       repeatedCalls: 5,
       stalledMinutes: 15,
     },
+    serve: {
+      hosts: ["metrics.example.org"],
+      tokenFile: `${HOME}/.agtop-token`,
+      tlsCert: "/etc/agtop/cert.pem",
+      tlsKey: "/etc/agtop/key.pem",
+    },
   };
   assert.deepEqual(await loadConfig(path), want);
   assert.deepEqual(await loadConfig(await file("interval = 0.2\n")), {
@@ -100,6 +112,7 @@ stalled_minutes = 15
     notifyMode: null,
     notifyOn: null,
     alerts: {},
+    serve: { hosts: [], tokenFile: null, tlsCert: null, tlsKey: null },
   });
   // Dotted keys and inline tables are TOML too.
   const dotted = await loadConfig(await file('data_dirs.codex = ["/a"]\n'));
@@ -147,7 +160,7 @@ Deno.test("config: every bad input is one line naming the file and the line", as
     [
       'theme = "nord"\n\ncolour = "red"\n',
       3,
-      'unknown key "colour" (expected theme, interval, hidden, columns, private, data_dirs, notify, alerts)',
+      'unknown key "colour" (expected theme, interval, hidden, columns, private, data_dirs, notify, alerts, serve)',
     ],
     ['# x\ntheme = "solarized"\n', 2, `unknown theme 'solarized' (expected ${THEME_NAMES.join(", ")})`],
     ["theme = 3\n", 1, "theme must be a theme's name, not 3"],
@@ -183,6 +196,14 @@ Deno.test("config: every bad input is one line naming the file and the line", as
       'data_dirs.claude: "~other/x" must be absolute or start with ~/',
     ],
     ["data_dirs = { claude = [3] }\n", 1, "data_dirs.claude must hold directories, not 3"],
+    [
+      '[serve]\ntoken = "x"\n',
+      2,
+      'serve: unknown key "token" (expected hosts, token_file, tls_cert, tls_key)',
+    ],
+    ['[serve]\ntls_cert = "/c.pem"\n', 1, "serve: tls_cert and tls_key go together"],
+    ['[serve]\ntoken_file = "token"\n', 2, 'serve.token_file: "token" must be absolute or start with ~/'],
+    ["[serve]\nhosts = [1]\n", 2, "serve.hosts must hold host names, not 1"],
   ];
   for (const [text, line, detail] of cases) {
     const path = await file(text);

@@ -14,6 +14,7 @@ const CONFIG: Config = {
   notifyMode: "quiet",
   notifyOn: ["waiting"],
   alerts: { contextPercent: 90 },
+  serve: { hosts: ["metrics.example.org"], tokenFile: null, tlsCert: null, tlsKey: null },
 };
 
 const settings = (args: string[], config: Config | null = null) =>

@@ -95,3 +95,31 @@ Deno.test({
     assert.equal(terminateProcess(0).outcome, "failed", "pid 0 would signal the process group");
   },
 });
+
+Deno.test({
+  name:
+    "terminate on Linux: the pid file descriptor is open when the identity is checked; a changed one is spared",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    using source = processSource();
+    const pidfds = () =>
+      [...Deno.readDirSync("/proc/self/fd")].filter((e) => {
+        try {
+          return Deno.readLinkSync(`/proc/self/fd/${e.name}`) === "anon_inode:[pidfd]";
+        } catch {
+          return false;
+        }
+      }).length;
+    const child = new Deno.Command("sleep", { args: ["30"], stdout: "null", stderr: "null" }).spawn();
+    // The check says "not the same any more": no signal, and the process lives on. (Deno holds a pidfd
+    // of its own for a child it spawned.)
+    const before = pidfds();
+    let during = -1;
+    const spared = source.terminate(child.pid, () => (during = pidfds(), false));
+    assert.equal(during, before + 1, "checked while a pidfd pins the process");
+    assert.deepEqual(spared, { outcome: "no-such-process", detail: "its pid is now another process's" });
+    assert.equal(pidfds(), before, "and closed after");
+    assert.deepEqual(source.terminate(child.pid, () => true), { outcome: "sent", detail: null });
+    assert.equal((await child.status).signal, "SIGTERM");
+  },
+});

@@ -40,25 +40,37 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
 export class Served implements AsyncDisposable {
   readonly url: string;
   readonly child: Deno.ChildProcess;
+  /** The HTTP client requests go through (one trusting the test's CA with `caCert`). */
+  readonly client: Deno.HttpClient | undefined;
   #stderr: Promise<string>;
 
-  private constructor(url: string, child: Deno.ChildProcess) {
+  private constructor(url: string, child: Deno.ChildProcess, caCert?: string) {
     this.url = url;
     this.child = child;
+    this.client = caCert ? Deno.createHttpClient({ caCerts: [caCert] }) : undefined;
     this.#stderr = new Response(child.stderr).text();
   }
 
   /**
    * Starts `main.ts serve` on a free loopback port with the binary's permissions and V8 flags (plus `extra` deno
-   * flags, e.g. `--preload`), and waits until `/healthz` answers 200.
+   * flags, e.g. `--preload`), and waits until `/healthz` answers 200. `wrap` runs it under another command
+   * (`["prlimit", "--nofile=64"]`); `caCert` (PEM) means it serves HTTPS for `localhost` signed by that CA.
    */
   static async start(
     args: string[] = [],
-    opts: { env?: Record<string, string>; extra?: string[]; port?: number } = {},
+    opts: {
+      env?: Record<string, string>;
+      extra?: string[];
+      port?: number;
+      wrap?: string[];
+      caCert?: string;
+    } = {},
   ): Promise<Served> {
     const port = opts.port ?? freePort();
-    const child = new Deno.Command(Deno.execPath(), {
+    const [command, ...prefix] = [...(opts.wrap ?? []), Deno.execPath()];
+    const child = new Deno.Command(command, {
       args: [
+        ...prefix,
         "run",
         ...V8_FLAGS,
         ...BINARY_PERMISSIONS,
@@ -74,9 +86,10 @@ export class Served implements AsyncDisposable {
       stdout: "null",
       stderr: "piped",
     }).spawn();
-    const served = new Served(`http://127.0.0.1:${port}`, child);
+    const url = opts.caCert ? `https://localhost:${port}` : `http://127.0.0.1:${port}`;
+    const served = new Served(url, child, opts.caCert);
     await waitFor("serve's /healthz", async () => {
-      const res = await fetch(`${served.url}/healthz`);
+      const res = await fetch(`${served.url}/healthz`, { client: served.client });
       await res.body?.cancel();
       return res.status === 200 ? true : undefined;
     });
@@ -89,7 +102,7 @@ export class Served implements AsyncDisposable {
     type: string;
     body: string;
   }> {
-    const res = await fetch(`${this.url}${path}`, { headers });
+    const res = await fetch(`${this.url}${path}`, { headers, client: this.client });
     return { status: res.status, type: res.headers.get("content-type") ?? "", body: await res.text() };
   }
 
@@ -105,6 +118,7 @@ export class Served implements AsyncDisposable {
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
+    this.client?.close();
     try {
       this.child.kill("SIGKILL");
     } catch {

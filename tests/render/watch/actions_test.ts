@@ -138,6 +138,12 @@ Deno.test("orphans are rows: selectable, k ends just that one; K ends every orph
   assert.equal(press(refused.state, snap, ["down"]).state.notice, null, "the next key clears the notice");
   s = press(s, snap, ["K"]).state;
   assert.equal(s.confirm?.prompt, "send SIGTERM to 2 orphans of Claude Code?");
+  // The list of what would get it shows before the answer.
+  assert.deepEqual(s.confirm?.list, ["pid 170  node", "pid 171  esbuild"]);
+  const screen = frame(snap, s).join("\n");
+  assert.match(screen, /these processes would get it:/);
+  assert.match(screen, /pid 170 {2}node/);
+  assert.match(screen, /pid 171 {2}esbuild/);
   assert.deepEqual(press(s, snap, ["y"]).effects[0], {
     kind: "signal",
     targets: [{ pid: 170, startedAt: 2000 }, { pid: 171, startedAt: 3000 }],
