@@ -6,8 +6,7 @@
  */
 
 import { THEME_NAMES } from "../render/themes.ts";
-import { REPORT_FORMATS, REPORT_KINDS } from "../agents/history/kinds.ts";
-import { WEEKDAYS } from "../agents/history/calendar.ts";
+import { REPORT_FORMATS, REPORT_KINDS, WEEKDAYS } from "../agents/history/kinds.ts";
 import { VENDORS } from "../agents/vendors/mod.ts";
 
 /** One command-line option. */

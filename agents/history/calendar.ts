@@ -5,19 +5,7 @@
  * @module
  */
 
-/** Day numbers of the week, as `Date#getUTCDay` counts them. */
-export const WEEKDAYS = [
-  "sunday",
-  "monday",
-  "tuesday",
-  "wednesday",
-  "thursday",
-  "friday",
-  "saturday",
-] as const;
-
-/** A day of the week by name. */
-export type Weekday = (typeof WEEKDAYS)[number];
+import { type Weekday, WEEKDAYS } from "./kinds.ts";
 
 /** Period lengths the report cuts time into. */
 export type Period = "day" | "week" | "month";
