@@ -7,8 +7,9 @@
  * - never stops on an `accept` error: out of descriptors (`EMFILE`, `ENFILE`) it closes the connection
  *   that has waited longest for a request (an idle keep-alive or a slow client) and tries again, backing
  *   off while nothing can be shed;
- * - holds at most {@linkcode Limits.connections} connections, shedding the longest-waiting one for a
- *   new one (or refusing the new one when every connection is being answered);
+ * - holds at most {@linkcode Limits.connections} connections: a new one at the cap waits a moment for
+ *   a slot (a burst of scrapes is served in turn), then the longest-waiting one is shed for it (or it is
+ *   refused when every connection is being answered);
  * - gives a new connection {@linkcode Limits.headMs} to send a whole request head (slowloris; the TLS
  *   handshake counts), a kept-alive one {@linkcode Limits.idleMs} to send its next, every response
  *   {@linkcode Limits.writeMs} to be taken, and caps the head at {@linkcode Limits.headBytes};
@@ -88,12 +89,17 @@ function outOfDescriptors(e: unknown): boolean {
   return e instanceof Error && /os error (24|23)\b|too many open files/i.test(e.message);
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+/** How long a new connection at the cap waits for a slot before the longest-waiting one is shed (ms). */
+const CAP_GRACE_MS = 250;
 
 /** One client connection and what it is doing now. */
 class Connection {
   /** Waiting for a request head (may be shed) rather than being answered. */
   waiting = true;
+  /** Requests answered on it so far: waiting after one, it is an idle keep-alive. */
+  served = 0;
   /** Since when it waits (performance.now()). */
   since = performance.now();
   /** Settles once the connection is done with and its descriptor released. */
@@ -325,7 +331,7 @@ export class HttpServer {
         continue;
       }
       backoff = 10;
-      if (this.#open.size >= this.#limits.connections && !this.#shed()) {
+      if (!(await this.#room())) {
         conn.close();
         continue;
       }
@@ -339,10 +345,30 @@ export class HttpServer {
     for (const c of this.#open) c.close();
   }
 
-  /** Closes the connection that has waited longest for a request and returns it; null when none waits. */
-  #shed(): Connection | null {
+  /**
+   * Makes room for one more connection at the cap: an idle keep-alive is shed at once; else a burst of
+   * clients is served in turn (a slot frees within {@linkcode CAP_GRACE_MS} as answers go out), and only
+   * then is the connection that has waited longest for a request shed (a silent one). False when every
+   * connection is being answered.
+   */
+  async #room(): Promise<boolean> {
+    if (this.#open.size >= this.#limits.connections) this.#shed(true);
+    const deadline = performance.now() + CAP_GRACE_MS;
+    while (this.#open.size >= this.#limits.connections && performance.now() < deadline && !this.#closed) {
+      await Promise.race([...[...this.#open].map((c) => c.done), sleep(deadline - performance.now())]);
+    }
+    return this.#open.size < this.#limits.connections || this.#shed() !== null;
+  }
+
+  /**
+   * Closes the connection that has waited longest for a request (only among idle keep-alives with
+   * `idleOnly`) and returns it; null when none waits.
+   */
+  #shed(idleOnly = false): Connection | null {
     let oldest: Connection | null = null;
-    for (const c of this.#open) if (c.waiting && (!oldest || c.since < oldest.since)) oldest = c;
+    for (const c of this.#open) {
+      if (c.waiting && (!idleOnly || c.served > 0) && (!oldest || c.since < oldest.since)) oldest = c;
+    }
     oldest?.close();
     if (oldest) this.#open.delete(oldest);
     return oldest;
@@ -374,6 +400,7 @@ export class HttpServer {
       const keepAlive = parsed.keepAlive && !this.#closed;
       const bytes = await encodeResponse(res, parsed.req.method === "HEAD", keepAlive);
       if (!(await c.write(bytes, limits.writeMs)) || !keepAlive) return;
+      c.served++;
     }
   }
 

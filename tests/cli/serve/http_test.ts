@@ -120,3 +120,17 @@ Deno.test("http: parseHead reads a request and refuses what it cannot serve", ()
   ]);
   assert.throws(() => parseHead("GET / HTTP/1.1\r\n folded\r\n\r\n"), BadRequest);
 });
+
+Deno.test("http: a burst of more clients than the cap is served in turn, none dropped", async () => {
+  const { server, port } = start();
+  const clients = await Promise.all(
+    Array.from({ length: LIMITS.connections * 3 }, async (_, i) => {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      await send(conn, `GET /b${i} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
+      return readUntilClosed(conn);
+    }),
+  );
+  clients.forEach((text, i) => assert.match(text, new RegExp(`ok /b${i}\\n$`), `client ${i} answered`));
+  server.close();
+  await server.finished;
+});
