@@ -8,9 +8,16 @@
  * @module
  */
 
-import type { LinkContext, RecentSessions, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type {
+  DataDir,
+  LinkContext,
+  RecentSessions,
+  SessionLink,
+  SessionRead,
+  SessionSource,
+} from "../../vendor.ts";
 import { continueFacts } from "./transcript.ts";
-import { dataDirs, DirListings, mtimeOf } from "../../formats/files.ts";
+import { dataDirs, DirListings, mtimeOf, namedDir } from "../../formats/files.ts";
 import { JsonDocuments } from "../../formats/json_document.ts";
 import { UUID } from "../../formats/argv.ts";
 import { recentFiles, type SessionFile, START_SLACK_MS } from "../../formats/recent.ts";
@@ -39,6 +46,11 @@ export class ContinueSessionSource implements SessionSource {
   readonly envKeys: readonly string[] = ["CONTINUE_GLOBAL_DIR"];
   #docs = new JsonDocuments<SessionRead>(continueFacts);
   #listings = new DirListings();
+
+  /** Where its sessions are kept for an environment, and what named the place. */
+  dataDirs(env: Record<string, string>, home: string): DataDir[] {
+    return [namedDir(`${continueDir(env, home)}/sessions`, env, ["CONTINUE_GLOBAL_DIR"])];
+  }
 
   /** Finds the session of a live Continue process. */
   link(ctx: LinkContext): SessionLink | null {

@@ -9,10 +9,17 @@
  * @module
  */
 
-import type { LinkContext, RecentSessions, SessionLink, SessionRead, SessionSource } from "../../vendor.ts";
+import type {
+  DataDir,
+  LinkContext,
+  RecentSessions,
+  SessionLink,
+  SessionRead,
+  SessionSource,
+} from "../../vendor.ts";
 import { droidModel, type DroidSettings, droidSettings, DroidTranscript } from "./transcript.ts";
 import { readHeadLines } from "../../formats/jsonl.ts";
-import { dataDirs, DirListings, lastWritten, mtimeOf } from "../../formats/files.ts";
+import { dataDirs, DirListings, lastWritten, mtimeOf, namedDir } from "../../formats/files.ts";
 import { argvSessionIds, UUID } from "../../formats/argv.ts";
 import { JsonDocuments } from "../../formats/json_document.ts";
 import { Transcripts } from "../../formats/parse_cache.ts";
@@ -66,6 +73,11 @@ export class DroidSessionSource implements SessionSource {
   });
   #listings = new DirListings();
   #cwds = new Map<string, string | null>();
+
+  /** Where its sessions are kept for an environment, and what named the place. */
+  dataDirs(env: Record<string, string>, home: string): DataDir[] {
+    return [namedDir(`${factoryDir(env, home)}/sessions`, env, ["FACTORY_HOME_OVERRIDE"])];
+  }
 
   /** Finds the session of a live Droid process. */
   link(ctx: LinkContext): SessionLink | null {

@@ -96,3 +96,14 @@ Deno.test("continue: a finished turn, Anthropic usage, a half-written document",
     assert.equal(broken.malformedLines, 1);
   });
 });
+
+Deno.test("continue: the data directory doctor checks, and the variable that moved it", () => {
+  const source = new ContinueSessionSource();
+  assert.deepEqual(source.dataDirs({}, "/home/me"), [{
+    path: "/home/me/.continue/sessions",
+    from: "default",
+  }]);
+  assert.deepEqual(source.dataDirs({ CONTINUE_GLOBAL_DIR: "/srv/c" }, "/home/me"), [
+    { path: "/srv/c/sessions", from: "CONTINUE_GLOBAL_DIR" },
+  ]);
+});

@@ -121,3 +121,14 @@ Deno.test("droid: a turn ends with agent_turn_outcome; injected context is no pr
   assert.equal(droidModel("claude-opus-4-5-20251101", []), "claude-opus-4-5-20251101");
   assert.equal(droidModel("custom:Mine-3", [{ model: "a" }]), "custom:Mine-3");
 });
+
+Deno.test("droid: the data directory doctor checks, and the variable that moved it", () => {
+  const source = new DroidSessionSource();
+  assert.deepEqual(source.dataDirs({}, "/home/me"), [{
+    path: "/home/me/.factory/sessions",
+    from: "default",
+  }]);
+  assert.deepEqual(source.dataDirs({ FACTORY_HOME_OVERRIDE: "/srv/f" }, "/home/me"), [
+    { path: "/srv/f/.factory/sessions", from: "FACTORY_HOME_OVERRIDE" },
+  ]);
+});
