@@ -79,6 +79,12 @@ export function newestCall(pending: ReadonlyMap<string, ToolCall>): ToolCall | n
   return last ? { ...last } : null;
 }
 
+/**
+ * A subagent whose session is mid-turn (or whose parent has not recorded its result) counts as running
+ * while it was written this recently (ms).
+ */
+export const SUBAGENT_QUIET_MS = 60_000;
+
 /** A subagent the session started. */
 export interface SubagentFacts {
   id: string;

@@ -43,8 +43,8 @@ import {
   parseOpenCodeMessage,
   parseOpenCodePart,
   promptText,
-  SUBAGENT_QUIET_MS,
 } from "./opencode_transcript.ts";
+import { SUBAGENT_QUIET_MS } from "../session.ts";
 import { epochMs } from "./records.ts";
 import { argvSessionIds } from "./argv.ts";
 import { DirListings, listDir, mtimeOf, namedDir, readJson } from "./files.ts";

@@ -9,14 +9,11 @@
  */
 
 import type { SessionFacts, SubagentFacts, TokenBuckets, ToolCall, TurnState } from "../session.ts";
-import { addTokens, emptyTokens, modelTable, totalTokens } from "../session.ts";
+import { addTokens, emptyTokens, modelTable, SUBAGENT_QUIET_MS, totalTokens } from "../session.ts";
 import { asObject, epochMs, type JsonObject, positive } from "./records.ts";
 import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, promptLine } from "./text.ts";
 import { firstArg, stringArg, subagentArg, todoArg } from "./tool_args.ts";
 import type { SessionRead } from "../vendor.ts";
-
-/** A subagent whose session is mid-turn counts as running while it was written this recently (ms). */
-export const SUBAGENT_QUIET_MS = 60_000;
 
 /** What agtop keeps of one message. */
 export interface OpenCodeMessage {

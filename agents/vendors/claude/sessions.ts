@@ -21,7 +21,7 @@ import type {
   SessionSource,
 } from "../../vendor.ts";
 import type { SessionFacts, SubagentFacts } from "../../session.ts";
-import { emptyTokens } from "../../session.ts";
+import { emptyTokens, SUBAGENT_QUIET_MS } from "../../session.ts";
 import { ClaudeTranscript } from "./transcript.ts";
 import { ClaudeUsage } from "./usage.ts";
 import type { ClaudeSubagentCall } from "./transcript.ts";
@@ -41,8 +41,6 @@ import { jsonlSessions, RecentScan, START_SLACK_MS } from "../../formats/recent.
 
 /** How far the registry's `startedAt` may be from the process start and still be the same process. */
 export const REGISTRY_START_SLACK_MS = 5_000;
-/** A subagent whose own transcript is mid-turn counts as running while it was written this recently. */
-export const SUBAGENT_QUIET_MS = 60_000;
 /** Bytes read from the head of a transcript to find its `cwd` or `sessionId`. */
 const HEAD_BYTES = 256 * 1024;
 /** A session id looked up in every project directory and not found is looked up again after this long. */

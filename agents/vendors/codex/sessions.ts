@@ -21,7 +21,7 @@ import type {
   SessionSource,
 } from "../../vendor.ts";
 import type { SubagentFacts, TokenBuckets } from "../../session.ts";
-import { addTokens, emptyTokens, mergeMinutes, modelTable } from "../../session.ts";
+import { addTokens, emptyTokens, mergeMinutes, modelTable, SUBAGENT_QUIET_MS } from "../../session.ts";
 import { CodexTranscript } from "./transcript.ts";
 import type { CodexMeta } from "./transcript.ts";
 import { readHeadLines, readTailLines } from "../../formats/jsonl.ts";
@@ -32,8 +32,6 @@ import { RecentScan, START_SLACK_MS } from "../../formats/recent.ts";
 
 /** Date directories searched back from today when linking by working directory. */
 export const LINK_DAYS = 3;
-/** A subagent whose rollout is mid-turn counts as running while it was written this recently. */
-export const SUBAGENT_QUIET_MS = 60_000;
 /** `session_meta` carries the base instructions and can be large; at most this much is read to find it. */
 const META_BYTES = 1024 * 1024;
 /** Subagents of subagents are followed this deep. */

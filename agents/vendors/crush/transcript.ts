@@ -8,14 +8,12 @@
  */
 
 import type { ActivityEvent, SubagentFacts, ToolCall, TurnState } from "../../session.ts";
-import { emptyTokens, newestCall } from "../../session.ts";
+import { emptyTokens, newestCall, SUBAGENT_QUIET_MS } from "../../session.ts";
 import { epochMs, isObject, type JsonObject } from "../../formats/records.ts";
 import { firstLine, promptLine } from "../../formats/text.ts";
 import { TranscriptState } from "../../formats/transcript_state.ts";
 import { firstArg } from "../../formats/tool_args.ts";
 
-/** A subagent whose session is mid-turn counts as running while it was written this recently (ms). */
-export const SUBAGENT_QUIET_MS = 60_000;
 /** Characters kept of a text, a thought or a tool result. */
 const HEAD = 2_000;
 

@@ -20,7 +20,7 @@ import type {
   SessionSource,
 } from "../../vendor.ts";
 import type { SubagentFacts, TokenBuckets } from "../../session.ts";
-import { addTokens, emptyTokens, modelTable } from "../../session.ts";
+import { addTokens, emptyTokens, modelTable, SUBAGENT_QUIET_MS } from "../../session.ts";
 import { GeminiTranscript } from "./transcript.ts";
 import { JsonlTail, readHeadLines } from "../../formats/jsonl.ts";
 import { isObject } from "../../formats/records.ts";
@@ -40,8 +40,6 @@ import { sha256Hex } from "../../formats/hash.ts";
 import { ParseCache, TailedTranscript } from "../../formats/parse_cache.ts";
 import { RecentScan, START_SLACK_MS } from "../../formats/recent.ts";
 
-/** A subagent whose parent has not recorded its result counts as running while written this recently. */
-export const SUBAGENT_QUIET_MS = 60_000;
 /** `.project_root` markers are re-read after this long. */
 const MARKER_TTL_MS = 10_000;
 /** Bytes read from the head of a chat file to find its header. */

@@ -21,7 +21,7 @@ import type {
   SessionSource,
 } from "../../vendor.ts";
 import type { SubagentFacts, TokenBuckets } from "../../session.ts";
-import { addTokens, emptyTokens, modelTable } from "../../session.ts";
+import { addTokens, emptyTokens, modelTable, SUBAGENT_QUIET_MS } from "../../session.ts";
 import {
   type Database,
   DatabaseReads,
@@ -40,8 +40,6 @@ import { DirListings, mtimeOf, namedDir } from "../../formats/files.ts";
 import { MAX_CACHED_HEADS, ParseCache, TailedTranscript } from "../../formats/parse_cache.ts";
 import { newestFirst, START_SLACK_MS } from "../../formats/recent.ts";
 
-/** A subagent whose session is mid-turn counts as running while it was written this recently (ms). */
-export const SUBAGENT_QUIET_MS = 60_000;
 /** Bytes read from the head of a legacy session file to find its metadata line. */
 const HEAD_BYTES = 64 * 1024;
 const MAX_CHILDREN = 64;
