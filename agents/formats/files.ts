@@ -155,10 +155,22 @@ export function dataDirs(
 ): Set<string> {
   const dirs = new Set<string>();
   for (const e of envs) {
-    const home = e.HOME || e.USERPROFILE;
-    if (e[key] || home) dirs.add(dirOf(e, home ?? ""));
+    const home = homeOf(e);
+    if (e[key] || home) dirs.add(dirOf(e, home));
   }
   return dirs;
+}
+
+/**
+ * The home directory an environment names (`HOME`, on Windows `USERPROFILE`), or "" when none.
+ *
+ * @example
+ * ```ts
+ * homeOf({ USERPROFILE: "C:\\Users\\me" }); // "C:\\Users\\me"
+ * ```
+ */
+export function homeOf(env: Readonly<Record<string, string>>): string {
+  return env.HOME || env.USERPROFILE || "";
 }
 
 /**

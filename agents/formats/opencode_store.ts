@@ -47,7 +47,7 @@ import {
 import { SUBAGENT_QUIET_MS } from "../session.ts";
 import { epochMs } from "./records.ts";
 import { argvSessionIds } from "./argv.ts";
-import { DirListings, listDir, mtimeOf, namedDir, readJson } from "./files.ts";
+import { DirListings, homeOf, listDir, mtimeOf, namedDir, readJson } from "./files.ts";
 import { asObject, isObject, type JsonObject, positive } from "./records.ts";
 import { readSmallText } from "./regular.ts";
 import { MAX_CACHED_HEADS, ParseCache } from "./parse_cache.ts";
@@ -214,7 +214,7 @@ export class OpenCodeStore implements SessionSource {
     const found: { link: SessionLink; at: number }[] = [];
     const seen = new Set<string>();
     for (const env of envs) {
-      const home = env.HOME || env.USERPROFILE || "";
+      const home = homeOf(env);
       const dbs = this.#databases(env, home, now);
       for (const db of dbs) {
         if (seen.has(db)) continue;

@@ -19,7 +19,7 @@ import type {
   SessionSource,
 } from "../vendor.ts";
 import { PiTranscript } from "./pi_session.ts";
-import { DirListings, headRecords, mtimeOf, namedDir, normalisePath } from "./files.ts";
+import { DirListings, headRecords, homeOf, mtimeOf, namedDir, normalisePath } from "./files.ts";
 import { transcriptRead, Transcripts } from "./parse_cache.ts";
 import { jsonlSessions, newestSince, RecentScan, type SessionFile } from "./recent.ts";
 import { nonBlank } from "./records.ts";
@@ -125,7 +125,7 @@ export class PiSessionSource implements SessionSource {
     const seen = new Set<string>();
     const files: SessionFile[] = [];
     for (const env of envs) {
-      const home = env.HOME || env.USERPROFILE || "";
+      const home = homeOf(env);
       for (const { dir, nested } of this.#layout.roots(env, home)) {
         if (seen.has(dir) || !dir.startsWith("/")) continue;
         seen.add(dir);

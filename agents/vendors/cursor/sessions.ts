@@ -21,7 +21,7 @@ import type {
 } from "../../vendor.ts";
 import { bareSession } from "../../formats/bare_session.ts";
 import { promptLine } from "../../formats/text.ts";
-import { listDir, mtimeOf, namedDir } from "../../formats/files.ts";
+import { homeOf, listDir, mtimeOf, namedDir } from "../../formats/files.ts";
 import { BUSY, databaseStamp, readDatabase } from "../../formats/sqlite.ts";
 import { md5Hex } from "../../formats/hash.ts";
 import { UUID } from "../../formats/argv.ts";
@@ -156,7 +156,7 @@ export class CursorSessionSource implements SessionSource {
 
   /** Chat stores written since `sinceMs` under the homes of `envs`, newest first. */
   recent(envs: Record<string, string>[], sinceMs: number): RecentSessions {
-    const homes = new Set(envs.map((e) => e.HOME || e.USERPROFILE).filter(Boolean));
+    const homes = new Set(envs.map(homeOf).filter(Boolean));
     const files = [...homes].flatMap((home) =>
       [...this.#scan.subdirs(`${home}/.cursor/chats`)].flatMap(([dir, ids]) =>
         ids.map((id) => ({ path: `${dir}/${id}/${STORE}`, id }))

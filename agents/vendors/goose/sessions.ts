@@ -36,7 +36,7 @@ import { gooseModel, GooseTranscript, gooseUsage, userVisible } from "./transcri
 import { readHeadLines } from "../../formats/jsonl.ts";
 import { asObject, epochMs, isObject, type JsonObject } from "../../formats/records.ts";
 import { promptLine } from "../../formats/text.ts";
-import { DirListings, mtimeOf, namedDir } from "../../formats/files.ts";
+import { DirListings, homeOf, mtimeOf, namedDir } from "../../formats/files.ts";
 import { MAX_CACHED_HEADS, ParseCache, TailedTranscript } from "../../formats/parse_cache.ts";
 import { newestFirst, START_SLACK_MS } from "../../formats/recent.ts";
 
@@ -188,7 +188,7 @@ export class GooseSessionSource implements SessionSource {
     const found: { link: SessionLink; at: number }[] = [];
     const seen = new Set<string>();
     for (const env of envs) {
-      const dir = this.#sessionsDir(env, env.HOME || env.USERPROFILE || "");
+      const dir = this.#sessionsDir(env, homeOf(env));
       if (!dir || seen.has(dir)) continue;
       seen.add(dir);
       const db = `${dir}/sessions.db`;

@@ -19,7 +19,7 @@ import type {
 } from "../../vendor.ts";
 import { QwenTranscript } from "./transcript.ts";
 import { argvSessionIds, UUID } from "../../formats/argv.ts";
-import { DirListings, headRecords, mtimeOf, namedDir } from "../../formats/files.ts";
+import { DirListings, headRecords, homeOf, mtimeOf, namedDir } from "../../formats/files.ts";
 import { Transcripts } from "../../formats/parse_cache.ts";
 import { jsonlSessions, RecentScan, START_SLACK_MS } from "../../formats/recent.ts";
 
@@ -102,8 +102,7 @@ export class QwenSessionSource implements SessionSource {
   recent(envs: Record<string, string>[], sinceMs: number): RecentSessions {
     const bases = new Set<string>();
     for (const e of envs) {
-      const home = e.HOME || e.USERPROFILE;
-      const base = qwenRuntimeDir(e, home ?? "", null);
+      const base = qwenRuntimeDir(e, homeOf(e), null);
       if (base.startsWith("/") || /^[A-Za-z]:/.test(base)) bases.add(base);
     }
     const files = [...bases].flatMap((base) =>
