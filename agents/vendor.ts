@@ -127,7 +127,8 @@ export interface SessionSource {
   read(link: SessionLink, now: number): SessionRead | null;
   /**
    * Sessions active since `sinceMs` under the given homes/env (for `ls --all`), newest first, at most
-   * `RECENT_SESSIONS_MAX` of them (see `agents/formats/recent.ts`); old files are not read.
+   * the reader's `max` (`RECENT_SESSIONS_MAX` by default, see `agents/formats/recent.ts`); old files are
+   * not read.
    */
   recent(envs: Record<string, string>[], sinceMs: number): RecentSessions;
 }
@@ -139,6 +140,11 @@ export interface ReaderOptions {
    * `agtop report`; `ls` and the live view leave it out and do not pay for it.
    */
   history?: boolean;
+  /**
+   * Most sessions `recent` lists (the newest): {@linkcode RECENT_SESSIONS_MAX} when absent (`ls`, the
+   * live view); `Infinity` for `agtop report`, which reads every session in its window.
+   */
+  max?: number;
 }
 
 /** An environment variable an agent sets on the commands it runs, so their orphans can be told apart. */

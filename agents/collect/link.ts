@@ -187,7 +187,7 @@ export class SessionLinker {
 
   /**
    * Sessions active since `since` that no live agent holds (`claimed` grows with them): the newest
-   * {@linkcode RECENT_SESSIONS_MAX} of all vendors' together (all of them for history readers), read;
+   * `max` of the reader options (by default {@linkcode RECENT_SESSIONS_MAX}) of all vendors' together, read;
    * `more` counts the others, unread. `watch` hears of each session read (`progress`: how many of how
    * many) and of each listed session whose reader returned nothing (`unread`: vanished, unreadable, or a
    * reader that threw).
@@ -216,7 +216,7 @@ export class SessionLinker {
       for (const link of recent.links) if (!claimed.has(link.path)) links.push({ vendor, reader, link });
     }
     links.sort((a, b) => (b.link.at ?? 0) - (a.link.at ?? 0));
-    const max = this.#readerOptions.history ? Infinity : RECENT_SESSIONS_MAX;
+    const max = this.#readerOptions.max ?? RECENT_SESSIONS_MAX;
     more += Math.max(0, links.length - max);
     const listed = links.slice(0, max).filter(({ link }) => {
       if (claimed.has(link.path)) return false;

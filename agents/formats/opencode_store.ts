@@ -18,6 +18,7 @@
 import type {
   DataDir,
   LinkContext,
+  ReaderOptions,
   RecentSessions,
   SessionLink,
   SessionRead,
@@ -166,10 +167,12 @@ export class OpenCodeStore implements SessionSource {
   #listings = new DirListings();
   #heads = new Map<string, { mtime: number; info: OpenCodeSessionInfo | null }>();
   #byDirectory = new SessionQueries();
+  #max: number | undefined;
 
-  /** A reader of the store `layout` describes. */
-  constructor(layout: StoreLayout) {
+  /** A reader of the store `layout` describes; `options.max` caps the sessions `recent` lists. */
+  constructor(layout: StoreLayout, options: ReaderOptions = {}) {
     this.#layout = layout;
+    this.#max = options.max;
     this.envKeys = [layout.dbEnv, "XDG_DATA_HOME"];
     this.#valued = new Set(layout.valued);
     // Database file names in the data directory: `<name>.db`, `<name>-<channel>.db`.
@@ -229,6 +232,7 @@ export class OpenCodeStore implements SessionSource {
             ),
           (r) => ms(r.time_updated),
           sinceMs,
+          this.#max,
         ));
       }
       const storage = this.#storageDir(env, home);
@@ -241,7 +245,7 @@ export class OpenCodeStore implements SessionSource {
         }
       }
     }
-    return newestFirst(found);
+    return newestFirst(found, { max: this.#max });
   }
 
   /** Where its sessions are kept for an environment, and what named each place. */

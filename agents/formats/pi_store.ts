@@ -87,12 +87,16 @@ export class PiSessionSource implements SessionSource {
   #layout: PiLayout;
   #sessions: Transcripts<PiTranscript>;
   #listings = new DirListings();
-  #scan = new RecentScan();
+  #scan: RecentScan;
   #cwds = new Map<string, string | null>();
   #titles = new Map<string, { mtime: number; title: string | null }>();
 
-  /** A source reading sessions laid out as `layout` says; `options.history` keeps whole usage timelines. */
+  /**
+   * A source reading sessions laid out as `layout` says; `options.history` keeps whole usage timelines,
+   * `options.max` caps the sessions `recent` lists.
+   */
   constructor(layout: PiLayout, options: ReaderOptions = {}) {
+    this.#scan = new RecentScan({ max: options.max });
     this.#sessions = new Transcripts(() => new PiTranscript(options));
     this.#layout = layout;
     this.envKeys = layout.envKeys;

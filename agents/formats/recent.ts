@@ -35,23 +35,33 @@ export interface Found {
   at: number;
 }
 
+/** How many recent sessions are listed, and which. */
+export interface ListOptions {
+  /** Most links listed, the newest ({@linkcode RECENT_SESSIONS_MAX} by default; `Infinity`: all). */
+  max?: number;
+  /** Takes a session or passes it over (asked newest first, so it may read the file). */
+  accept?: (link: SessionLink) => boolean;
+}
+
 /**
- * Sessions newest first as recent links (each with its time), at most {@linkcode RECENT_SESSIONS_MAX}
- * of those `accept` takes (asked newest first, so it may read the file, and only until the cap is
- * reached), and how many more there were.
+ * Sessions newest first as recent links (each with its time), at most `max` (by default
+ * {@linkcode RECENT_SESSIONS_MAX}) of those `accept` takes (asked only until the cap is reached), and
+ * how many more there were.
  *
  * @example
  * ```ts
  * const a = { path: "/x/a.jsonl", id: "a", linkedBy: "recent" };
  * const b = { path: "/x/b.jsonl", id: "b", linkedBy: "recent" };
  * newestFirst([{ link: a, at: 1 }, { link: b, at: 2 }]).links; // [b, a] (with `at`)
+ * newestFirst([{ link: a, at: 1 }, { link: b, at: 2 }], { max: 1 }).more; // 1
  * ```
  */
-export function newestFirst(found: Found[], accept?: (link: SessionLink) => boolean): RecentSessions {
+export function newestFirst(found: Found[], options: ListOptions = {}): RecentSessions {
+  const { accept, max = RECENT_SESSIONS_MAX } = options;
   found.sort((a, b) => b.at - a.at);
   const links: SessionLink[] = [];
   let i = 0;
-  for (; i < found.length && links.length < RECENT_SESSIONS_MAX; i++) {
+  for (; i < found.length && links.length < max; i++) {
     const { link, at } = found[i];
     if (!accept || accept(link)) links.push({ ...link, at });
   }
@@ -60,8 +70,8 @@ export function newestFirst(found: Found[], accept?: (link: SessionLink) => bool
 
 /**
  * The files written since `sinceMs` (by `mtime`, default the file's modification time), newest first,
- * as links found by `recent` (see {@linkcode newestFirst}). Every file is looked at: for a tree that
- * grows with the history, use a {@linkcode RecentScan}.
+ * as links found by `recent`, at most `max` of them (see {@linkcode newestFirst}). Every file is looked
+ * at: for a tree that grows with the history, use a {@linkcode RecentScan}.
  *
  * @example
  * ```ts
@@ -72,14 +82,15 @@ export function newestFirst(found: Found[], accept?: (link: SessionLink) => bool
 export function recentFiles(
   files: Iterable<SessionFile>,
   sinceMs: number,
-  mtime: (path: string) => number | null = mtimeOf,
+  options: { mtime?: (path: string) => number | null; max?: number } = {},
 ): RecentSessions {
+  const { mtime = mtimeOf, max } = options;
   const found: Found[] = [];
   for (const { path, id } of files) {
     const at = mtime(path);
     if (at !== null && at >= sinceMs) found.push({ link: { path, id, linkedBy: "recent" }, at });
   }
-  return newestFirst(found);
+  return newestFirst(found, { max });
 }
 
 /**
@@ -90,8 +101,8 @@ export function recentFiles(
  * not change a directory, so such files are looked at again {@linkcode SWEEP_PER_SCAN} at a time, round
  * robin; and the files of a directory unchanged since {@linkcode QUIET_FOLDER_MS} before the window began
  * (all created long before it) are first looked at that way too, so a session written a week after its
- * folder last changed shows up a few scans late (and not in a one-shot `ls --all`). Keep one per session
- * source.
+ * folder last changed shows up a few scans late (and not in a one-shot `ls --all`). Lists at most `max`
+ * sessions (by default {@linkcode RECENT_SESSIONS_MAX}). Keep one per session source.
  *
  * @example
  * ```ts
@@ -107,10 +118,15 @@ export class RecentScan {
   #times = new Map<string, number | null>();
   #sweep = 0;
   #sweepPerScan: number;
+  #max: number | undefined;
 
-  /** A scan that looks at `sweepPerScan` files older than the window per call (tests use fewer). */
-  constructor(sweepPerScan: number = SWEEP_PER_SCAN) {
-    this.#sweepPerScan = sweepPerScan;
+  /**
+   * A scan listing at most `max` sessions, that looks at `sweepPerScan` files older than the window per
+   * call (default {@linkcode SWEEP_PER_SCAN}; tests use fewer).
+   */
+  constructor(options: { max?: number; sweepPerScan?: number } = {}) {
+    this.#sweepPerScan = options.sweepPerScan ?? SWEEP_PER_SCAN;
+    this.#max = options.max;
   }
 
   /** The names in `dir` (none when it cannot be read), listed again only when the directory changed. */
@@ -133,7 +149,7 @@ export class RecentScan {
 
   /**
    * The newest of `files` written since `sinceMs` (by `mtime`, default the file's modification time),
-   * as {@linkcode newestFirst} lists them (with `accept`).
+   * as {@linkcode newestFirst} lists them (with `accept` and the scan's `max`).
    */
   newest(
     files: Iterable<SessionFile>,
@@ -166,7 +182,7 @@ export class RecentScan {
     for (let i = 0; i < n; i++) look(pool[(this.#sweep + i) % pool.length]);
     this.#sweep = pool.length ? (this.#sweep + n) % pool.length : 0;
     this.#times = seen;
-    return newestFirst(found, accept);
+    return newestFirst(found, { accept, max: this.#max });
   }
 
   /** True when the folder of `path` was listed and has not changed since well before `sinceMs`. */

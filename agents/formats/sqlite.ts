@@ -327,8 +327,9 @@ export function namedSession(
 
 /**
  * Sessions of database `db` active since `sinceMs`: the rows `query` returns (given the most it may
- * return, {@linkcode RECENT_SESSIONS_MAX}), each with an `id` and the time `at` gives it, as links
- * found by `recent`. None when the database cannot be read.
+ * return as a SQL `LIMIT`: `max`, by default {@linkcode RECENT_SESSIONS_MAX}, and -1, no limit, for
+ * `Infinity`), each with an `id` and the time `at` gives it, as links found by `recent`. None when the
+ * database cannot be read.
  *
  * @example
  * ```ts
@@ -342,8 +343,10 @@ export function recentSessions(
   query: (d: Database, max: number) => Row[],
   at: (row: Row) => number | null,
   sinceMs: number,
+  max: number = RECENT_SESSIONS_MAX,
 ): { link: SessionLink; at: number }[] {
-  const rows = readDatabase(db, (d) => query(d, RECENT_SESSIONS_MAX));
+  const limit = Number.isFinite(max) ? Math.max(0, Math.floor(max)) : -1;
+  const rows = readDatabase(db, (d) => query(d, limit));
   if (!rows || rows === BUSY) return [];
   return rowLinks(db, rows, at, sinceMs, "recent");
 }

@@ -17,7 +17,7 @@ export interface History {
   unreadable: Unreadable[];
   /** Why some readers failed (loading, listing, reading), once per vendor and step. */
   notices: string[];
-  /** Sessions in the window left unread: past the newest (`RECENT_SESSIONS_MAX`) each reader lists. */
+  /** Sessions in the window left unread: none unless a reader cannot list every session (Claude's, for now). */
   notRead: number;
 }
 
@@ -48,7 +48,7 @@ export interface HistoryOptions {
  * ```
  */
 export async function readHistory(opts: HistoryOptions): Promise<History> {
-  const linker = new SessionLinker(opts.vendors, opts.profiles ?? {}, { history: true });
+  const linker = new SessionLinker(opts.vendors, opts.profiles ?? {}, { history: true, max: Infinity });
   await linker.load(opts.vendors);
   const unreadable: Unreadable[] = [];
   let bytes = 0;

@@ -1,11 +1,14 @@
 /**
  * A generated history of several agents for report tests: Claude Code sessions (one line per content
- * block, a subagent) and a Codex rollout with cumulative counts, at times the test chooses.
+ * block, a subagent), a Codex rollout with cumulative counts, Qwen Code and Gemini CLI chats and
+ * OpenCode database rows, at times the test chooses.
  *
  * @module
  */
 
+import { DatabaseSync } from "node:sqlite";
 import { projectDirName } from "../../agents/vendors/claude/sessions.ts";
+import { qwenProjectDir } from "../../agents/vendors/qwen/sessions.ts";
 
 const line = (o: unknown) => JSON.stringify(o) + "\n";
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -129,5 +132,147 @@ export function writeCodex(home: string, cwd: string, threadId: string, response
     });
   });
   Deno.writeTextFileSync(path, out);
+  return path;
+}
+
+/** Writes a Qwen Code chat under `home`: a prompt before each response, each with its `usageMetadata`. */
+export function writeQwen(home: string, cwd: string, sessionId: string, responses: Response[]): string {
+  const dir = `${home}/.qwen/projects/${qwenProjectDir(cwd)}/chats`;
+  Deno.mkdirSync(dir, { recursive: true });
+  const env = (uuid: string, at: number) => ({ uuid, parentUuid: null, sessionId, timestamp: iso(at), cwd });
+  let out = "";
+  responses.forEach((r, i) => {
+    out += line({
+      ...env(`u${i}`, r.at - 1000),
+      type: "user",
+      message: { role: "user", parts: [{ text: `step ${i}` }] },
+    });
+    out += line({
+      ...env(`a${i}`, r.at),
+      type: "assistant",
+      model: r.model,
+      message: { role: "model", parts: [{ text: "done" }] },
+      usageMetadata: {
+        promptTokenCount: r.input + (r.cacheRead ?? 0),
+        candidatesTokenCount: r.output,
+        cachedContentTokenCount: r.cacheRead ?? 0,
+        totalTokenCount: r.input + (r.cacheRead ?? 0) + r.output,
+      },
+    });
+  });
+  const path = `${dir}/${sessionId}.jsonl`;
+  Deno.writeTextFileSync(path, out);
+  return path;
+}
+
+/**
+ * Writes a Gemini CLI chat (JSONL, 0.61 shapes) under `home` in the project directory of `cwd`: a header,
+ * a prompt before each response, and each response written twice (as Gemini CLI appends a message again
+ * when it grows), the last copy with its tool calls.
+ */
+export function writeGemini(home: string, cwd: string, sessionId: string, responses: Response[]): string {
+  const slug = cwd.split("/").pop()!;
+  const dir = `${home}/.gemini/tmp/${slug}/chats`;
+  Deno.mkdirSync(dir, { recursive: true });
+  Deno.writeTextFileSync(`${home}/.gemini/projects.json`, JSON.stringify({ projects: { [cwd]: slug } }));
+  Deno.writeTextFileSync(`${home}/.gemini/tmp/${slug}/.project_root`, cwd);
+  const first = responses[0]?.at ?? Date.now();
+  let out = line({
+    sessionId,
+    projectHash: "0",
+    startTime: iso(first - 2000),
+    lastUpdated: iso(first),
+    kind: "main",
+  });
+  responses.forEach((r, i) => {
+    out += line({ id: `u${i}`, timestamp: iso(r.at - 1000), type: "user", content: [{ text: `step ${i}` }] });
+    const message = {
+      id: `g${i}`,
+      timestamp: iso(r.at),
+      type: "gemini",
+      content: "done",
+      model: r.model,
+      tokens: {
+        input: r.input + (r.cacheRead ?? 0),
+        output: r.output,
+        cached: r.cacheRead ?? 0,
+        thoughts: 0,
+        tool: 0,
+        total: r.input + (r.cacheRead ?? 0) + r.output,
+      },
+    };
+    out += line(message) + line({ ...message, toolCalls: [] });
+    out += line({ $set: { lastUpdated: iso(r.at + 10) } });
+  });
+  const stamp = iso(first).slice(0, 16).replaceAll(":", "-");
+  const path = `${dir}/session-${stamp}-${sessionId.slice(0, 8)}.jsonl`;
+  Deno.writeTextFileSync(path, out);
+  return path;
+}
+
+/** OpenCode's tables as 1.18 writes them (the columns agtop reads). */
+const OPENCODE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS session (id TEXT PRIMARY KEY, project_id TEXT NOT NULL, parent_id TEXT,
+  slug TEXT NOT NULL, directory TEXT NOT NULL, title TEXT NOT NULL, version TEXT NOT NULL,
+  time_created INTEGER NOT NULL, time_updated INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS message (id TEXT PRIMARY KEY, session_id TEXT NOT NULL, time_created INTEGER NOT NULL,
+  time_updated INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS part (id TEXT PRIMARY KEY, message_id TEXT NOT NULL, session_id TEXT NOT NULL,
+  time_created INTEGER NOT NULL, time_updated INTEGER NOT NULL, data TEXT NOT NULL);
+`;
+
+/** One OpenCode session to write: its id, directory and responses. */
+export interface OpenCodeSession {
+  id: string;
+  cwd: string;
+  responses: Response[];
+}
+
+/**
+ * Writes OpenCode sessions into the database of `home` (`~/.local/share/opencode/opencode.db`, made
+ * when missing): each response an assistant message row with its `time.created` and `tokens`, after a
+ * user message. Returns the database's path.
+ */
+export function writeOpenCode(home: string, sessions: OpenCodeSession[]): string {
+  const dir = `${home}/.local/share/opencode`;
+  Deno.mkdirSync(dir, { recursive: true });
+  const path = `${dir}/opencode.db`;
+  const db = new DatabaseSync(path);
+  try {
+    db.exec(OPENCODE_SCHEMA);
+    db.exec("BEGIN");
+    const session = db.prepare(
+      `INSERT INTO session (id, project_id, parent_id, slug, directory, title, version, time_created, time_updated)
+       VALUES (?, 'global', NULL, 's', ?, 'Work', '1.18.33', ?, ?)`,
+    );
+    const message = db.prepare(`INSERT INTO message VALUES (?, ?, ?, ?, ?)`);
+    for (const s of sessions) {
+      const first = s.responses[0]?.at ?? Date.now();
+      const last = s.responses.at(-1)?.at ?? first;
+      session.run(s.id, s.cwd, first - 2000, last + 1000);
+      s.responses.forEach((r, i) => {
+        const user = { role: "user", time: { created: r.at - 1000 } };
+        message.run(`msg_${s.id}_u${i}`, s.id, r.at - 1000, r.at - 1000, JSON.stringify(user));
+        const reply = {
+          role: "assistant",
+          modelID: r.model,
+          providerID: "anthropic",
+          cost: 0,
+          time: { created: r.at, completed: r.at + 500 },
+          finish: "stop",
+          tokens: {
+            input: r.input,
+            output: r.output,
+            reasoning: 0,
+            cache: { read: r.cacheRead ?? 0, write: r.cacheWrite ?? 0 },
+          },
+        };
+        message.run(`msg_${s.id}_a${i}`, s.id, r.at, r.at + 500, JSON.stringify(reply));
+      });
+    }
+    db.exec("COMMIT");
+  } finally {
+    db.close();
+  }
   return path;
 }

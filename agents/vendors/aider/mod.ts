@@ -20,5 +20,5 @@ import { cliVendor } from "../../recognise.ts";
 export const aider: Vendor = {
   ...cliVendor("aider", "Aider", { bins: ["aider"], modules: ["aider"] }),
   dangerousFlags: { flags: ["--yes-always"] },
-  sessions: () => import("./sessions.ts").then((m) => new m.AiderSessionSource()),
+  sessions: (options) => import("./sessions.ts").then((m) => new m.AiderSessionSource(options)),
 };

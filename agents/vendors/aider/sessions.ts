@@ -12,6 +12,7 @@
 import type {
   DataDir,
   LinkContext,
+  ReaderOptions,
   RecentSessions,
   SessionLink,
   SessionRead,
@@ -78,6 +79,12 @@ export class AiderSessionSource implements SessionSource {
   /** `AIDER_CHAT_HISTORY_FILE` of the agent. */
   readonly envKeys: readonly string[] = ["AIDER_CHAT_HISTORY_FILE"];
   #files = new ParseCache<HistoryFile>();
+  #max: number | undefined;
+
+  /** A reader; `options.max` caps the sessions `recent` lists. */
+  constructor(options: ReaderOptions = {}) {
+    this.#max = options.max;
+  }
 
   /** Where its sessions are kept for an environment, and what named each place. */
   dataDirs(): DataDir[] {
@@ -127,7 +134,7 @@ export class AiderSessionSource implements SessionSource {
     const files = [...this.#files.entries()].flatMap(([path, s]) =>
       s.parser.run === null ? [] : [{ path, id: s.parser.run }]
     );
-    return recentFiles(files, sinceMs);
+    return recentFiles(files, sinceMs, { max: this.#max });
   }
 
   /** The state of a history file, brought up to date (appended lines only after the first read). */

@@ -20,5 +20,5 @@ import { cliVendor } from "../../recognise.ts";
 export const amp: Vendor = {
   ...cliVendor("amp", "Amp", { bins: ["amp"], packages: ["@sourcegraph/amp", "@ampcode/cli"] }),
   dangerousFlags: { flags: ["--dangerously-allow-all"] },
-  sessions: () => import("./sessions.ts").then((m) => new m.AmpSessionSource()),
+  sessions: (options) => import("./sessions.ts").then((m) => new m.AmpSessionSource(options)),
 };

@@ -11,6 +11,7 @@
 import type {
   DataDir,
   LinkContext,
+  ReaderOptions,
   RecentSessions,
   SessionLink,
   SessionRead,
@@ -50,6 +51,12 @@ export class AmpSessionSource implements SessionSource {
   readonly envKeys: readonly string[] = ["XDG_DATA_HOME", "XDG_STATE_HOME"];
   #threads = new JsonDocuments<SessionRead>(ampThreadFacts);
   #listings = new Map<string, { at: number; files: { path: string; id: string; mtime: number }[] }>();
+  #max: number | undefined;
+
+  /** A reader; `options.max` caps the sessions `recent` lists. */
+  constructor(options: ReaderOptions = {}) {
+    this.#max = options.max;
+  }
 
   /** Where its sessions are kept for an environment, and what named each place. */
   dataDirs(env: Record<string, string>, home: string): DataDir[] {
@@ -82,6 +89,7 @@ export class AmpSessionSource implements SessionSource {
       [...dirs].flatMap((dir) => this.#list(dir, now))
         .filter((f) => f.mtime >= sinceMs)
         .map((f) => ({ link: { path: f.path, id: f.id, linkedBy: "recent" }, at: f.mtime })),
+      { max: this.#max },
     );
   }
 

@@ -39,5 +39,5 @@ export const continueCli: Vendor = {
   }),
   dataDirEnv: "CONTINUE_GLOBAL_DIR",
   dangerousFlags: { flags: ["--auto"] },
-  sessions: () => import("./sessions.ts").then((m) => new m.ContinueSessionSource()),
+  sessions: (options) => import("./sessions.ts").then((m) => new m.ContinueSessionSource(options)),
 };

@@ -11,6 +11,7 @@
 import type {
   DataDir,
   LinkContext,
+  ReaderOptions,
   RecentSessions,
   SessionLink,
   SessionRead,
@@ -46,6 +47,12 @@ export class ContinueSessionSource implements SessionSource {
   readonly envKeys: readonly string[] = ["CONTINUE_GLOBAL_DIR"];
   #docs = new JsonDocuments<SessionRead>(continueFacts);
   #listings = new DirListings();
+  #max: number | undefined;
+
+  /** A reader; `options.max` caps the sessions `recent` lists. */
+  constructor(options: ReaderOptions = {}) {
+    this.#max = options.max;
+  }
 
   /** Where its sessions are kept for an environment, and what named the place. */
   dataDirs(env: Record<string, string>, home: string): DataDir[] {
@@ -80,7 +87,7 @@ export class ContinueSessionSource implements SessionSource {
   recent(envs: Record<string, string>[], sinceMs: number): RecentSessions {
     const now = Date.now();
     const dirs = dataDirs(envs, "CONTINUE_GLOBAL_DIR", (e, home) => `${continueDir(e, home)}/sessions`);
-    return recentFiles([...dirs].flatMap((dir) => this.#sessions(dir, now)), sinceMs);
+    return recentFiles([...dirs].flatMap((dir) => this.#sessions(dir, now)), sinceMs, { max: this.#max });
   }
 
   /** The `<uuid>.json` documents of a sessions directory. */

@@ -28,5 +28,5 @@ export const copilot: Vendor = {
   ),
   dataDirEnv: "COPILOT_HOME",
   dangerousFlags: { flags: ["--yolo", "--allow-all-tools", "--allow-all"] },
-  sessions: () => import("./sessions.ts").then((m) => new m.CopilotSessionSource()),
+  sessions: (options) => import("./sessions.ts").then((m) => new m.CopilotSessionSource(options)),
 };

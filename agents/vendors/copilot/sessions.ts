@@ -13,6 +13,7 @@
 import type {
   DataDir,
   LinkContext,
+  ReaderOptions,
   RecentSessions,
   SessionLink,
   SessionRead,
@@ -72,6 +73,12 @@ export class CopilotSessionSource implements SessionSource {
   #listings = new DirListings();
   #locks = new Map<string, string>();
   #missing = new ParseCache<number>();
+  #max: number | undefined;
+
+  /** A reader; `options.max` caps the sessions `recent` lists. */
+  constructor(options: ReaderOptions = {}) {
+    this.#max = options.max;
+  }
 
   /** Where its sessions are kept for an environment, and what named each place. */
   dataDirs(env: Record<string, string>, home: string): DataDir[] {
@@ -90,7 +97,7 @@ export class CopilotSessionSource implements SessionSource {
     const files = [...roots].flatMap((root) =>
       listDir(`${root}/session-state`).map((id) => ({ path: `${root}/session-state/${id}/${EVENTS}`, id }))
     );
-    return recentFiles(files, sinceMs);
+    return recentFiles(files, sinceMs, { max: this.#max });
   }
 
   /** The session directory of the process's `inuse.<pid>.hold` (open) or `inuse.<pid>.lock`. */

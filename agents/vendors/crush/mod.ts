@@ -25,5 +25,5 @@ export const crush: Vendor = {
   }),
   // `-y` is short for `--yolo`.
   dangerousFlags: { flags: ["--yolo", "-y"] },
-  sessions: () => import("./sessions.ts").then((m) => new m.CrushSessionSource()),
+  sessions: (options) => import("./sessions.ts").then((m) => new m.CrushSessionSource(options)),
 };

@@ -15,6 +15,7 @@
 import type {
   DataDir,
   LinkContext,
+  ReaderOptions,
   RecentSessions,
   SessionLink,
   SessionRead,
@@ -123,6 +124,12 @@ export class CrushSessionSource implements SessionSource {
   /** Databases of agents seen, for `recent`. */
   #known = new Set<string>();
   #newest = new SessionQueries();
+  #max: number | undefined;
+
+  /** A reader; `options.max` caps the sessions `recent` lists. */
+  constructor(options: ReaderOptions = {}) {
+    this.#max = options.max;
+  }
 
   /** Where its sessions are kept for an environment, and what named each place. */
   dataDirs(): DataDir[] {
@@ -158,16 +165,17 @@ export class CrushSessionSource implements SessionSource {
     const found = [...this.#known].flatMap((db) =>
       rowLinks(db, this.#topLevel(db, now), updatedAt, sinceMs, "recent")
     );
-    return newestFirst(found);
+    return newestFirst(found, { max: this.#max });
   }
 
-  /** Top-level sessions of a database, newest first (cached while it is unchanged). */
+  /** The newest 16 top-level sessions of a database, all of them without a cap (cached while it is unchanged). */
   #topLevel(db: string, now: number): Row[] {
+    const limit = this.#max === Infinity ? -1 : 16;
     return this.#newest.rows(db, db, now, (d) => {
       const parent = d.columns("sessions").has("parent_session_id") ? "AND parent_session_id IS NULL" : "";
       return d.all(
         `SELECT id, updated_at FROM sessions WHERE id NOT LIKE 'title-%' ${parent}
-         ORDER BY updated_at DESC LIMIT 16`,
+         ORDER BY updated_at DESC LIMIT ${limit}`,
       );
     });
   }

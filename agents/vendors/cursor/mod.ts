@@ -21,5 +21,5 @@ import { cliVendor } from "../../recognise.ts";
  */
 export const cursor: Vendor = {
   ...cliVendor("cursor", "Cursor Agent", { bins: ["cursor-agent"], paths: ["/cursor-agent/versions/"] }),
-  sessions: () => import("./sessions.ts").then((m) => new m.CursorSessionSource()),
+  sessions: (options) => import("./sessions.ts").then((m) => new m.CursorSessionSource(options)),
 };

@@ -14,6 +14,7 @@
 import type {
   DataDir,
   LinkContext,
+  ReaderOptions,
   RecentSessions,
   SessionLink,
   SessionRead,
@@ -113,7 +114,12 @@ export class CursorSessionSource implements SessionSource {
   readonly envKeys: readonly string[] = [];
   #stores = new ParseCache<StoreState>();
   #hashes = new Map<string, string>();
-  #scan = new RecentScan();
+  #scan: RecentScan;
+
+  /** A reader; `options.max` caps the sessions `recent` lists. */
+  constructor(options: ReaderOptions = {}) {
+    this.#scan = new RecentScan({ max: options.max });
+  }
 
   /** Where its sessions are kept for an environment, and what named each place. */
   dataDirs(env: Record<string, string>, home: string): DataDir[] {

@@ -69,5 +69,5 @@ export const droid: Vendor = {
   ),
   dataDirEnv: "FACTORY_HOME_OVERRIDE",
   dangerousFlags: { flags: ["--skip-permissions-unsafe"] },
-  sessions: () => import("./sessions.ts").then((m) => new m.DroidSessionSource()),
+  sessions: (options) => import("./sessions.ts").then((m) => new m.DroidSessionSource(options)),
 };

@@ -12,6 +12,7 @@
 import type {
   DataDir,
   LinkContext,
+  ReaderOptions,
   RecentSessions,
   SessionLink,
   SessionRead,
@@ -73,6 +74,12 @@ export class DroidSessionSource implements SessionSource {
   });
   #listings = new DirListings();
   #cwds = new Map<string, string | null>();
+  #max: number | undefined;
+
+  /** A reader; `options.max` caps the sessions `recent` lists. */
+  constructor(options: ReaderOptions = {}) {
+    this.#max = options.max;
+  }
 
   /** Where its sessions are kept for an environment, and what named the place. */
   dataDirs(env: Record<string, string>, home: string): DataDir[] {
@@ -140,7 +147,7 @@ export class DroidSessionSource implements SessionSource {
         files.push(...this.#files(`${sessions}/${project}`, now));
       }
     }
-    return recentFiles(files, sinceMs);
+    return recentFiles(files, sinceMs, { max: this.#max });
   }
 
   /** The `<uuid>.jsonl` sessions of one project folder. */

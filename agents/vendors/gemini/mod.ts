@@ -34,5 +34,5 @@ export const gemini: Vendor = {
     program: "bash",
     script: /^shopt -u promptvars[^\n]*\n\(\n[ \t]*trap [^\n]*\n([\s\S]*)\n\)\n__code=/,
   }],
-  sessions: () => import("./sessions.ts").then((m) => new m.GeminiSessionSource()),
+  sessions: (options) => import("./sessions.ts").then((m) => new m.GeminiSessionSource(options)),
 };

@@ -14,6 +14,7 @@
 import type {
   DataDir,
   LinkContext,
+  ReaderOptions,
   RecentSessions,
   SessionLink,
   SessionRead,
@@ -90,10 +91,15 @@ export class GeminiSessionSource implements SessionSource {
   readonly envKeys: readonly string[] = ["GEMINI_CLI_HOME"];
   #sessions = new ParseCache<SessionState>();
   #listings = new DirListings();
-  #scan = new RecentScan();
+  #scan: RecentScan;
   #registries = new Map<string, { at: number; projects: Record<string, string> }>();
   #markers = new Map<string, { at: number; roots: Map<string, string> }>();
   #headers = new Map<string, { sessionId: string | null; projectHash: string | null }>();
+
+  /** A reader; `options.max` caps the sessions `recent` lists. */
+  constructor(options: ReaderOptions = {}) {
+    this.#scan = new RecentScan({ max: options.max });
+  }
 
   /** Where its sessions are kept for an environment, and what named each place. */
   dataDirs(env: Record<string, string>, home: string): DataDir[] {

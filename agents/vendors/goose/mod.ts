@@ -27,5 +27,5 @@ export const goose: Vendor = {
     (run) => run.subcommand === "mcp" ? "helper" : "main",
   ),
   dataDirEnv: "GOOSE_PATH_ROOT",
-  sessions: () => import("./sessions.ts").then((m) => new m.GooseSessionSource()),
+  sessions: (options) => import("./sessions.ts").then((m) => new m.GooseSessionSource(options)),
 };

@@ -15,6 +15,7 @@
 import type {
   DataDir,
   LinkContext,
+  ReaderOptions,
   RecentSessions,
   SessionLink,
   SessionRead,
@@ -126,6 +127,12 @@ export class GooseSessionSource implements SessionSource {
   #listings = new DirListings();
   #heads = new Map<string, { mtime: number; meta: JsonObject | null }>();
   #byDirectory = new SessionQueries();
+  #max: number | undefined;
+
+  /** A reader; `options.max` caps the sessions `recent` lists. */
+  constructor(options: ReaderOptions = {}) {
+    this.#max = options.max;
+  }
 
   /** Where its sessions are kept for an environment, and what named each place. */
   dataDirs(env: Record<string, string>, home: string): DataDir[] {
@@ -208,6 +215,7 @@ export class GooseSessionSource implements SessionSource {
           },
           (r) => parseTime(r.updated_at),
           sinceMs,
+          this.#max,
         ));
         continue;
       }
@@ -219,7 +227,7 @@ export class GooseSessionSource implements SessionSource {
         }
       }
     }
-    return newestFirst(found);
+    return newestFirst(found, { max: this.#max });
   }
 
   /** The first sessions directory of an environment that exists. */

@@ -27,5 +27,5 @@ import { KILO_CLI } from "./cli.ts";
 export const kilo: Vendor = {
   ...cliVendor("kilo", "Kilo Code", KILO_CLI),
   dangerousFlags: { flags: ["--auto"] },
-  sessions: () => import("./sessions.ts").then((m) => new m.KiloSessionSource()),
+  sessions: (options) => import("./sessions.ts").then((m) => new m.KiloSessionSource(options)),
 };

@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { ReaderOptions } from "../../vendor.ts";
 import { OpenCodeStore } from "../../formats/opencode_store.ts";
 import { KILO_CLI } from "./cli.ts";
 
@@ -20,7 +21,7 @@ import { KILO_CLI } from "./cli.ts";
  */
 export class KiloSessionSource extends OpenCodeStore {
   /** A reader of Kilo Code's store. */
-  constructor() {
-    super({ name: "kilo", dbEnv: "KILO_DB", valued: KILO_CLI.valued ?? [] });
+  constructor(options: ReaderOptions = {}) {
+    super({ name: "kilo", dbEnv: "KILO_DB", valued: KILO_CLI.valued ?? [] }, options);
   }
 }

@@ -22,5 +22,5 @@ import { OPENCODE_CLI } from "./cli.ts";
  */
 export const opencode: Vendor = {
   ...cliVendor("opencode", "OpenCode", OPENCODE_CLI),
-  sessions: () => import("./sessions.ts").then((m) => new m.OpenCodeSessionSource()),
+  sessions: (options) => import("./sessions.ts").then((m) => new m.OpenCodeSessionSource(options)),
 };

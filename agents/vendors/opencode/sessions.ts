@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { ReaderOptions } from "../../vendor.ts";
 import { OpenCodeStore } from "../../formats/opencode_store.ts";
 import { OPENCODE_CLI } from "./cli.ts";
 
@@ -18,7 +19,7 @@ import { OPENCODE_CLI } from "./cli.ts";
  */
 export class OpenCodeSessionSource extends OpenCodeStore {
   /** A reader of OpenCode's store. */
-  constructor() {
-    super({ name: "opencode", dbEnv: "OPENCODE_DB", valued: OPENCODE_CLI.valued ?? [] });
+  constructor(options: ReaderOptions = {}) {
+    super({ name: "opencode", dbEnv: "OPENCODE_DB", valued: OPENCODE_CLI.valued ?? [] }, options);
   }
 }

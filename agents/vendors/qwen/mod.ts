@@ -28,5 +28,5 @@ export const qwen: Vendor = {
   orphanMarkers: [{ env: "QWEN_CODE_NO_RELAUNCH", session: false }],
   // `-y` is short for `--yolo`.
   dangerousFlags: { flags: ["--yolo", "-y"], values: { "--approval-mode": "yolo" } },
-  sessions: () => import("./sessions.ts").then((m) => new m.QwenSessionSource()),
+  sessions: (options) => import("./sessions.ts").then((m) => new m.QwenSessionSource(options)),
 };

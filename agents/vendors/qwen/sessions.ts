@@ -12,6 +12,7 @@
 import type {
   DataDir,
   LinkContext,
+  ReaderOptions,
   RecentSessions,
   SessionLink,
   SessionRead,
@@ -70,8 +71,13 @@ export class QwenSessionSource implements SessionSource {
   readonly envKeys: readonly string[] = ["QWEN_RUNTIME_DIR"];
   #sessions = new Transcripts(() => new QwenTranscript());
   #listings = new DirListings();
-  #scan = new RecentScan();
+  #scan: RecentScan;
   #cwds = new Map<string, string>();
+
+  /** A reader; `options.max` caps the sessions `recent` lists. */
+  constructor(options: ReaderOptions = {}) {
+    this.#scan = new RecentScan({ max: options.max });
+  }
 
   /** Where its sessions are kept for an environment, and what named each place. */
   dataDirs(env: Record<string, string>, home: string): DataDir[] {

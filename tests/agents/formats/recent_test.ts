@@ -28,7 +28,7 @@ Deno.test("RecentScan: the newest up to the cap and a count of the rest, old fol
     const recent = RECENT_SESSIONS_MAX + 100;
     files(`${root}/new`, recent, (i) => now - 60_000 - i * 1_000);
 
-    const scan = new RecentScan(50);
+    const scan = new RecentScan({ sweepPerScan: 50 });
     let looked = 0;
     const counted = (path: string) => (looked++, mtimeOf(path));
     const list = () => [...scan.subdirs(root)].flatMap(([dir, names]) => jsonlSessions(dir, names));
