@@ -9,6 +9,7 @@
 import type { TokenBuckets } from "../session.ts";
 import { addTokens, emptyTokens, modelTable } from "../session.ts";
 import { isObject, type JsonObject } from "./records.ts";
+import { type UsageFacts, usageTimeline } from "./timeline.ts";
 
 /** Token totals of one source in a {@linkcode MessageLedger}. */
 export interface LedgerTotals {
@@ -22,11 +23,14 @@ interface LedgerEntry {
   source: string;
   model: string;
   tokens: TokenBuckets;
+  /** When the message was written (ms since epoch), when known. */
+  at: number | null;
 }
 
 /**
  * Token totals over messages that may be written several times: each message id counts once, with
- * its last copy. Entries are never dropped by a rewind: those API calls were made (and billed).
+ * its last copy. Entries are never dropped by a rewind: those API calls were made (and billed). With
+ * the messages' times, also their usage over time ({@linkcode MessageLedger.usage}).
  *
  * @example
  * ```ts
@@ -39,14 +43,40 @@ interface LedgerEntry {
 export class MessageLedger {
   #entries = new Map<string, LedgerEntry>();
   #sources = new Map<string, LedgerTotals>();
+  #history: boolean;
+  #version = 0;
+  #usage: { version: number; sources: string; value: UsageFacts } | null = null;
 
-  /** Records (or replaces) the usage of message `id`, counted under `source` and `model`. */
-  set(id: string, source: string, model: string, tokens: TokenBuckets): void {
+  /** An empty ledger; `options.history` keeps every minute of its usage over time, not only the recent ones. */
+  constructor(options: { history?: boolean } = {}) {
+    this.#history = options.history ?? false;
+  }
+
+  /**
+   * Records (or replaces) the usage of message `id`, counted under `source` and `model`, written at `at`
+   * (ms since epoch) when known (a copy without a time keeps the earlier copy's).
+   */
+  set(id: string, source: string, model: string, tokens: TokenBuckets, at: number | null = null): void {
     const prev = this.#entries.get(id);
     if (prev) this.#apply(prev, -1);
-    const entry = { source, model, tokens: { ...tokens } };
+    const entry = { source, model, tokens: { ...tokens }, at: at ?? prev?.at ?? null };
     this.#entries.set(id, entry);
     this.#apply(entry, 1);
+  }
+
+  /**
+   * The usage over time of the messages counted under `sources` (every source by default), per minute:
+   * the recent minutes, and every minute for a ledger made with `history`. Recomputed only after the
+   * ledger changed.
+   */
+  usage(sources?: Iterable<string>): UsageFacts {
+    const picked = sources === undefined ? null : new Set(sources);
+    const key = picked ? [...picked].join("\0") : "*";
+    if (this.#usage?.version !== this.#version || this.#usage.sources !== key) {
+      const entries = [...this.#entries.values()].filter((e) => !picked || picked.has(e.source));
+      this.#usage = { version: this.#version, sources: key, value: usageTimeline(entries, this.#history) };
+    }
+    return this.#usage.value;
   }
 
   /** Whether any usage was recorded under `source`. */
@@ -72,6 +102,7 @@ export class MessageLedger {
   }
 
   #apply(e: LedgerEntry, sign: 1 | -1): void {
+    this.#version++;
     const t = sign === 1 ? e.tokens : scale(e.tokens, -1);
     let totals = this.#sources.get(e.source);
     if (!totals) this.#sources.set(e.source, totals = { total: emptyTokens(), byModel: modelTable() });

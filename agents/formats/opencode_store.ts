@@ -168,11 +168,16 @@ export class OpenCodeStore implements SessionSource {
   #heads = new Map<string, { mtime: number; info: OpenCodeSessionInfo | null }>();
   #byDirectory = new SessionQueries();
   #max: number | undefined;
+  #history: boolean;
 
-  /** A reader of the store `layout` describes; `options.max` caps the sessions `recent` lists. */
+  /**
+   * A reader of the store `layout` describes; `options.history` keeps whole usage timelines,
+   * `options.max` caps the sessions `recent` lists.
+   */
   constructor(layout: StoreLayout, options: ReaderOptions = {}) {
     this.#layout = layout;
     this.#max = options.max;
+    this.#history = options.history ?? false;
     this.envKeys = [layout.dbEnv, "XDG_DATA_HOME"];
     this.#valued = new Set(layout.valued);
     // Database file names in the data directory: `<name>.db`, `<name>-<channel>.db`.
@@ -208,7 +213,7 @@ export class OpenCodeStore implements SessionSource {
   read(link: SessionLink, now: number): SessionRead | null {
     const read = this.#db.readSession(link, now, (d, tree) => readDbView(d, link.id, tree, now, 0, true));
     const view = read === undefined ? this.#readLegacy(link.path, now) : read;
-    return view && openCodeFacts(view, now);
+    return view && openCodeFacts(view, now, this.#history);
   }
 
   /** Top-level sessions active since `sinceMs` in the data directories of `envs`, newest first. */

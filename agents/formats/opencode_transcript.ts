@@ -14,6 +14,7 @@ import { asObject, epochMs, type JsonObject, positive } from "./records.ts";
 import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, promptLine } from "./text.ts";
 import { firstArg, stringArg, subagentArg, todoArg } from "./tool_args.ts";
 import type { SessionRead } from "../vendor.ts";
+import { type TimedUsage, usageTimeline } from "./timeline.ts";
 
 /** What agtop keeps of one message. */
 export interface OpenCodeMessage {
@@ -314,7 +315,8 @@ export function promptText(parts: OpenCodePart[]): string | null {
 
 /**
  * The facts of a session: tokens and recorded cost of the session and all its subagents' sessions,
- * the newest pending or running tool, the turn state from the newest message, subagents from the child
+ * their usage over time (each response at its creation time; every minute with `history`), the newest
+ * pending or running tool, the turn state from the newest message, subagents from the child
  * sessions, and the activity tail from the newest parts.
  *
  * @example
@@ -324,7 +326,7 @@ export function promptText(parts: OpenCodePart[]): string | null {
  * facts.currentTool; // { name: "bash", arg: "bun test", … } while the part is running
  * ```
  */
-export function openCodeFacts(view: OpenCodeView, now: number): SessionRead {
+export function openCodeFacts(view: OpenCodeView, now: number, history = false): SessionRead {
   const ordered = view.messages.ordered();
   const newest = ordered.at(-1) ?? null;
   const turn = turnOf(newest);
@@ -363,7 +365,26 @@ export function openCodeFacts(view: OpenCodeView, now: number): SessionRead {
     activity: activity(ordered, parts),
     malformedLines: malformed,
     costUsd: usage.cost > 0 ? usage.cost : null,
+    ...usageTimeline(treeRequests(view), history),
   };
+}
+
+/**
+ * The responses of a session and every session below it, as timed usage. A session whose own totals
+ * differ from the sum of its messages (a response still streaming) gives none: its usage is placed at
+ * the session's end rather than counted twice.
+ */
+function treeRequests(view: OpenCodeView, depth = 0): TimedUsage[] {
+  const counted = sessionUsage(view).total;
+  const summed = view.messages.tokens().total;
+  const same = (Object.keys(counted) as (keyof TokenBuckets)[]).every((k) => counted[k] === summed[k]);
+  const own: TimedUsage[] = !same
+    ? []
+    : view.messages.ordered().flatMap((m) =>
+      m.tokens ? [{ at: m.created, model: m.model ?? "unknown", tokens: m.tokens }] : []
+    );
+  if (depth >= 8) return own;
+  return own.concat(...view.children.map((child) => treeRequests(child, depth + 1)));
 }
 
 /** Where the turn stands after the newest message. */

@@ -40,6 +40,7 @@ import {
 import { sha256Hex } from "../../formats/hash.ts";
 import { ParseCache, TailedTranscript } from "../../formats/parse_cache.ts";
 import { RecentScan, START_SLACK_MS } from "../../formats/recent.ts";
+import { type UsageFacts, withSubagentUsage } from "../../formats/timeline.ts";
 
 /** `.project_root` markers are re-read after this long. */
 const MARKER_TTL_MS = 10_000;
@@ -92,13 +93,17 @@ export class GeminiSessionSource implements SessionSource {
   #sessions = new ParseCache<SessionState>();
   #listings = new DirListings();
   #scan: RecentScan;
+  #history: boolean;
+  /** A new parser, keeping whole usage timelines for history readers. */
+  #transcript = (): GeminiTranscript => new GeminiTranscript({ history: this.#history });
   #registries = new Map<string, { at: number; projects: Record<string, string> }>();
   #markers = new Map<string, { at: number; roots: Map<string, string> }>();
   #headers = new Map<string, { sessionId: string | null; projectHash: string | null }>();
 
-  /** A reader; `options.max` caps the sessions `recent` lists. */
+  /** A reader; `options.history` keeps whole usage timelines, `options.max` caps the sessions `recent` lists. */
   constructor(options: ReaderOptions = {}) {
     this.#scan = new RecentScan({ max: options.max });
+    this.#history = options.history ?? false;
   }
 
   /** Where its sessions are kept for an environment, and what named each place. */
@@ -223,17 +228,17 @@ export class GeminiSessionSource implements SessionSource {
   read(link: SessionLink, now: number): SessionRead | null {
     const s = this.#sessions.get(link.path, now, () => ({
       tail: link.path.endsWith(".jsonl") ? new JsonlTail(link.path) : null,
-      parser: new GeminiTranscript(),
+      parser: this.#transcript(),
       stamp: null,
       mtime: null,
       subagents: new Map(),
       scanned: "",
     }));
     if (s.tail) {
-      s.tail.read((line) => s.parser.feed(line), () => s.parser = new GeminiTranscript());
+      s.tail.read((line) => s.parser.feed(line), () => s.parser = this.#transcript());
       s.mtime = s.tail.mtimeMs;
     } else {
-      readWhole(link.path, s);
+      readWhole(link.path, s, this.#transcript);
     }
     if (s.mtime === null) return null;
     const f = s.parser.facts();
@@ -246,6 +251,7 @@ export class GeminiSessionSource implements SessionSource {
     const byModel: Record<string, TokenBuckets> = f.tokensByModel;
     let malformed = f.malformedLines + (s.tail?.skippedLines ?? 0);
     let lastActivity = Math.max(f.lastActivity ?? 0, s.mtime);
+    const usage = withSubagentUsage(f, subagents.map((sub) => sub.usage));
     for (const sub of subagents) {
       addTokens(tokens, sub.facts.tokens);
       for (const [m, t] of Object.entries(sub.byModel)) addTokens(byModel[m] ??= emptyTokens(), t);
@@ -261,6 +267,7 @@ export class GeminiSessionSource implements SessionSource {
       tokensByModel: byModel,
       lastActivity,
       malformedLines: malformed,
+      ...usage,
     };
   }
 
@@ -274,12 +281,12 @@ export class GeminiSessionSource implements SessionSource {
     s: SessionState,
     changed: boolean,
     now: number,
-  ): { facts: SubagentFacts; byModel: Record<string, TokenBuckets>; malformed: number }[] {
+  ): { facts: SubagentFacts; byModel: Record<string, TokenBuckets>; usage: UsageFacts; malformed: number }[] {
     const dir = `${path.slice(0, path.lastIndexOf("/"))}/${sessionId}`;
     for (const name of sessionId ? this.#listings.list(dir, now) : []) {
       const file = `${dir}/${name}`;
       if (name.endsWith(".jsonl") && !s.subagents.has(file)) {
-        s.subagents.set(file, new TailedTranscript(file, () => new GeminiTranscript()));
+        s.subagents.set(file, new TailedTranscript(file, () => this.#transcript()));
       }
     }
     const calls = s.parser.subagentCalls;
@@ -288,6 +295,7 @@ export class GeminiSessionSource implements SessionSource {
       startedAt: number;
       facts: SubagentFacts;
       byModel: Record<string, TokenBuckets>;
+      usage: UsageFacts;
       malformed: number;
     }[] = [];
     const matched = new Set<string>();
@@ -317,6 +325,7 @@ export class GeminiSessionSource implements SessionSource {
           lastActivity,
         },
         byModel: f.tokensByModel,
+        usage: f,
         malformed: f.malformedLines + sub.tail.skippedLines,
       });
     }
@@ -335,6 +344,7 @@ export class GeminiSessionSource implements SessionSource {
           lastActivity: call.at,
         },
         byModel: modelTable(),
+        usage: {},
         malformed: 0,
       });
     }
@@ -365,7 +375,7 @@ function chatNames(names: string[]): string[] {
  * Reads a whole-file `.json` conversation again when its identity, size or modification time changed.
  * A file caught half-written does not parse: the previous facts stay until the next tick.
  */
-function readWhole(path: string, s: SessionState): void {
+function readWhole(path: string, s: SessionState, parser: () => GeminiTranscript): void {
   let info: Deno.FileInfo;
   try {
     info = Deno.statSync(path);
@@ -378,7 +388,7 @@ function readWhole(path: string, s: SessionState): void {
   if (stamp === s.stamp) return;
   const doc = readJson(path, DOCUMENT_BYTES);
   if (doc === null) return;
-  s.parser = new GeminiTranscript();
+  s.parser = parser();
   s.parser.feed(doc);
   s.stamp = stamp;
 }

@@ -82,7 +82,7 @@ interface Message {
  * ```
  */
 export class GeminiTranscript {
-  #ledger = new MessageLedger();
+  #ledger: MessageLedger;
   #messages = new Map<string, Message>();
   /** Ids of the calls whose result the activity already shows from the call's record. */
   #shownResults = new Set<string>();
@@ -95,6 +95,11 @@ export class GeminiTranscript {
   /** Malformed lines, the newest time (of messages and `lastUpdated`) and the prompts. */
   #s = new TranscriptState();
   #read = (rec: JsonObject) => this.#record(rec);
+
+  /** A parser with no lines fed yet; `options.history` keeps the session's whole usage timeline. */
+  constructor(options: { history?: boolean } = {}) {
+    this.#ledger = new MessageLedger(options);
+  }
 
   /** Lines that could not be parsed so far. */
   get malformedLines(): number {
@@ -143,6 +148,7 @@ export class GeminiTranscript {
       contextTokens: newest(list, (m) => m.context),
       activity: activityOf(list),
       waitingFor: state.waitingFor,
+      ...this.#ledger.usage(),
     });
   }
 
@@ -236,7 +242,7 @@ export class GeminiTranscript {
     if (m.model) this.#lastModel = m.model;
     if (isObject(rec.tokens)) {
       const usage = genai.geminiUsage(rec.tokens, false);
-      this.#ledger.set(rec.id as string, "main", m.model ?? this.#lastModel ?? "unknown", usage.tokens);
+      this.#ledger.set(rec.id as string, "main", m.model ?? this.#lastModel ?? "unknown", usage.tokens, m.at);
       if (usage.prompt > 0) m.context = usage.prompt;
     }
     for (const t of Array.isArray(rec.thoughts) ? rec.thoughts : []) {

@@ -69,14 +69,15 @@ export function qwenProjectDir(cwd: string): string {
 export class QwenSessionSource implements SessionSource {
   /** `QWEN_RUNTIME_DIR` of the agent. */
   readonly envKeys: readonly string[] = ["QWEN_RUNTIME_DIR"];
-  #sessions = new Transcripts(() => new QwenTranscript());
+  #sessions: Transcripts<QwenTranscript>;
   #listings = new DirListings();
   #scan: RecentScan;
   #cwds = new Map<string, string>();
 
-  /** A reader; `options.max` caps the sessions `recent` lists. */
+  /** A reader; `options.history` keeps whole usage timelines, `options.max` caps the sessions `recent` lists. */
   constructor(options: ReaderOptions = {}) {
     this.#scan = new RecentScan({ max: options.max });
+    this.#sessions = new Transcripts(() => new QwenTranscript(options));
   }
 
   /** Where its sessions are kept for an environment, and what named each place. */

@@ -13,6 +13,7 @@ import { isObject, type JsonObject, nonBlank, timestamp } from "../../formats/re
 import { ACTIVITY_WIDTH, cleanLine, promptLine } from "../../formats/text.ts";
 import * as genai from "../../formats/genai.ts";
 import { AGENT_TOOLS, geminiToolArg, type LedgerTotals, MessageLedger } from "../../formats/gemini_cli.ts";
+import { type UsageFacts, withSubagentUsage } from "../../formats/timeline.ts";
 import { subagentFacts, TranscriptState } from "../../formats/transcript_state.ts";
 import type { SessionRead } from "../../vendor.ts";
 
@@ -58,8 +59,8 @@ const EXITS = new Set(["/quit", "/exit"]);
  * ```
  */
 export class QwenTranscript {
-  #records = new MessageLedger();
-  #telemetry = new MessageLedger();
+  #records: MessageLedger;
+  #telemetry: MessageLedger;
   #anonymous = 0;
   #id: string | null = null;
   #cwd: string | null = null;
@@ -74,6 +75,12 @@ export class QwenTranscript {
   #s = new TranscriptState();
   #read = (rec: JsonObject) => this.#record(rec);
 
+  /** A parser with no lines fed yet; `options.history` keeps the session's whole usage timeline. */
+  constructor(options: { history?: boolean } = {}) {
+    this.#records = new MessageLedger(options);
+    this.#telemetry = new MessageLedger(options);
+  }
+
   /** Lines that could not be parsed so far. */
   get malformedLines(): number {
     return this.#s.malformed;
@@ -86,7 +93,7 @@ export class QwenTranscript {
 
   /** Everything the lines so far say about the session. */
   facts(): SessionRead {
-    const { main, agents } = this.#usage();
+    const { main, agents, timeline } = this.#usage();
     const tokens = addTokens(main.total, agents.total);
     const byModel = main.byModel;
     for (const [m, t] of Object.entries(agents.byModel)) addTokens(byModel[m] ??= emptyTokens(), t);
@@ -101,18 +108,25 @@ export class QwenTranscript {
       tokensByModel: byModel,
       contextTokens: this.#context,
       contextWindow: this.#contextWindow,
+      ...timeline,
     });
   }
 
-  /** Main-thread and subagent totals, each from the records when they carry usage, else from the telemetry. */
-  #usage(): { main: LedgerTotals; agents: LedgerTotals } {
+  /**
+   * Main-thread and subagent totals, each from the records when they carry usage, else from the
+   * telemetry, and their usage over time.
+   */
+  #usage(): { main: LedgerTotals; agents: LedgerTotals; timeline: UsageFacts } {
     const agentSources = (l: MessageLedger) => l.sources().filter((s) => s !== MAIN);
-    const main = (this.#records.has(MAIN) ? this.#records : this.#telemetry).totals([MAIN]);
+    const mainLedger = this.#records.has(MAIN) ? this.#records : this.#telemetry;
     const fromRecords = agentSources(this.#records);
-    const agents = fromRecords.length
-      ? this.#records.totals(fromRecords)
-      : this.#telemetry.totals(agentSources(this.#telemetry));
-    return { main, agents };
+    const agentLedger = fromRecords.length ? this.#records : this.#telemetry;
+    const sources = fromRecords.length ? fromRecords : agentSources(this.#telemetry);
+    return {
+      main: mainLedger.totals([MAIN]),
+      agents: agentLedger.totals(sources),
+      timeline: withSubagentUsage(mainLedger.usage([MAIN]), [agentLedger.usage(sources)]),
+    };
   }
 
   /** The agent calls paired, in order, with the subagents seen in records or telemetry. */
@@ -182,7 +196,7 @@ export class QwenTranscript {
     }
     if (isObject(rec.usageMetadata)) {
       const usage = genai.geminiUsage(rec.usageMetadata, true);
-      this.#records.set(this.#key(rec), MAIN, model ?? this.#modelName(), usage.tokens);
+      this.#records.set(this.#key(rec), MAIN, model ?? this.#modelName(), usage.tokens, at);
       if (usage.prompt > 0) this.#context = usage.prompt;
     }
     const parts = genai.partsOf(messageParts(rec));
@@ -286,7 +300,7 @@ export class QwenTranscript {
       if (!agent) this.#fallbackModel ??= model;
       else this.#lane(agent, nonBlank(e.subagent_type), model, at);
       const key = nonBlank(e.response_id) ?? this.#key(rec);
-      this.#telemetry.set(key, agent ? `agent:${agent}` : MAIN, model, usage.tokens);
+      this.#telemetry.set(key, agent ? `agent:${agent}` : MAIN, model, usage.tokens, at);
     } else if (name === "qwen-code.api_error") {
       this.#s.activity.push(
         at,
@@ -304,7 +318,13 @@ export class QwenTranscript {
     if (rec.type === "assistant") {
       if (isObject(rec.usageMetadata)) {
         const usage = genai.geminiUsage(rec.usageMetadata, true);
-        this.#records.set(this.#key(rec), `agent:${agentId}`, model ?? lane.model ?? "unknown", usage.tokens);
+        this.#records.set(
+          this.#key(rec),
+          `agent:${agentId}`,
+          model ?? lane.model ?? "unknown",
+          usage.tokens,
+          at,
+        );
       }
       for (const c of genai.functionCalls(parts)) {
         const arg = cleanLine(geminiToolArg(c.name, c.args), ACTIVITY_WIDTH);
