@@ -49,13 +49,14 @@ export function ampDataDir(env: Record<string, string>, home: string): string {
 export class AmpSessionSource implements SessionSource {
   /** Where Amp keeps threads and state. */
   readonly envKeys: readonly string[] = ["XDG_DATA_HOME", "XDG_STATE_HOME"];
-  #threads = new JsonDocuments<SessionRead>(ampThreadFacts);
+  #threads: JsonDocuments<SessionRead>;
   #listings = new Map<string, { at: number; files: { path: string; id: string; mtime: number }[] }>();
   #max: number | undefined;
 
-  /** A reader; `options.max` caps the sessions `recent` lists. */
+  /** A reader; `options.history` keeps whole usage timelines, `options.max` caps the sessions `recent` lists. */
   constructor(options: ReaderOptions = {}) {
     this.#max = options.max;
+    this.#threads = new JsonDocuments((thread) => ampThreadFacts(thread, options.history));
   }
 
   /** Where its sessions are kept for an environment, and what named each place. */

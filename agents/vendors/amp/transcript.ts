@@ -13,6 +13,7 @@ import { TranscriptState } from "../../formats/transcript_state.ts";
 import { ARG_KEYS, firstArg } from "../../formats/tool_args.ts";
 import type { SessionRead } from "../../vendor.ts";
 import { usageBuckets, type UsageNames } from "../../formats/usage.ts";
+import { type TimedUsage, usageTimeline } from "../../formats/timeline.ts";
 
 /** Tool run states after which a tool call has its result. */
 const FINISHED_RUNS = new Set(["done", "error", "cancelled", "rejected-by-user"]);
@@ -69,7 +70,8 @@ export function ampThreadCwd(thread: unknown): string | null {
  * events' `tokens` with the cache numbers of the messages they point to. The turn is the newest
  * message's: `state.type` `running` → working; a finished response that stopped for tools → working;
  * `end_turn` or `cancelled` → ended; a user message last → working. A tool call is in flight while
- * no finished `tool_result` answers it. Amp's credits are not dollars and are left out. Pure.
+ * no finished `tool_result` answers it. Amp's credits are not dollars and are left out. The usage over
+ * time places each message's usage at its `usage.timestamp` (every minute with `history`). Pure.
  *
  * @example
  * ```ts
@@ -77,11 +79,12 @@ export function ampThreadCwd(thread: unknown): string | null {
  * f?.turn; // "working" while the newest message is `running`
  * ```
  */
-export function ampThreadFacts(thread: unknown): SessionRead | null {
+export function ampThreadFacts(thread: unknown, history = false): SessionRead | null {
   if (!isObject(thread) || !Array.isArray(thread.messages)) return null;
   const s = new TranscriptState();
   const byModel: Record<string, TokenBuckets> = modelTable();
   const cacheByMessage = new Map<unknown, TokenBuckets>();
+  const requests: TimedUsage[] = [];
   let model: string | null = null;
   let context: number | null = null;
   for (const msg of thread.messages) {
@@ -116,7 +119,9 @@ export function ampThreadFacts(thread: unknown): SessionRead | null {
       if (usage) {
         model = nonBlank(usage.model) ?? model;
         const t = usageBuckets(usage, USAGE);
-        addTokens(byModel[nonBlank(usage.model) ?? model ?? "unknown"] ??= emptyTokens(), t);
+        const usedBy = nonBlank(usage.model) ?? model ?? "unknown";
+        addTokens(byModel[usedBy] ??= emptyTokens(), t);
+        requests.push({ at: timestamp(usage.timestamp) ?? at, model: usedBy, tokens: t });
         cacheByMessage.set(msg.messageId, t);
         const prompt = t.input + t.cacheRead + t.cacheWrite;
         if (prompt > 0) context = prompt;
@@ -146,6 +151,8 @@ export function ampThreadFacts(thread: unknown): SessionRead | null {
     tokens,
     tokensByModel,
     contextTokens: context,
+    // An older thread's ledger tells no times: its usage is placed at the thread's end.
+    ...(ledger ? {} : usageTimeline(requests, history)),
   });
 }
 

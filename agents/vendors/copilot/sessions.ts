@@ -68,16 +68,17 @@ export function copilotRoot(argv: readonly string[], env: Record<string, string>
 export class CopilotSessionSource implements SessionSource {
   /** `COPILOT_HOME` of the agent. */
   readonly envKeys: readonly string[] = ["COPILOT_HOME"];
-  #sessions = new Transcripts(() => new CopilotTranscript());
+  #sessions: Transcripts<CopilotTranscript>;
   #workspaces = new Map<string, Workspace>();
   #listings = new DirListings();
   #locks = new Map<string, string>();
   #missing = new ParseCache<number>();
   #max: number | undefined;
 
-  /** A reader; `options.max` caps the sessions `recent` lists. */
+  /** A reader; `options.history` keeps whole usage timelines, `options.max` caps the sessions `recent` lists. */
   constructor(options: ReaderOptions = {}) {
     this.#max = options.max;
+    this.#sessions = new Transcripts(() => new CopilotTranscript(options));
   }
 
   /** Where its sessions are kept for an environment, and what named each place. */

@@ -6,7 +6,7 @@
  */
 
 import type { TokenBuckets, ToolCall } from "../../session.ts";
-import { addTokens, emptyTokens, modelTable, newestCall, totalTokens } from "../../session.ts";
+import { addTokens, emptyTokens, MinuteUsage, modelTable, newestCall, totalTokens } from "../../session.ts";
 import { isObject, nonBlank, positive, skipTypes, timestamp } from "../../formats/records.ts";
 import type { JsonObject } from "../../formats/records.ts";
 import { ACTIVITY_WIDTH, cleanLine, firstLine } from "../../formats/text.ts";
@@ -43,7 +43,8 @@ interface Subagent {
  * run from before `usage_record` existed) replaces the sum so far, and in such runs the output tokens
  * of `assistant.message` count live. Events carrying an `agentId` (or a subagent's
  * `parentToolCallId`) belong to subagents: their tokens count towards the session and towards the
- * subagent, their tools are the subagent's. Pure: no I/O, never throws.
+ * subagent, their tools are the subagent's. Each `usage_record` is also placed at its event's time
+ * (the session's usage over time). Pure: no I/O, never throws.
  *
  * @example
  * ```ts
@@ -68,12 +69,19 @@ export class CopilotTranscript {
   #sawRecords = false;
   #context: number | null = null;
   #contextWindow: number | null = null;
+  /** The calls' usage over time (each `usage_record` at its event's time), subagents' included. */
+  #usage: MinuteUsage;
   /** The main agent's state; subagents' tools are kept with each subagent. */
   #s = new TranscriptState();
   #read = (rec: JsonObject): void => {
     if (typeof rec.type === "string") this.#event(rec);
     else this.#s.malformed++;
   };
+
+  /** A parser with no lines fed yet; `options.history` keeps the session's whole usage timeline. */
+  constructor(options: { history?: boolean } = {}) {
+    this.#usage = new MinuteUsage(options.history);
+  }
 
   /** Lines that could not be parsed so far. */
   get malformedLines(): number {
@@ -103,6 +111,7 @@ export class CopilotTranscript {
       contextTokens: this.#context,
       contextWindow: this.#contextWindow,
       waitingFor: this.#permissions.size > 0 ? PERMISSION_PROMPT : null,
+      ...this.#usage.facts(),
     });
   }
 
@@ -181,7 +190,7 @@ export class CopilotTranscript {
       case "tool.execution_complete":
         return this.#toolComplete(data, ts);
       case "session.usage_record":
-        return this.#usageRecord(null, data);
+        return this.#usageRecord(null, data, ts);
       case "subagent.completed":
       case "subagent.failed":
         return this.#subagentEnded(type, data, ts);
@@ -277,13 +286,14 @@ export class CopilotTranscript {
     this.#s.activity.push(ts, failed ? "error" : "result", text);
   }
 
-  #usageRecord(owner: string | null, data: JsonObject): void {
+  #usageRecord(owner: string | null, data: JsonObject, ts: number | null): void {
     const u = isObject(data.usage) ? data.usage : null;
     if (!u) return;
     const tokens = normaliseUsage(u);
     const model = nonBlank(u.model) ?? this.#subagents.get(owner ?? "")?.model ?? this.#model ?? "unknown";
     this.#sawRecords = true;
     addTokens(this.#records[model] ??= emptyTokens(), tokens);
+    if (ts !== null) this.#usage.add(ts, model, tokens);
     const sub = owner === null ? null : this.#subagents.get(owner);
     if (sub) {
       addTokens(sub.tokens, tokens);
@@ -342,7 +352,7 @@ export class CopilotTranscript {
         return;
       }
       case "session.usage_record":
-        return this.#usageRecord(owner, data);
+        return this.#usageRecord(owner, data, ts);
       case "assistant.message":
         if (sub) sub.model = nonBlank(data.model) ?? sub.model;
         return;

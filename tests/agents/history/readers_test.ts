@@ -4,6 +4,9 @@ import { CodexSessionSource } from "../../../agents/vendors/codex/sessions.ts";
 import { MinuteUsage, totalTokens, USAGE_SPAN_MS } from "../../../agents/session.ts";
 import type { SessionRead } from "../../../agents/vendor.ts";
 import { type Response, writeClaude, writeCodex } from "../../support/history.ts";
+import { CopilotTranscript } from "../../../agents/vendors/copilot/transcript.ts";
+import { ampThreadFacts } from "../../../agents/vendors/amp/transcript.ts";
+import { assistant, thread, user } from "../../support/amp.ts";
 import { withHome } from "../../support/sessions.ts";
 
 const HOUR = 3_600_000;
@@ -46,4 +49,56 @@ Deno.test("minute usage: clear forgets both timelines", () => {
   usage.clear();
   assert.deepEqual(usage.facts(), { recentUsage: [], usageHistory: [] });
   assert.deepEqual(new MinuteUsage().facts(), { recentUsage: [] });
+});
+
+/** Sums of a timeline's tokens by UTC day. */
+const byDay = (line: SessionRead["usageHistory"]) => {
+  const out: Record<string, number> = {};
+  for (const m of line ?? []) {
+    const day = new Date(m.at).toISOString().slice(0, 10);
+    out[day] = (out[day] ?? 0) + totalTokens(m.tokens);
+  }
+  return out;
+};
+const BEFORE = Date.parse("2026-11-20T23:50:00Z");
+const AFTER = Date.parse("2026-11-21T00:10:00Z");
+
+Deno.test("Copilot CLI with history: each usage_record at its event's time, across midnight", () => {
+  const event = (at: number, type: string, data: unknown) =>
+    JSON.stringify({ type, data, id: `e${at}`, timestamp: new Date(at).toISOString(), parentId: null });
+  const record = (at: number, input: number, output: number) =>
+    event(at, "session.usage_record", {
+      usage: {
+        model: "gpt-5.1",
+        inputTokens: input,
+        outputTokens: output,
+        cacheReadTokens: 0,
+        reasoningTokens: 0,
+      },
+    });
+  const t = new CopilotTranscript({ history: true });
+  t.feed(event(BEFORE - 60_000, "session.start", { sessionId: "s", selectedModel: "gpt-5.1" }));
+  for (const line of [record(BEFORE, 100, 10), record(AFTER, 200, 20)]) t.feed(line);
+  const f = t.facts();
+  assert.deepEqual(byDay(f.usageHistory), { "2026-11-20": 110, "2026-11-21": 220 });
+  assert.equal(sum(f.usageHistory), totalTokens(f.tokens));
+  assert.equal(new CopilotTranscript().facts().usageHistory, undefined);
+});
+
+Deno.test("Amp with history: each response at its usage timestamp, across midnight; ledger threads untimed", () => {
+  const reply = (i: number, at: number, tokens: number[]) => {
+    const a = assistant(i, [], { type: "complete", stopReason: "end_turn" }, tokens);
+    return { ...a, usage: { ...a.usage, timestamp: new Date(at).toISOString() } };
+  };
+  const doc = thread([
+    user(0, "go"),
+    reply(1, BEFORE, [100, 10, 0, 0]),
+    user(2, "more"),
+    reply(3, AFTER, [200, 20, 0, 0]),
+  ]);
+  const f = ampThreadFacts(doc, true)!;
+  assert.deepEqual(byDay(f.usageHistory), { "2026-11-20": 110, "2026-11-21": 220 });
+  assert.equal(ampThreadFacts(doc)!.usageHistory, undefined);
+  const ledger = { events: [{ tokens: { input: 1, output: 1 }, model: "m", toMessageId: 1 }] };
+  assert.equal(ampThreadFacts({ ...doc, usageLedger: ledger }, true)!.usageHistory, undefined);
 });
