@@ -3,7 +3,9 @@
  * file per session, a `session` header (`id`, `cwd`, `timestamp`), then entries with `id`/`parentId` (a
  * tree: branches stay in the file) — `message` (roles `user`, `assistant`, `toolResult`,
  * `bashExecution`, …), `model_change`, `session_info` (a name), `compaction`, `custom`. oh-my-pi adds a
- * `title` line before the header. A pure, incremental parser fed one line at a time.
+ * `title` line before the header, and its `task` tool starts subagents (each writes a session file of
+ * its own and ends by calling `yield`; one started in the background is reported back to the parent by
+ * an `async-result` custom message). A pure, incremental parser fed one line at a time.
  *
  * @module
  */
@@ -18,6 +20,20 @@ import { ARG_KEYS, firstArg } from "./tool_args.ts";
 
 /** What a session file tells (everything in {@linkcode SessionFacts} but where it was found). */
 export type PiFacts = SessionRead;
+
+/** A subagent an oh-my-pi `task` call started, as the parent's session tells it. */
+export interface PiSubagentCall {
+  /** The subagent's id (its name), which names its session file `<id>.jsonl`. */
+  id: string;
+  /** The agent it runs as (`task`, `explore`, …), when told. */
+  type: string | null;
+  /** Its assignment. */
+  description: string | null;
+  /** When the call was made (ms since epoch), when known. */
+  at: number | null;
+  /** True once the parent has its result. */
+  done: boolean;
+}
 
 /** Tools that write the file named by their `path` argument. */
 const EDITS = new Set(["edit", "write"]);
@@ -86,6 +102,7 @@ export class PiTranscript {
   #byModel: Record<string, TokenBuckets> = modelTable();
   #cost = 0;
   #context: number | null = null;
+  #subagents = new Map<string, PiSubagentCall>();
   #usage: MinuteUsage;
   #read = (rec: JsonObject) => this.#record(rec);
 
@@ -121,6 +138,11 @@ export class PiTranscript {
     };
   }
 
+  /** The subagents the session's `task` calls started, in the order they were started. */
+  get subagentCalls(): readonly PiSubagentCall[] {
+    return [...this.#subagents.values()];
+  }
+
   #record(rec: JsonObject): void {
     const at = timestamp(rec.timestamp);
     switch (rec.type) {
@@ -138,6 +160,14 @@ export class PiTranscript {
         break;
       case "message":
         if (isObject(rec.message)) this.#message(rec.message, epochMs(rec.message.timestamp) ?? at);
+        break;
+      case "custom_message":
+        // A background subagent's result, delivered to the parent.
+        if (rec.customType === "async-result" && isObject(rec.details)) {
+          for (const job of objects(rec.details.jobs)) {
+            this.#subagent(nonBlank(job.jobId), at, { done: true });
+          }
+        }
         break;
     }
     if (rec.type !== "title") this.#s.span.see(at);
@@ -168,6 +198,9 @@ export class PiTranscript {
         const text = firstLine(textOf(content));
         s.activity.push(at, msg.isError === true ? "error" : "result", text);
         s.unlessExited("working");
+        if (msg.toolName === "task" && isObject(msg.details)) this.#taskResult(msg.details, at);
+        // A subagent hands its result back with `yield`: its turn is over.
+        if (msg.toolName === "yield" && msg.isError !== true) s.endTurn();
         break;
       }
     }
@@ -187,6 +220,7 @@ export class PiTranscript {
         s.toolCall(at, name, piToolArg(b.arguments), b.id as string);
         const path = isObject(b.arguments) ? nonBlank(b.arguments.path) : null;
         if (EDITS.has(name) && path) s.startEdit(b.id as string, [path]);
+        if (name === "task" && isObject(b.arguments)) this.#taskCall(b.arguments, at);
       }
     }
     const usage = isObject(msg.usage) ? msg.usage : null;
@@ -212,6 +246,51 @@ export class PiTranscript {
       s.endTurn();
     }
   }
+
+  /** A `task` call: one subagent per `tasks` item (or the flat form's one), known by name when named. */
+  #taskCall(args: JsonObject, at: number | null): void {
+    for (const item of Array.isArray(args.tasks) ? objects(args.tasks) : [args]) {
+      this.#subagent(nonBlank(item.name), at, {
+        type: nonBlank(item.agent),
+        description: nonBlank(item.task),
+      });
+    }
+  }
+
+  /**
+   * A `task` result: each subagent's id (generated when the call named none), agent and assignment;
+   * finished unless it runs in the background (`async.state` `running`).
+   */
+  #taskResult(details: JsonObject, at: number | null): void {
+    const running = isObject(details.async) && details.async.state === "running";
+    for (const p of objects(details.progress)) {
+      this.#subagent(nonBlank(p.id), at, {
+        type: nonBlank(p.agent),
+        description: nonBlank(p.assignment) ?? nonBlank(p.task),
+        done: !running,
+      });
+    }
+  }
+
+  /** Records what is known of subagent `id` (nothing without an id); known facts are kept. */
+  #subagent(
+    id: string | null,
+    at: number | null,
+    known: { type?: string | null; description?: string | null; done?: boolean },
+  ): void {
+    if (id === null) return;
+    const call = this.#subagents.get(id) ??
+      { id, type: null, description: null, at, done: false };
+    call.type = known.type ?? call.type;
+    call.description = known.description ?? call.description;
+    call.done = known.done ?? call.done;
+    this.#subagents.set(id, call);
+  }
+}
+
+/** The objects among the items of `v` (none unless it is an array). */
+function objects(v: unknown): JsonObject[] {
+  return Array.isArray(v) ? v.filter(isObject) : [];
 }
 
 /** The text blocks of a message's content, joined. */

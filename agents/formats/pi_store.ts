@@ -19,6 +19,7 @@ import type {
   SessionSource,
 } from "../vendor.ts";
 import { PiTranscript } from "./pi_session.ts";
+import { withSubagents } from "./pi_subagents.ts";
 import { DirListings, headRecords, homeOf, mtimeOf, namedDir, normalisePath } from "./files.ts";
 import { transcriptRead, Transcripts } from "./parse_cache.ts";
 import { jsonlSessions, newestSince, RecentScan, type SessionFile } from "./recent.ts";
@@ -86,6 +87,7 @@ export class PiSessionSource implements SessionSource {
   readonly envKeys: readonly string[];
   #layout: PiLayout;
   #sessions: Transcripts<PiTranscript>;
+  #subagents: Transcripts<PiTranscript>;
   #listings = new DirListings();
   #scan: RecentScan;
   #cwds = new Map<string, string | null>();
@@ -98,6 +100,7 @@ export class PiSessionSource implements SessionSource {
   constructor(layout: PiLayout, options: ReaderOptions = {}) {
     this.#scan = new RecentScan({ max: options.max });
     this.#sessions = new Transcripts(() => new PiTranscript(options));
+    this.#subagents = new Transcripts(() => new PiTranscript(options));
     this.#layout = layout;
     this.envKeys = layout.envKeys;
   }
@@ -117,11 +120,18 @@ export class PiSessionSource implements SessionSource {
     return this.#fromArgv(dir, ctx) ?? this.#fromCwd(dir, ctx);
   }
 
-  /** Reads the facts of a linked session: whole file the first time, appended bytes after. */
+  /**
+   * Reads the facts of a linked session, with its subagents' (oh-my-pi): whole files the first time,
+   * appended bytes after.
+   */
   read(link: SessionLink, now: number): SessionRead | null {
-    const read = transcriptRead(this.#sessions.follow(link.path, now), link.id);
-    if (read === null || !this.#layout.titleLine) return read;
-    return { ...read, title: this.#title(link.path, read.lastActivity ?? 0) ?? read.title };
+    const session = this.#sessions.follow(link.path, now);
+    const own = transcriptRead(session, link.id);
+    if (own === null) return null;
+    const calls = session.parser.subagentCalls;
+    const read = withSubagents(own, link.path, calls, this.#subagents, this.#listings, now);
+    if (!this.#layout.titleLine) return read;
+    return { ...read, title: this.#title(link.path, own.lastActivity ?? 0) ?? read.title };
   }
 
   /** Session files modified since `sinceMs` under the session directories of `envs`, newest first. */

@@ -9,6 +9,7 @@ import { aider } from "./aider/mod.ts";
 import { amp } from "./amp/mod.ts";
 import { auggie } from "./auggie/mod.ts";
 import { claude } from "./claude/mod.ts";
+import { codebuff } from "./codebuff/mod.ts";
 import { codex } from "./codex/mod.ts";
 import { continueCli } from "./continue/mod.ts";
 import { copilot } from "./copilot/mod.ts";
@@ -17,6 +18,7 @@ import { cursor } from "./cursor/mod.ts";
 import { droid } from "./droid/mod.ts";
 import { gemini } from "./gemini/mod.ts";
 import { goose } from "./goose/mod.ts";
+import { grok } from "./grok/mod.ts";
 import { kilo } from "./kilo/mod.ts";
 import { omp } from "./omp/mod.ts";
 import { opencode } from "./opencode/mod.ts";
@@ -49,4 +51,6 @@ export const VENDORS: readonly Vendor[] = [
   kilo,
   pi,
   omp,
+  grok,
+  codebuff,
 ];
