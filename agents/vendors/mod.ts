@@ -19,6 +19,7 @@ import { gemini } from "./gemini/mod.ts";
 import { goose } from "./goose/mod.ts";
 import { kilo } from "./kilo/mod.ts";
 import { omp } from "./omp/mod.ts";
+import { openclaw } from "./openclaw/mod.ts";
 import { opencode } from "./opencode/mod.ts";
 import { pi } from "./pi/mod.ts";
 import { qwen } from "./qwen/mod.ts";
@@ -49,4 +50,5 @@ export const VENDORS: readonly Vendor[] = [
   kilo,
   pi,
   omp,
+  openclaw,
 ];
