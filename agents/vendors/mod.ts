@@ -21,6 +21,7 @@ import { goose } from "./goose/mod.ts";
 import { grok } from "./grok/mod.ts";
 import { kilo } from "./kilo/mod.ts";
 import { omp } from "./omp/mod.ts";
+import { openclaw } from "./openclaw/mod.ts";
 import { opencode } from "./opencode/mod.ts";
 import { pi } from "./pi/mod.ts";
 import { qwen } from "./qwen/mod.ts";
@@ -53,4 +54,5 @@ export const VENDORS: readonly Vendor[] = [
   omp,
   grok,
   codebuff,
+  openclaw,
 ];

@@ -63,6 +63,7 @@ Deno.test("the built-in lists are derived from VENDORS", () => {
     droid: "FACTORY_HOME_OVERRIDE",
     pi: "PI_CODING_AGENT_DIR",
     omp: "PI_CODING_AGENT_DIR",
+    openclaw: "OPENCLAW_STATE_DIR",
   });
   assert.deepEqual(ORPHAN_MARKERS, orphanMarkersOf(VENDORS));
   assert.deepEqual(ORPHAN_ENV_KEYS, [
