@@ -149,6 +149,8 @@ export interface Agent {
   costUsd: number | null;
   /** How the cost was reached: list prices, a local model (free), or unknown; null without a session. */
   costBasis: CostBasis | null;
+  /** USD the prompt cache saved this session at list prices (reads priced as input minus their cost); null when unknown. */
+  cacheSavedUsd: number | null;
   /** Context window of the session's model in tokens, when known. */
   contextLimit: number | null;
   /** Newest prompt size over the context window, 0–100; null when unknown. */

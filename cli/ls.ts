@@ -16,6 +16,7 @@ import { prepareWidths } from "../render/text.ts";
 import { filterAgents, sortAgents, type SortKey, withoutHidden } from "../render/view.ts";
 import { agentCells } from "../render/table.ts";
 import { Pseudonyms, redact, redactAggregates } from "../render/privacy.ts";
+import { alertsByKey, type AlertThresholds, snapshotAlerts } from "../render/alerts.ts";
 
 /** What `ls` prints and how. */
 export interface LsOptions {
@@ -33,6 +34,8 @@ export interface LsOptions {
   hidden?: readonly string[];
   /** Ids of the table's columns, in order (config `columns`); all when absent. */
   columns?: readonly string[] | null;
+  /** Thresholds of the config file's `[alerts]`: a mark on the row, the alerts in JSON and CSV. */
+  alerts?: AlertThresholds;
 }
 
 /**
@@ -55,21 +58,32 @@ export async function formatLs(snap: Snapshot, opts: LsOptions): Promise<string>
   }
   const names = new Pseudonyms();
   const shown = opts.private ? redact(selected, names) : selected;
+  // Alerts from the real values of every agent not hidden (the day's budget sums them all), as `watch` raises them.
+  const raised = snapshotAlerts(
+    { ...snap, agents: withoutHidden(snap.agents, opts.hidden ?? []) },
+    opts.alerts ?? {},
+  )
+    .map((a) => (opts.private ? { ...a, key: names.key(a.key) } : a));
   if (opts.format === "json") {
     // Totals of the real agents: the order of projects with equal costs follows their real names.
     const totals = aggregate(selected.agents);
-    return renderJson(shown, opts.private ? redactAggregates(totals, names) : totals);
+    const byKey = alertsByKey(raised);
+    const agents = shown.agents.map((a) => ({
+      ...a,
+      alerts: (byKey.get(a.key) ?? []).map(({ kind, text }) => ({ kind, text })),
+    }));
+    return renderJson({ ...shown, agents }, opts.private ? redactAggregates(totals, names) : totals);
   }
   if (opts.format === "csv") {
     // CSV rows are agents only: the count of recent sessions left out goes to stderr.
     const more = moreSessionsLine(snap);
     if (more) console.error(`agtop: ${more}`);
-    return renderCsv(shown);
+    return renderCsv(shown, raised);
   }
   const tty = Deno.stdout.isTerminal();
   await prepareWidths(shown.agents.flatMap((a) => agentCells(a, shown.takenAt)));
   const style = await loadStyle(wantColor(tty, opts.noColor), opts.theme);
-  return renderTable(shown, { width: terminalWidth(tty), style, columns: opts.columns });
+  return renderTable(shown, { width: terminalWidth(tty), style, columns: opts.columns, alerts: raised });
 }
 
 /** The width to fit: the terminal's, else `COLUMNS`, else unlimited. */

@@ -134,3 +134,21 @@ export function snapshotAlerts(snap: Snapshot, thresholds: AlertThresholds): Ale
   }
   return out;
 }
+
+/**
+ * The alerts of each agent by its key, in the order they came.
+ *
+ * @example
+ * ```ts
+ * alertsByKey([{ key: "4242:17", kind: "context_percent", text: "context 93% full (limit 90%)" }]).get("4242:17")?.length; // 1
+ * ```
+ */
+export function alertsByKey(alerts: readonly Alert[]): Map<string, Alert[]> {
+  const out = new Map<string, Alert[]>();
+  for (const a of alerts) {
+    const list = out.get(a.key);
+    if (list) list.push(a);
+    else out.set(a.key, [a]);
+  }
+  return out;
+}

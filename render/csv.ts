@@ -9,6 +9,7 @@ import type { Agent, Snapshot } from "../agents/types.ts";
 import { terminalSafe } from "../agents/formats/text.ts";
 import { doingText } from "./columns.ts";
 import { isoTime } from "./units.ts";
+import { type Alert, alertsByKey } from "./alerts.ts";
 
 type Cell = string | number | boolean | null;
 
@@ -55,6 +56,13 @@ export const CSV_COLUMNS: readonly [string, (a: Agent) => Cell][] = [
   ["git_branch", (a) => a.git?.branch ?? a.git?.detached ?? null],
   ["git_worktree", (a) => (a.git ? a.git.worktree : null)],
   ["orphans", (a) => a.orphans.length],
+  ["cache_saved_usd", (a) => (a.cacheSavedUsd === null ? null : round(a.cacheSavedUsd, 6))],
+];
+
+/** The alert columns, after {@linkcode CSV_COLUMNS}: kinds (space-separated) and texts (`; `-separated). */
+export const CSV_ALERT_COLUMNS: readonly [string, (alerts: readonly Alert[]) => Cell][] = [
+  ["alerts", (l) => l.map((x) => x.kind).join(" ") || null],
+  ["alert_text", (l) => l.map((x) => x.text).join("; ") || null],
 ];
 
 /** The session's token buckets, or null when there is none or the agent records none. */
@@ -97,9 +105,27 @@ export function csvField(v: Cell): string {
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-/** The whole CSV document, CRLF line ends per RFC 4180. */
-export function renderCsv(snap: Snapshot): string {
-  const rows = [CSV_COLUMNS.map(([name]) => name).join(",")];
-  for (const a of snap.agents) rows.push(CSV_COLUMNS.map(([, get]) => csvField(get(a))).join(","));
+/**
+ * The whole CSV document, CRLF line ends per RFC 4180; `alerts` (the config file's `[alerts]`) fill
+ * the alert columns.
+ *
+ * @example
+ * ```ts
+ * import type { Snapshot } from "../agents/types.ts";
+ * declare const snapshot: Snapshot;
+ * renderCsv(snapshot, []).split("\r\n")[0].endsWith(",alerts,alert_text"); // true
+ * ```
+ */
+export function renderCsv(snap: Snapshot, alerts: readonly Alert[] = []): string {
+  const byKey = alertsByKey(alerts);
+  const rows = [[...CSV_COLUMNS, ...CSV_ALERT_COLUMNS].map(([name]) => name).join(",")];
+  for (const a of snap.agents) {
+    const mine = byKey.get(a.key) ?? [];
+    const cells = [
+      ...CSV_COLUMNS.map(([, get]) => csvField(get(a))),
+      ...CSV_ALERT_COLUMNS.map(([, get]) => csvField(get(mine))),
+    ];
+    rows.push(cells.join(","));
+  }
   return rows.join("\r\n") + "\r\n";
 }

@@ -190,6 +190,7 @@ function agent(a: Agent, names: Pseudonyms, now: number): Agent {
     statusSince: a.statusSince,
     costUsd: a.costUsd,
     costBasis: a.costBasis,
+    cacheSavedUsd: a.cacheSavedUsd,
     contextLimit: a.contextLimit,
     contextPercent: a.contextPercent,
     phrase: "",

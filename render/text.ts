@@ -29,7 +29,7 @@ let wideWidth: WidthFn | null = null;
  * rows never pays for loading them.
  */
 // deno-lint-ignore no-control-regex
-const ASCII = /^[\x00-\x7f●◆◎○✓⊘—…·“”│─┌┐└┘▏▎▍▌▋▊▉█░▲]*$/;
+const ASCII = /^[\x00-\x7f●◆◎○✓⊘—…·“”│─┌┐└┘▏▎▍▌▋▊▉█░▲▁▂▃▄▅▆▇]*$/;
 
 /**
  * Loads the Unicode width tables when any of `texts` needs them (non-ASCII). Call once before

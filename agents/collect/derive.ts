@@ -8,7 +8,7 @@
 import type { Agent } from "../types.ts";
 import type { SessionFacts } from "../session.ts";
 import type { PriceTable } from "../pricing/table.ts";
-import { contextLimit, sessionCost } from "../pricing/cost.ts";
+import { contextLimit, sessionCacheSaved, sessionCost } from "../pricing/cost.ts";
 import { isLocalModel, lookupModel, type ModelPrice } from "../pricing/table.ts";
 import { agentStatus } from "../status.ts";
 import { cacheWarmth } from "../cache.ts";
@@ -25,6 +25,7 @@ export type Derived = Pick<
   | "burn"
   | "costUsd"
   | "costBasis"
+  | "cacheSavedUsd"
   | "contextLimit"
   | "contextPercent"
 >;
@@ -67,6 +68,7 @@ export function derive(
     burn: null,
     costUsd: null,
     costBasis: null,
+    cacheSavedUsd: null,
     contextLimit: null,
     contextPercent: null,
   };
@@ -83,6 +85,7 @@ export function derive(
     burn: sessionBurn(session, now, priceOf),
     costUsd: recorded ?? cost.usd,
     costBasis: recorded === null ? cost.basis : cost.basis === "local" ? "local" : "api",
+    cacheSavedUsd: sessionCacheSaved(session.tokensByModel, priceOf),
     contextLimit: context.limit,
     contextPercent: context.fill === null ? null : context.fill * 100,
   };

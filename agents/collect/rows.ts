@@ -70,6 +70,7 @@ export function agentRow(fields: AgentRowFields & Partial<Agent>): Agent {
     statusSince: fields.startedAt,
     costUsd: null,
     costBasis: null,
+    cacheSavedUsd: null,
     contextLimit: null,
     contextPercent: null,
     phrase: "",

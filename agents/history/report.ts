@@ -10,7 +10,7 @@ import type { TokenBuckets, UsageMinute } from "../session.ts";
 import { addTokens, emptyTokens, totalTokens } from "../session.ts";
 import type { PriceTable } from "../pricing/table.ts";
 import { isLocalModel, lookupModel, type ModelPrice } from "../pricing/table.ts";
-import { CACHE_READ_FACTOR, modelCost } from "../pricing/cost.ts";
+import { cacheSavedUsd, modelCost } from "../pricing/cost.ts";
 import { projectName } from "../collect/rows.ts";
 import type { Calendar } from "./calendar.ts";
 import type { ReportKind } from "./kinds.ts";
@@ -148,9 +148,7 @@ class RowSum {
       } else this.bases.add("?");
     }
     if (price) {
-      this.saved += p.tokens.cacheRead *
-        (price.input - (price.cacheRead ?? price.input * CACHE_READ_FACTOR)) /
-        1e6;
+      this.saved += cacheSavedUsd(p.tokens.cacheRead, price);
       this.savedKnown = true;
     }
     if (sub) {

@@ -54,6 +54,44 @@ export function modelCost(tokens: TokenBuckets, price: ModelPrice): number {
     (tokens.output + tokens.reasoning) * price.output) / 1e6;
 }
 
+/**
+ * USD the prompt cache saved on `cacheReadTokens` at `price`: the reads priced as uncached input minus
+ * what they cost as cache reads (list prices).
+ *
+ * @example
+ * ```ts
+ * const price = { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75, maxInputTokens: 200_000 };
+ * cacheSavedUsd(1_000_000, price); // 2.7
+ * ```
+ */
+export function cacheSavedUsd(cacheReadTokens: number, price: ModelPrice): number {
+  return cacheReadTokens * (price.input - (price.cacheRead ?? price.input * CACHE_READ_FACTOR)) / 1e6;
+}
+
+/**
+ * What the prompt cache saved a session, summed over its models ({@linkcode cacheSavedUsd}); null when
+ * none of the models that read from the cache has a price (`priceOf` gives local models a zero price).
+ *
+ * @example
+ * ```ts
+ * const price = { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75, maxInputTokens: 200_000 };
+ * const t = { input: 0, output: 0, cacheRead: 1_000_000, cacheWrite: 0, reasoning: 0 };
+ * sessionCacheSaved({ "claude-sonnet-4-5": t }, () => price); // 2.7
+ * ```
+ */
+export function sessionCacheSaved(
+  tokensByModel: Record<string, TokenBuckets>,
+  priceOf: (model: string) => ModelPrice | null,
+): number | null {
+  let saved: number | null = null;
+  for (const [model, tokens] of Object.entries(tokensByModel)) {
+    if (tokens.cacheRead <= 0) continue;
+    const price = priceOf(model);
+    if (price) saved = (saved ?? 0) + cacheSavedUsd(tokens.cacheRead, price);
+  }
+  return saved;
+}
+
 const hasTokens = (t: TokenBuckets): boolean =>
   t.input + t.output + t.cacheRead + t.cacheWrite + t.reasoning > 0;
 

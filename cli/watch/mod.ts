@@ -35,6 +35,7 @@ import { decodeKeys } from "../../render/watch/keys.ts";
 import { Screen } from "../../render/watch/screen.ts";
 import { applyKey, initialState, type ScreenSize, settle, type ViewState } from "../../render/watch/state.ts";
 import { type Alert, snapshotAlerts } from "../../render/alerts.ts";
+import { Trends } from "../../render/watch/trends.ts";
 import {
   type Change,
   notificationText,
@@ -129,12 +130,15 @@ class LiveView {
   /** Keys of the shown agents with an alert (marked on their row). */
   #alerts: Alert[] = [];
   #title = "";
+  /** CPU, tokens and context of each shown agent over the last minutes (for the detail view). */
+  #trends = new Trends();
 
   constructor(opts: WatchOptions, style: Style, collect: CollectClient, first: Snapshot) {
     this.#opts = opts;
     this.#style = style;
     this.#collect = collect;
     this.#snapshot = this.#view(first);
+    this.#trends.observe(this.#snapshot);
     this.#state = settle(initialState(opts), first, this.#size);
     this.#notifier = new Notifier(opts.notify);
     this.#notifier.observe(this.#snapshot, this.#alerts);
@@ -220,7 +224,7 @@ class LiveView {
           this.#nextTheme().catch((error) => this.#finish({ error }));
           continue;
         }
-        const { state, effect } = applyKey(before, key, this.#snapshot, this.#size);
+        const { state, effect } = applyKey(before, key, this.#snapshot, this.#size, this.#trends);
         this.#state = state;
         if (effect === "quit") return this.#finish({ code: 0 });
         if (effect === "redraw") this.#screen.invalidate();
@@ -317,6 +321,7 @@ class LiveView {
 
   #onSnapshot(snapshot: Snapshot): void {
     this.#snapshot = this.#view(snapshot);
+    this.#trends.observe(this.#snapshot);
     this.#tell(this.#snapshot);
     this.#schedule();
     this.#draw();
@@ -340,7 +345,13 @@ class LiveView {
   #draw(): void {
     this.#state = settle(this.#state, this.#snapshot, this.#size);
     const alerts = new Set(this.#alerts.map((a) => a.key));
-    const opts = { ...this.#size, style: this.#style, interval: this.#opts.interval, alerts };
+    const opts = {
+      ...this.#size,
+      style: this.#style,
+      interval: this.#opts.interval,
+      alerts,
+      trends: this.#trends,
+    };
     this.#screen.draw(renderFrame(this.#snapshot, this.#state, opts));
   }
 

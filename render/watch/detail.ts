@@ -2,8 +2,10 @@
  * The detail view of one agent in `agtop watch`: what it is doing in a phrase, where it runs (git,
  * terminal, ports), its process tree (orphans included), the files it writes and the files its session
  * changed, what its session says (id, title, model, last prompt, current tool and task, subagents, rate
- * limits), token buckets with cost, prompt-cache warmth, burn rate and the 5-hour block, a context bar
- * and the recent-activity tail. Pure: an {@linkcode Agent} in, unstyled lines out.
+ * limits), token buckets with cost, what the prompt cache saved, prompt-cache warmth, burn rate and the
+ * 5-hour block, a context bar with when it fills at the current rate, sparklines of CPU and tokens per
+ * minute over the last minutes (the live view's {@linkcode Trend}), and the recent-activity tail. Pure:
+ * an {@linkcode Agent} and its trend in, unstyled lines out.
  *
  * @module
  */
@@ -13,10 +15,11 @@ import type { SessionFacts } from "../../agents/session.ts";
 import { totalTokens } from "../../agents/session.ts";
 import { STATUS_BADGE } from "../columns.ts";
 import { safeText } from "../text.ts";
-import { formatBytes, formatCount, formatDuration, formatPercent, formatUsd } from "../units.ts";
+import { formatBytes, formatCount, formatDuration, formatPercent, formatSpan, formatUsd } from "../units.ts";
 import { inTmux } from "./actions.ts";
 import { agentLimits, shortClock } from "./limits.ts";
 import { type Line, seg } from "./paint.ts";
+import { sparkline, type Trend } from "./trends.ts";
 
 const LABEL = 12;
 const BAR = 30;
@@ -253,6 +256,14 @@ function spend(a: Agent, s: SessionFacts, now: number): Line[] {
   return lines;
 }
 
+/** What the prompt cache saved this session (not for local models, which cost nothing either way). */
+function saved(a: Agent): Line[] {
+  if (a.costBasis === "local" || a.cacheSavedUsd === null) return [];
+  return [
+    field("cache saved", `${formatUsd(a.cacheSavedUsd)}  (cache reads at list prices vs uncached input)`),
+  ];
+}
+
 function tokens(a: Agent, s: SessionFacts, now: number): Line[] {
   const t = s.tokens;
   const cost = a.costBasis === "local"
@@ -267,6 +278,7 @@ function tokens(a: Agent, s: SessionFacts, now: number): Line[] {
     field("reasoning", formatCount(t.reasoning)),
     field("total", formatCount(totalTokens(t))),
     field("cost", cost),
+    ...saved(a),
     ...spend(a, s, now),
   ];
 }
@@ -277,8 +289,12 @@ export function contextBar(percent: number, width = BAR): string {
   return `[${"█".repeat(filled)}${"░".repeat(width - filled)}]`;
 }
 
-function context(a: Agent, s: SessionFacts): Line[] {
+function context(a: Agent, s: SessionFacts, trend: Trend | null): Line[] {
   if (a.contextPercent === null) return [];
+  const eta = trend?.contextFullInMs ?? null;
+  const fills = eta === null ? [] : [
+    field("fills", eta === 0 ? "full now" : `context full in ~${formatSpan(eta / 1000)} at the current rate`),
+  ];
   const used = s.contextTokens === null ? "" : `  ${formatCount(s.contextTokens)}`;
   const limit = a.contextLimit === null ? "" : ` of ${formatCount(a.contextLimit)}`;
   const tone = a.contextPercent >= 90 ? "danger" : "plain";
@@ -289,6 +305,29 @@ function context(a: Agent, s: SessionFacts): Line[] {
       seg(contextBar(a.contextPercent), tone),
       seg(` ${Math.round(a.contextPercent)}%${used}${limit}`),
     ],
+    ...fills,
+  ];
+}
+
+/** Sparklines of CPU (scaled to at least one core) and tokens per minute over the live view's memory. */
+function trends(t: Trend | null, session: boolean): Line[] {
+  if (!t || !t.cpu.length) return [];
+  const last = <T>(v: (T | null)[]) => v.findLast((x) => x !== null) ?? null;
+  const peak = (v: (number | null)[]) => Math.max(0, ...v.map((x) => x ?? 0));
+  const line = (
+    label: string,
+    values: (number | null)[],
+    max: number | undefined,
+    fmt: (n: number) => string,
+  ) => [
+    seg(`  ${label.padEnd(LABEL)}`, "dim"),
+    seg(sparkline(values, max)),
+    seg(`  now ${fmt(last(values) ?? 0)}  peak ${fmt(peak(values))}`, "dim"),
+  ];
+  return [
+    heading(`Last ${formatSpan(t.minutes * 60)}`),
+    line("CPU %", t.cpu, Math.max(100, peak(t.cpu)), formatPercent),
+    ...(session ? [line("tokens/min", t.tokensPerMin, undefined, formatCount)] : []),
   ];
 }
 
@@ -305,20 +344,22 @@ function activity(s: SessionFacts): Line[] {
 
 /**
  * Every line of the detail view, sections separated by blank lines; `now` (the snapshot's time)
- * dates the relative times. Lines are not cut: the caller fits them to the screen.
+ * dates the relative times; `trend` (the live view's memory of the agent) adds sparklines and when
+ * the context fills. Lines are not cut: the caller fits them to the screen.
  *
  * @example
  * ```ts
  * import type { Snapshot } from "../../agents/types.ts";
  * declare const snapshot: Snapshot;
- * const lines = detailLines(snapshot.agents[0], snapshot.takenAt);
+ * const lines = detailLines(snapshot.agents[0], snapshot.takenAt, null);
  * ```
  */
-export function detailLines(a: Agent, now: number): Line[] {
+export function detailLines(a: Agent, now: number, trend: Trend | null = null): Line[] {
   const s = a.session;
   const sections = [
     a.phrase ? [[seg(safeText(a.phrase), "bold")]] : [],
     overview(a),
+    trends(trend, s !== null),
     processes(a),
     writing(a),
     s ? changed(a, s) : [],
@@ -326,7 +367,7 @@ export function detailLines(a: Agent, now: number): Line[] {
       ? session(a, s, now)
       : [heading("Session"), [seg("  no session transcript linked to this agent", "dim")]],
     s ? tokens(a, s, now) : [],
-    s ? context(a, s) : [],
+    s ? context(a, s, trend) : [],
     s ? activity(s) : [],
   ].filter((x) => x.length);
   return sections.flatMap((sec, i) => (i ? [[], ...sec] : sec));

@@ -19,6 +19,7 @@ import { formatBytes, formatCount, formatDuration, formatPercent, formatUsd } fr
 import { TERMINATE_NAME } from "../../platform/types.ts";
 import { clockTime, detailLines, detailTitle } from "./detail.ts";
 import { accountLimits } from "./limits.ts";
+import type { Trends } from "./trends.ts";
 import { type Line, lineText, pack, paint, type Part, seg, styled, type Tone } from "./paint.ts";
 import { bodyHeight, isRecentOnly, type Row, rowKey, shownAgents, tableRows } from "./rows.ts";
 import { rowQuery, type ScreenSize, type ViewState } from "./state.ts";
@@ -30,6 +31,8 @@ export interface FrameOptions extends ScreenSize {
   interval: number;
   /** Keys of the agents with an alert (config `[alerts]`), marked `▲` in the gutter. */
   alerts?: ReadonlySet<string>;
+  /** The live view's memory of each agent, drawn as sparklines in the detail view. */
+  trends?: Trends;
 }
 
 /** Width of the gutter before the table: selection marker, danger mark, alert mark. */
@@ -269,7 +272,7 @@ function detail(snap: Snapshot | null, s: ViewState, opts: FrameOptions, height:
       paint([seg("  this agent has exited", "dim")], columns, style),
     ];
   }
-  const lines = detailLines(agent, snap.takenAt);
+  const lines = detailLines(agent, snap.takenAt, opts.trends?.of(agent) ?? null);
   const top = Math.max(0, Math.min(s.detailTop, lines.length - height));
   const more = lines.length > height
     ? `  (${top + 1}–${Math.min(lines.length, top + height)} of ${lines.length})`

@@ -20,6 +20,7 @@ import {
 } from "./actions.ts";
 import { detailLines } from "./detail.ts";
 import type { Key } from "./keys.ts";
+import type { Trends } from "./trends.ts";
 import { BODY_TOP, bodyHeight, type Row, rowKey, type RowQuery, tableRows } from "./rows.ts";
 
 /** The terminal size in cells. */
@@ -197,10 +198,17 @@ function editFilter(s: ViewState, key: Key): ViewState | null {
   return null;
 }
 
-function detailKey(s: ViewState, key: Key, snap: Snapshot | null, size: ScreenSize): Step {
+function detailKey(
+  s: ViewState,
+  key: Key,
+  snap: Snapshot | null,
+  size: ScreenSize,
+  trends: Trends | undefined,
+): Step {
   const agent = snap?.agents.find((a) => a.key === s.detail);
   const height = bodyHeight(size.rows);
-  const max = agent ? Math.max(0, detailLines(agent, snap!.takenAt).length - height) : 0;
+  const lines = agent ? detailLines(agent, snap!.takenAt, trends?.of(agent) ?? null).length : 0;
+  const max = Math.max(0, lines - height);
   const scroll = (top: number): Step => ({
     state: { ...s, detailTop: Math.max(0, Math.min(max, top)) },
     effect: "none",
@@ -317,7 +325,8 @@ function tableKey(s: ViewState, key: Key, rows: Row[], size: ScreenSize): Step {
  * key as its answer (`y` yes, anything else no); while a filter is typed, keys edit it (arrows still
  * move); the help overlay closes on any key; the detail view takes Esc (close), scrolling, the
  * action keys (`k`, `K`, `t` for its agent) and the pause/refresh keys; the table takes the rest,
- * the action keys acting on the selected agent or orphan. The result is {@linkcode settle}d.
+ * the action keys acting on the selected agent or orphan. The result is {@linkcode settle}d. `trends`
+ * (the live view's memory, drawn in the detail view) counts in how far the detail view scrolls.
  *
  * @example
  * ```ts
@@ -330,7 +339,13 @@ function tableKey(s: ViewState, key: Key, rows: Row[], size: ScreenSize): Step {
  * effect; // "none"
  * ```
  */
-export function applyKey(before: ViewState, key: Key, snap: Snapshot | null, size: ScreenSize): Step {
+export function applyKey(
+  before: ViewState,
+  key: Key,
+  snap: Snapshot | null,
+  size: ScreenSize,
+  trends?: Trends,
+): Step {
   if (key.name === "ctrl-c") return { state: before, effect: "quit" };
   const s = before.notice === null ? before : { ...before, notice: null };
   const edited = s.editing !== null && !s.help && !s.confirm ? editFilter(s, key) : null;
@@ -342,7 +357,7 @@ export function applyKey(before: ViewState, key: Key, snap: Snapshot | null, siz
   } else if (edited) {
     result = { state: edited, effect: "none" };
   } else if (s.detail !== null) {
-    result = detailKey(s, key, snap, size);
+    result = detailKey(s, key, snap, size, trends);
   } else {
     result = tableKey(s, key, tableRows(snap, rowQuery(s)), size);
   }

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { contextLimit, modelCost, sessionCost } from "../../../agents/pricing/cost.ts";
+import {
+  cacheSavedUsd,
+  contextLimit,
+  modelCost,
+  sessionCacheSaved,
+  sessionCost,
+} from "../../../agents/pricing/cost.ts";
+import { derive } from "../../../agents/collect/derive.ts";
+import { makeAgent, makeSession } from "../../support/agents.ts";
 import { loadOverrides, loadPriceTable } from "../../../agents/pricing/overrides.ts";
 import { TomlFileError } from "../../../platform/toml_file.ts";
 import {
@@ -487,4 +495,25 @@ Deno.test("overrides: an unreadable file is a one-line error without a line numb
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("cache saved: reads priced as uncached input minus their cost, per model, in ls and the report alike", () => {
+  const sonnet = lookupModel(table, "claude-sonnet-4-5")!.price;
+  near(cacheSavedUsd(1_000_000, sonnet), sonnet.input - sonnet.cacheRead!);
+  const noReadRate = { ...sonnet, cacheRead: null };
+  near(cacheSavedUsd(1_000_000, noReadRate), sonnet.input * 0.9);
+  const byModel = {
+    "claude-sonnet-4-5": tokens({ cacheRead: 2_000_000 }),
+    "no-such-model": tokens({ cacheRead: 5_000_000 }),
+    "claude-haiku-4-5": tokens({ input: 10 }),
+  };
+  const priceOf = (m: string) => lookupModel(table, m)?.price ?? null;
+  near(sessionCacheSaved(byModel, priceOf), 2 * (sonnet.input - sonnet.cacheRead!));
+  assert.equal(sessionCacheSaved({ "no-such-model": tokens({ cacheRead: 5 }) }, priceOf), null);
+  assert.equal(sessionCacheSaved({}, priceOf), null);
+  // The collector's derive stage puts it on the row (JSON `cache_saved_usd`).
+  const session = makeSession({ tokensByModel: { "claude-sonnet-4-5": tokens({ cacheRead: 1_000_000 }) } });
+  const derived = derive(makeAgent(), session, Date.now(), true, table);
+  near(derived.cacheSavedUsd, sonnet.input - sonnet.cacheRead!);
+  assert.equal(derive(makeAgent(), null, Date.now(), true, table).cacheSavedUsd, null);
 });
