@@ -147,6 +147,26 @@ export interface ReaderOptions {
   max?: number;
 }
 
+/** One tool call as a session's transcript recorded it, for `agtop report tools` (never its arguments). */
+export interface ToolCallRecord {
+  /** The tool's name as the agent calls it; for an MCP tool, its name on its server (`search_issues`). */
+  name: string;
+  /** The MCP server of an MCP tool (`github`), else null. */
+  server: string | null;
+  /** When the call was made (ms since epoch), when recorded. */
+  startedAt: number | null;
+  /** When its result was recorded; null when it has none (still running, interrupted) or no time. */
+  endedAt: number | null;
+  /** True when its result is marked as an error. */
+  failed: boolean;
+}
+
+/**
+ * Reads every tool call of the session at `path` (a path the session listing gave), oldest first. Throws
+ * when the store cannot be read; a malformed record is skipped.
+ */
+export type ToolCallReader = (path: string) => ToolCallRecord[];
+
 /** An environment variable an agent sets on the commands it runs, so their orphans can be told apart. */
 export interface OrphanMarker {
   /** The variable's name, e.g. `CODEX_THREAD_ID`. */
@@ -200,4 +220,9 @@ export interface Vendor {
    * session's whole usage history ignore `options.history`.
    */
   readonly sessions?: (options?: ReaderOptions) => Promise<SessionSource>;
+  /**
+   * Loads the reader of the tool calls in its session files, where its transcripts record them (only
+   * `agtop report tools` loads it).
+   */
+  readonly tools?: () => Promise<ToolCallReader>;
 }

@@ -321,7 +321,8 @@ export const COMMANDS: readonly CommandDef[] = [
   },
   {
     name: "report",
-    summary: "what every agent's sessions cost: by day, week, month, session, project, model or agent",
+    summary:
+      "what every agent's sessions cost: by day, week, month, session, project, model or agent; or their tools",
     args: "[KIND]",
     argChoices: REPORT_KINDS,
     options: [
@@ -374,7 +375,11 @@ export const COMMANDS: readonly CommandDef[] = [
         default: "monday",
         description: "the day weeks start on",
       },
-      { name: "breakdown", type: "boolean", description: "a sub-row per agent and model" },
+      {
+        name: "breakdown",
+        type: "boolean",
+        description: "a sub-row per agent and model (tools: per agent, and tool of an MCP server)",
+      },
     ],
   },
   {

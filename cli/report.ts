@@ -1,6 +1,6 @@
 /**
  * `agtop report [KIND]`: every agent's sessions over a window, summed by day, week, month, session,
- * project, model or agent, printed as a table, Markdown, CSV or JSON.
+ * project, model or agent, or their tool calls summed by tool, printed as a table, Markdown, CSV or JSON.
  *
  * @module
  */
@@ -15,6 +15,8 @@ import { Calendar, pointInTime } from "../agents/history/calendar.ts";
 import type { Weekday } from "../agents/history/kinds.ts";
 import { readHistory } from "../agents/history/collect.ts";
 import { buildReport } from "../agents/history/report.ts";
+import { buildToolsReport, readToolCalls } from "../agents/history/tools.ts";
+import type { History } from "../agents/history/collect.ts";
 import { type REPORT_FORMATS, REPORT_KINDS, type ReportKind } from "../agents/history/kinds.ts";
 import {
   redactReport,
@@ -23,7 +25,15 @@ import {
   renderReportMarkdown,
   renderReportTable,
 } from "../render/report.ts";
-import { loadStyle, wantColor } from "../render/style.ts";
+import {
+  redactToolsReport,
+  renderToolsCsv,
+  renderToolsJson,
+  renderToolsMarkdown,
+  renderToolsTable,
+} from "../render/report_tools.ts";
+import { loadStyle, type Style, wantColor } from "../render/style.ts";
+import type { Report, ToolsReport } from "../agents/history/types.ts";
 import { prepareWidths } from "../render/text.ts";
 
 /** A progress line is shown once a report has taken this long (ms). */
@@ -166,6 +176,7 @@ export async function runReport(parsed: ParsedArgs, config: Config | null): Prom
     }
     for (const n of history.notices) console.error(`agtop: notice: ${n}`);
   }
+  if (req.kind === "tools") return await runToolsReport(req, history, now);
   let report = buildReport(history.sessions, {
     kind: req.kind,
     calendar: req.calendar,
@@ -178,23 +189,73 @@ export async function runReport(parsed: ParsedArgs, config: Config | null): Prom
     unreadable: history.unreadable,
   });
   if (req.private) report = redactReport(report);
+  return await output(req, report, USAGE_OUTPUT);
+}
+
+/**
+ * The `tools` report of a history: each session's tool calls read by its agent's reader (with the
+ * progress line), summed and rendered. Sessions whose calls cannot be read join the unreadable stores.
+ */
+async function runToolsReport(req: ReportRequest, history: History, now: number): Promise<string> {
+  const read = await readToolCalls(history.sessions, progressLine(now));
+  if (req.verbose) {
+    for (const u of read.unreadable) {
+      console.error(`agtop: notice: cannot read ${u.agent} tool calls in ${u.path}: ${u.reason}`);
+    }
+  }
+  let report = buildToolsReport(read.sessions, {
+    calendar: req.calendar,
+    since: req.since,
+    until: req.until,
+    project: req.project,
+    breakdown: req.breakdown,
+    now,
+    unreadable: [...history.unreadable, ...read.unreadable],
+  });
+  if (req.private) report = redactToolsReport(report);
+  return await output(req, report, TOOLS_OUTPUT);
+}
+
+/** How a report of one shape is printed in each format, and the texts a table measures first. */
+interface Output<R> {
+  json(report: R): string;
+  csv(report: R): string;
+  markdown(report: R): string;
+  table(report: R, style: Style): string;
+  /** Texts whose display width the table needs (keys, project names). */
+  texts(report: R): string[];
+}
+
+/** Usage reports (days, sessions, projects, models, agents). */
+const USAGE_OUTPUT: Output<Report> = {
+  json: renderReportJson,
+  csv: renderReportCsv,
+  markdown: renderReportMarkdown,
+  table: renderReportTable,
+  texts: (report) =>
+    report.rows.flatMap((r) => [r.key, r.session?.project ?? "", ...(r.breakdown ?? []).map((b) => b.key)]),
+};
+
+/** The tools report. */
+const TOOLS_OUTPUT: Output<ToolsReport> = {
+  json: renderToolsJson,
+  csv: renderToolsCsv,
+  markdown: renderToolsMarkdown,
+  table: renderToolsTable,
+  texts: (report) => report.rows.flatMap((r) => [r.key, ...(r.breakdown ?? []).map((b) => b.key)]),
+};
+
+/** The report in the format asked for (a table in the theme asked for, coloured on a terminal). */
+async function output<R>(req: ReportRequest, report: R, out: Output<R>): Promise<string> {
   switch (req.format) {
     case "json":
-      return renderReportJson(report);
+      return out.json(report);
     case "csv":
-      return renderReportCsv(report);
+      return out.csv(report);
     case "markdown":
-      return renderReportMarkdown(report);
-    case "table": {
-      await prepareWidths(
-        report.rows.flatMap((
-          r,
-        ) => [r.key, r.session?.project ?? "", ...(r.breakdown ?? []).map((b) => b.key)]),
-      );
-      return renderReportTable(
-        report,
-        await loadStyle(wantColor(Deno.stdout.isTerminal(), req.noColor), req.theme),
-      );
-    }
+      return out.markdown(report);
+    case "table":
+      await prepareWidths(out.texts(report));
+      return out.table(report, await loadStyle(wantColor(Deno.stdout.isTerminal(), req.noColor), req.theme));
   }
 }

@@ -118,21 +118,108 @@ function titles(kind: Report["kind"]): string[] {
   ];
 }
 
-/** The rows of the report in print order: each row, then its breakdown. */
-function printed(report: Report): { row: ReportRow; sub: boolean }[] {
-  return report.rows.flatMap((row) => [
+/**
+ * Rows in print order: each row, then its breakdown.
+ *
+ * @example
+ * ```ts
+ * type Row = { key: string; breakdown?: Row[] };
+ * const rows: Row[] = [{ key: "a", breakdown: [{ key: "a1" }] }];
+ * printed(rows).map((l) => l.sub); // [false, true]
+ * ```
+ */
+export function printed<R extends { breakdown?: R[] }>(rows: readonly R[]): { row: R; sub: boolean }[] {
+  return rows.flatMap((row) => [
     { row, sub: false },
     ...(row.breakdown ?? []).map((b) => ({ row: b, sub: true })),
   ]);
 }
 
-/** A footer naming how many stores could not be read, or nothing. */
-function footer(report: Report): string {
+/**
+ * A footer naming how many stores could not be read, or nothing.
+ *
+ * @example
+ * ```ts
+ * footer({ unreadable: [] }); // ""
+ * ```
+ */
+export function footer(report: Pick<Report, "unreadable">): string {
   const n = report.unreadable.length;
   if (!n) return "";
   return n === 1
     ? "1 store could not be read (--verbose names it)\n"
     : `${n} stores could not be read (--verbose names them)\n`;
+}
+
+/** One printed line of a report table: its cells, whether it is a breakdown sub-row, and its bar. */
+export interface TableLine {
+  cells: string[];
+  sub: boolean;
+  bar: string;
+}
+
+/**
+ * A report table: bold titles, a line per row (breakdown sub-rows dimmed) ending in its bar, a bold
+ * totals line (its second, AGENT, cell left blank), and the footer counting unreadable stores. Columns
+ * where `right` says so are right-aligned.
+ *
+ * @example
+ * ```ts
+ * import { loadStyle } from "./style.ts";
+ * const lines = [{ cells: ["Bash", "claude", "3"], sub: false, bar: "██" }];
+ * barTable(["TOOL", "AGENT", "CALLS"], "BAR", lines, ["total", "", "3"], (i) => i >= 2, await loadStyle(false), { unreadable: [] });
+ * ```
+ */
+export function barTable(
+  head: string[],
+  barTitle: string,
+  lines: TableLine[],
+  totals: string[],
+  right: (column: number) => boolean,
+  style: Style,
+  report: Pick<Report, "unreadable">,
+): string {
+  const body = lines.map((l) => l.cells.map((c) => safeText(c)));
+  const total = totals.map((c) => safeText(c));
+  total[1] = "";
+  const widths = head.map((h, i) =>
+    Math.min(i === 0 ? 40 : 24, Math.max(displayWidth(h), ...[...body, total].map((c) => displayWidth(c[i]))))
+  );
+  const line = (c: string[], barText: string) =>
+    [...c.map((s, i) => fit(s, widths[i], right(i))), barText].join("  ").trimEnd();
+  const out = [style.bold(line(head, barTitle))];
+  lines.forEach((l, i) => {
+    const text = line(body[i], l.bar);
+    out.push(l.sub ? style.dim(text) : text);
+  });
+  out.push(style.bold(line(total, "")));
+  return out.join("\n") + "\n" + footer(report);
+}
+
+/**
+ * A report as a Markdown table (GitHub flavour): the first two columns left-aligned, the others right,
+ * the totals row last, then the footer counting unreadable stores.
+ *
+ * @example
+ * ```ts
+ * markdownTable(["TOOL", "AGENT", "CALLS"], [["Bash", "claude", "3"]], ["total", "", "3"], { unreadable: [] });
+ * ```
+ */
+export function markdownTable(
+  head: string[],
+  lines: string[][],
+  totals: string[],
+  report: Pick<Report, "unreadable">,
+): string {
+  const md = (c: string[]) => `| ${c.map((s) => safeText(s).replaceAll("|", "\\|")).join(" | ")} |`;
+  const out = [md(head), `|${head.map((_, i) => (i < 2 ? " --- " : " ---: ")).join("|")}|`];
+  for (const c of lines) out.push(md(c));
+  const total = [...totals];
+  total[0] = "**total**";
+  total[1] = "";
+  out.push(md(total));
+  const note = footer(report);
+  return out.join("\n") + "\n" + (note ? `\n${note}` : "");
 }
 
 /**
@@ -148,25 +235,15 @@ function footer(report: Report): string {
  * ```
  */
 export function renderReportTable(report: Report, style: Style): string {
-  const lines = printed(report);
-  const head = [...titles(report.kind), "COST BAR"];
-  const body = lines.map(({ row, sub }) => cells(row, report.kind, sub).map((c) => safeText(c)));
-  const total = cells(report.totals, report.kind, false).map((c) => safeText(c));
-  total[1] = "";
-  const widths = head.slice(0, -1).map((h, i) =>
-    Math.min(i === 0 ? 40 : 24, Math.max(displayWidth(h), ...[...body, total].map((c) => displayWidth(c[i]))))
-  );
-  const right = (i: number) => i >= (report.kind === "sessions" ? 3 : 2) && i !== widths.length - 2;
-  const line = (c: string[], barText: string) =>
-    [...c.map((s, i) => fit(s, widths[i], right(i))), barText].join("  ").trimEnd();
+  const head = titles(report.kind);
   const max = Math.max(0, ...report.rows.map((r) => r.costUsd ?? 0));
-  const out = [style.bold(line(head.slice(0, -1), "COST BAR"))];
-  lines.forEach(({ row, sub }, i) => {
-    const text = line(body[i], sub ? "" : bar(row.costUsd, max, BAR_WIDTH));
-    out.push(sub ? style.dim(text) : text);
-  });
-  out.push(style.bold(line(total, "")));
-  return out.join("\n") + "\n" + footer(report);
+  const lines = printed(report.rows).map(({ row, sub }) => ({
+    cells: cells(row, report.kind, sub),
+    sub,
+    bar: sub ? "" : bar(row.costUsd, max, BAR_WIDTH),
+  }));
+  const right = (i: number) => i >= (report.kind === "sessions" ? 3 : 2) && i !== head.length - 2;
+  return barTable(head, "COST BAR", lines, cells(report.totals, report.kind, false), right, style, report);
 }
 
 /**
@@ -180,16 +257,8 @@ export function renderReportTable(report: Report, style: Style): string {
  * ```
  */
 export function renderReportMarkdown(report: Report): string {
-  const head = titles(report.kind);
-  const md = (c: string[]) => `| ${c.map((s) => safeText(s).replaceAll("|", "\\|")).join(" | ")} |`;
-  const out = [md(head), `|${head.map((_, i) => (i < 2 ? " --- " : " ---: ")).join("|")}|`];
-  for (const { row, sub } of printed(report)) out.push(md(cells(row, report.kind, sub)));
-  const total = cells(report.totals, report.kind, false);
-  total[0] = "**total**";
-  total[1] = "";
-  out.push(md(total));
-  const note = footer(report);
-  return out.join("\n") + "\n" + (note ? `\n${note}` : "");
+  const lines = printed(report.rows).map(({ row, sub }) => cells(row, report.kind, sub));
+  return markdownTable(titles(report.kind), lines, cells(report.totals, report.kind, false), report);
 }
 
 /** CSV columns: name and value, in output order (only appended to). */
@@ -236,9 +305,29 @@ const CSV: readonly [
  * ```
  */
 export function renderReportCsv(report: Report): string {
-  const line = (r: ReportRow, parent: string | null) =>
-    CSV.map(([, get]) => csvField(get(r, parent, report.kind))).join(",");
-  const out = [CSV.map(([name]) => name).join(",")];
+  return csvTable<ReportRow>(
+    CSV.map(([name, get]) => [name, (r: ReportRow, p: string | null) => get(r, p, report.kind)] as const),
+    report,
+  );
+}
+
+/**
+ * Report rows as CSV (RFC 4180, CRLF) in `columns`: a header, one line per row with its breakdown
+ * lines after it (`parent` names their row), and the totals line.
+ *
+ * @example
+ * ```ts
+ * type Row = { key: string; breakdown?: Row[] };
+ * const report: { rows: Row[]; totals: Row } = { rows: [{ key: "Bash" }], totals: { key: "total" } };
+ * csvTable<Row>([["key", (r) => r.key]], report); // "key\r\nBash\r\ntotal\r\n"
+ * ```
+ */
+export function csvTable<R extends { key: string; breakdown?: R[] }>(
+  columns: readonly (readonly [string, (r: R, parent: string | null) => string | number | null])[],
+  report: { rows: readonly R[]; totals: R },
+): string {
+  const line = (r: R, parent: string | null) => columns.map(([, get]) => csvField(get(r, parent))).join(",");
+  const out = [columns.map(([name]) => name).join(",")];
   for (const row of [...report.rows, report.totals]) {
     out.push(line(row, null));
     for (const b of row.breakdown ?? []) out.push(line(b, row.key));

@@ -6,7 +6,7 @@
  */
 
 /**
- * What a report's rows are: periods, sessions, projects, models or agents.
+ * What a report's rows are: periods, sessions, projects, models, agents (usage), or tools (tool calls).
  *
  * @example
  * ```ts
@@ -21,10 +21,14 @@ export const REPORT_KINDS = [
   "projects",
   "models",
   "agents",
+  "tools",
 ] as const;
 
 /** One of {@linkcode REPORT_KINDS}. */
 export type ReportKind = (typeof REPORT_KINDS)[number];
+
+/** The kinds that sum usage (tokens and cost): every kind but `tools`. */
+export type UsageKind = Exclude<ReportKind, "tools">;
 
 /** Output formats of `agtop report`. */
 export const REPORT_FORMATS = ["table", "csv", "json", "markdown"] as const;

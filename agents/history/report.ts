@@ -13,7 +13,7 @@ import { isLocalModel, lookupModel, type ModelPrice } from "../pricing/table.ts"
 import { cacheSavedUsd, modelCost } from "../pricing/cost.ts";
 import { projectName } from "../collect/rows.ts";
 import type { Calendar } from "./calendar.ts";
-import type { ReportKind } from "./kinds.ts";
+import type { UsageKind } from "./kinds.ts";
 import type { HistorySession, Report, ReportRow, ReportSession, TimedBy, Unreadable } from "./types.ts";
 
 /** The JSON schema version of a report (`agtop report --format json`). */
@@ -21,7 +21,7 @@ export const REPORT_SCHEMA_VERSION = 1;
 
 /** What a report is built from, besides the sessions. */
 export interface ReportOptions {
-  kind: ReportKind;
+  kind: UsageKind;
   calendar: Calendar;
   prices: PriceTable;
   since: number;
@@ -285,7 +285,7 @@ function rowKey(
 }
 
 /** Periods oldest first; sessions by last activity; projects, models and agents by cost, highest first. */
-function sortRows(rows: ReportRow[], kind: ReportKind): ReportRow[] {
+function sortRows(rows: ReportRow[], kind: UsageKind): ReportRow[] {
   if (kind === "daily" || kind === "weekly" || kind === "monthly") {
     return rows.sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   }

@@ -7,7 +7,7 @@
 
 import type { Vendor } from "../vendor.ts";
 import type { SessionFacts, TokenBuckets } from "../session.ts";
-import type { ReportKind } from "./kinds.ts";
+import type { UsageKind } from "./kinds.ts";
 
 /** One session of the history, with its agent. */
 export interface HistorySession {
@@ -73,7 +73,7 @@ export interface ReportRow {
 /** A whole report. */
 export interface Report {
   schema: number;
-  kind: ReportKind;
+  kind: UsageKind;
   /** The zone days and weeks are cut in. */
   timeZone: string;
   weekStart: string;
@@ -85,4 +85,49 @@ export interface Report {
   /** Stores that could not be read. */
   unreadable: Unreadable[];
   pricesDate: string;
+}
+
+/** One row of `agtop report tools`: a tool, or an MCP server's tools (or one sub-row of `--breakdown`). */
+export interface ToolRow {
+  /** The tool's name, `mcp:<server>` for an MCP server's tools; sub-rows: `<agent>` or `<agent>/<tool>`. */
+  key: string;
+  /** The MCP server of the row, else null. */
+  server: string | null;
+  /** Agent ids with calls in the row, sorted. */
+  agents: string[];
+  calls: number;
+  /** Calls whose result is marked as an error. */
+  failed: number;
+  /** Calls with no result (still running, or interrupted): counted, no duration. */
+  unfinished: number;
+  /** Calls with a known duration (a result, and both times recorded). */
+  timed: number;
+  /** Median duration of the timed calls (ms), null when none. */
+  medianMs: number | null;
+  /** 95th-percentile duration (nearest rank) of the timed calls (ms), null when none. */
+  p95Ms: number | null;
+  /** Sum of the durations of the timed calls (ms). */
+  toolMs: number;
+  /** Sessions with a call in the row. */
+  sessions: number;
+  /** Sum of the wall time (first to last activity) of those sessions (ms). */
+  wallMs: number;
+  /** `toolMs / wallMs`, null when no wall time is known. */
+  share: number | null;
+  /** `--breakdown`: one sub-row per agent (and tool, for an MCP server). */
+  breakdown?: ToolRow[];
+}
+
+/** A whole `agtop report tools`. */
+export interface ToolsReport {
+  schema: number;
+  kind: "tools";
+  timeZone: string;
+  since: number;
+  until: number | null;
+  generatedAt: number;
+  rows: ToolRow[];
+  totals: ToolRow;
+  /** Stores that could not be read (by the session listing, or for their tool calls). */
+  unreadable: Unreadable[];
 }

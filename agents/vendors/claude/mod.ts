@@ -50,4 +50,5 @@ export const claude: Vendor = {
   // `bash -c source <shell snapshot> … && eval '<cmd>' < /dev/null && pwd -P >| /tmp/claude-…-cwd`
   shellWrappers: [{ program: "bash", script: /&& eval ('(?:[^']|'\\'')*')/ }],
   sessions: (options) => import("./sessions.ts").then((m) => new m.ClaudeSessionSource(options)),
+  tools: () => import("./tools.ts").then((m) => m.claudeToolCalls),
 };

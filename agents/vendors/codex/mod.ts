@@ -75,4 +75,5 @@ export const codex: Vendor = {
     { program: "bash", script: /\nexec '[^']*' -l?c ('(?:[^']|'\\'')*')\s*$/ },
   ],
   sessions: (options) => import("./sessions.ts").then((m) => new m.CodexSessionSource(options)),
+  tools: () => import("./tools.ts").then((m) => m.codexToolCalls),
 };

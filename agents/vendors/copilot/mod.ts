@@ -29,4 +29,5 @@ export const copilot: Vendor = {
   dataDirEnv: "COPILOT_HOME",
   dangerousFlags: { flags: ["--yolo", "--allow-all-tools", "--allow-all"] },
   sessions: (options) => import("./sessions.ts").then((m) => new m.CopilotSessionSource(options)),
+  tools: () => import("./tools.ts").then((m) => m.copilotToolCalls),
 };

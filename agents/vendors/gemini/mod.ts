@@ -35,4 +35,5 @@ export const gemini: Vendor = {
     script: /^shopt -u promptvars[^\n]*\n\(\n[ \t]*trap [^\n]*\n([\s\S]*)\n\)\n__code=/,
   }],
   sessions: (options) => import("./sessions.ts").then((m) => new m.GeminiSessionSource(options)),
+  tools: () => import("./tools.ts").then((m) => m.geminiToolCalls),
 };

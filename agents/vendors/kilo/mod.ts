@@ -28,4 +28,5 @@ export const kilo: Vendor = {
   ...cliVendor("kilo", "Kilo Code", KILO_CLI),
   dangerousFlags: { flags: ["--auto"] },
   sessions: (options) => import("./sessions.ts").then((m) => new m.KiloSessionSource(options)),
+  tools: () => import("../../formats/opencode_tools.ts").then((m) => m.openCodeToolCalls),
 };

@@ -48,4 +48,5 @@ export const omp: Vendor = {
   }),
   dataDirEnv: "PI_CODING_AGENT_DIR",
   sessions: (options) => import("./sessions.ts").then((m) => m.ompSessionSource(options)),
+  tools: () => import("../../formats/pi_tools.ts").then((m) => m.piToolCalls),
 };

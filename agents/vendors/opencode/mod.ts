@@ -23,4 +23,5 @@ import { OPENCODE_CLI } from "./cli.ts";
 export const opencode: Vendor = {
   ...cliVendor("opencode", "OpenCode", OPENCODE_CLI),
   sessions: (options) => import("./sessions.ts").then((m) => new m.OpenCodeSessionSource(options)),
+  tools: () => import("../../formats/opencode_tools.ts").then((m) => m.openCodeToolCalls),
 };

@@ -39,4 +39,5 @@ export const pi: Vendor = {
   dataDirEnv: "PI_CODING_AGENT_DIR",
   orphanMarkers: [{ env: "PI_CODING_AGENT", session: false }],
   sessions: (options) => import("./sessions.ts").then((m) => m.piSessionSource(options)),
+  tools: () => import("../../formats/pi_tools.ts").then((m) => m.piToolCalls),
 };

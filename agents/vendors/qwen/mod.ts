@@ -29,4 +29,5 @@ export const qwen: Vendor = {
   // `-y` is short for `--yolo`.
   dangerousFlags: { flags: ["--yolo", "-y"], values: { "--approval-mode": "yolo" } },
   sessions: (options) => import("./sessions.ts").then((m) => new m.QwenSessionSource(options)),
+  tools: () => import("./tools.ts").then((m) => m.qwenToolCalls),
 };

@@ -1,0 +1,118 @@
+/**
+ * Reading tool calls out of whole transcripts for `agtop report tools`: calls paired with their results
+ * by call id, MCP tool names split into server and tool, and a JSONL file read record by record.
+ *
+ * @module
+ */
+
+import type { ToolCallRecord } from "../vendor.ts";
+import { JsonlTail } from "./jsonl.ts";
+import { feedJsonLine, type JsonObject, timestamp } from "./records.ts";
+
+/**
+ * The calls of one transcript, paired with their results by call id. A result whose call is not known
+ * (cut off by a compaction, in another file) is ignored; a second call with a known id is too.
+ *
+ * @example
+ * ```ts
+ * const log = new ToolCallLog();
+ * log.call("c1", "Bash", 1_000);
+ * log.result("c1", 3_000, true);
+ * log.records(); // [{ name: "Bash", server: null, startedAt: 1000, endedAt: 3000, failed: true }]
+ * ```
+ */
+export class ToolCallLog {
+  #byId = new Map<string, ToolCallRecord>();
+  #calls: ToolCallRecord[] = [];
+
+  /** A call made at `at`; an MCP name (`mcp__server__tool`) is split unless `server` is given. */
+  call(id: string, name: string, at: number | null, server: string | null = null): void {
+    if (this.#byId.has(id)) return;
+    const split = server === null ? mcpTool(name) : null;
+    const rec: ToolCallRecord = {
+      name: split?.name ?? name,
+      server: split?.server ?? server,
+      startedAt: at,
+      endedAt: null,
+      failed: false,
+    };
+    this.#byId.set(id, rec);
+    this.#calls.push(rec);
+  }
+
+  /** The result of call `id`, recorded at `at`: the call ends then (or later), failed when `failed`. */
+  result(id: string, at: number | null, failed: boolean): void {
+    const rec = this.#byId.get(id);
+    if (!rec) return;
+    if (at !== null && (rec.endedAt === null || at > rec.endedAt)) rec.endedAt = at;
+    if (failed) rec.failed = true;
+  }
+
+  /** Whether a call with this id was made. */
+  has(id: string): boolean {
+    return this.#byId.has(id);
+  }
+
+  /** Every call, in the order they were made. */
+  records(): ToolCallRecord[] {
+    return this.#calls;
+  }
+}
+
+/**
+ * The server and tool of an MCP tool named `mcp__<server>__<tool>` (Claude Code, Codex, Qwen Code), or
+ * null for any other name.
+ *
+ * @example
+ * ```ts
+ * mcpTool("mcp__github__search_issues"); // { server: "github", name: "search_issues" }
+ * mcpTool("Bash"); // null
+ * ```
+ */
+export function mcpTool(name: string): { server: string; name: string } | null {
+  const m = /^mcp__(.+?)__(.+)$/.exec(name);
+  return m ? { server: m[1], name: m[2] } : null;
+}
+
+/**
+ * Hands every JSON object line of the JSONL file at `path` to `read`, in file order (at most
+ * {@linkcode MAX_TOOL_FILE_BYTES}); malformed lines are skipped. A missing file reads as nothing.
+ *
+ * @example
+ * ```ts
+ * let lines = 0;
+ * readJsonlRecords("/home/me/.pi/agent/sessions/--w--/s.jsonl", () => lines++);
+ * ```
+ */
+export function readJsonlRecords(path: string, read: (rec: JsonObject) => void): void {
+  const tail = new JsonlTail(path);
+  let bytes = 0;
+  while (bytes < MAX_TOOL_FILE_BYTES) {
+    const r = tail.read((line) => feedJsonLine(line, read));
+    if (r.bytes === 0) break;
+    bytes += r.bytes;
+  }
+}
+
+/** Most bytes of one transcript read for its tool calls. */
+export const MAX_TOOL_FILE_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * The tool calls of the JSONL transcript at `path`: each record is handed to `read` with the log to
+ * note calls and results in and the record's `timestamp` (ms, or null).
+ *
+ * @example
+ * ```ts
+ * const calls = loggedCalls("/home/me/.copilot/session-state/471d/events.jsonl", (rec, log, at) => {
+ *   if (rec.type === "call") log.call(String(rec.id), String(rec.name), at);
+ * });
+ * ```
+ */
+export function loggedCalls(
+  path: string,
+  read: (rec: JsonObject, log: ToolCallLog, at: number | null) => void,
+): ToolCallRecord[] {
+  const log = new ToolCallLog();
+  readJsonlRecords(path, (rec) => read(rec, log, timestamp(rec.timestamp)));
+  return log.records();
+}
