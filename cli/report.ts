@@ -13,7 +13,7 @@ import { VENDORS } from "../agents/vendors/mod.ts";
 import { RECENT_SESSIONS_MAX } from "../agents/vendor.ts";
 import { Calendar, pointInTime } from "../agents/history/calendar.ts";
 import type { Weekday } from "../agents/history/kinds.ts";
-import { readHistory } from "../agents/history/collect.ts";
+import { readHistoryInWorkers } from "./report_read.ts";
 import { buildReport } from "../agents/history/report.ts";
 import { buildToolsReport, readToolCalls } from "../agents/history/tools.ts";
 import type { History } from "../agents/history/collect.ts";
@@ -158,7 +158,7 @@ export async function runReport(parsed: ParsedArgs, config: Config | null): Prom
   const req = reportRequest(parsed, config, now);
   const prices = await loadPriceTable(req.pricesPath);
   const vendors = VENDORS.filter((v) => v.sessions && (!req.agents.length || req.agents.includes(v.id)));
-  const history = await readHistory({
+  const history = await readHistoryInWorkers({
     vendors,
     since: req.since,
     profiles: profileEnvs(config?.dataDirs ?? {}),

@@ -66,8 +66,8 @@ export function ffiFlag(t: Target): string {
   return t.ffi === "unscoped" ? "--allow-ffi" : `--allow-ffi=${t.ffi.join(",")}`;
 }
 
-/** Modules loaded at run time that `deno compile` must embed (the live view's collection worker). */
-export const INCLUDES = ["cli/watch/collect_worker.ts"] as const;
+/** Modules loaded at run time that `deno compile` must embed (the live view's and the report's workers). */
+export const INCLUDES = ["cli/watch/collect_worker.ts", "cli/report_worker.ts"] as const;
 
 /** Release asset name: `agtop-<version>-<triple>[.exe]`. */
 export function assetName(t: Target, version: string = meta.version): string {

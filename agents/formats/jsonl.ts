@@ -49,12 +49,19 @@ const MIN_BUFFER = 16 * 1024;
 const decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });
 
 /**
+ * The read buffer, kept from one read to the next (reads are synchronous, and nothing is left in it
+ * between them): a new one per file costs a page fault per page it fills.
+ */
+let scratch: Uint8Array = new Uint8Array(0);
+
+/**
  * Follows one JSONL file across calls. It remembers the byte offset after the last complete line, the
  * file's identity (device and inode) and size; every {@linkcode read} hands over only the complete
  * lines (ending in `\n`) appended since, so a half-written last line waits for its newline. When the
  * file shrank or its identity changed, the next read starts again at byte 0 and reports `reset` (and
  * calls `onReset` first) so the caller can drop the state it built from the old content. Invalid
- * UTF-8 becomes U+FFFD; a trailing `\r` is dropped. A call reads at most
+ * UTF-8 becomes U+FFFD; a trailing `\r` is dropped. The lines handed over may share memory with the text
+ * read around them: parse them, do not keep them. A call reads at most
  * {@linkcode MAX_READ_BYTES}; the rest waits for the next. Never throws: a missing or unreadable file,
  * or one that is not a regular file (a FIFO, a device), reads as nothing.
  *
@@ -146,7 +153,8 @@ export class JsonlTail {
    */
   #consume(file: Deno.FsFile, expected: number, onLine: (line: string) => void, result: TailRead): void {
     file.seekSync(this.#offset, Deno.SeekMode.Start);
-    let buf: Uint8Array = new Uint8Array(Math.min(this.#chunk, Math.max(MIN_BUFFER, expected)));
+    const size = Math.min(this.#chunk, Math.max(MIN_BUFFER, expected));
+    let buf: Uint8Array = scratch.length >= size ? scratch : new Uint8Array(size);
     let pending = 0; // bytes at buf[0..pending) that start an incomplete line
     while (true) {
       // A partial line fills more than half the buffer: make room (lines are bounded by maxLine).
@@ -167,6 +175,12 @@ export class JsonlTail {
         }
         this.#skipping = false;
         start = nl + 1;
+      }
+      const last = view.lastIndexOf(NEWLINE);
+      if (last >= Math.max(start, pending) && last - start <= this.#maxLine) {
+        // No line here can be too long: the complete lines are decoded at once and split as text.
+        result.lines += splitLines(decoder.decode(view.subarray(start, last)), onLine);
+        start = last + 1;
       }
       for (
         let nl = view.indexOf(NEWLINE, Math.max(start, pending));
@@ -194,12 +208,26 @@ export class JsonlTail {
         pending = rest;
       }
     }
+    if (buf.length <= CHUNK_BYTES) scratch = buf;
   }
 
   #advance(bytes: number, result: TailRead): void {
     this.#offset += bytes;
     result.bytes += bytes;
   }
+}
+
+/** Hands each line of `text` (lines joined by `\n`, a trailing `\r` dropped) to `onLine`; returns how many. */
+function splitLines(text: string, onLine: (line: string) => void): number {
+  let lines = 0;
+  for (let from = 0; from <= text.length; lines++) {
+    let nl = text.indexOf("\n", from);
+    if (nl === -1) nl = text.length;
+    const end = nl > from && text.charCodeAt(nl - 1) === CARRIAGE_RETURN ? nl - 1 : nl;
+    onLine(text.slice(from, end));
+    from = nl + 1;
+  }
+  return lines;
 }
 
 /** A stable identity of the file behind a path: device and inode, or creation time where those are unknown. */

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { SessionLink, Vendor } from "../vendor.ts";
+import type { RecentSessions, SessionLink, Vendor } from "../vendor.ts";
 import { SessionLinker } from "../collect/link.ts";
 import type { HistorySession, Unreadable } from "./types.ts";
 
@@ -32,6 +32,8 @@ export interface HistoryOptions {
   now: number;
   /** Hears how many sessions were read, of how many, and how many bytes their files hold so far. */
   progress?: (read: number, total: number, bytes: number) => void;
+  /** Read only every `of`-th session listed, from the `index`-th on (the share of one of `of` workers). */
+  shard?: { index: number; of: number };
 }
 
 /**
@@ -48,8 +50,9 @@ export interface HistoryOptions {
  * ```
  */
 export async function readHistory(opts: HistoryOptions): Promise<History> {
-  const linker = new SessionLinker(opts.vendors, opts.profiles ?? {}, { history: true, max: Infinity });
-  await linker.load(opts.vendors);
+  const vendors = opts.shard ? opts.vendors.map((v) => sharded(v, opts.shard!)) : opts.vendors;
+  const linker = new SessionLinker(vendors, opts.profiles ?? {}, { history: true, max: Infinity });
+  await linker.load(vendors);
   const unreadable: Unreadable[] = [];
   let bytes = 0;
   const progress = opts.progress;
@@ -65,6 +68,36 @@ export async function readHistory(opts: HistoryOptions): Promise<History> {
     },
   });
   return { sessions: found, unreadable, notices: linker.notices(), notRead: more };
+}
+
+/**
+ * `vendor` with a reader that lists only its share of the sessions: every `of`-th from the `index`-th
+ * (sessions come newest first, so the shares are alike), the ones left unlisted counted once, by share 0.
+ */
+function sharded(vendor: Vendor, shard: { index: number; of: number }): Vendor {
+  const sessions = vendor.sessions;
+  if (!sessions) return vendor;
+  return {
+    ...vendor,
+    sessions: async (options) => {
+      const reader = await sessions(options);
+      const recent = (envs: Record<string, string>[], since: number): RecentSessions => {
+        const all = reader.recent(envs, since);
+        return {
+          links: all.links.filter((_, i) => i % shard.of === shard.index),
+          more: shard.index === 0 ? all.more : 0,
+        };
+      };
+      // The reader's methods run on the reader itself (they use its private fields).
+      return new Proxy(reader, {
+        get: (target, key) => {
+          if (key === "recent") return recent;
+          const value = Reflect.get(target, key);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+    },
+  };
 }
 
 /** The size of a session's file in bytes; 0 for a session that is not a file of its own. */

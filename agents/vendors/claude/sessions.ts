@@ -26,6 +26,7 @@ import { ClaudeTranscript } from "./transcript.ts";
 import { ClaudeUsage } from "./usage.ts";
 import type { ClaudeSubagentCall } from "./transcript.ts";
 import { JsonlTail } from "../../formats/jsonl.ts";
+import { cutLongStrings } from "../../formats/long_strings.ts";
 import {
   dataDirs,
   DirListings,
@@ -47,6 +48,12 @@ const HEAD_BYTES = 256 * 1024;
 const MISSING_RETRY_MS = 10_000;
 /** Registry facts are applied to a read this soon after the link that found them. */
 const REGISTRY_FRESH_MS = 5_000;
+
+/**
+ * Strings longer than this many characters are cut to it in a history read: a report needs a
+ * transcript's usage, times and title (at most `PROMPT_WIDTH` characters), not its tool results.
+ */
+const HISTORY_STRING_CHARS = 2048;
 
 /** One `R/sessions/<pid>.json`. */
 interface RegistryRecord {
@@ -144,7 +151,10 @@ export class ClaudeSessionSource implements SessionSource {
   #missing = new Map<string, number>();
   #history: boolean;
 
-  /** A reader; `options.history` adds each session's whole usage timeline to its facts. */
+  /**
+   * A reader; `options.history` adds each session's whole usage timeline to its facts, cuts long
+   * strings short before parsing, and keeps nothing of a session once read.
+   */
   constructor(options: ReaderOptions = {}) {
     this.#history = options.history ?? false;
   }
@@ -332,7 +342,7 @@ export class ClaudeSessionSource implements SessionSource {
         scannedSize: -1,
       };
     });
-    s.tail.read((line) => s.parser.feed(line), () => {
+    s.tail.read((line) => s.parser.feed(this.#line(line)), () => {
       s.ledger = new ClaudeUsage();
       s.parser = new ClaudeTranscript({ ledger: s.ledger, source: link.path });
       s.subagents = new Map();
@@ -361,6 +371,8 @@ export class ClaudeSessionSource implements SessionSource {
       s.tail.mtimeMs ?? 0,
       ...subagents.map((a) => a.lastActivity ?? 0),
     );
+    // A history read reads each session once: what it parsed is not kept for a next read.
+    if (this.#history) this.#sessions.delete(link.path);
     return {
       ...f,
       id: link.id || f.id,
@@ -376,6 +388,11 @@ export class ClaudeSessionSource implements SessionSource {
       waitingFor: fresh?.status === "waiting" ? fresh.waitingFor ?? "input" : null,
       ...(this.#history ? { usageHistory: s.ledger.history() } : {}),
     };
+  }
+
+  /** A transcript line as it is parsed: its long strings cut short for a history read. */
+  #line(line: string): string {
+    return this.#history ? cutLongStrings(line, HISTORY_STRING_CHARS) : line;
   }
 
   /** Starts following subagent transcripts of one session not followed yet (both layouts). */
@@ -409,7 +426,7 @@ export class ClaudeSessionSource implements SessionSource {
 
   /** Reads what a subagent transcript appended (and its `.meta.json`, until found). */
   #readSubagent(s: SessionState, file: string, sub: SubagentFile): void {
-    sub.tail.read((line) => sub.parser.feed(line), () => {
+    sub.tail.read((line) => sub.parser.feed(this.#line(line)), () => {
       s.ledger.removeSource(file);
       sub.parser = new ClaudeTranscript({ ledger: s.ledger, source: file, subagent: true });
     });

@@ -127,3 +127,16 @@ Deno.test("readTailLines: the whole lines of the last bytes, a cut first line an
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("JsonlTail: many lines per read, CRLF, a blank line and a half-written last line", () => {
+  withDir((dir) => {
+    const path = `${dir}/t.jsonl`;
+    const lines = Array.from({ length: 5000 }, (_, i) => `{"i":${i},"s":"${"é".repeat(i % 50)}"}`);
+    append(path, lines.slice(0, 2500).join("\n") + "\r\n\n" + lines.slice(2500).join("\n") + '\n{"half');
+    const tail = new JsonlTail(path, { chunkBytes: 4096 });
+    const got = collect(tail).lines;
+    assert.deepEqual(got, [...lines.slice(0, 2500), "", ...lines.slice(2500)]);
+    append(path, '":1}\n');
+    assert.deepEqual(collect(tail).lines, ['{"half":1}']);
+  });
+});
