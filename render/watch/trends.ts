@@ -202,12 +202,16 @@ export class Trends {
   #agents = new Map<string, AgentTrend>();
   #last = -Infinity;
 
-  /** Adds a snapshot's samples; agents not in it are forgotten. A snapshot seen twice counts once. */
+  /**
+   * Adds a snapshot's samples of its live agents; agents not in it are forgotten. A snapshot seen
+   * twice counts once.
+   */
   observe(snap: Snapshot): void {
     if (snap.takenAt === this.#last) return;
     this.#last = snap.takenAt;
     const seen = new Map<string, AgentTrend>();
     for (const a of snap.agents) {
+      if (a.pid <= 0) continue; // a session whose process is gone (`--all`): nothing moves
       const t = this.#agents.get(a.key) ?? new AgentTrend();
       t.observe(a, snap.takenAt);
       seen.set(a.key, t);

@@ -131,6 +131,8 @@ Deno.test("Trends: bounded per agent, forgotten on exit, restarted with a new se
   assert.equal(trends.of(agentAt(0, 0, 0))!.cpu.filter((v) => v === null).length, TREND_POINTS - 1);
   trends.observe(snapAt(later + 1001 * POINT_MS, [makeAgent({ key: "8:1", pid: 8 })]));
   assert.equal(trends.size, 1);
+  trends.observe(snapAt(later + 1002 * POINT_MS, [makeAgent({ key: "/gone/session.jsonl", pid: 0 })]));
+  assert.equal(trends.size, 0, "rows of sessions whose process is gone have no trend");
   assert.equal(trends.of(agentAt(0, 0, 0)), null, "the exited agent is forgotten");
 });
 
