@@ -84,6 +84,7 @@ async function serve(parsed: ParsedArgs): Promise<number> {
       collect: await collectorSettings(settings),
       private: settings.private,
       hidden: settings.hidden,
+      alerts: settings.alerts,
     }),
   });
 }

@@ -16,6 +16,7 @@
 import type { CollectorSettings } from "../agents/collect/collector.ts";
 import { readUserFile } from "../agents/formats/regular.ts";
 import type { Snapshot } from "../agents/types.ts";
+import type { AlertThresholds } from "../render/alerts.ts";
 import { METRICS_CONTENT_TYPES, negotiateMetrics, renderMetrics } from "../render/metrics.ts";
 import { UsageError } from "./args.ts";
 import { formatLs } from "./ls.ts";
@@ -66,6 +67,8 @@ export interface ServeSettings {
   private: boolean;
   /** Agent ids or labels never exported (config `hidden`). */
   hidden: readonly string[];
+  /** Thresholds of the config file's `[alerts]`: each agent's alerts in the JSON, as `ls` gives them. */
+  alerts: AlertThresholds;
 }
 
 /** Certificate and key files (PEM) to serve HTTPS with. */
@@ -223,10 +226,16 @@ class Server {
     const latest = this.#latest;
     if (!latest) return reply("collecting the first snapshot\n", 503, TEXT, { "retry-after": "1" });
     const priv = this.#settings?.private === true;
+    const alerts = this.#settings?.alerts ?? {};
     const gzip = acceptsGzip(req.headers.get("accept-encoding"));
     const encoding: Record<string, string> = gzip ? { "content-encoding": "gzip" } : {};
     if (path === "/snapshot.json") {
-      const json = await this.#body(latest, "json", gzip, () => formatLs(latest.snapshot, jsonOptions(priv)));
+      const json = await this.#body(
+        latest,
+        "json",
+        gzip,
+        () => formatLs(latest.snapshot, jsonOptions(priv, alerts)),
+      );
       return reply(json, 200, "application/json; charset=utf-8", { ...encoding, vary: "accept-encoding" });
     }
     const format = negotiateMetrics(req.headers.get("accept"));
@@ -262,8 +271,9 @@ class Server {
   }
 }
 
-function jsonOptions(priv: boolean) {
+function jsonOptions(priv: boolean, alerts: AlertThresholds) {
   return {
+    alerts,
     format: "json" as const,
     filter: "",
     sort: "cpu" as const,

@@ -37,7 +37,10 @@ Deno.test({
   async fn() {
     await using world = await FakeWorld.create();
     const claude = await startClaude(world, "metrics-proj", "33333333-3333-4333-8333-333333333333", 2);
-    await using served = await Served.start(["--interval", "0.3"]);
+    // The config's [alerts] reach the JSON as they reach `ls`'s.
+    const config = world.path("config.toml");
+    await Deno.writeTextFile(config, "[alerts]\ncontext_percent = 1\n");
+    await using served = await Served.start(["--interval", "0.3"], { env: { AGTOP_CONFIG: config } });
     const pid = String(claude.pid);
 
     const om = await waitFor("the agent's token counters", async () => {
@@ -84,6 +87,7 @@ Deno.test({
     const row = doc.agents.find((a: { pid: number }) => a.pid === claude.pid);
     assert.equal(row.session.id, claude.sessionId);
     assert.equal(row.session.tokens.output, 2 * RESPONSE_USAGE.output_tokens);
+    assert.deepEqual(row.alerts.map((a: { kind: string }) => a.kind), ["context_percent"]);
     const ls = JSON.parse((await runAgtop(["ls", "--format=json"])).stdout);
     assert.deepEqual(Object.keys(doc).sort(), Object.keys(ls).sort());
     assert.deepEqual(Object.keys(row).sort(), Object.keys(ls.agents[0]).sort());
