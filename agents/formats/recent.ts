@@ -122,10 +122,11 @@ export class RecentScan {
 
   /**
    * A scan listing at most `max` sessions, that looks at `sweepPerScan` files older than the window per
-   * call (default {@linkcode SWEEP_PER_SCAN}; tests use fewer).
+   * call (default {@linkcode SWEEP_PER_SCAN}, tests use fewer; every one for a scan without a cap, whose
+   * one read must find every session of a report's window).
    */
   constructor(options: { max?: number; sweepPerScan?: number } = {}) {
-    this.#sweepPerScan = options.sweepPerScan ?? SWEEP_PER_SCAN;
+    this.#sweepPerScan = options.sweepPerScan ?? (options.max === Infinity ? Infinity : SWEEP_PER_SCAN);
     this.#max = options.max;
   }
 

@@ -210,7 +210,7 @@ export function writeGemini(home: string, cwd: string, sessionId: string, respon
   return path;
 }
 
-/** OpenCode's tables as 1.18 writes them (the columns agtop reads). */
+/** OpenCode's tables and indexes as 1.18 writes them (the columns agtop reads). */
 const OPENCODE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS session (id TEXT PRIMARY KEY, project_id TEXT NOT NULL, parent_id TEXT,
   slug TEXT NOT NULL, directory TEXT NOT NULL, title TEXT NOT NULL, version TEXT NOT NULL,
@@ -219,6 +219,10 @@ CREATE TABLE IF NOT EXISTS message (id TEXT PRIMARY KEY, session_id TEXT NOT NUL
   time_updated INTEGER NOT NULL, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS part (id TEXT PRIMARY KEY, message_id TEXT NOT NULL, session_id TEXT NOT NULL,
   time_created INTEGER NOT NULL, time_updated INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS session_parent_idx ON session (parent_id);
+CREATE INDEX IF NOT EXISTS message_session_time_created_id_idx ON message (session_id, time_created, id);
+CREATE INDEX IF NOT EXISTS part_message_id_id_idx ON part (message_id, id);
+CREATE INDEX IF NOT EXISTS part_session_idx ON part (session_id);
 `;
 
 /** One OpenCode session to write: its id, directory and responses. */

@@ -74,3 +74,26 @@ Deno.test("RecentScan: a folder is listed again only when it changed", () => {
     Deno.removeSync(root, { recursive: true });
   }
 });
+
+Deno.test("RecentScan without a cap: one scan lists every session, old folders' files included", () => {
+  const root = Deno.makeTempDirSync();
+  try {
+    const now = Date.now();
+    const weeksAgo = now - 30 * DAY_MS;
+    for (let p = 0; p < 3; p++) {
+      files(`${root}/old-${p}`, 1_000, (i) => i % 2 ? now - 60_000 : weeksAgo);
+      Deno.utimeSync(`${root}/old-${p}`, new Date(weeksAgo), new Date(weeksAgo));
+    }
+    const list = (scan: RecentScan) =>
+      [...scan.subdirs(root)].flatMap(([dir, names]) => jsonlSessions(dir, names));
+    const all = new RecentScan({ max: Infinity });
+    const found = all.newest(list(all), now - DAY_MS);
+    assert.equal(found.links.length, 1_500);
+    assert.equal(found.more, 0);
+    // A capped scan (ls, the live view) looks at one sweep's worth of them per scan.
+    const capped = new RecentScan({ sweepPerScan: 50 });
+    assert.ok(capped.newest(list(capped), now - DAY_MS).links.length <= 50);
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+});
