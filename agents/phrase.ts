@@ -84,9 +84,9 @@ const TOOLS: ReadonlyMap<string, Verb> = new Map([
 /**
  * What `agent` is doing at `now`, in a few words. By status: `done` → how long ago it ended (or the
  * processes it left running); `limited` → until when; `waiting` → `waiting for you` (or your
- * permission); `subagents` → how many run, or what the one does; then the tool in flight (`running
- * npm test`, `editing src/app.ts`, `reading README.md`, `searching for parseArgs`, `fetching
- * docs.deno.com`, `delegating …`); `busy` without a tool → the command its child runs, else
+ * permission, or your answer to a question); `subagents` → how many run, or what the one does; then
+ * the tool in flight (`running npm test`, `editing src/app.ts`, `reading README.md`, `searching for
+ * parseArgs`, `fetching docs.deno.com`, `delegating …`); `busy` without a tool → the command its child runs, else
  * `thinking`; `idle` → for how long.
  *
  * @example
@@ -107,9 +107,8 @@ export function doingPhrase(agent: PhraseFacts, now: number): string {
     case "limited":
       return s?.limitedUntil != null ? `rate-limited until ${clock(s.limitedUntil, now)}` : "rate-limited";
     case "waiting":
-      return s?.waitingFor && /permission/i.test(s.waitingFor)
-        ? "waiting for your permission"
-        : "waiting for you";
+      if (s?.waitingFor && /permission|approval/i.test(s.waitingFor)) return "waiting for your permission";
+      return s?.waitingFor?.startsWith("question") ? "waiting for your answer" : "waiting for you";
     case "subagents":
       if (running === 1 && s?.currentTool && TOOLS.get(baseName(s.currentTool.name)) === DELEGATING) {
         return toolPhrase(s.currentTool, agent.cwd);

@@ -61,6 +61,11 @@ export interface ToolCall {
   id: string | null;
   /** When the call was made (ms since epoch), when known. */
   startedAt: number | null;
+  /**
+   * True when the agent may hold this call for the user's approval before running it (a shell command
+   * or an edit where the agent asks first): while it has no process, the agent waits for you.
+   */
+  asksFirst?: boolean;
 }
 
 /**

@@ -17,6 +17,11 @@ export const RECENT_WRITE_MS = 5_000;
 export const WORKING_STALE_MS = 10 * 60_000;
 /** An agent quiet this long (ms) without an ended turn is idle. */
 export const IDLE_AFTER_MS = 5 * 60_000;
+/**
+ * A call the agent may hold for approval (`ToolCall.asksFirst`) that is this old (ms) and
+ * still has no process is read as an approval dialog: agents start an approved command within moments.
+ */
+export const APPROVAL_GRACE_MS = 3_000;
 
 /** What {@linkcode agentStatus} decides from. */
 export interface StatusInput {
@@ -50,6 +55,31 @@ export function notStarted(session: SessionFacts | null): boolean {
 }
 
 /**
+ * What the agent waits for when its tool in flight is one it asks about first
+ * (`ToolCall.asksFirst`), made {@linkcode APPROVAL_GRACE_MS} or longer ago, and no tool
+ * process runs: `approval: <command or file>`. Null otherwise. Codex, Qwen Code and OpenCode write
+ * nothing while their approval dialog is open; the call without a process is all there is to see.
+ *
+ * @example
+ * ```ts
+ * import type { SessionFacts } from "./session.ts";
+ * declare const session: SessionFacts; // currentTool: { name: "exec_command", arg: "rm -rf dist", asksFirst: true, … }
+ * awaitingApproval(session, 0, Date.now()); // "approval: rm -rf dist"
+ * awaitingApproval(session, 1, Date.now()); // null: the command runs
+ * ```
+ */
+export function awaitingApproval(
+  session: SessionFacts | null,
+  toolChildren: number,
+  now: number,
+): string | null {
+  const t = session?.currentTool;
+  if (!t?.asksFirst || toolChildren > 0 || t.startedAt === null) return null;
+  if (now - t.startedAt < APPROVAL_GRACE_MS) return null;
+  return `approval: ${t.arg || t.name}`;
+}
+
+/**
  * The status of an agent. The first rule that matches wins:
  *
  * 1. `done` — the process is gone, or the transcript says the session exited (`/exit`, a `-p` run's end).
@@ -57,7 +87,8 @@ export function notStarted(session: SessionFacts | null): boolean {
  *    (`limitedUntil` in the future).
  * 3. `subagents` — a subagent the session started is still running.
  * 4. `waiting` — the agent asks the user something before it can go on (a permission or approval
- *    dialog, a question: `waitingFor`).
+ *    dialog, a question: `waitingFor`; a call it asks about first that has no process yet:
+ *    {@linkcode awaitingApproval}).
  * 5. `busy` — a tool call has no result yet, or a tool's process (a child of the agent) is alive.
  * 6. `waiting` — the turn ended (`end_turn`, `turn_duration`, `task_complete`, an interrupt) and the
  *    agent waits for the next prompt.
@@ -82,7 +113,7 @@ export function agentStatus(input: StatusInput): AgentStatus {
   if (!alive || session?.turn === "exited") return "done";
   if (session?.limitedUntil != null && session.limitedUntil > now) return "limited";
   if (session?.subagents.some((s) => s.status === "running")) return "subagents";
-  if (session?.waitingFor) return "waiting";
+  if (session?.waitingFor || awaitingApproval(session, toolChildren, now)) return "waiting";
   if (session?.currentTool || toolChildren > 0) return "busy";
   if (session?.turn === "ended") return "waiting";
   const quietMs = session?.lastActivity != null ? Math.max(0, now - session.lastActivity) : Infinity;

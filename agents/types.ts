@@ -45,6 +45,8 @@ export type ProcessRole =
   | "child"
   /** A descendant that updates the agent (a global install of its own package) and what that runs. */
   | "updater"
+  /** An MCP server the agent runs as its helper (`npx …-mcp-server`, `uvx mcp-…`) and what that runs. */
+  | "mcp"
   /** A process the agent started that outlived it. */
   | "orphan";
 

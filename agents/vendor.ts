@@ -10,8 +10,8 @@ import type { ProcessRole } from "./types.ts";
 import type { SessionFacts } from "./session.ts";
 import type { ShellWrapper } from "./wrappers.ts";
 
-/** The role a recogniser gives a process: never `child` or `updater` (those are found through the tree). */
-export type RecognisedRole = Exclude<ProcessRole, "child" | "updater">;
+/** The role a recogniser gives a process: never `child`, `updater` or `mcp` (found through the tree). */
+export type RecognisedRole = Exclude<ProcessRole, "child" | "updater" | "mcp">;
 
 /** The rule of a recogniser that matched a process (or that it nearly matched). */
 export type RecognitionRule =

@@ -56,7 +56,9 @@ export function doingText(a: Agent): string {
     const n = s.subagents.filter((x) => x.status === "running").length;
     return `${n} subagent${n === 1 ? "" : "s"}`;
   }
-  const child = a.children.find((c) => c.ppid === a.pid || a.processes.some((p) => p.pid === c.ppid));
+  const child = a.children.find((c) =>
+    c.role === "child" && (c.ppid === a.pid || a.processes.some((p) => p.pid === c.ppid))
+  );
   if (child) return safeText(child.command ?? (child.argv.length ? child.argv.join(" ") : child.name));
   if (a.orphans.length) {
     const n = a.orphans.length;

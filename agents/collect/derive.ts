@@ -10,7 +10,7 @@ import type { SessionFacts } from "../session.ts";
 import type { PriceTable } from "../pricing/table.ts";
 import { contextLimit, sessionCacheSaved, sessionCost } from "../pricing/cost.ts";
 import { isLocalModel, lookupModel, type ModelPrice } from "../pricing/table.ts";
-import { agentStatus } from "../status.ts";
+import { agentStatus, awaitingApproval } from "../status.ts";
 import { cacheWarmth } from "../cache.ts";
 import { sessionBurn } from "../burn.ts";
 import { doingPhrase } from "../phrase.ts";
@@ -55,13 +55,12 @@ export function derive(
   alive: boolean,
   prices: PriceTable,
 ): Derived {
-  const status = agentStatus({
-    cpuPercent: agent.cpuPercent,
-    toolChildren: agent.children.filter((c) => c.role === "child" && c.state !== "zombie").length,
-    session,
-    now,
-    alive,
-  });
+  const toolChildren = agent.children.filter((c) => c.role === "child" && c.state !== "zombie").length;
+  const status = agentStatus({ cpuPercent: agent.cpuPercent, toolChildren, session, now, alive });
+  const approval = status === "waiting" && !session?.waitingFor
+    ? awaitingApproval(session, toolChildren, now)
+    : null;
+  if (session && approval) session = { ...session, waitingFor: approval };
   const phrase = doingPhrase({ ...agent, session, status }, now);
   const none = {
     cache: null,

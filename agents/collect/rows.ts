@@ -18,6 +18,7 @@ import { describeTerminal } from "../terminal.ts";
 import { gitFacts } from "../git.ts";
 import { identity, type Sampler } from "./sample.ts";
 import { updaterPids } from "../self_update.ts";
+import { mcpServerPids } from "../mcp_servers.ts";
 import { userCommand } from "../wrappers.ts";
 
 /** What every row says; everything else has a default (no process, nothing known, `done`). */
@@ -131,8 +132,9 @@ export function liveRow(d: Detection, from: RowSources, now: number): LiveRow {
   }
   const flags = dangerousFlags(main.argv, ancestors);
   const updating = updaterPids(d.children, d.vendor.packages ?? []);
+  const mcp = mcpServerPids(d.children);
   const child = (c: ProcessInfo) => {
-    const v = view(c, updating.has(c.pid) ? "updater" : "child");
+    const v = view(c, updating.has(c.pid) ? "updater" : mcp.has(c.pid) ? "mcp" : "child");
     const command = userCommand(c.argv, d.vendor.shellWrappers);
     if (command !== null) v.command = command;
     return v;

@@ -13,6 +13,7 @@ import { addTokens, emptyTokens, modelTable, SUBAGENT_QUIET_MS, totalTokens } fr
 import { asObject, epochMs, type JsonObject, positive } from "./records.ts";
 import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, promptLine } from "./text.ts";
 import { firstArg, stringArg, subagentArg, todoArg } from "./tool_args.ts";
+import { questionAsked } from "./questions.ts";
 import type { SessionRead } from "../vendor.ts";
 import { type TimedUsage, usageTimeline } from "./timeline.ts";
 
@@ -62,6 +63,8 @@ export interface OpenCodePart {
   error: string | null;
   /** The child session a `task` tool runs (`state.metadata.sessionId`). */
   childSession: string | null;
+  /** What a `question` call asks the user (`question: …`), else null. */
+  question: string | null;
   /** `subagent_type` and `description` of a `task` call. */
   subagentType: string | null;
   description: string | null;
@@ -256,6 +259,7 @@ export function parseOpenCodePart(
     output: output ?? (typeof state.output === "string" ? state.output : null),
     error: typeof state.error === "string" ? state.error : null,
     childSession: str(meta.sessionId),
+    question: tool ? questionAsked(tool, input) : null,
     subagentType: str(input.subagent_type),
     description: str(input.description),
     at: epochMs(stateTime.start) ?? epochMs(partTime.start),
@@ -351,6 +355,8 @@ export function openCodeFacts(view: OpenCodeView, now: number, history = false):
     lastPrompt: promptLine(view.prompt),
     currentTask: promptLine(view.task),
     currentTool: turn === "ended" ? null : currentTool(parts),
+    // A `question` call in flight: the question is open in OpenCode's screen until answered.
+    waitingFor: turn === "ended" ? null : openTool(parts)?.question ?? null,
     subagents,
     turn,
     stopReason: lastAssistant?.finish ?? null,
@@ -398,9 +404,25 @@ function turnOf(m: OpenCodeMessage | null): TurnState {
 }
 
 /** The newest tool part still pending or running. */
+function openTool(parts: OpenCodePart[]): OpenCodePart | undefined {
+  return parts.findLast((x) => x.tool !== null && (x.status === "pending" || x.status === "running"));
+}
+
+/** OpenCode's tools that ask for permission first when its config says `ask` (shell commands, edits). */
+const ASKS_FIRST = new Set(["bash", "edit", "write", "multiedit", "patch", "apply_patch"]);
+
+/** The call of {@linkcode openTool}. */
 function currentTool(parts: OpenCodePart[]): ToolCall | null {
-  const p = parts.findLast((x) => x.tool !== null && (x.status === "pending" || x.status === "running"));
-  return p ? { name: p.tool!, arg: cleanLine(p.arg, ACTIVITY_WIDTH), id: p.callId, startedAt: p.at } : null;
+  const p = openTool(parts);
+  if (!p) return null;
+  const call: ToolCall = {
+    name: p.tool!,
+    arg: cleanLine(p.arg, ACTIVITY_WIDTH),
+    id: p.callId,
+    startedAt: p.at,
+  };
+  if (ASKS_FIRST.has(p.tool!)) call.asksFirst = true;
+  return call;
 }
 
 /**

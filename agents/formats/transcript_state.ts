@@ -102,6 +102,8 @@ export class TranscriptState {
   lastRequestAt: number | null = null;
   /** The files each editing call in flight changes, by call id. */
   #edits = new Map<string, readonly string[]>();
+  /** What each question call asks the user (`question: …`), by its key in {@linkcode pending}. */
+  #questions = new Map<string, string>();
 
   /**
    * Hands one JSONL line (or a parsed record) to `read` when it is a JSON object, and counts it as
@@ -130,6 +132,31 @@ export class TranscriptState {
     if (key !== null) this.pending.set(key, { name, arg: shown, id, startedAt: at });
     this.activity.push(at, "tool", shown ? `${name}: ${shown}` : name);
     return shown;
+  }
+
+  /**
+   * The call in flight under `key` asks the user `question` (see `questionAsked`): until it has its
+   * result, the session waits for the answer.
+   */
+  asks(key: string, question: string): void {
+    for (const k of this.#questions.keys()) if (!this.pending.has(k)) this.#questions.delete(k);
+    this.#questions.set(key, question);
+  }
+
+  /**
+   * The call in flight under `key` may be held for the user's approval before it runs (see
+   * `ToolCall.asksFirst`).
+   */
+  mayAsk(key: string): void {
+    const call = this.pending.get(key);
+    if (call) call.asksFirst = true;
+  }
+
+  /** The question of the newest call in flight that asks one, or null. */
+  openQuestion(): string | null {
+    let open: string | null = null;
+    for (const key of this.pending.keys()) open = this.#questions.get(key) ?? open;
+    return open;
   }
 
   /** The turn ended: the user is next and no tool is in flight. */
@@ -208,9 +235,11 @@ export class TranscriptState {
   /**
    * The session's facts in {@linkcode SessionFacts} order: what this state holds (prompts, tool in
    * flight, turn, times, activity, malformed lines), with `own` (what the parser knows: id, tokens,
-   * …) filled in over it and its further fields after. Fields `own` leaves out are empty.
+   * …) filled in over it and its further fields after. Fields `own` leaves out are empty. An open
+   * question ({@linkcode asks}) is what the session waits for.
    */
   facts(own: Partial<SessionRead>): SessionRead {
+    const question = this.openQuestion();
     return {
       id: "",
       cwd: null,
@@ -231,6 +260,7 @@ export class TranscriptState {
       contextWindow: null,
       activity: this.activity.events(),
       malformedLines: this.malformed,
+      ...(question === null ? {} : { waitingFor: question }),
       ...own,
     };
   }

@@ -138,7 +138,7 @@ function processes(a: Agent): Line[] {
     )],
     processRow("main", main, 0),
     ...a.processes.map((p) => processRow(p.role, p, 0)),
-    ...a.children.map((c) => processRow("child", c, depth.get(c.pid) ?? 1)),
+    ...a.children.map((c) => processRow(c.role, c, depth.get(c.pid) ?? 1)),
     ...a.orphans.map((o) => processRow("orphan", o, 0)),
   ];
 }

@@ -385,7 +385,8 @@ export class ClaudeSessionSource implements SessionSource {
         : registryTurn(fresh?.status ?? null) ?? f.turn,
       lastActivity: lastActivity || null,
       malformedLines: malformed,
-      waitingFor: fresh?.status === "waiting" ? fresh.waitingFor ?? "input" : null,
+      // An open `AskUserQuestion` says what is asked; the registry calls it a "permission prompt".
+      waitingFor: f.waitingFor ?? (fresh?.status === "waiting" ? fresh.waitingFor ?? "input" : null),
       ...(this.#history ? { usageHistory: s.ledger.history() } : {}),
     };
   }

@@ -12,6 +12,7 @@ import { type ActivityEvent, modelTable, type TokenBuckets } from "../../session
 import { firstLine, promptLine } from "../../formats/text.ts";
 import { firstArg, stringArg, subagentArg, todoArg } from "../../formats/tool_args.ts";
 import { limitNotice } from "../../formats/limits.ts";
+import { questionAsked } from "../../formats/questions.ts";
 import { subagentFacts, TranscriptState } from "../../formats/transcript_state.ts";
 import { ClaudeUsage } from "./usage.ts";
 import { anthropicUsage } from "../../formats/usage.ts";
@@ -299,6 +300,8 @@ export class ClaudeTranscript {
     const name = typeof b.name === "string" ? b.name : "tool";
     const input = isObject(b.input) ? b.input : {};
     this.#s.toolCall(ts, name, toolArg(name, input), id);
+    const question = questionAsked(name, input);
+    if (question) this.#s.asks(id, question);
     const edited = Object.hasOwn(EDIT_TOOLS, name) ? nonBlank(input[EDIT_TOOLS[name]]) : null;
     if (edited !== null) this.#s.startEdit(id, [edited]);
     if (name === "Agent" || name === "Task") {

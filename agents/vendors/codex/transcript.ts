@@ -74,6 +74,8 @@ const TYPE_WINDOW = 200;
 /** Line types that carry nothing agtop shows; they skip `JSON.parse`. */
 const SKIPPED_TYPES = ['"type":"world_state"', '"type":"compacted"'];
 const skipped = skipTypes(SKIPPED_TYPES, TYPE_WINDOW);
+/** Codex's tools that run a shell command. */
+const SHELL_TOOLS = new Set(["exec_command", "shell", "shell_command"]);
 /** Tools (by the last part of their name) that write the file named by their `path` argument. */
 const WRITE_TOOL = /^(?:write|edit|create)_?file$/i;
 /** A tool output that says the call failed: the file it was to change is unchanged. */
@@ -98,6 +100,8 @@ const FAILED_OUTPUT =
 export class CodexTranscript {
   #meta: CodexMeta | null = null;
   #model: string | null = null;
+  /** The turn's `approval_policy` (`on-request`, `untrusted`, `never`, …). */
+  #approvalPolicy: string | null = null;
   #turnModels = new Map<string, string>();
   #contextWindow: number | null = null;
   #context: number | null = null;
@@ -165,6 +169,7 @@ export class CodexTranscript {
         if (!this.#meta) this.#meta = metaOf(p, ts);
         return;
       case "turn_context": {
+        this.#approvalPolicy = str(p.approval_policy) ?? this.#approvalPolicy;
         const model = str(p.model) ?? str(path(p, "collaboration_mode", "settings", "model"));
         if (model) {
           this.#model = model;
@@ -190,6 +195,18 @@ export class CodexTranscript {
     }
   }
 
+  /**
+   * An error (`error` event, or a `task_complete`'s `error`): a usage-limit error (`usage_limit_exceeded`,
+   * "You've hit your usage limit … try again at 7:13 PM.") marks the session limited until its reset.
+   */
+  #error(e: JsonObject, ts: number | null): void {
+    const message = str(e.message) ?? "error";
+    this.#s.activity.push(ts, "error", message);
+    const notice = limitNotice(message, ts);
+    const limited = notice !== null || /usage_limit/.test(JSON.stringify(e.codex_error_info ?? ""));
+    this.#s.limitedUntil = limited ? notice?.resetsAt ?? this.#s.fullWindowsReset() : null;
+  }
+
   #event(p: JsonObject, ts: number | null): void {
     switch (p.type) {
       case "task_started":
@@ -200,6 +217,8 @@ export class CodexTranscript {
       case "task_complete":
         this.#s.endTurn();
         this.#s.stopReason = "task_complete";
+        // Newer builds end the turn with its error instead of writing an `error` event.
+        if (isObject(p.error)) this.#error(p.error, ts);
         return;
       case "turn_aborted": {
         const reason = str(p.reason) ?? "aborted";
@@ -230,14 +249,8 @@ export class CodexTranscript {
       case "context_compacted":
         this.#s.activity.push(ts, "system", "context compacted");
         return;
-      case "error": {
-        const message = str(p.message) ?? "error";
-        this.#s.activity.push(ts, "error", message);
-        const notice = limitNotice(message, ts);
-        const limited = notice !== null || /usage_limit/.test(JSON.stringify(p.codex_error_info ?? ""));
-        this.#s.limitedUntil = limited ? notice?.resetsAt ?? this.#s.fullWindowsReset() : null;
-        return;
-      }
+      case "error":
+        return this.#error(p, ts);
       case "user_message":
         if (typeof p.message === "string") this.#prompt(p.message, ts);
         return;
@@ -286,6 +299,17 @@ export class CodexTranscript {
     }
   }
 
+  /**
+   * Whether Codex asks before it runs this call: a command that asks to leave the sandbox
+   * (`sandbox_permissions: "require_escalated"`) unless approvals are off (`never`), and every command
+   * under `untrusted`.
+   */
+  #asksFirst(name: string, args: JsonObject): boolean {
+    if (this.#approvalPolicy === "never") return false;
+    return args.sandbox_permissions === "require_escalated" ||
+      (this.#approvalPolicy === "untrusted" && SHELL_TOOLS.has(name));
+  }
+
   #call(p: JsonObject, ts: number | null): void {
     const id = str(p.call_id) ?? str(p.id);
     const name = str(p.name) ?? (p.type === "local_shell_call" ? "shell" : "tool");
@@ -297,6 +321,7 @@ export class CodexTranscript {
       args = { ...args, patch: p.input ?? args.input };
     }
     const arg = this.#s.toolCall(ts, name, codexToolArg(name, args), id);
+    if (id && this.#asksFirst(name, args)) this.#s.mayAsk(id);
     const edited = editedFiles(name, args);
     if (!id) return this.#changeFiles(edited);
     if (edited.length) this.#s.startEdit(id, edited);

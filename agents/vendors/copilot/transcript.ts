@@ -11,6 +11,8 @@ import { isObject, nonBlank, positive, skipTypes, timestamp } from "../../format
 import type { JsonObject } from "../../formats/records.ts";
 import { ACTIVITY_WIDTH, cleanLine, firstLine } from "../../formats/text.ts";
 import { ARG_KEYS, firstArg } from "../../formats/tool_args.ts";
+import { questionAsked } from "../../formats/questions.ts";
+import { limitNotice } from "../../formats/limits.ts";
 import { subagentFacts, TranscriptState } from "../../formats/transcript_state.ts";
 import type { SessionRead } from "../../vendor.ts";
 
@@ -110,8 +112,9 @@ export class CopilotTranscript {
       tokensByModel: byModel,
       contextTokens: this.#context,
       contextWindow: this.#contextWindow,
-      waitingFor: this.#permissions.size > 0 ? PERMISSION_PROMPT : null,
+      waitingFor: this.#permissions.size > 0 ? PERMISSION_PROMPT : this.#s.openQuestion(),
       ...this.#usage.facts(),
+      ...this.#s.limitFacts(),
     });
   }
 
@@ -218,6 +221,11 @@ export class CopilotTranscript {
         const msg = nonBlank(data.message) ?? nonBlank(data.errorType) ?? "";
         this.#s.activity.push(ts, "error", msg ? `error: ${msg}` : "error");
         if (this.#s.pending.size === 0) this.#s.turn = "ended";
+        // `errorType: "rate_limit"`, `429 Rate limit reached … try again in 1h.`: limited until then
+        const notice = data.errorType === "rate_limit" || data.statusCode === 429
+          ? limitNotice(msg, ts)
+          : null;
+        if (notice) this.#s.limitHit(notice);
         return;
       }
       case "session.compaction_complete":
@@ -237,6 +245,7 @@ export class CopilotTranscript {
 
   #userMessage(data: JsonObject, ts: number | null): void {
     this.#s.turn = "working";
+    this.#s.limitedUntil = null;
     this.#permissions.clear();
     const text = typeof data.content === "string" ? data.content : null;
     if (text === null || !text.trim() || data.isAutopilotContinuation === true) return;
@@ -264,6 +273,8 @@ export class CopilotTranscript {
     if (owner === null) {
       this.#s.toolCall(ts, name, arg, id);
       this.#s.turn = "working";
+      const question = questionAsked(name, data.arguments);
+      if (question) this.#s.asks(id, question);
     } else {
       this.#subagents.get(owner)?.pending.set(id, {
         name,

@@ -41,6 +41,11 @@ const MAIN = "main";
 const API_RESPONSE = "qwen-code.api_response";
 /** User text Qwen Code injects itself rather than the user typing it. */
 const NOT_PROMPTS = ["<system-reminder>", "<session_context>", "<context>", "<environment_context>"];
+/**
+ * Tools Qwen Code confirms with the user before running them (outside `--yolo`): its confirmation
+ * writes nothing, so a call of these without a process is read as waiting for you.
+ */
+const ASKS_FIRST = new Set(["run_shell_command", "edit", "write_file"]);
 /** Slash commands that end the session. */
 const EXITS = new Set(["/quit", "/exit"]);
 
@@ -208,6 +213,7 @@ export class QwenTranscript {
     for (const c of calls) {
       const id = c.id ?? `#${this.#anonymous++}`;
       this.#s.toolCall(at, c.name, geminiToolArg(c.name, c.args), c.id, id);
+      if (ASKS_FIRST.has(c.name)) this.#s.mayAsk(id);
       if (AGENT_TOOLS.has(c.name)) {
         this.#calls.set(id, {
           callId: id,

@@ -246,7 +246,13 @@ Deno.test("opencode: a live session in the database — tool in flight, subagent
     assert.equal(f.currentTask, "Make the tests pass");
     assert.equal(f.model, "claude-sonnet-4-5");
     assert.equal(f.turn, "working");
-    assert.deepEqual(f.currentTool, { name: "bash", arg: "bun test", id: "call_8", startedAt: NOW - 5000 });
+    assert.deepEqual(f.currentTool, {
+      name: "bash",
+      arg: "bun test",
+      id: "call_8",
+      startedAt: NOW - 5000,
+      asksFirst: true, // a permission `ask` would hold it: without a process past the grace it waits
+    });
     // Session and subagent, each bucket as OpenCode splits it.
     assert.deepEqual(f.tokens, { input: 2100, output: 210, cacheRead: 3008, cacheWrite: 0, reasoning: 48 });
     assert.deepEqual(Object.keys(f.tokensByModel).sort(), ["claude-haiku-4-5", "claude-sonnet-4-5"]);

@@ -164,6 +164,7 @@ Deno.test("qwen: a function call without a response is the tool in flight", () =
     arg: "npm test",
     id: "call_1",
     startedAt: Date.parse(at(3)),
+    asksFirst: true, // Qwen Code confirms shell commands first (outside --yolo)
   });
   assert.equal(f.turn, "working");
   assert.equal(parse(SESSION.slice(0, 5)).facts().currentTool, null);
