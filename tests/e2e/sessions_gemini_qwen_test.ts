@@ -291,8 +291,9 @@ Deno.test({
       arg: "npm test",
       id: "call_1",
       started_at: iso(now - 1000),
+      asks_first: true,
     });
-    assert.equal(qb.status, "busy");
+    assert.equal(qb.status, "busy", "a shell call Qwen Code may confirm first, made a moment ago");
     // The API response's telemetry copy is not counted again; output excludes the 100 thinking tokens.
     assert.deepEqual(qb.session.tokens, {
       input: 4000,
