@@ -1,7 +1,7 @@
 /**
  * Grok CLI, Codebuff, Auggie and oh-my-pi's subagents end to end: node running a script under Grok
  * CLI's package path with a `sh -c` tool child (Grok keeps no session), Codebuff's node launcher and
- * the native binary it starts from `~/.config/manicode/`, node running Auggie's bundle with a session
+ * the native binary it starts from `~/.config/manicode/` with a chat (built from its source), node running Auggie's bundle with a session
  * document (built from its format), and oh-my-pi with a session whose `task` subagent is still running
  * (files the real agent wrote), checked through `main.ts ls`.
  */
@@ -70,6 +70,11 @@ Deno.test({
     await Deno.writeTextFile(`${session}.jsonl`, piFixture("omp", "task-parent-inflight.jsonl", ompCwd));
     await Deno.writeTextFile(`${session}/Prober.jsonl`, piFixture("omp", "task-sub-inflight.jsonl", ompCwd));
 
+    const chat = "2026-12-06T17-00-00.000Z";
+    await Deno.writeTextFile(
+      `${world.dir(`home/.config/manicode/projects/cb-app/chats/${chat}`)}/chat-messages.json`,
+      Deno.readTextFileSync(new URL("../fixtures/codebuff/inflight.json", import.meta.url)),
+    );
     const auggieId = "5f0c2d1e-8a3b-4c7d-9e6f-1a2b3c4d5e6f";
     await Deno.writeTextFile(
       `${world.dir("home/.augment/sessions")}/${auggieId}.json`,
@@ -97,6 +102,11 @@ Deno.test({
         [launcher.pid, "launcher"],
       ],
     );
+
+    assert.equal(cb[0].session.id, chat);
+    assert.equal(cb[0].status, "subagents", "its file-picker subagent runs");
+    assert.equal(cb[0].session.current_tool.arg, "npm test");
+    assert.equal(cb[0].session.tokens_recorded, false);
 
     const [a] = mine("auggie");
     assert.equal(a.pid, auggie.pid);
