@@ -309,7 +309,7 @@ export interface SessionFacts {
   id: string;
   /** Transcript path. */
   path: string;
-  /** How the session was linked to its process: `registry`, `fd`, `env`, `argv`, `cwd`, or `recent` (no process). */
+  /** How the session was linked to its process: `registry`, `fd`, `env`, `argv`, `cwd`, `start` (the newest since it started), or `recent` (no process). */
   linkedBy: string;
   cwd: string | null;
   gitBranch: string | null;

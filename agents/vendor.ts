@@ -56,7 +56,7 @@ export interface LinkContext {
 export interface SessionLink {
   path: string;
   id: string;
-  /** `registry`, `fd`, `env`, `argv`, `cwd` or `recent`. */
+  /** `registry`, `fd`, `env`, `argv`, `cwd`, `start` (written last since the process started) or `recent`. */
   linkedBy: string;
   /** When the session was last written, as the listing saw it (ms; recent links only). */
   at?: number;

@@ -7,7 +7,7 @@
  */
 
 import { ParseCache } from "./parse_cache.ts";
-import { readJson } from "./files.ts";
+import { readSmallText } from "./regular.ts";
 
 /** Documents larger than this are not parsed. */
 export const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
@@ -58,9 +58,10 @@ export class JsonDocuments<T> {
     s.mtime = mtime;
     let facts: T | null = null;
     if (info.size <= MAX_DOCUMENT_BYTES) {
-      const doc = readJson(path, MAX_DOCUMENT_BYTES);
+      const text = readSmallText(path, MAX_DOCUMENT_BYTES);
       try {
-        facts = doc === null ? null : this.#parse(doc);
+        // Any JSON value (a session may be an array of messages, as Codebuff's): the parser checks its shape.
+        facts = text === null ? null : this.#parse(JSON.parse(text));
       } catch {
         facts = null;
       }

@@ -12,7 +12,7 @@
 
 import type { TokenBuckets } from "../session.ts";
 import { addTokens, emptyTokens, MinuteUsage, modelTable } from "../session.ts";
-import { epochMs, isObject, type JsonObject, nonBlank, positive, timestamp } from "./records.ts";
+import { epochMs, isObject, type JsonObject, nonBlank, objectItems, positive, timestamp } from "./records.ts";
 import { firstLine, promptLine } from "./text.ts";
 import { TranscriptState } from "./transcript_state.ts";
 import type { SessionRead } from "../vendor.ts";
@@ -164,7 +164,7 @@ export class PiTranscript {
       case "custom_message":
         // A background subagent's result, delivered to the parent.
         if (rec.customType === "async-result" && isObject(rec.details)) {
-          for (const job of objects(rec.details.jobs)) {
+          for (const job of objectItems(rec.details.jobs)) {
             this.#subagent(nonBlank(job.jobId), at, { done: true });
           }
         }
@@ -249,7 +249,7 @@ export class PiTranscript {
 
   /** A `task` call: one subagent per `tasks` item (or the flat form's one), known by name when named. */
   #taskCall(args: JsonObject, at: number | null): void {
-    for (const item of Array.isArray(args.tasks) ? objects(args.tasks) : [args]) {
+    for (const item of Array.isArray(args.tasks) ? objectItems(args.tasks) : [args]) {
       this.#subagent(nonBlank(item.name), at, {
         type: nonBlank(item.agent),
         description: nonBlank(item.task),
@@ -263,7 +263,7 @@ export class PiTranscript {
    */
   #taskResult(details: JsonObject, at: number | null): void {
     const running = isObject(details.async) && details.async.state === "running";
-    for (const p of objects(details.progress)) {
+    for (const p of objectItems(details.progress)) {
       this.#subagent(nonBlank(p.id), at, {
         type: nonBlank(p.agent),
         description: nonBlank(p.assignment) ?? nonBlank(p.task),
@@ -286,11 +286,6 @@ export class PiTranscript {
     call.done = known.done ?? call.done;
     this.#subagents.set(id, call);
   }
-}
-
-/** The objects among the items of `v` (none unless it is an array). */
-function objects(v: unknown): JsonObject[] {
-  return Array.isArray(v) ? v.filter(isObject) : [];
 }
 
 /** The text blocks of a message's content, joined. */

@@ -42,6 +42,18 @@ export function asObject(v: unknown): JsonObject | null {
 }
 
 /**
+ * The items of `v` that are JSON objects; none unless `v` is an array.
+ *
+ * @example
+ * ```ts
+ * objectItems([{ id: 1 }, 2, null]); // [{ id: 1 }]
+ * ```
+ */
+export function objectItems(v: unknown): JsonObject[] {
+  return Array.isArray(v) ? v.filter(isObject) : [];
+}
+
+/**
  * `v` when it is a string with more than white space in it, else null.
  *
  * @example

@@ -45,7 +45,7 @@ Deno.test({
       out,
       new RegExp(`${login.pid}  rejected  \\[binary name\\] .*'login' is a management subcommand`),
     );
-    assert.match(out, /^Auggie \(auggie\)\n {2}sessions: not read by agtop/m);
+    assert.match(out, /^Grok CLI \(grok\)\n {2}sessions: not read by agtop/m);
     assert.match(out, /^processes: \d+ visible/m);
 
     const one = await runAgtop(["doctor", "--pid", String(login.pid)], env);

@@ -1,8 +1,9 @@
 /**
- * Grok CLI, Codebuff and oh-my-pi's subagents end to end: node running a script under Grok CLI's
- * package path with a `sh -c` tool child (Grok keeps no session), Codebuff's node launcher and the
- * native binary it starts from `~/.config/manicode/`, and oh-my-pi with a session whose `task`
- * subagent is still running (files the real agent wrote), checked through `main.ts ls`.
+ * Grok CLI, Codebuff, Auggie and oh-my-pi's subagents end to end: node running a script under Grok
+ * CLI's package path with a `sh -c` tool child (Grok keeps no session), Codebuff's node launcher and
+ * the native binary it starts from `~/.config/manicode/` with a chat (built from its source), node running Auggie's bundle with a session
+ * document (built from its format), and oh-my-pi with a session whose `task` subagent is still running
+ * (files the real agent wrote), checked through `main.ts ls`.
  */
 import assert from "node:assert/strict";
 import { fakesUnavailable, FakeWorld, runAgtop } from "../support/fakes.ts";
@@ -53,6 +54,12 @@ Deno.test({
     const ompCwd = world.dir("home/work/omp-app");
     const omp = world.spawn("node", [world.path("node_modules/.bin/omp")], { cwd: ompCwd, env });
 
+    // Auggie: node running its one bundled script; its session document (built from the format).
+    world.script("node_modules/@augmentcode/auggie/augment.mjs", IDLE);
+    Deno.symlinkSync("../@augmentcode/auggie/augment.mjs", world.path("node_modules/.bin/auggie"));
+    const auggieCwd = world.dir("home/work/auggie-app");
+    const auggie = world.spawn("node", [world.path("node_modules/.bin/auggie")], { cwd: auggieCwd, env });
+
     await world.waitForDescendants(grok.pid, 2);
     await world.waitForDescendants(launcher.pid, 1);
 
@@ -62,6 +69,17 @@ Deno.test({
     Deno.mkdirSync(session);
     await Deno.writeTextFile(`${session}.jsonl`, piFixture("omp", "task-parent-inflight.jsonl", ompCwd));
     await Deno.writeTextFile(`${session}/Prober.jsonl`, piFixture("omp", "task-sub-inflight.jsonl", ompCwd));
+
+    const chat = "2026-12-06T17-00-00.000Z";
+    await Deno.writeTextFile(
+      `${world.dir(`home/.config/manicode/projects/cb-app/chats/${chat}`)}/chat-messages.json`,
+      Deno.readTextFileSync(new URL("../fixtures/codebuff/inflight.json", import.meta.url)),
+    );
+    const auggieId = "5f0c2d1e-8a3b-4c7d-9e6f-1a2b3c4d5e6f";
+    await Deno.writeTextFile(
+      `${world.dir("home/.augment/sessions")}/${auggieId}.json`,
+      Deno.readTextFileSync(new URL("../fixtures/auggie/inflight.json", import.meta.url)),
+    );
 
     const res = await runAgtop(["ls", "--format", "json", "--sample", "0"], env);
     assert.equal(res.code, 0, res.stderr);
@@ -84,6 +102,20 @@ Deno.test({
         [launcher.pid, "launcher"],
       ],
     );
+
+    assert.equal(cb[0].session.id, chat);
+    assert.equal(cb[0].status, "subagents", "its file-picker subagent runs");
+    assert.equal(cb[0].session.current_tool.arg, "npm test");
+    assert.equal(cb[0].session.tokens_recorded, false);
+
+    const [a] = mine("auggie");
+    assert.equal(a.pid, auggie.pid);
+    assert.equal(a.session.id, auggieId);
+    assert.equal(a.session.linked_by, "start");
+    assert.equal(a.status, "busy");
+    assert.equal(a.session.current_tool.arg, "npm test");
+    assert.equal(a.session.model, "claude-sonnet-4-6");
+    assert.ok(Math.abs(a.cost_usd - 0.0163) < 1e-9, "Augment's own dollar cost");
 
     const [o] = mine("omp");
     assert.equal(o.pid, omp.pid);

@@ -1,5 +1,7 @@
 /**
- * Auggie (Augment Code): node running the npm package `@augmentcode/auggie` (bin `auggie`).
+ * Auggie (Augment Code): node running the npm package `@augmentcode/auggie` (bin `auggie`, one bundled
+ * `augment.mjs`). Its sessions are read from the format its bundle writes (not run here: it needs an
+ * Augment login).
  *
  * @module
  */
@@ -8,7 +10,8 @@ import type { Vendor } from "../../vendor.ts";
 import { cliVendor } from "../../recognise.ts";
 
 /**
- * Auggie: a runtime running its package or its `auggie` bin.
+ * Auggie: a runtime running its package or its `auggie` bin. `login`, `logout`, `mcp`, `session`
+ * (listing and deleting saved sessions) and the other management subcommands are not agents.
  *
  * @example
  * ```ts
@@ -17,7 +20,36 @@ import { cliVendor } from "../../recognise.ts";
  * auggie.recognise(p, "/p/node_modules/@augmentcode/auggie/augment.mjs"); // "main"
  * ```
  */
-export const auggie: Vendor = cliVendor("auggie", "Auggie", {
-  bins: ["auggie"],
-  packages: ["@augmentcode/auggie"],
-});
+export const auggie: Vendor = {
+  ...cliVendor("auggie", "Auggie", {
+    bins: ["auggie"],
+    packages: ["@augmentcode/auggie"],
+    skip: [
+      "login",
+      "logout",
+      "mcp",
+      "session",
+      "sessions",
+      "tools",
+      "token",
+      "upgrade",
+      "update",
+      "usage",
+      "cost",
+    ],
+    valued: [
+      "--log-file",
+      "--log-level",
+      "--augment-cache-dir",
+      "--workspace-root",
+      "--session-name",
+      "--workspace",
+      "-w",
+      "-m",
+      "--message",
+      "--instruction-file",
+      "--model",
+    ],
+  }),
+  sessions: () => import("./sessions.ts").then((m) => new m.AuggieSessionSource()),
+};

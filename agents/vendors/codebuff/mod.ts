@@ -1,7 +1,8 @@
 /**
  * Codebuff (npm `codebuff`, bins `codebuff` and `cb`): a node launcher, `node …/.bin/codebuff`, that
  * downloads the real, native `codebuff` binary into `~/.config/manicode/` on first start and runs it
- * as its child (with `CODEBUFF_LAUNCHER_PID` set); the binary is the agent and runs the tools.
+ * as its child (with `CODEBUFF_LAUNCHER_PID` set); the binary is the agent and runs the tools. Its
+ * chats are read from the format of its public source (not run here: the binary cannot be fetched).
  *
  * @module
  */
@@ -20,8 +21,11 @@ import { cliVendor } from "../../recognise.ts";
  * codebuff.recognise(p, null); // "main"
  * ```
  */
-export const codebuff: Vendor = cliVendor("codebuff", "Codebuff", {
-  bins: ["codebuff"],
-  packages: ["codebuff"],
-  paths: ["/.config/manicode/"],
-});
+export const codebuff: Vendor = {
+  ...cliVendor("codebuff", "Codebuff", {
+    bins: ["codebuff"],
+    packages: ["codebuff"],
+    paths: ["/.config/manicode/"],
+  }),
+  sessions: () => import("./sessions.ts").then((m) => new m.CodebuffSessionSource()),
+};
