@@ -7,6 +7,7 @@
 import type { Vendor } from "../vendor.ts";
 import { aider } from "./aider/mod.ts";
 import { amp } from "./amp/mod.ts";
+import { antigravity } from "./antigravity/mod.ts";
 import { auggie } from "./auggie/mod.ts";
 import { claude } from "./claude/mod.ts";
 import { codex } from "./codex/mod.ts";
@@ -17,7 +18,9 @@ import { cursor } from "./cursor/mod.ts";
 import { droid } from "./droid/mod.ts";
 import { gemini } from "./gemini/mod.ts";
 import { goose } from "./goose/mod.ts";
+import { hermes } from "./hermes/mod.ts";
 import { kilo } from "./kilo/mod.ts";
+import { kimi } from "./kimi/mod.ts";
 import { omp } from "./omp/mod.ts";
 import { openclaw } from "./openclaw/mod.ts";
 import { opencode } from "./opencode/mod.ts";
@@ -51,4 +54,7 @@ export const VENDORS: readonly Vendor[] = [
   pi,
   omp,
   openclaw,
+  kimi,
+  hermes,
+  antigravity,
 ];

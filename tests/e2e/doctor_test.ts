@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { fakesUnavailable, FakeWorld, runAgtop } from "../support/fakes.ts";
 import { startClaude } from "../support/claude_agent.ts";
+import { VENDORS } from "../../agents/vendors/mod.ts";
 
 const skip = fakesUnavailable();
 if (skip) console.log(`doctor end-to-end tests skipped: ${skip}`);
@@ -95,7 +96,7 @@ Deno.test({
       "visibility",
       "advice",
     ]);
-    assert.equal(doc.vendors.length, 17, "every vendor in the registry");
+    assert.equal(doc.vendors.length, VENDORS.length, "every vendor in the registry");
 
     for (const args of [["doctor", "--private"], ["doctor", "--private", "--format", "json"]]) {
       const priv = await runAgtop(args, env);
