@@ -7,6 +7,7 @@
 import type { Vendor } from "../vendor.ts";
 import { aider } from "./aider/mod.ts";
 import { amp } from "./amp/mod.ts";
+import { antigravity } from "./antigravity/mod.ts";
 import { auggie } from "./auggie/mod.ts";
 import { claude } from "./claude/mod.ts";
 import { codebuff } from "./codebuff/mod.ts";
@@ -19,7 +20,9 @@ import { droid } from "./droid/mod.ts";
 import { gemini } from "./gemini/mod.ts";
 import { goose } from "./goose/mod.ts";
 import { grok } from "./grok/mod.ts";
+import { hermes } from "./hermes/mod.ts";
 import { kilo } from "./kilo/mod.ts";
+import { kimi } from "./kimi/mod.ts";
 import { omp } from "./omp/mod.ts";
 import { openclaw } from "./openclaw/mod.ts";
 import { opencode } from "./opencode/mod.ts";
@@ -55,4 +58,7 @@ export const VENDORS: readonly Vendor[] = [
   grok,
   codebuff,
   openclaw,
+  kimi,
+  hermes,
+  antigravity,
 ];

@@ -130,12 +130,12 @@ Deno.test("explainProcesses: agents, folded members, helpers without a main, rej
 });
 
 Deno.test("explainProcesses: a custom --match recogniser explains itself", () => {
-  const vendors = [...VENDORS, ...parseMatchers(["Hermes=hermes-agent"])];
+  const vendors = [...VENDORS, ...parseMatchers(["Robo=robo-agent"])];
   const [v] = explainProcesses(
-    [proc(5, 1, "python3", "/usr/bin/python3", ["python3", "hermes-agent"])],
+    [proc(5, 1, "python3", "/usr/bin/python3", ["python3", "robo-agent"])],
     vendors,
   );
   assert.equal(v.verdict, "agent");
   assert.equal(v.recognition.rule, "custom match");
-  assert.match(v.recognition.why, /--match Hermes/);
+  assert.match(v.recognition.why, /--match Robo/);
 });

@@ -182,7 +182,7 @@ Deno.test("config: every bad input is one line naming the file and the line", as
     [
       'theme = "nord"\n[data_dirs]\nclaude = ["/a"]\nkilo = ["/b"]\n',
       4,
-      'data_dirs: unknown agent "kilo" (expected claude, codex, gemini, qwen, copilot, goose, continue, droid, pi, omp, openclaw)',
+      'data_dirs: unknown agent "kilo" (expected claude, codex, gemini, qwen, copilot, goose, continue, droid, pi, omp, openclaw, kimi, hermes)',
     ],
     [
       '[data_dirs]\nclaude = [\n  "/a",\n  "relative/dir",\n]\n',

@@ -29,10 +29,10 @@ import { emptyTokens } from "../../session.ts";
 import {
   type Database,
   DatabaseReads,
-  readDatabase,
   recentSessions,
   type Row,
   sessionPath,
+  SessionQueries,
 } from "../../formats/sqlite.ts";
 import { PiTranscript } from "../../formats/pi_session.ts";
 import { DirListings, homeOf, namedDir } from "../../formats/files.ts";
@@ -86,8 +86,8 @@ interface WindowRead {
 
 /**
  * OpenClaw's {@linkcode SessionSource}: the agent databases of the state directory (one short-lived
- * read-only connection per read, skipped while a database is unchanged; events read by `seq`, only
- * the new ones). One per collector.
+ * read-only connection per read or link, skipped while a database is unchanged; events read by `seq`,
+ * only the new ones). One per collector.
  *
  * Linking: a gateway serves many sessions and `openclaw agent` names its session only on the
  * launcher's command line (the titled process has no arguments), so the session linked is the one
@@ -103,6 +103,7 @@ export class OpenClawSessionSource implements SessionSource {
     fed: 0,
   }));
   #listings = new DirListings();
+  #queries = new SessionQueries();
 
   /** Where its sessions are kept for an environment, and what named the place. */
   dataDirs(env: Record<string, string>, home: string): DataDir[] {
@@ -114,8 +115,7 @@ export class OpenClawSessionSource implements SessionSource {
     const since = ctx.startedAt - START_SLACK_MS;
     let best: { link: SessionLink; at: number } | null = null;
     for (const db of this.#databases(openclawStateDir(ctx.env, ctx.home), ctx.now)) {
-      const rows = readDatabase(db, (d) => newestWindows(d, since, 16));
-      if (!Array.isArray(rows)) continue;
+      const rows = this.#queries.rows(db, `${db}\0${since}`, ctx.now, (d) => newestWindows(d, since, 16));
       for (const r of rows) {
         const id = String(r.id);
         const path = sessionPath(db, id);

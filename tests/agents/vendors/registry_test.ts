@@ -64,6 +64,8 @@ Deno.test("the built-in lists are derived from VENDORS", () => {
     pi: "PI_CODING_AGENT_DIR",
     omp: "PI_CODING_AGENT_DIR",
     openclaw: "OPENCLAW_STATE_DIR",
+    kimi: "KIMI_CODE_HOME",
+    hermes: "HERMES_HOME",
   });
   assert.deepEqual(ORPHAN_MARKERS, orphanMarkersOf(VENDORS));
   assert.deepEqual(ORPHAN_ENV_KEYS, [
