@@ -382,7 +382,7 @@ function negate(t: TokenBuckets): TokenBuckets {
  * the strings costs several times that.
  */
 class HashSet {
-  #table = new Float64Array(1024);
+  #table = new Float64Array(16);
   #size = 0;
 
   has(h: number): boolean {
