@@ -3,8 +3,9 @@
  *
  * 1. Start-up: `agtop ls` (json and table, `--sample 0`) against a bare `deno run` of an empty file.
  * 2. Per-tick collection cost with 1,000 extra processes running: CPU time of a steady-state tick.
- * 3. Transcripts: see `scripts/bench_transcript.ts` (run after these).
- * 4. `agtop serve`: see `scripts/bench_serve.ts` (run last: about four minutes).
+ * 3. `agtop report sessions` beside ccusage over a generated history: see `scripts/bench_report.ts`.
+ * 4. Transcripts: see `scripts/bench_transcript.ts` (run after these).
+ * 5. `agtop serve`: see `scripts/bench_serve.ts` (run last: about four minutes).
  *
  * @module
  */
@@ -13,6 +14,7 @@ import { type Collector, createCollector } from "../agents/collect/collector.ts"
 import { bundledTable } from "../agents/pricing/table.ts";
 import { processSource } from "../platform/mod.ts";
 import { RUN_PERMISSIONS } from "../tests/support/fakes.ts";
+import { benchReport } from "./bench_report.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const RUNS = 15;
@@ -100,6 +102,7 @@ async function ticks(extra: number): Promise<void> {
 if (import.meta.main) {
   await startup();
   await ticks(1000);
+  if (!(await benchReport())) Deno.exit(1);
   const transcript = new URL("./bench_transcript.ts", import.meta.url);
   const ok = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-read", "--allow-write", "--allow-env", "--allow-sys", transcript.pathname],

@@ -50,10 +50,12 @@ const MISSING_RETRY_MS = 10_000;
 const REGISTRY_FRESH_MS = 5_000;
 
 /**
- * Strings longer than this many characters are cut to it in a history read: a report needs a
- * transcript's usage, times and title (at most `PROMPT_WIDTH` characters), not its tool results.
+ * Strings longer than this many characters are cut to it in the tool calls and results of a history
+ * read: a report needs a transcript's usage, times and title, not what its tools read and wrote.
  */
-const HISTORY_STRING_CHARS = 2048;
+const HISTORY_STRING_CHARS = 512;
+/** Lines that hold a tool call or result (both only ever occur as real keys: quotes in strings are escaped). */
+const TOOL_BLOCKS = ['"tool_use_id":"', '"type":"tool_use"'];
 
 /** One `R/sessions/<pid>.json`. */
 interface RegistryRecord {
@@ -391,9 +393,10 @@ export class ClaudeSessionSource implements SessionSource {
     };
   }
 
-  /** A transcript line as it is parsed: its long strings cut short for a history read. */
+  /** A transcript line as it is parsed: for a history read, the long strings of a tool call or result cut short. */
   #line(line: string): string {
-    return this.#history ? cutLongStrings(line, HISTORY_STRING_CHARS) : line;
+    if (!this.#history || line.length <= HISTORY_STRING_CHARS) return line;
+    return TOOL_BLOCKS.some((b) => line.includes(b)) ? cutLongStrings(line, HISTORY_STRING_CHARS) : line;
   }
 
   /** Starts following subagent transcripts of one session not followed yet (both layouts). */

@@ -19,9 +19,17 @@ import {
   WHOLE_USAGE,
 } from "../../session.ts";
 
+/**
+ * Distinct responses (`message.id:requestId` keys) kept whole in the ledger: Claude Code writes the
+ * copies of one response (a line per content block, a replay by a subagent) next to each other or close,
+ * so a key that fell out of the newest this many is settled, and only its hash is kept.
+ */
+export const DEDUP_WINDOW = 256;
+
 /** One deduplicated API response in the ledger. */
 interface UsageEntry {
   source: string;
+  /** Null once settled (its hashes stand for it), or for a line without one. */
   messageId: string | null;
   sidechain: boolean;
   model: string;
@@ -29,6 +37,9 @@ interface UsageEntry {
   counted: boolean;
   /** When the response was first written (ms since epoch), when known. */
   at: number | null;
+  /** Hashes of its key and its `message.id`, once settled (0 for a line without a `message.id`). */
+  keyHash: number;
+  messageHash: number;
 }
 
 /** The usage-block chain over a prefix of the time-ordered entries. */
@@ -68,12 +79,20 @@ export interface UsageTimeline {
  * ```
  */
 export class ClaudeUsage {
+  /** The newest {@linkcode DEDUP_WINDOW} keys, oldest first. */
   #byKey = new Map<string, UsageEntry>();
   #byMessage = new Map<string, Set<string>>();
+  /** Entries that left the window (and lines without a `message.id`): final unless their source is removed. */
+  #settled: UsageEntry[] = [];
+  /** Hashes of the settled keys: a later copy of one is a replay, not counted again. */
+  #settledKeys = new HashSet();
+  /** Hashes of the `message.id`s with a settled, counted main-thread copy. */
+  #settledMain = new HashSet();
+  /** Settled sidechain copies still counted, by `message.id`: a main copy seen later takes their place. */
+  #settledSide = new Map<string, UsageEntry[]>();
   #bySource = new Map<string, TokenBuckets>();
   #byModel: Record<string, TokenBuckets> = modelTable();
   #total = emptyTokens();
-  #anonymous = 0;
   /** Entries with a time, oldest first (appends are the common case). */
   #timed: UsageEntry[] = [];
   /** True when an entry was appended out of time order since `#timed` was last sorted. */
@@ -100,6 +119,7 @@ export class ClaudeUsage {
 
   /** Whether a main-thread (non-sidechain) copy of this message was recorded: a sidechain copy is a replay. */
   hasMainCopy(messageId: string): boolean {
+    if (this.#settledMain.has(hash53(messageId))) return true;
     const keys = this.#byMessage.get(messageId);
     if (!keys) return false;
     for (const k of keys) if (!this.#byKey.get(k)!.sidechain) return true;
@@ -169,38 +189,91 @@ export class ClaudeUsage {
     usage: TokenBuckets,
     at: number | null = null,
   ): void {
-    const key = messageId === null
-      ? `#${this.#anonymous++}`
-      : requestId
-      ? `${messageId}:${requestId}`
-      : messageId;
+    if (messageId === null) {
+      // Nothing to deduplicate against: counted at once, and settled.
+      const entry = this.#entry(source, null, sidechain, model, usage, at);
+      this.#settled.push(entry);
+      return this.#apply(entry, 1);
+    }
+    const key = requestId ? `${messageId}:${requestId}` : messageId;
     const prev = this.#byKey.get(key);
+    if (!prev && this.#settledKeys.has(hash53(key))) return;
     if (prev && usage.output < prev.usage.output) return;
     if (prev?.counted) this.#apply(prev, -1);
     // One object per key, so the time-ordered list keeps pointing at it; the response's first line
     // is closest to when it was requested, so its time stays.
     let entry = prev;
-    if (entry) Object.assign(entry, { source, messageId, sidechain, model, usage });
-    else {this.#byKey.set(
-        key,
-        entry = { source, messageId, sidechain, model, usage, counted: false, at: null },
-      );}
-    if (entry.at === null && at !== null) {
-      entry.at = at;
-      // Appended, sorted when next read: a sorted insert per line is quadratic in falling times.
-      if (this.#timed.length > 0 && this.#timed[this.#timed.length - 1].at! > at) this.#unsorted = true;
-      this.#timed.push(entry);
-    }
-    if (messageId === null) return this.#apply(entry, 1);
+    if (entry) {
+      Object.assign(entry, { source, messageId, sidechain, model, usage });
+      this.#timeEntry(entry, at);
+    } else this.#byKey.set(key, entry = this.#entry(source, messageId, sidechain, model, usage, at));
     let keys = this.#byMessage.get(messageId);
     if (!keys) this.#byMessage.set(messageId, keys = new Set());
     keys.add(key);
-    this.#settle(keys);
+    this.#settle(messageId, keys);
+    if (this.#byKey.size > DEDUP_WINDOW) this.#settleOldest();
   }
 
-  /** Forgets everything counted from `source` (its file is being read again from the start). */
+  /** A new entry, not counted yet, in the time-ordered list when it has a time. */
+  #entry(
+    source: string,
+    messageId: string | null,
+    sidechain: boolean,
+    model: string,
+    usage: TokenBuckets,
+    at: number | null,
+  ): UsageEntry {
+    const entry = {
+      source,
+      messageId,
+      sidechain,
+      model,
+      usage,
+      counted: false,
+      at: null,
+      keyHash: 0,
+      messageHash: 0,
+    };
+    this.#timeEntry(entry, at);
+    return entry;
+  }
+
+  /** Gives an entry its time (the first one seen: the response's first line is closest to the request). */
+  #timeEntry(entry: UsageEntry, at: number | null): void {
+    if (entry.at !== null || at === null) return;
+    entry.at = at;
+    // Appended, sorted when next read: a sorted insert per line is quadratic in falling times.
+    if (this.#timed.length > 0 && this.#timed[this.#timed.length - 1].at! > at) this.#unsorted = true;
+    this.#timed.push(entry);
+  }
+
+  /** The oldest key of the window leaves it: its entry is final, its key remembered by hash. */
+  #settleOldest(): void {
+    const [key, entry] = this.#byKey.entries().next().value!;
+    const messageId = entry.messageId!;
+    this.#byKey.delete(key);
+    const keys = this.#byMessage.get(messageId)!;
+    keys.delete(key);
+    if (keys.size === 0) this.#byMessage.delete(messageId);
+    entry.keyHash = hash53(key);
+    entry.messageHash = hash53(messageId);
+    this.#settledKeys.add(entry.keyHash);
+    if (entry.counted && !entry.sidechain) this.#settledMain.add(entry.messageHash);
+    if (entry.counted && entry.sidechain) {
+      const side = this.#settledSide.get(messageId);
+      if (side) side.push(entry);
+      else this.#settledSide.set(messageId, [entry]);
+    } else entry.messageId = null;
+    this.#settled.push(entry);
+  }
+
+  /**
+   * Forgets everything counted from `source` (its file is being read again from the start). A settled
+   * sidechain copy that a main copy of `source` had replaced is not counted again: the session's main
+   * file is never removed alone (its reset starts a new ledger), only a subagent's.
+   */
   removeSource(source: string): void {
-    const touched = new Set<Set<string>>();
+    const touched = new Map<string, Set<string>>();
     for (const [key, entry] of this.#byKey) {
       if (entry.source !== source) continue;
       if (entry.counted) this.#apply(entry, -1);
@@ -208,13 +281,37 @@ export class ClaudeUsage {
       const keys = entry.messageId === null ? undefined : this.#byMessage.get(entry.messageId);
       if (keys) {
         keys.delete(key);
-        touched.add(keys);
+        touched.set(entry.messageId!, keys);
       }
     }
-    for (const keys of touched) this.#settle(keys);
+    this.#removeSettled(source);
+    for (const [messageId, keys] of touched) this.#settle(messageId, keys);
+    // A settled main copy of the source may have kept a window copy from counting.
+    for (const [messageId, keys] of this.#byMessage) this.#settle(messageId, keys);
     this.#bySource.delete(source);
     this.#timed = this.#timed.filter((e) => e.source !== source);
     this.#touch(-Infinity);
+  }
+
+  /** Forgets the settled entries of `source`: the hashes are made again from the others. */
+  #removeSettled(source: string): void {
+    const kept: UsageEntry[] = [];
+    for (const e of this.#settled) {
+      if (e.source !== source) kept.push(e);
+      else if (e.counted) this.#apply(e, -1);
+    }
+    this.#settled = kept;
+    this.#settledKeys = new HashSet();
+    this.#settledMain = new HashSet();
+    this.#settledSide = new Map();
+    for (const e of kept) {
+      if (e.keyHash === 0) continue;
+      this.#settledKeys.add(e.keyHash);
+      if (e.counted && !e.sidechain) this.#settledMain.add(e.messageHash);
+      if (e.counted && e.sidechain && e.messageId !== null) {
+        this.#settledSide.set(e.messageId, [...(this.#settledSide.get(e.messageId) ?? []), e]);
+      }
+    }
   }
 
   /** An entry at `at` changed: the kept block chain is void if it covers that time. */
@@ -235,13 +332,25 @@ export class ClaudeUsage {
     return lo;
   }
 
-  /** Counts the copies of one message id: the main-thread ones, or the sidechain ones when there is no main copy. */
-  #settle(keys: Set<string>): void {
+  /**
+   * Counts the copies of one message id in the window: the main-thread ones, or the sidechain ones when
+   * there is no main copy (settled or not). A main copy uncounts the settled sidechain copies.
+   */
+  #settle(messageId: string, keys: Set<string>): void {
     const entries = [...keys].map((k) => this.#byKey.get(k)!);
-    const hasMain = entries.some((e) => !e.sidechain);
+    const windowMain = entries.some((e) => !e.sidechain);
+    const hasMain = windowMain || this.#settledMain.has(hash53(messageId));
     for (const e of entries) {
       const count = hasMain ? !e.sidechain : true;
       if (count !== e.counted) this.#apply(e, count ? 1 : -1);
+    }
+    const side = windowMain ? this.#settledSide.get(messageId) : undefined;
+    if (side) {
+      for (const e of side) {
+        this.#apply(e, -1);
+        e.messageId = null;
+      }
+      this.#settledSide.delete(messageId);
     }
   }
 
@@ -266,4 +375,47 @@ function negate(t: TokenBuckets): TokenBuckets {
     cacheWrite: -t.cacheWrite,
     reasoning: 0,
   };
+}
+
+/**
+ * A set of 53-bit string hashes in one open-addressed table: about 16 bytes a member, where a `Set` of
+ * the strings costs several times that.
+ */
+class HashSet {
+  #table = new Float64Array(16);
+  #size = 0;
+
+  has(h: number): boolean {
+    const mask = this.#table.length - 1;
+    for (let i = h & mask; this.#table[i] !== 0; i = (i + 1) & mask) if (this.#table[i] === h) return true;
+    return false;
+  }
+
+  add(h: number): void {
+    if (this.has(h)) return;
+    if ((this.#size + 1) * 2 > this.#table.length) this.#grow();
+    const mask = this.#table.length - 1;
+    let i = h & mask;
+    while (this.#table[i] !== 0) i = (i + 1) & mask;
+    this.#table[i] = h;
+    this.#size++;
+  }
+
+  #grow(): void {
+    const old = this.#table;
+    this.#table = new Float64Array(old.length * 2);
+    this.#size = 0;
+    for (const h of old) if (h !== 0) this.add(h);
+  }
+}
+
+/** A 53-bit hash of a string (two FNV-1a passes), never 0. */
+function hash53(s: string): number {
+  let a = 0x811c9dc5, b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return ((a >>> 0) * 2 ** 21 + ((b >>> 0) & 0x1fffff)) || 1;
 }
