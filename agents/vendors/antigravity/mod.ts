@@ -36,5 +36,5 @@ export const antigravity: Vendor = {
     ],
   }),
   dangerousFlags: { flags: ["--yolo"] },
-  sessions: () => import("./sessions.ts").then((m) => new m.AgySessionSource()),
+  sessions: (options) => import("./sessions.ts").then((m) => new m.AgySessionSource(options)),
 };

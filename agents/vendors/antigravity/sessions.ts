@@ -11,6 +11,7 @@
 import type {
   DataDir,
   LinkContext,
+  ReaderOptions,
   RecentSessions,
   SessionLink,
   SessionRead,
@@ -53,7 +54,12 @@ export class AgySessionSource implements SessionSource {
   readonly envKeys: readonly string[] = [];
   #transcripts = new Transcripts(() => new AgyTranscript());
   #listings = new DirListings();
-  #scan = new RecentScan();
+  #scan: RecentScan;
+
+  /** A reader; `options.max` caps the sessions it lists (none for a report). */
+  constructor(options: ReaderOptions = {}) {
+    this.#scan = new RecentScan({ max: options.max });
+  }
 
   /** Where its conversations are kept for a home. */
   dataDirs(_env: Record<string, string>, home: string): DataDir[] {

@@ -51,5 +51,5 @@ export const auggie: Vendor = {
       "--model",
     ],
   }),
-  sessions: () => import("./sessions.ts").then((m) => new m.AuggieSessionSource()),
+  sessions: (options) => import("./sessions.ts").then((m) => new m.AuggieSessionSource(options)),
 };

@@ -44,6 +44,12 @@ export class AuggieSessionSource implements Reader.SessionSource {
   readonly envKeys: readonly string[] = [];
   #docs = new JsonDocuments<Reader.SessionRead>(auggieFacts);
   #listings = new DirListings();
+  #max: number | undefined;
+
+  /** A reader; `options.max` caps the sessions it lists (none for a report). */
+  constructor(options: Reader.ReaderOptions = {}) {
+    this.#max = options.max;
+  }
 
   /** Where its sessions are kept by default. */
   dataDirs(_env: Record<string, string>, home: string): Reader.DataDir[] {
@@ -78,7 +84,9 @@ export class AuggieSessionSource implements Reader.SessionSource {
   recent(envs: Record<string, string>[], sinceMs: number): Reader.RecentSessions {
     const now = Date.now();
     const dirs = new Set(envs.map((e) => `${homeOf(e)}/.augment/sessions`));
-    return recentFiles([...dirs].flatMap((dir) => this.#sessions(dir, now)), sinceMs);
+    return recentFiles([...dirs].flatMap((dir) => this.#sessions(dir, now)), sinceMs, {
+      max: this.#max,
+    });
   }
 
   /** The `<sessionId>.json` documents of a sessions directory. */

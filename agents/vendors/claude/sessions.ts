@@ -147,7 +147,7 @@ export class ClaudeSessionSource implements SessionSource {
   #sessions = new ParseCache<SessionState>();
   #registry = new ParseCache<RegistryRecord>();
   #listings = new DirListings();
-  #scan = new RecentScan();
+  #scan: RecentScan;
   #heads = new Map<string, { cwd: string | null; sessionId: string | null }>();
   #byId = new Map<string, string>();
   #missing = new Map<string, number>();
@@ -159,6 +159,7 @@ export class ClaudeSessionSource implements SessionSource {
    */
   constructor(options: ReaderOptions = {}) {
     this.#history = options.history ?? false;
+    this.#scan = new RecentScan({ max: options.max });
   }
 
   /** Where its sessions are kept for an environment, and what named each place. */

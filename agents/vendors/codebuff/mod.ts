@@ -27,5 +27,5 @@ export const codebuff: Vendor = {
     packages: ["codebuff"],
     paths: ["/.config/manicode/"],
   }),
-  sessions: () => import("./sessions.ts").then((m) => new m.CodebuffSessionSource()),
+  sessions: (options) => import("./sessions.ts").then((m) => new m.CodebuffSessionSource(options)),
 };

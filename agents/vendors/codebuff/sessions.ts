@@ -37,7 +37,12 @@ export class CodebuffSessionSource implements Reader.SessionSource {
   readonly envKeys: readonly string[] = [];
   #docs = new JsonDocuments<Reader.SessionRead>(codebuffFacts);
   #listings = new DirListings();
-  #scan = new RecentScan();
+  #scan: RecentScan;
+
+  /** A reader; `options.max` caps the sessions it lists (none for a report). */
+  constructor(options: Reader.ReaderOptions = {}) {
+    this.#scan = new RecentScan({ max: options.max });
+  }
 
   /** Where its chats are kept. */
   dataDirs(_env: Record<string, string>, home: string): Reader.DataDir[] {

@@ -95,7 +95,7 @@ export class CodexSessionSource implements SessionSource {
   #threads: Transcripts<CodexTranscript>;
   #metas = new Map<string, CodexMeta>();
   #listings = new DirListings();
-  #scan = new RecentScan();
+  #scan: RecentScan;
   #byId = new Map<string, string>();
   #missing = new Map<string, number>();
   #history = new Map<string, { stamp: string; prompts: { id: string; at: number }[] }>();
@@ -108,6 +108,7 @@ export class CodexSessionSource implements SessionSource {
   /** A reader; `options.history` adds each thread's whole usage timeline (subagents' included) to its facts. */
   constructor(options: ReaderOptions = {}) {
     this.#threads = new Transcripts(() => new CodexTranscript(options));
+    this.#scan = new RecentScan({ max: options.max });
   }
 
   /** Finds the rollout of a live Codex process. */

@@ -110,5 +110,5 @@ export const hermes: Vendor = {
   ),
   dataDirEnv: "HERMES_HOME",
   dangerousFlags: { flags: ["--yolo"] },
-  sessions: () => import("./sessions.ts").then((m) => new m.HermesSessionSource()),
+  sessions: (options) => import("./sessions.ts").then((m) => new m.HermesSessionSource(options)),
 };

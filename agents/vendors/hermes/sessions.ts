@@ -15,6 +15,7 @@
 import type {
   DataDir,
   LinkContext,
+  ReaderOptions,
   RecentSessions,
   SessionLink,
   SessionRead,
@@ -130,6 +131,12 @@ export class HermesSessionSource implements SessionSource {
     rows: 0,
   }));
   #queries = new SessionQueries();
+  #max: number | undefined;
+
+  /** A reader; `options.max` caps the sessions it lists (none for a report). */
+  constructor(options: ReaderOptions = {}) {
+    this.#max = options.max;
+  }
 
   /** Where its sessions are kept for an environment, and what named the place. */
   dataDirs(env: Record<string, string>, home: string): DataDir[] {
@@ -186,9 +193,10 @@ export class HermesSessionSource implements SessionSource {
             : [],
         (r) => epochMs(r.at),
         sinceMs,
+        this.#max,
       ));
     }
-    return newestFirst(found);
+    return newestFirst(found, { max: this.#max });
   }
 }
 

@@ -87,11 +87,12 @@ export class KimiSessionSource implements SessionSource {
     return o && { cwd: nonBlank(o.cwd), title: nonBlank(o.title) };
   });
   #listings = new DirListings();
-  #scan = new RecentScan();
+  #scan: RecentScan;
 
   /** A reader; `options.history` keeps whole usage timelines. */
   constructor(options: ReaderOptions = {}) {
     this.#wires = new Transcripts(() => new KimiTranscript(options));
+    this.#scan = new RecentScan({ max: options.max });
   }
 
   /** Where its sessions are kept for an environment, and what named the place. */

@@ -69,5 +69,5 @@ export const openclaw: Vendor = {
     openclawRole,
   ),
   dataDirEnv: "OPENCLAW_STATE_DIR",
-  sessions: () => import("./sessions.ts").then((m) => new m.OpenClawSessionSource()),
+  sessions: (options) => import("./sessions.ts").then((m) => new m.OpenClawSessionSource(options)),
 };

@@ -18,6 +18,7 @@ import { zstdDecompressSync } from "node:zlib";
 import type {
   DataDir,
   LinkContext,
+  ReaderOptions,
   RecentSessions,
   SessionLink,
   SessionRead,
@@ -104,6 +105,12 @@ export class OpenClawSessionSource implements SessionSource {
   }));
   #listings = new DirListings();
   #queries = new SessionQueries();
+  #max: number | undefined;
+
+  /** A reader; `options.max` caps the sessions it lists (none for a report). */
+  constructor(options: ReaderOptions = {}) {
+    this.#max = options.max;
+  }
 
   /** Where its sessions are kept for an environment, and what named the place. */
   dataDirs(env: Record<string, string>, home: string): DataDir[] {
@@ -155,11 +162,17 @@ export class OpenClawSessionSource implements SessionSource {
         if (seen.has(db)) continue;
         seen.add(db);
         found.push(
-          ...recentSessions(db, (d, max) => newestWindows(d, sinceMs, max), (r) => epochMs(r.at), sinceMs),
+          ...recentSessions(
+            db,
+            (d, max) => newestWindows(d, sinceMs, max),
+            (r) => epochMs(r.at),
+            sinceMs,
+            this.#max,
+          ),
         );
       }
     }
-    return newestFirst(found);
+    return newestFirst(found, { max: this.#max });
   }
 
   /** The agent databases of a state directory. */
@@ -169,7 +182,10 @@ export class OpenClawSessionSource implements SessionSource {
   }
 }
 
-/** Top-level sessions written since `since`, newest first, at most `max`, each with `session_id` and `at`. */
+/**
+ * Top-level sessions written since `since`, newest first, at most `max` (-1: all), each with `session_id`
+ * and `at`.
+ */
 function newestWindows(d: Database, since: number, max: number): Row[] {
   const cols = d.columns("session_windows");
   if (!cols.has("session_id") || !cols.has("updated_at")) return [];
@@ -177,7 +193,7 @@ function newestWindows(d: Database, since: number, max: number): Row[] {
   const top = cols.has("parent_session_key") ? "AND parent_session_key IS NULL" : "";
   return d.all(
     `SELECT session_id AS id, ${updated} AS at FROM session_windows WHERE ${updated} >= ? ${top}
-     ORDER BY at DESC LIMIT ${Math.max(1, Math.floor(max))}`,
+     ORDER BY at DESC LIMIT ${max < 0 ? -1 : Math.max(1, Math.floor(max))}`,
     since,
   );
 }
