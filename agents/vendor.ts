@@ -155,8 +155,10 @@ export interface ToolCallRecord {
   server: string | null;
   /** When the call was made (ms since epoch), when recorded. */
   startedAt: number | null;
-  /** When its result was recorded; null when it has none (still running, interrupted) or no time. */
+  /** When its result was recorded; null when it has none or the store keeps no time. */
   endedAt: number | null;
+  /** True when it has a result; false while it runs, or when it was interrupted before one. */
+  answered: boolean;
   /** True when its result is marked as an error. */
   failed: boolean;
 }

@@ -59,6 +59,7 @@ function sessionCalls(d: Database, id: string): ToolCallRecord[] {
       server: null,
       startedAt: epochMs(r.start),
       endedAt: r.status === "completed" || r.status === "error" ? epochMs(r.end) : null,
+      answered: r.status === "completed" || r.status === "error",
       failed: r.status === "error",
     }))
   );

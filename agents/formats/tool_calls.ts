@@ -7,7 +7,7 @@
 
 import type { ToolCallRecord } from "../vendor.ts";
 import { JsonlTail } from "./jsonl.ts";
-import { feedJsonLine, type JsonObject, timestamp } from "./records.ts";
+import { feedJsonLine, isObject, type JsonObject, timestamp } from "./records.ts";
 
 /**
  * The calls of one transcript, paired with their results by call id. A result whose call is not known
@@ -18,7 +18,7 @@ import { feedJsonLine, type JsonObject, timestamp } from "./records.ts";
  * const log = new ToolCallLog();
  * log.call("c1", "Bash", 1_000);
  * log.result("c1", 3_000, true);
- * log.records(); // [{ name: "Bash", server: null, startedAt: 1000, endedAt: 3000, failed: true }]
+ * log.records(); // [{ name: "Bash", server: null, startedAt: 1000, endedAt: 3000, answered: true, failed: true }]
  * ```
  */
 export class ToolCallLog {
@@ -34,6 +34,7 @@ export class ToolCallLog {
       server: split?.server ?? server,
       startedAt: at,
       endedAt: null,
+      answered: false,
       failed: false,
     };
     this.#byId.set(id, rec);
@@ -44,6 +45,7 @@ export class ToolCallLog {
   result(id: string, at: number | null, failed: boolean): void {
     const rec = this.#byId.get(id);
     if (!rec) return;
+    rec.answered = true;
     if (at !== null && (rec.endedAt === null || at > rec.endedAt)) rec.endedAt = at;
     if (failed) rec.failed = true;
   }
@@ -115,4 +117,28 @@ export function loggedCalls(
   const log = new ToolCallLog();
   readJsonlRecords(path, (rec) => read(rec, log, timestamp(rec.timestamp)));
   return log.records();
+}
+
+/**
+ * The `tool_use` blocks (calls) and `tool_result` blocks (results; `is_error` marks a failure) of an
+ * Anthropic-style message content list, as Claude Code and Factory Droid write them, noted at `at`.
+ *
+ * @example
+ * ```ts
+ * const log = new ToolCallLog();
+ * anthropicToolBlocks(log, [{ type: "tool_use", id: "t1", name: "Bash", input: {} }], 1_000);
+ * anthropicToolBlocks(log, [{ type: "tool_result", tool_use_id: "t1", is_error: true }], 2_000);
+ * log.records()[0].failed; // true
+ * ```
+ */
+export function anthropicToolBlocks(log: ToolCallLog, content: unknown, at: number | null): void {
+  if (!Array.isArray(content)) return;
+  for (const b of content) {
+    if (!isObject(b)) continue;
+    if (b.type === "tool_use" && typeof b.id === "string" && typeof b.name === "string") {
+      log.call(b.id, b.name, at);
+    } else if (b.type === "tool_result" && typeof b.tool_use_id === "string") {
+      log.result(b.tool_use_id, at, b.is_error === true);
+    }
+  }
 }

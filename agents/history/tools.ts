@@ -122,7 +122,7 @@ class ToolSum {
     if (call.failed) this.failed++;
     const took = duration(call);
     if (took !== null) this.durations.push(took);
-    else if (call.endedAt === null) this.unfinished++;
+    if (!call.answered) this.unfinished++;
     this.walls.set(session, wall);
     if (sub === null) return;
     let child = this.children.get(sub);

@@ -1,11 +1,13 @@
 /**
- * `agtop report tools` end to end: the fixture transcripts of Claude Code (with a subagent), Codex,
- * Qwen Code, Copilot CLI and pi in a temporary HOME, read through `main.ts` as users run it.
+ * `agtop report tools` end to end: the fixture stores of Claude Code (with a subagent), Codex, Qwen
+ * Code, Copilot CLI, pi, Factory Droid, Continue and Kilo Code in a temporary HOME, read through
+ * `main.ts` as users run it.
  */
 import assert from "node:assert/strict";
 import { runAgtop } from "../support/fakes.ts";
 import { csvRecords } from "../support/csv.ts";
 import { projectDirName } from "../../agents/vendors/claude/sessions.ts";
+import { DatabaseSync } from "node:sqlite";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -21,7 +23,7 @@ function place(from: string, to: string, at: string): void {
   Deno.utimeSync(to, new Date(at), new Date(at));
 }
 
-/** A HOME holding five agents' sessions; removed after `fn`. */
+/** A HOME holding eight agents' sessions; removed after `fn`. */
 async function withStores(fn: (home: string) => Promise<void>): Promise<void> {
   const home = Deno.realPathSync(Deno.makeTempDirSync({ prefix: "agtop-tools-" }));
   try {
@@ -51,6 +53,20 @@ async function withStores(fn: (home: string) => Promise<void>): Promise<void> {
       `${home}/.pi/agent/sessions/--tmp-p1s-repo-pi--/2026-12-06T16-03-59-206Z_01a24c19-0a65-73f7-a525-a83a38eaaa26.jsonl`,
       "2026-12-06T16:04:54.471Z",
     );
+    place(
+      "droid/7468ca47-c088-4b64-a42e-3225bd87ed2c.jsonl",
+      `${home}/.factory/sessions/-tmp-p2s-repo-droid/7468ca47-c088-4b64-a42e-3225bd87ed2c.jsonl`,
+      "2026-12-06T16:03:31Z",
+    );
+    place(
+      "continue/8da1a91f-5a13-48b6-a329-a7d32f558b3a.json",
+      `${home}/.continue/sessions/8da1a91f-5a13-48b6-a329-a7d32f558b3a.json`,
+      "2026-12-06T16:05:00Z",
+    );
+    Deno.mkdirSync(`${home}/.local/share/kilo`, { recursive: true });
+    const db = new DatabaseSync(`${home}/.local/share/kilo/kilo.db`);
+    db.exec(Deno.readTextFileSync(`${FIXTURES}kilo/in-flight.sql`));
+    db.close();
     await fn(home);
   } finally {
     Deno.removeSync(home, { recursive: true });
@@ -71,16 +87,18 @@ Deno.test("report tools: calls, failures, median and p95 per tool from five agen
     assert.equal(doc.schema, 1);
     assert.equal(doc.kind, "tools");
     const bash = row(doc, "Bash");
-    // 2 s, 1 s (failed) and the slow 120 s end-to-end run.
-    assert.deepEqual([bash.calls, bash.failed, bash.median_ms, bash.p95_ms, bash.agents], [
-      3,
+    // Claude's 2 s, 1 s (failed) and the slow 120 s end-to-end run; Continue's two, with no times.
+    assert.deepEqual([bash.calls, bash.failed, bash.unfinished, bash.timed, bash.median_ms, bash.p95_ms], [
+      5,
       1,
+      1,
+      3,
       2000,
       120_000,
-      [
-        "claude",
-      ],
     ]);
+    assert.deepEqual(bash.agents, ["claude", "continue"]);
+    assert.deepEqual([row(doc, "Execute").calls, row(doc, "Execute").unfinished], [2, 1]);
+    assert.deepEqual(row(doc, "task").agents, ["kilo"]);
     // Claude's two, Codex's one (an MCP error) and Qwen's one (an error response).
     const github = row(doc, "mcp:github");
     assert.deepEqual([github.server, github.calls, github.failed, github.agents], ["github", 4, 3, [
@@ -101,9 +119,9 @@ Deno.test("report tools: calls, failures, median and p95 per tool from five agen
     }
     const exec = row(doc, "exec_command");
     assert.deepEqual([exec.calls, exec.failed, exec.unfinished, exec.median_ms], [4, 1, 1, 2000]);
-    assert.equal(row(doc, "bash").calls, 2);
+    assert.deepEqual(row(doc, "bash").agents, ["copilot", "kilo", "pi"]);
     assert.equal(doc.totals.calls, doc.rows.reduce((n: number, r: Json) => n + r.calls, 0));
-    assert.equal(doc.totals.sessions, 5);
+    assert.equal(doc.totals.sessions, 8);
     // Claude's session ran 10:00:00–10:03:00; its tools took 2 + 1 + 0.8 + 2 + 120 + 0.2 + 1 s.
     const claude = JSON.parse(await run(home, ["--format", "json", "--agent", "claude"]));
     assert.equal(claude.totals.wall_ms, 180_000);
@@ -121,7 +139,7 @@ Deno.test("report tools: --breakdown, --since/--until by the call time, --projec
       ["codex/search_issues", 1],
       ["qwen/search_issues", 1],
     ]);
-    assert.deepEqual(row(doc, "bash").breakdown.map((b: Json) => b.key), ["copilot", "pi"]);
+    assert.deepEqual(row(doc, "bash").breakdown.map((b: Json) => b.key), ["copilot", "kilo", "pi"]);
     const window = JSON.parse(
       await run(home, [
         "--format",
@@ -134,8 +152,9 @@ Deno.test("report tools: --breakdown, --since/--until by the call time, --projec
         "2026-11-24",
       ]),
     );
-    assert.equal(window.totals.calls, doc.totals.calls - 1);
-    assert.equal(row(window, "bash").calls, 1);
+    // pi's, Droid's, Continue's and Kilo's calls were made in December.
+    assert.deepEqual(window.totals.agents, ["claude", "codex", "copilot", "qwen"]);
+    assert.deepEqual(row(window, "bash").agents, ["copilot"]);
     const api = JSON.parse(await run(home, ["--format", "json", "--project", "api"]));
     assert.deepEqual(api.totals.agents, ["qwen"]);
   });

@@ -8,8 +8,8 @@
  */
 
 import type { ToolCallRecord } from "../../vendor.ts";
-import { loggedCalls, type ToolCallLog } from "../../formats/tool_calls.ts";
-import { isObject, type JsonObject } from "../../formats/records.ts";
+import { anthropicToolBlocks, loggedCalls } from "../../formats/tool_calls.ts";
+import { isObject } from "../../formats/records.ts";
 import { listDir } from "../../formats/files.ts";
 
 /**
@@ -30,22 +30,11 @@ export function claudeToolCalls(path: string): ToolCallRecord[] {
   return calls;
 }
 
-/** The calls of one transcript file. */
+/** The calls of one transcript file: tool uses in assistant lines, results in user lines. */
 function fileCalls(path: string): ToolCallRecord[] {
   return loggedCalls(path, (rec, log, at) => {
-    const message = rec.message;
-    if (!isObject(message) || !Array.isArray(message.content)) return;
-    for (const block of message.content as unknown[]) {
-      if (!isObject(block)) continue;
-      if (rec.type === "assistant" && block.type === "tool_use") use(log, block, at);
-      else if (rec.type === "user" && block.type === "tool_result" && typeof block.tool_use_id === "string") {
-        log.result(block.tool_use_id, at, block.is_error === true);
-      }
+    if ((rec.type === "assistant" || rec.type === "user") && isObject(rec.message)) {
+      anthropicToolBlocks(log, rec.message.content, at);
     }
   });
-}
-
-/** A `tool_use` block. */
-function use(log: ToolCallLog, block: JsonObject, at: number | null): void {
-  if (typeof block.id === "string" && typeof block.name === "string") log.call(block.id, block.name, at);
 }

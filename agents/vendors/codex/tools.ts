@@ -5,7 +5,9 @@
  * `exit_code` in older JSON outputs, `exec_command_end`, a `CommandExecution` item), a patch did not
  * apply, or an MCP call ended in an error. A command that outlived the output it yielded (0.169's
  * `exec_command` answers after about ten seconds) ends at its end event. MCP tools are
- * `mcp__<server>__<tool>` (or a `mcp__<server>__` namespace).
+ * `mcp__<server>__<tool>` (or a `mcp__<server>__` namespace). The rollouts of the subagents a thread
+ * spawned (`spawn_agent` answers with the child's thread id; its rollout lies in the same or the next
+ * day's folder) are read with it, so their calls count in the parent session.
  *
  * @module
  */
@@ -13,6 +15,7 @@
 import type { ToolCallRecord } from "../../vendor.ts";
 import { loggedCalls, type ToolCallLog } from "../../formats/tool_calls.ts";
 import { asObject, isObject, type JsonObject } from "../../formats/records.ts";
+import { listDir } from "../../formats/files.ts";
 
 /** Response items that call a tool. */
 const CALLS = new Set(["function_call", "custom_tool_call", "local_shell_call"]);
@@ -31,15 +34,55 @@ const FAILED_OUTPUT = /^Process exited with code [1-9]|^Exit code: [1-9]|"exit_c
  * ```
  */
 export function codexToolCalls(path: string): ToolCallRecord[] {
-  return loggedCalls(path, (rec, log, at) => {
+  return threadCalls(path, 0, new Set());
+}
+
+/** The calls of one rollout and, to {@linkcode MAX_DEPTH}, of the subagents it spawned. */
+function threadCalls(path: string, depth: number, seen: Set<string>): ToolCallRecord[] {
+  seen.add(path);
+  const spawns = new Set<string>();
+  const children: string[] = [];
+  const calls = loggedCalls(path, (rec, log, at) => {
     const p = rec.payload;
     if (!isObject(p)) return;
     const id = typeof p.call_id === "string" ? p.call_id : null;
     if (rec.type === "response_item") {
-      if (id && CALLS.has(String(p.type))) call(log, id, p, at);
-      else if (id && OUTPUTS.has(String(p.type))) log.result(id, at, failedOutput(p.output));
+      if (id && CALLS.has(String(p.type))) {
+        call(log, id, p, at);
+        if (p.name === "spawn_agent") spawns.add(id);
+      } else if (id && OUTPUTS.has(String(p.type))) {
+        log.result(id, at, failedOutput(p.output));
+        const child = spawns.has(id) ? asObject(p.output)?.agent_id : null;
+        if (typeof child === "string" && /^[0-9a-f-]{36}$/i.test(child)) children.push(child);
+      }
     } else if (rec.type === "event_msg") ended(log, p, at);
   });
+  if (depth >= MAX_DEPTH) return calls;
+  for (const child of children) {
+    const file = childRollout(path, child);
+    if (file && !seen.has(file)) calls.push(...threadCalls(file, depth + 1, seen));
+  }
+  return calls;
+}
+
+/** Subagents of subagents are followed this deep. */
+const MAX_DEPTH = 4;
+
+/** The rollout of thread `id` in the folder of `parent` (`…/YYYY/MM/DD/`) or the next day's, or null. */
+function childRollout(parent: string, id: string): string | null {
+  const dir = parent.slice(0, parent.lastIndexOf("/"));
+  const day = /^(.*)\/(\d{4})\/(\d{2})\/(\d{2})$/.exec(dir);
+  const dirs = [dir];
+  if (day) {
+    const next = new Date(Date.UTC(Number(day[2]), Number(day[3]) - 1, Number(day[4]) + 1));
+    const two = (n: number) => String(n).padStart(2, "0");
+    dirs.push(`${day[1]}/${next.getUTCFullYear()}/${two(next.getUTCMonth() + 1)}/${two(next.getUTCDate())}`);
+  }
+  for (const d of dirs) {
+    const name = listDir(d).find((n) => n.startsWith("rollout-") && n.endsWith(`-${id}.jsonl`));
+    if (name) return `${d}/${name}`;
+  }
+  return null;
 }
 
 /** A call item: its tool, split into server and tool where it is an MCP tool. */

@@ -40,4 +40,5 @@ export const continueCli: Vendor = {
   dataDirEnv: "CONTINUE_GLOBAL_DIR",
   dangerousFlags: { flags: ["--auto"] },
   sessions: (options) => import("./sessions.ts").then((m) => new m.ContinueSessionSource(options)),
+  tools: () => import("./tools.ts").then((m) => m.continueToolCalls),
 };

@@ -70,4 +70,5 @@ export const droid: Vendor = {
   dataDirEnv: "FACTORY_HOME_OVERRIDE",
   dangerousFlags: { flags: ["--skip-permissions-unsafe"] },
   sessions: (options) => import("./sessions.ts").then((m) => new m.DroidSessionSource(options)),
+  tools: () => import("./tools.ts").then((m) => m.droidToolCalls),
 };

@@ -54,6 +54,7 @@ export function geminiToolCalls(path: string): ToolCallRecord[] {
         server: mcp?.server ?? null,
         startedAt: at,
         endedAt: timestamp(c.timestamp),
+        answered: true,
         failed: FAILED.has(String(c.status)),
       });
     }

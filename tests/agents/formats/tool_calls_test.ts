@@ -10,8 +10,8 @@ Deno.test("tool call log: results pair by id, unknown results and repeated calls
   log.result("a", 5000, true);
   log.result("zzz", 6000, true);
   assert.deepEqual(log.records(), [
-    { name: "Bash", server: null, startedAt: 1000, endedAt: 5000, failed: true },
-    { name: "get_issue", server: "github", startedAt: 2000, endedAt: null, failed: false },
+    { name: "Bash", server: null, startedAt: 1000, endedAt: 5000, answered: true, failed: true },
+    { name: "get_issue", server: "github", startedAt: 2000, endedAt: null, answered: false, failed: false },
   ]);
   assert.equal(log.has("b"), true);
 });

@@ -31,6 +31,7 @@ const call = (
   server: null,
   startedAt: at,
   endedAt: took === null ? null : at + took,
+  answered: took !== null,
   failed: false,
   ...over,
 });

@@ -85,3 +85,31 @@ Deno.test("codex tools: an MCP namespace names the server; older JSON outputs ca
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("codex tools: a spawned subagent's rollout is read with its parent, in its folder or the next day's", () => {
+  const fixtures = new URL("../../../fixtures/codex/", import.meta.url).pathname;
+  const parent = "rollout-2026-11-24T03-29-12-019a8b3c-29d1-7a2e-9c1f-3b5d7e9f1a74.jsonl";
+  const child = "rollout-2026-11-24T03-30-03-019a8b3c-4f00-7b11-8d22-aa33bb44cc55.jsonl";
+  const own = [
+    [null, "exec_command", 10_000, false],
+    [null, "spawn_agent", 1000, false],
+    [null, "exec_command", null, false],
+  ];
+  const childCalls = [[null, "exec_command", null, false]];
+  assert.deepEqual(callFacts(codexToolCalls(`${fixtures}${parent}`)), [...own, ...childCalls]);
+  const home = Deno.makeTempDirSync();
+  try {
+    Deno.mkdirSync(`${home}/sessions/2026/11/30`, { recursive: true });
+    Deno.mkdirSync(`${home}/sessions/2026/12/01`, { recursive: true });
+    Deno.copyFileSync(`${fixtures}${parent}`, `${home}/sessions/2026/11/30/${parent}`);
+    Deno.copyFileSync(`${fixtures}${child}`, `${home}/sessions/2026/12/01/${child}`);
+    assert.deepEqual(callFacts(codexToolCalls(`${home}/sessions/2026/11/30/${parent}`)), [
+      ...own,
+      ...childCalls,
+    ]);
+    Deno.removeSync(`${home}/sessions/2026/12/01/${child}`);
+    assert.deepEqual(callFacts(codexToolCalls(`${home}/sessions/2026/11/30/${parent}`)), own);
+  } finally {
+    Deno.removeSync(home, { recursive: true });
+  }
+});
