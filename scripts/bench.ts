@@ -4,7 +4,9 @@
  * 1. Start-up: `agtop ls` (json and table, `--sample 0`) against a bare `deno run` of an empty file.
  * 2. Per-tick collection cost with 1,000 extra processes running: CPU time of a steady-state tick.
  * 3. Transcripts: see `scripts/bench_transcript.ts` (run after these).
- * 4. `agtop serve`: see `scripts/bench_serve.ts` (run last: about four minutes).
+ * 4. `agtop report` over 2,000 OpenCode sessions, and the live read of one: see
+ *    `scripts/bench_report_sqlite.ts` (about ten seconds).
+ * 5. `agtop serve`: see `scripts/bench_serve.ts` (run last: about four minutes).
  *
  * @module
  */
@@ -105,6 +107,10 @@ if (import.meta.main) {
     args: ["run", "--allow-read", "--allow-write", "--allow-env", "--allow-sys", transcript.pathname],
   }).spawn().status;
   if (!ok.success) Deno.exit(1);
+  const sqlite = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("./bench_report_sqlite.ts", import.meta.url).pathname],
+  }).spawn().status;
+  if (!sqlite.success) Deno.exit(1);
   const serve = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", new URL("./bench_serve.ts", import.meta.url).pathname],
   }).spawn().status;

@@ -21,6 +21,7 @@ import { totalTokens } from "../agents/session.ts";
 import { type OpenCodeSession, type Response, writeOpenCode } from "../tests/support/history.ts";
 import { RUN_PERMISSIONS } from "../tests/support/fakes.ts";
 import { cpuMs } from "./bench.ts";
+import { measured } from "./bench_scale.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const TICKS = 200;
@@ -40,29 +41,6 @@ function responses(i: number, count: number, now: number): Response[] {
     cacheRead: 1_000 * k,
     cacheWrite: 50,
   }));
-}
-
-/** Runs `cmd` under `/usr/bin/time -v`: wall (ms), CPU (ms), peak RSS (kB), and its stdout. */
-async function measured(cmd: string[], env: Record<string, string>) {
-  const t0 = performance.now();
-  const out = await new Deno.Command("/usr/bin/time", {
-    args: ["-v", ...cmd],
-    env,
-    stdout: "piped",
-    stderr: "piped",
-  })
-    .output();
-  const wall = performance.now() - t0;
-  const err = new TextDecoder().decode(out.stderr);
-  if (!out.success) throw new Error(err);
-  const num = (re: RegExp) => Number(re.exec(err)?.[1] ?? NaN);
-  const cpu = (num(/User time \(seconds\): ([\d.]+)/) + num(/System time \(seconds\): ([\d.]+)/)) * 1000;
-  return {
-    wall,
-    cpu,
-    rssKb: num(/Maximum resident set size \(kbytes\): (\d+)/),
-    stdout: new TextDecoder().decode(out.stdout),
-  };
 }
 
 async function report(home: string, count: number, requests: number): Promise<void> {
