@@ -208,11 +208,24 @@ export function readDatabase<T>(
   read: (db: Database) => T,
   options: ReadOptions = {},
 ): T | typeof BUSY | null {
+  return readStated(path, read, options.copyQuiescent ?? true, null);
+}
+
+/**
+ * {@linkcode readDatabase}, given the status of the database and its `-wal` when the caller has just
+ * read them (null: not yet).
+ */
+function readStated<T>(
+  path: string,
+  read: (db: Database) => T,
+  copyQuiescent: boolean,
+  stated: Stated | null,
+): T | typeof BUSY | null {
   const now = Date.now();
   dropIdle(now);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const c = connect(path, options.copyQuiescent ?? true, now);
+      const c = connect(path, copyQuiescent, now, attempt ? null : stated);
       return c ? read(new Database(c)) : null;
     } catch (e) {
       if (!isBusy(e)) return null;
@@ -232,12 +245,24 @@ export function readDatabase<T>(
  * ```
  */
 export function databaseStamp(path: string): string | null {
+  const stated = statDatabase(path);
+  return stated && stampOf(stated);
+}
+
+/** The status of a database file and of its `-wal` (null when absent). */
+interface Stated {
+  db: Stat;
+  wal: Stat | null;
+}
+
+/** The status of database `path` and its `-wal`, or null when the database does not exist. */
+function statDatabase(path: string): Stated | null {
   const db = statOf(path);
-  return db && stampOf(db, statOf(`${path}-wal`));
+  return db && { db, wal: statOf(`${path}-wal`) };
 }
 
 /** The {@linkcode databaseStamp} of a database and its `-wal` as stated. */
-function stampOf(db: Stat, wal: Stat | null): string {
+function stampOf({ db, wal }: Stated): string {
   return `${db.size}:${db.mtime}:${wal?.size ?? -1}:${wal?.mtime ?? -1}`;
 }
 
@@ -268,11 +293,12 @@ export class DatabaseReads<S, T> {
    * unchanged; null when the database does not exist (or `read` found nothing).
    */
   read(db: string, key: string, now: number, read: (d: Database, state: S) => T | null): T | null {
-    const stamp = databaseStamp(db);
-    if (!stamp) return null;
+    const stated = statDatabase(db);
+    if (!stated) return null;
+    const stamp = stampOf(stated);
     const e = this.#entries.get(key, now, () => ({ state: this.#fresh(), stamp: null, value: null }));
     if (e.stamp !== stamp) {
-      const value = readDatabase(db, (d) => read(d, e.state));
+      const value = readStated(db, (d) => read(d, e.state), true, stated);
       if (value !== BUSY) [e.stamp, e.value] = [stamp, value];
     }
     return e.value;
@@ -392,13 +418,15 @@ export class SessionQueries {
  * The connection to read `path` through: the one kept for it while still valid, else a new one that
  * cannot create or change a file; null when there is nothing to open.
  */
-function connect(path: string, copyQuiescent: boolean, now: number): Connection | null {
-  const info = statOf(path);
-  if (!info?.isFile) return forget(path);
-  const wal = statOf(`${path}-wal`);
-  const shm = statOf(`${path}-shm`);
-  if ((wal && !wal.isFile) || (shm && !shm.isFile)) return forget(path);
-  const stamp = stampOf(info, wal);
+function connect(
+  path: string,
+  copyQuiescent: boolean,
+  now: number,
+  stated: Stated | null,
+): Connection | null {
+  const { db: info, wal } = stated ?? statDatabase(path) ?? { db: null, wal: null };
+  if (!info?.isFile || (wal && !wal.isFile)) return forget(path);
+  const stamp = stampOf({ db: info, wal });
   const kept = connections.get(path);
   if (kept && (kept.inode === null ? kept.stamp === stamp : kept.inode === info.ino)) {
     kept.usedAt = now;
@@ -410,6 +438,9 @@ function connect(path: string, copyQuiescent: boolean, now: number): Connection 
     return kept;
   }
   forget(path);
+  // SQLite opens the -shm itself (a kept connection has it open already).
+  const shm = statOf(`${path}-shm`);
+  if (shm && !shm.isFile) return null;
   const c = walMode(path) && !(wal && shm)
     ? copyQuiescent && info.size <= MEMORY_COPY_LIMIT ? copyOf(path, stamp, now) : null
     : inPlace(path, stamp, info.ino, now);
