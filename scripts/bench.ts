@@ -5,7 +5,9 @@
  * 2. Per-tick collection cost with 1,000 extra processes running: CPU time of a steady-state tick.
  * 3. `agtop report sessions` beside ccusage over a generated history: see `scripts/bench_report.ts`.
  * 4. Transcripts: see `scripts/bench_transcript.ts` (run after these).
- * 5. `agtop serve`: see `scripts/bench_serve.ts` (run last: about four minutes).
+ * 5. `agtop report` over 2,000 OpenCode sessions, and the live read of one: see
+ *    `scripts/bench_report_sqlite.ts` (about ten seconds).
+ * 6. `agtop serve`: see `scripts/bench_serve.ts` (run last: about four minutes).
  *
  * @module
  */
@@ -108,6 +110,10 @@ if (import.meta.main) {
     args: ["run", "--allow-read", "--allow-write", "--allow-env", "--allow-sys", transcript.pathname],
   }).spawn().status;
   if (!ok.success) Deno.exit(1);
+  const sqlite = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("./bench_report_sqlite.ts", import.meta.url).pathname],
+  }).spawn().status;
+  if (!sqlite.success) Deno.exit(1);
   const serve = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", new URL("./bench_serve.ts", import.meta.url).pathname],
   }).spawn().status;

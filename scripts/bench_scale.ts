@@ -123,8 +123,16 @@ function buildTree(home: string, old: number, recent: number): void {
   );
 }
 
-/** Runs `cmd` under `/usr/bin/time -v`: wall (ms), CPU (ms), peak RSS (kB), and its stdout. */
-async function measured(cmd: string[], env: Record<string, string>) {
+/**
+ * Runs `cmd` under `/usr/bin/time -v`: wall (ms), CPU (ms), peak RSS (kB), and its stdout.
+ *
+ * @example
+ * ```ts
+ * const run = await measured(["true"], { PATH: "/usr/bin:/bin" });
+ * run.rssKb; // peak RSS of `true`
+ * ```
+ */
+export async function measured(cmd: string[], env: Record<string, string>) {
   const t0 = performance.now();
   const out = await new Deno.Command("/usr/bin/time", {
     args: ["-v", ...cmd],

@@ -121,6 +121,13 @@ interface Tree {
   children: Map<string, Tree>;
 }
 
+/**
+ * Which parts a read takes: those of the newest messages, the last prompt and the todo item (a session
+ * shown in `ls` or the live view); of the newest message while the session is active (its subagents'
+ * sessions); none (a report, which shows neither tools in flight nor activity).
+ */
+type PartsWanted = "newest" | "active" | "none";
+
 /** Parts read of one or more messages, and how many of them did not parse. */
 interface PartsRead {
   parts: OpenCodePart[];
@@ -143,8 +150,10 @@ export function openCodeDataDir(env: Record<string, string>, home: string, name 
 
 /**
  * The {@linkcode SessionSource} of an OpenCode-family store: reads the SQLite database of OpenCode 1.2+
- * (one short-lived read-only connection per read, skipped while the database is unchanged) and the
- * JSON `storage/` tree of older releases. One per collector.
+ * (through the connection `sqlite.ts` keeps per database; a read is skipped while the database is
+ * unchanged, and otherwise asks only for messages not settled at the last read) and the JSON `storage/`
+ * tree of older releases. One per collector. A reader made for `agtop report` (`history`) reads no
+ * parts, prompt or todo item: a report shows usage, not tools in flight or activity.
  *
  * Linking, most reliable first: `-s/--session ses_…` in argv; else the newest top-level session whose
  * `directory` is the agent's working directory (or the project directory named in argv), active since
@@ -211,7 +220,8 @@ export class OpenCodeStore implements SessionSource {
 
   /** Reads the facts of a linked session and its subagents' sessions. */
   read(link: SessionLink, now: number): SessionRead | null {
-    const read = this.#db.readSession(link, now, (d, tree) => readDbView(d, link.id, tree, now, 0, true));
+    const parts = this.#history ? "none" : "newest";
+    const read = this.#db.readSession(link, now, (d, tree) => readDbView(d, link.id, tree, now, 0, parts));
     const view = read === undefined ? this.#readLegacy(link.path, now) : read;
     return view && openCodeFacts(view, now, this.#history);
   }
@@ -301,7 +311,7 @@ export class OpenCodeStore implements SessionSource {
     const info = this.#head(path);
     if (!info) return null;
     const tree = this.#legacy.get(path, now, newTree);
-    return this.#legacyView(storage, path, info, tree, now, 0, true);
+    return this.#legacyView(storage, path, info, tree, now, 0, this.#history ? "none" : "newest");
   }
 
   /** One session of the storage tree as a view: messages synced by file time, newest parts read. */
@@ -312,12 +322,13 @@ export class OpenCodeStore implements SessionSource {
     tree: Tree,
     now: number,
     depth: number,
-    withParts: boolean,
+    wanted: PartsWanted,
   ): OpenCodeView {
+    const withParts = wanted === "newest";
     let malformed = syncLegacyMessages(storage, info.id, tree);
     const ordered = tree.ledger.ordered();
     const recentlyActive = now - (info.updated ?? 0) < SUBAGENT_QUIET_MS;
-    const { parts, malformed: badParts } = withParts || recentlyActive
+    const { parts, malformed: badParts } = withParts || (wanted === "active" && recentlyActive)
       ? newestParts(ordered, tree, withParts, (messageId, limit) => legacyParts(storage, messageId, limit))
       : { parts: [], malformed: 0 };
     malformed += badParts;
@@ -330,7 +341,8 @@ export class OpenCodeStore implements SessionSource {
         if (!child || child.parentId !== info.id || children.length >= MAX_CHILDREN) continue;
         let sub = tree.children.get(child.id);
         if (!sub) tree.children.set(child.id, sub = newTree());
-        children.push(this.#legacyView(storage, childPath, child, sub, now, depth + 1, false));
+        const childParts = wanted === "none" ? "none" : "active";
+        children.push(this.#legacyView(storage, childPath, child, sub, now, depth + 1, childParts));
       }
     }
     return {
@@ -401,8 +413,9 @@ function readDbView(
   tree: Tree,
   now: number,
   depth: number,
-  withParts: boolean,
+  wanted: PartsWanted,
 ): OpenCodeView | null {
+  const withParts = wanted === "newest";
   const sessionCols = d.columns("session");
   if (!sessionCols.has("id")) return null;
   const row = d.get(`SELECT ${d.select("session", SESSION_COLUMNS)} FROM session WHERE id = ?`, id);
@@ -411,7 +424,8 @@ function readDbView(
   let malformed = syncDbMessages(d, id, tree);
   const ordered = tree.ledger.ordered();
   const recentlyActive = now - (info.updated ?? 0) < SUBAGENT_QUIET_MS;
-  const { parts, malformed: badParts } = d.columns("part").has("message_id") && (withParts || recentlyActive)
+  const { parts, malformed: badParts } = d.columns("part").has("message_id") &&
+      (withParts || (wanted === "active" && recentlyActive))
     ? newestParts(ordered, tree, withParts, (messageId, limit) => dbParts(d, messageId, limit))
     : { parts: [], malformed: 0 };
   malformed += badParts;
@@ -424,7 +438,7 @@ function readDbView(
       live.add(childId);
       let sub = tree.children.get(childId);
       if (!sub) tree.children.set(childId, sub = newTree());
-      const child = readDbView(d, childId, sub, now, depth + 1, false);
+      const child = readDbView(d, childId, sub, now, depth + 1, wanted === "none" ? "none" : "active");
       if (child) children.push(child);
     }
     for (const k of tree.children.keys()) if (!live.has(k)) tree.children.delete(k);

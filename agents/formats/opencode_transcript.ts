@@ -9,13 +9,22 @@
  */
 
 import type { SessionFacts, SubagentFacts, TokenBuckets, ToolCall, TurnState } from "../session.ts";
-import { addTokens, emptyTokens, modelTable, SUBAGENT_QUIET_MS, totalTokens } from "../session.ts";
+import {
+  addTokens,
+  addUsage,
+  emptyTokens,
+  MinuteUsage,
+  modelTable,
+  SUBAGENT_QUIET_MS,
+  totalTokens,
+  WHOLE_USAGE,
+} from "../session.ts";
 import { asObject, epochMs, type JsonObject, positive } from "./records.ts";
 import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, promptLine } from "./text.ts";
 import { firstArg, stringArg, subagentArg, todoArg } from "./tool_args.ts";
 import { questionAsked } from "./questions.ts";
 import type { SessionRead } from "../vendor.ts";
-import { type TimedUsage, usageTimeline } from "./timeline.ts";
+import { joinTimelines, type UsageFacts } from "./timeline.ts";
 
 /** What agtop keeps of one message. */
 export interface OpenCodeMessage {
@@ -109,7 +118,9 @@ export interface OpenCodeView {
 
 /**
  * The messages of one session by id, updated in place as rows change (OpenCode rewrites a message
- * when its response completes).
+ * when its response completes). What a read asks of it is kept up to date message by message rather
+ * than recomputed from all of them: the order, the token totals, where unsettled messages start, and
+ * the usage timeline of settled responses (only a rewritten settled response builds it again).
  *
  * @example
  * ```ts
@@ -120,18 +131,63 @@ export interface OpenCodeView {
  */
 export class OpenCodeLedger {
   #messages = new Map<string, OpenCodeMessage>();
-  #ordered: OpenCodeMessage[] | null = null;
+  /** The messages oldest first (by creation time, then id). */
+  #ordered: OpenCodeMessage[] = [];
+  #total = emptyTokens();
+  #byModel: Record<string, TokenBuckets> = modelTable();
+  /** Messages with tokens per model key, so a model no message names any more is dropped. */
+  #perModel = new Map<string, number>();
+  /** The summed recorded cost, in the order of the messages (as a fresh sum), or null until summed again. */
+  #cost: number | null = 0;
+  /** Messages without a creation time, and the assistant messages still being generated, by id. */
+  #untimed = 0;
+  #generating = new Map<string, number | null>();
+  /** Messages with an error (few), for the activity tail. */
+  #errors = new Map<string, OpenCodeMessage>();
+  /**
+   * The timeline of settled responses (`history`: every minute too), the messages it counts, and the
+   * ids of messages put since it was last brought up to date (or still being generated).
+   */
+  #timeline: {
+    history: boolean;
+    usage: MinuteUsage;
+    counted: Map<string, OpenCodeMessage>;
+    pending: Set<string>;
+  } | null = null;
 
   /** Adds or replaces a message. */
   put(m: OpenCodeMessage): void {
+    const old = this.#messages.get(m.id);
+    if (old) this.#count(old, -1);
+    // A new message adds its cost at the end, as a fresh sum would; a rewritten one has the sum
+    // taken again when asked (floating-point sums depend on their order).
+    if (old) {
+      if (old.cost !== 0 || m.cost !== 0) this.#cost = null;
+    } else if (this.#cost !== null) this.#cost += m.cost;
     this.#messages.set(m.id, m);
-    this.#ordered = null;
+    this.#count(m, 1);
+    const counted = this.#timeline?.counted.get(m.id);
+    if (counted && !sameUsage(counted, m)) this.#timeline = null;
+    else this.#timeline?.pending.add(m.id);
+  }
+
+  /** The message of an id, if held. */
+  get(id: string): OpenCodeMessage | undefined {
+    return this.#messages.get(id);
   }
 
   /** Forgets every message (the session was reverted or rewritten). */
   clear(): void {
     this.#messages.clear();
-    this.#ordered = null;
+    this.#ordered = [];
+    this.#total = emptyTokens();
+    this.#byModel = modelTable();
+    this.#perModel.clear();
+    this.#cost = 0;
+    this.#untimed = 0;
+    this.#generating.clear();
+    this.#errors.clear();
+    this.#timeline = null;
   }
 
   /** Number of messages held. */
@@ -144,39 +200,128 @@ export class OpenCodeLedger {
    * generated, else of the newest message; null when empty or a message has no time.
    */
   unsettledSince(): number | null {
+    if (this.#untimed > 0 || this.#messages.size === 0) return null;
     let open: number | null = null;
-    let newest: number | null = null;
-    for (const m of this.#messages.values()) {
-      if (m.created === null) return null;
-      if (newest === null || m.created > newest) newest = m.created;
-      const generating = m.role === "assistant" && m.completed === null && m.error === null;
-      if (generating && (open === null || m.created < open)) open = m.created;
-    }
-    return open ?? newest;
+    for (const created of this.#generating.values()) if (open === null || created! < open) open = created;
+    return open ?? this.#ordered.at(-1)!.created;
   }
 
   /** Messages oldest first (by creation time, then id). */
   ordered(): OpenCodeMessage[] {
-    this.#ordered ??= [...this.#messages.values()].sort((a, b) =>
-      (a.created ?? 0) - (b.created ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-    );
     return this.#ordered;
+  }
+
+  /** The messages that ended with an error, oldest first. */
+  errors(): OpenCodeMessage[] {
+    return [...this.#errors.values()].sort(byCreation);
   }
 
   /** Token totals of the assistant messages, overall and per model, and the summed recorded cost. */
   tokens(): { total: TokenBuckets; byModel: Record<string, TokenBuckets>; cost: number } {
-    const total = emptyTokens();
     const byModel: Record<string, TokenBuckets> = modelTable();
-    let cost = 0;
-    for (const m of this.#messages.values()) {
-      cost += m.cost;
-      if (!m.tokens) continue;
-      addTokens(total, m.tokens);
-      const key = m.model ?? "unknown";
-      addTokens(byModel[key] ??= emptyTokens(), m.tokens);
+    for (const [model, t] of Object.entries(this.#byModel)) byModel[model] = { ...t };
+    if (this.#cost === null) {
+      this.#cost = 0;
+      for (const m of this.#messages.values()) this.#cost += m.cost;
     }
-    return { total, byModel, cost };
+    return { total: { ...this.#total }, byModel, cost: this.#cost };
   }
+
+  /**
+   * The per-minute timelines of the responses (each at its creation time; every minute with
+   * `history`): responses settled since the last call are added to what was built, those still being
+   * generated added to a copy.
+   */
+  timeline(history: boolean): UsageFacts {
+    if (this.#timeline?.history !== history) {
+      const pending = new Set(this.#messages.keys());
+      this.#timeline = { history, usage: new MinuteUsage(history), counted: new Map(), pending };
+    }
+    const { usage, counted, pending } = this.#timeline;
+    const open: OpenCodeMessage[] = [];
+    for (const id of pending) {
+      const m = this.#messages.get(id);
+      if (m?.tokens && m.created !== null && this.#generating.has(id)) {
+        open.push(m);
+        continue;
+      }
+      pending.delete(id);
+      if (m?.tokens && m.created !== null && !counted.has(id)) {
+        usage.add(m.created, m.model ?? "unknown", m.tokens);
+        counted.set(id, m);
+      }
+    }
+    const facts = usage.facts();
+    for (const m of open) {
+      addUsage(facts.recentUsage!, m.created!, m.model ?? "unknown", m.tokens!);
+      if (facts.usageHistory) {
+        addUsage(facts.usageHistory, m.created!, m.model ?? "unknown", m.tokens!, WHOLE_USAGE);
+      }
+    }
+    return facts;
+  }
+
+  /** Adds (`sign` 1) or takes out (-1) what message `m` contributes. */
+  #count(m: OpenCodeMessage, sign: 1 | -1): void {
+    if (sign > 0) insertSorted(this.#ordered, m);
+    else {
+      const at = this.#ordered.indexOf(m, lowerBound(this.#ordered, m));
+      if (at >= 0) this.#ordered.splice(at, 1);
+    }
+    if (m.created === null) this.#untimed += sign;
+    if (m.role === "assistant" && m.completed === null && m.error === null) {
+      if (sign > 0) this.#generating.set(m.id, m.created);
+      else this.#generating.delete(m.id);
+    }
+    if (m.error) {
+      if (sign > 0) this.#errors.set(m.id, m);
+      else this.#errors.delete(m.id);
+    }
+    if (!m.tokens) return;
+    const key = m.model ?? "unknown";
+    addSigned(this.#total, m.tokens, sign);
+    addSigned(this.#byModel[key] ??= emptyTokens(), m.tokens, sign);
+    const n = (this.#perModel.get(key) ?? 0) + sign;
+    if (n > 0) this.#perModel.set(key, n);
+    else {
+      this.#perModel.delete(key);
+      delete this.#byModel[key];
+    }
+  }
+}
+
+/** Whether two versions of a message count the same in a timeline. */
+function sameUsage(a: OpenCodeMessage, b: OpenCodeMessage): boolean {
+  return a.created === b.created && a.model === b.model && !!a.tokens && !!b.tokens &&
+    (Object.keys(a.tokens) as (keyof TokenBuckets)[]).every((k) => a.tokens![k] === b.tokens![k]);
+}
+
+/** Adds `b` times `sign` into `a`. */
+function addSigned(a: TokenBuckets, b: TokenBuckets, sign: 1 | -1): void {
+  for (const k of Object.keys(b) as (keyof TokenBuckets)[]) a[k] += sign * b[k];
+}
+
+/** Messages by creation time (none: 0), then id. */
+function byCreation(a: OpenCodeMessage, b: OpenCodeMessage): number {
+  return (a.created ?? 0) - (b.created ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** The first index of `sorted` whose message does not sort before `m`. */
+function lowerBound(sorted: OpenCodeMessage[], m: OpenCodeMessage): number {
+  let lo = 0;
+  for (let hi = sorted.length; lo < hi;) {
+    const mid = (lo + hi) >> 1;
+    if (byCreation(sorted[mid], m) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Inserts `m` into `sorted` in order (at the end, in O(1), for the newest message). */
+function insertSorted(sorted: OpenCodeMessage[], m: OpenCodeMessage): void {
+  const last = sorted.at(-1);
+  if (!last || byCreation(last, m) < 0) sorted.push(m);
+  else sorted.splice(lowerBound(sorted, m), 0, m);
 }
 
 /**
@@ -368,29 +513,25 @@ export function openCodeFacts(view: OpenCodeView, now: number, history = false):
       ? withTokens.tokens.input + withTokens.tokens.cacheRead + withTokens.tokens.cacheWrite
       : null,
     contextWindow: null,
-    activity: activity(ordered, parts),
+    activity: activity(view.messages, parts),
     malformedLines: malformed,
     costUsd: usage.cost > 0 ? usage.cost : null,
-    ...usageTimeline(treeRequests(view), history),
+    ...joinTimelines(treeTimelines(view, history), history),
   };
 }
 
 /**
- * The responses of a session and every session below it, as timed usage. A session whose own totals
- * differ from the sum of its messages (a response still streaming) gives none: its usage is placed at
- * the session's end rather than counted twice.
+ * The usage timelines of a session and every session below it. A session whose own totals differ from
+ * the sum of its messages (a response still streaming) gives none: its usage is placed at the
+ * session's end rather than counted twice.
  */
-function treeRequests(view: OpenCodeView, depth = 0): TimedUsage[] {
+function treeTimelines(view: OpenCodeView, history: boolean, depth = 0): UsageFacts[] {
   const counted = sessionUsage(view).total;
   const summed = view.messages.tokens().total;
   const same = (Object.keys(counted) as (keyof TokenBuckets)[]).every((k) => counted[k] === summed[k]);
-  const own: TimedUsage[] = !same
-    ? []
-    : view.messages.ordered().flatMap((m) =>
-      m.tokens ? [{ at: m.created, model: m.model ?? "unknown", tokens: m.tokens }] : []
-    );
+  const own = same ? [view.messages.timeline(history)] : [];
   if (depth >= 8) return own;
-  return own.concat(...view.children.map((child) => treeRequests(child, depth + 1)));
+  return own.concat(...view.children.map((child) => treeTimelines(child, history, depth + 1)));
 }
 
 /** Where the turn stands after the newest message. */
@@ -475,8 +616,11 @@ function subagentFacts(child: OpenCodeView, parentParts: OpenCodePart[], now: nu
   };
 }
 
-/** The activity tail: each message's parts in order, then the error that ended it, if any. */
-function activity(ordered: OpenCodeMessage[], parts: OpenCodePart[]): SessionFacts["activity"] {
+/**
+ * The activity tail: each message's parts in order, then the error that ended it, if any (only the
+ * messages with parts read or an error add anything, so only those are visited).
+ */
+function activity(messages: OpenCodeLedger, parts: OpenCodePart[]): SessionFacts["activity"] {
   const tail = new ActivityTail();
   const byMessage = new Map<string, OpenCodePart[]>();
   for (const p of parts) {
@@ -484,7 +628,12 @@ function activity(ordered: OpenCodeMessage[], parts: OpenCodePart[]): SessionFac
     if (list) list.push(p);
     else byMessage.set(p.messageId, [p]);
   }
-  for (const m of ordered) {
+  const shown = new Set(messages.errors());
+  for (const id of byMessage.keys()) {
+    const m = messages.get(id);
+    if (m) shown.add(m);
+  }
+  for (const m of [...shown].sort(byCreation)) {
     for (const p of byMessage.get(m.id) ?? []) {
       const at = p.at ?? m.created;
       if (p.type === "text" && p.text?.trim()) {

@@ -1,11 +1,13 @@
 /**
  * Read-only access to the SQLite databases agents keep their sessions in (OpenCode, Goose, Crush):
- * one short-lived connection per read, the writer's WAL honoured, a locked database retried once,
- * and columns looked up before they are selected, since these schemas change every month.
+ * one connection per database, kept while it is in use (a whole `agtop report`, tick after tick in
+ * the live view) and closed after {@linkcode IDLE_MS} unused, each statement prepared once per
+ * connection; the writer's WAL honoured, a locked database retried once, and columns looked up
+ * before they are selected, since these schemas change every month.
  *
  * A database in WAL mode that no process has open (no `-wal`/`-shm` beside it) is read from a copy in
  * memory: opening it in place, even read-only, would make SQLite create those two files. The copy is
- * reused while the file is unchanged and dropped when unused. A live WAL database is opened in place,
+ * reused while the file is unchanged. A live WAL database is opened in place,
  * `readOnly`: SQLite then records its read position in the writer's `-shm` (never the database or the
  * `-wal`); `immutable=1`, which would not, ignores the `-wal` and so the newest messages.
  *
@@ -19,6 +21,9 @@
  * `LIMIT`s. (`node:sqlite` exposes no progress handler, and a timer cannot interrupt a synchronous
  * call on the same thread, so the bound is on what a statement may do, not on the clock.) The file,
  * its `-wal` and its `-shm` must be regular files: SQLite opens them itself, and a FIFO would block it.
+ * A connection kept open is used again only while its file is the same (the same inode, its `-wal`
+ * and `-shm` still regular files); when the database was written since, its tables and columns are
+ * looked up again if its schema changed.
  *
  * `node:sqlite` is loaded on the first read, not imported: importing a `node:` module costs every run
  * of agtop start-up time, even with no OpenCode, Goose or Crush on the machine.
@@ -26,7 +31,7 @@
  * @module
  */
 
-import type { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { SessionLink } from "../vendor.ts";
 import { MAX_CACHED_QUERIES, ParseCache, type ParseCacheOptions } from "./parse_cache.ts";
 import { RECENT_SESSIONS_MAX } from "../vendor.ts";
@@ -64,16 +69,34 @@ export const BUSY_TIMEOUT_MS = 25;
 /** A quiescent WAL database larger than this is not copied into memory (and not read). */
 export const MEMORY_COPY_LIMIT = 64 * 1024 * 1024;
 
-/** An in-memory copy not used for this long is dropped (ms). */
-const COPY_IDLE_MS = 5_000;
+/** A connection (or in-memory copy) not used for this long is closed (ms). */
+const IDLE_MS = 5_000;
+
+/** Most prepared statements kept per connection. */
+const MAX_STATEMENTS = 64;
+
+/** An open connection kept for the next reads of its database. */
+interface Connection {
+  db: DatabaseSync;
+  schema: Schema;
+  /** Prepared statements by their SQL. */
+  statements: Map<string, StatementSync>;
+  /** The database's {@linkcode databaseStamp} when last checked. */
+  stamp: string;
+  /** The inode of the file opened in place; null for an in-memory copy. */
+  inode: number | null;
+  /** `PRAGMA schema_version` when the schema was read (in-place connections). */
+  version: number;
+  usedAt: number;
+}
 
 /**
- * In-memory copies of quiescent WAL databases, by path, with the stamp of the file they copy. Shared by
- * the whole process, not kept per reader: a copy is up to {@linkcode MEMORY_COPY_LIMIT} bytes, and every
- * reader (and every collector) of the same unchanged file can use the same one; each is dropped after
- * {@linkcode COPY_IDLE_MS} unused.
+ * Open connections by path: in place (a database not in WAL mode, or a live WAL database), or to an
+ * in-memory copy of a quiescent WAL database (valid while its stamp is unchanged). Shared by the whole
+ * process, not kept per reader: every reader (and every collector) of the same database uses the same
+ * connection, and a copy of up to {@linkcode MEMORY_COPY_LIMIT} bytes is held once.
  */
-const copies = new Map<string, { stamp: string; db: DatabaseSync; schema: Schema; usedAt: number }>();
+const connections = new Map<string, Connection>();
 
 /** The real tables of a database, each with its stored columns (generated ones left out). */
 type Schema = Map<string, Set<string>>;
@@ -106,28 +129,31 @@ const SQLITE_LOCKED = 6;
 
 /** One open read-only connection, with the real tables and stored columns of its database. */
 export class Database {
-  #db: DatabaseSync;
-  #owned: boolean;
-  #schema: Schema;
+  #c: Connection;
 
-  /**
-   * Wraps an open connection guarded by `schema` (see {@linkcode guardConnection}; closed by
-   * {@linkcode close} when `owned`); use {@linkcode readDatabase}.
-   */
-  constructor(db: DatabaseSync, schema: Schema, owned = true) {
-    this.#db = db;
-    this.#schema = schema;
-    this.#owned = owned;
+  /** Wraps a kept connection guarded by its schema (see {@linkcode guardConnection}); use {@linkcode readDatabase}. */
+  constructor(connection: Connection) {
+    this.#c = connection;
   }
 
-  /** All rows of a query with positional parameters. */
+  /** All rows of a query with positional parameters (the statement prepared once per connection). */
   all(sql: string, ...params: (string | number | null)[]): Row[] {
-    return this.#db.prepare(sql).all(...params) as Row[];
+    return this.#statement(sql).all(...params) as Row[];
   }
 
   /** The first row of a query, or null. */
   get(sql: string, ...params: (string | number | null)[]): Row | null {
-    return (this.#db.prepare(sql).get(...params) as Row | undefined) ?? null;
+    return (this.#statement(sql).get(...params) as Row | undefined) ?? null;
+  }
+
+  /** `sql` prepared on this connection, or the statement prepared for it before. */
+  #statement(sql: string): StatementSync {
+    const kept = this.#c.statements.get(sql);
+    if (kept) return kept;
+    const statement = this.#c.db.prepare(sql);
+    if (this.#c.statements.size >= MAX_STATEMENTS) this.#c.statements.clear();
+    this.#c.statements.set(sql, statement);
+    return statement;
   }
 
   /**
@@ -135,7 +161,7 @@ export class Database {
    * table). Generated columns are left out: they are computed on read.
    */
   columns(table: string): Set<string> {
-    return this.#schema.get(table) ?? new Set();
+    return this.#c.schema.get(table) ?? new Set();
   }
 
   /**
@@ -152,16 +178,6 @@ export class Database {
     const cols = this.columns(table);
     return wanted.map((c) => (cols.has(c) ? quote(c) : `NULL AS ${quote(c)}`)).join(", ");
   }
-
-  /** Closes the connection (a shared in-memory copy stays open). */
-  close(): void {
-    if (!this.#owned) return;
-    try {
-      this.#db.close();
-    } catch {
-      // already closed
-    }
-  }
 }
 
 /** How {@linkcode readDatabase} may read a database. */
@@ -175,7 +191,7 @@ export interface ReadOptions {
 }
 
 /**
- * Opens `path` read-only, hands the connection to `read`, and closes it. A lock held by the writer
+ * Opens `path` read-only (or takes the connection kept open for it) and hands it to `read`. A lock held by the writer
  * (`SQLITE_BUSY`, `SQLITE_LOCKED`) is retried once; if it is still held, returns {@linkcode BUSY} so the
  * caller can keep what it read last. Returns null when the file is missing, is not a database, or
  * `read` failed in any other way. Never throws.
@@ -192,17 +208,27 @@ export function readDatabase<T>(
   read: (db: Database) => T,
   options: ReadOptions = {},
 ): T | typeof BUSY | null {
-  dropIdleCopies(Date.now());
+  return readStated(path, read, options.copyQuiescent ?? true, null);
+}
+
+/**
+ * {@linkcode readDatabase}, given the status of the database and its `-wal` when the caller has just
+ * read them (null: not yet).
+ */
+function readStated<T>(
+  path: string,
+  read: (db: Database) => T,
+  copyQuiescent: boolean,
+  stated: Stated | null,
+): T | typeof BUSY | null {
+  const now = Date.now();
+  dropIdle(now);
   for (let attempt = 0; attempt < 2; attempt++) {
-    let db: Database | null = null;
     try {
-      db = open(path, options.copyQuiescent ?? true);
-      if (!db) return null;
-      return read(db);
+      const c = connect(path, copyQuiescent, now, attempt ? null : stated);
+      return c ? read(new Database(c)) : null;
     } catch (e) {
       if (!isBusy(e)) return null;
-    } finally {
-      db?.close();
     }
   }
   return BUSY;
@@ -219,9 +245,24 @@ export function readDatabase<T>(
  * ```
  */
 export function databaseStamp(path: string): string | null {
+  const stated = statDatabase(path);
+  return stated && stampOf(stated);
+}
+
+/** The status of a database file and of its `-wal` (null when absent). */
+interface Stated {
+  db: Stat;
+  wal: Stat | null;
+}
+
+/** The status of database `path` and its `-wal`, or null when the database does not exist. */
+function statDatabase(path: string): Stated | null {
   const db = statOf(path);
-  if (!db) return null;
-  const wal = statOf(`${path}-wal`);
+  return db && { db, wal: statOf(`${path}-wal`) };
+}
+
+/** The {@linkcode databaseStamp} of a database and its `-wal` as stated. */
+function stampOf({ db, wal }: Stated): string {
   return `${db.size}:${db.mtime}:${wal?.size ?? -1}:${wal?.mtime ?? -1}`;
 }
 
@@ -252,11 +293,12 @@ export class DatabaseReads<S, T> {
    * unchanged; null when the database does not exist (or `read` found nothing).
    */
   read(db: string, key: string, now: number, read: (d: Database, state: S) => T | null): T | null {
-    const stamp = databaseStamp(db);
-    if (!stamp) return null;
+    const stated = statDatabase(db);
+    if (!stated) return null;
+    const stamp = stampOf(stated);
     const e = this.#entries.get(key, now, () => ({ state: this.#fresh(), stamp: null, value: null }));
     if (e.stamp !== stamp) {
-      const value = readDatabase(db, (d) => read(d, e.state));
+      const value = readStated(db, (d) => read(d, e.state), true, stated);
       if (value !== BUSY) [e.stamp, e.value] = [stamp, value];
     }
     return e.value;
@@ -372,55 +414,112 @@ export class SessionQueries {
   }
 }
 
-/** Opens a connection that cannot create or change a file, or null when there is nothing to open. */
-function open(path: string, copyQuiescent: boolean): Database | null {
-  const info = statOf(path);
-  if (!info?.isFile) return null;
-  const wal = statOf(`${path}-wal`);
-  const shm = statOf(`${path}-shm`);
-  if ((wal && !wal.isFile) || (shm && !shm.isFile)) return null;
-  if (!walMode(path) || (wal && shm)) {
-    const db = new (driver().DatabaseSync)(path, { readOnly: true });
-    try {
-      db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      const schema = guardConnection(db);
-      if (schema) return new Database(db, schema);
-    } catch (e) {
-      db.close();
-      throw e;
+/**
+ * The connection to read `path` through: the one kept for it while still valid, else a new one that
+ * cannot create or change a file; null when there is nothing to open.
+ */
+function connect(
+  path: string,
+  copyQuiescent: boolean,
+  now: number,
+  stated: Stated | null,
+): Connection | null {
+  const { db: info, wal } = stated ?? statDatabase(path) ?? { db: null, wal: null };
+  if (!info?.isFile || (wal && !wal.isFile)) return forget(path);
+  const stamp = stampOf({ db: info, wal });
+  const kept = connections.get(path);
+  if (kept && (kept.inode === null ? kept.stamp === stamp : kept.inode === info.ino)) {
+    kept.usedAt = now;
+    if (kept.stamp !== stamp) {
+      kept.stamp = stamp;
+      const version = schemaVersion(kept.db);
+      if (version !== kept.version && !regard(kept, version)) return forget(path);
     }
+    return kept;
+  }
+  forget(path);
+  // SQLite opens the -shm itself (a kept connection has it open already).
+  const shm = statOf(`${path}-shm`);
+  if (shm && !shm.isFile) return null;
+  const c = walMode(path) && !(wal && shm)
+    ? copyQuiescent && info.size <= MEMORY_COPY_LIMIT ? copyOf(path, stamp, now) : null
+    : inPlace(path, stamp, info.ino, now);
+  if (c) connections.set(path, c);
+  return c;
+}
+
+/** A new read-only connection to `path` in place, guarded; null when it has too many tables. */
+function inPlace(path: string, stamp: string, inode: number | null, now: number): Connection | null {
+  const db = new (driver().DatabaseSync)(path, { readOnly: true });
+  try {
+    db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    const c = guarded(db, stamp, inode, now);
+    if (c) return c;
+  } catch (e) {
     db.close();
-    return null;
+    throw e;
   }
-  if (!copyQuiescent || info.size > MEMORY_COPY_LIMIT) return null;
-  const stamp = databaseStamp(path) ?? "";
-  const cached = copies.get(path);
-  if (cached?.stamp === stamp) {
-    cached.usedAt = Date.now();
-    return new Database(cached.db, cached.schema, false);
-  }
-  // Nobody has it open: its content is all in the main file. Read a copy, marked as a rollback-journal
-  // database so that SQLite's in-memory store accepts it.
+  db.close();
+  return null;
+}
+
+/**
+ * A guarded connection to a copy in memory of the quiescent WAL database `path` (nobody has it open:
+ * its content is all in the main file), marked as a rollback-journal database so that SQLite's
+ * in-memory store accepts it.
+ */
+function copyOf(path: string, stamp: string, now: number): Connection | null {
   const bytes = readCapped(path, MEMORY_COPY_LIMIT);
   if (bytes === null || bytes.length < 100) return null;
   bytes[18] = 1;
   bytes[19] = 1;
   const mem = new (driver().DatabaseSync)(":memory:");
-  let schema: Schema | null;
+  let c: Connection | null;
   try {
     mem.deserialize(bytes);
-    schema = guardConnection(mem);
+    c = guarded(mem, stamp, null, now);
   } catch (e) {
     mem.close();
     throw e;
   }
-  if (!schema) {
-    mem.close();
-    return null;
+  if (!c) mem.close();
+  return c;
+}
+
+/** `db` guarded ({@linkcode guardConnection}) as a connection to keep; null when it has too many tables. */
+function guarded(db: DatabaseSync, stamp: string, inode: number | null, now: number): Connection | null {
+  const version = schemaVersion(db);
+  const schema = guardConnection(db);
+  return schema && { db, schema, statements: new Map(), stamp, inode, version, usedAt: now };
+}
+
+/**
+ * Reads the tables and columns of a kept connection again after its schema changed (to `version`),
+ * in place, so the authorizer sees them; false when the database now has too many tables.
+ */
+function regard(c: Connection, version: number): boolean {
+  const schema = readSchema(c.db);
+  if (!schema) return false;
+  c.schema.clear();
+  for (const [table, cols] of schema) c.schema.set(table, cols);
+  c.statements.clear();
+  c.version = version;
+  return true;
+}
+
+/** `PRAGMA schema_version` of a connection (it changes with every change of the schema). */
+function schemaVersion(db: DatabaseSync): number {
+  return Number((db.prepare("PRAGMA schema_version").get() as Row | undefined)?.schema_version ?? 0);
+}
+
+/** Closes the connection kept for `path`, if any; null. */
+function forget(path: string): null {
+  const c = connections.get(path);
+  if (c) {
+    connections.delete(path);
+    closeQuietly(c.db);
   }
-  cached?.db.close();
-  copies.set(path, { stamp, db: mem, schema, usedAt: Date.now() });
-  return new Database(mem, schema, false);
+  return null;
 }
 
 /**
@@ -430,6 +529,21 @@ function open(path: string, copyQuiescent: boolean): Database | null {
  * database has more than {@linkcode MAX_TABLES} tables.
  */
 function guardConnection(db: DatabaseSync): Schema | null {
+  const schema = readSchema(db);
+  if (!schema) return null;
+  (db as unknown as Authorizable).setAuthorizer((action, table, column, _db, via) => {
+    if (via !== null || action === AUTH.recursive) return AUTH.deny;
+    if (action === AUTH.select || action === AUTH.function || action === AUTH.pragma) return AUTH.ok;
+    if (action !== AUTH.read || table === null) return AUTH.deny;
+    if (table === "sqlite_master" || table === "sqlite_schema") return AUTH.ok;
+    const cols = schema.get(table);
+    return cols && (column === null || column === "" || cols.has(column)) ? AUTH.ok : AUTH.deny;
+  });
+  return schema;
+}
+
+/** The real tables of `db` and their stored columns; null when there are more than {@linkcode MAX_TABLES}. */
+function readSchema(db: DatabaseSync): Schema | null {
   const tables = db.prepare(
     `SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' LIMIT ${
       MAX_TABLES + 1
@@ -441,14 +555,6 @@ function guardConnection(db: DatabaseSync): Schema | null {
     const cols = db.prepare(`PRAGMA table_xinfo(${quote(String(name))})`).all() as Row[];
     schema.set(String(name), new Set(cols.filter((c) => c.hidden === 0).map((c) => String(c.name))));
   }
-  (db as unknown as Authorizable).setAuthorizer((action, table, column, _db, via) => {
-    if (via !== null || action === AUTH.recursive) return AUTH.deny;
-    if (action === AUTH.select || action === AUTH.function || action === AUTH.pragma) return AUTH.ok;
-    if (action !== AUTH.read || table === null) return AUTH.deny;
-    if (table === "sqlite_master" || table === "sqlite_schema") return AUTH.ok;
-    const cols = schema.get(table);
-    return cols && (column === null || column === "" || cols.has(column)) ? AUTH.ok : AUTH.deny;
-  });
   return schema;
 }
 
@@ -461,16 +567,16 @@ function driver(): typeof import("node:sqlite") {
   return sqlite = mod;
 }
 
-/** Closes the in-memory copies not used for {@linkcode COPY_IDLE_MS}. */
-function dropIdleCopies(now: number): void {
-  for (const [path, c] of copies) {
-    if (now - c.usedAt <= COPY_IDLE_MS) continue;
-    copies.delete(path);
-    try {
-      c.db.close();
-    } catch {
-      // already closed
-    }
+/** Closes the connections (and in-memory copies) not used for {@linkcode IDLE_MS}. */
+function dropIdle(now: number): void {
+  for (const [path, c] of connections) if (now - c.usedAt > IDLE_MS) forget(path);
+}
+
+function closeQuietly(db: DatabaseSync): void {
+  try {
+    db.close();
+  } catch {
+    // already closed
   }
 }
 
@@ -502,10 +608,18 @@ function isBusy(e: unknown): boolean {
   return typeof message === "string" && /database (?:table )?is locked|database is busy/i.test(message);
 }
 
-function statOf(path: string): { size: number; mtime: number; isFile: boolean } | null {
+/** What agtop needs of a file's status. */
+interface Stat {
+  size: number;
+  mtime: number;
+  isFile: boolean;
+  ino: number | null;
+}
+
+function statOf(path: string): Stat | null {
   try {
     const s = Deno.statSync(path);
-    return { size: s.size, mtime: s.mtime?.getTime() ?? 0, isFile: s.isFile };
+    return { size: s.size, mtime: s.mtime?.getTime() ?? 0, isFile: s.isFile, ino: s.ino };
   } catch {
     return null;
   }

@@ -7,7 +7,7 @@
  */
 
 import type { SessionFacts, TokenBuckets } from "../session.ts";
-import { mergeMinutes, MinuteUsage } from "../session.ts";
+import { mergeMinutes, MinuteUsage, RECENT_USAGE } from "../session.ts";
 
 /** The usage timelines of a session's facts. */
 export type UsageFacts = Pick<SessionFacts, "recentUsage" | "usageHistory">;
@@ -57,5 +57,31 @@ export function withSubagentUsage(session: UsageFacts, subagents: readonly Usage
   return {
     ...(session.recentUsage ? { recentUsage: merged((u) => u.recentUsage) } : {}),
     ...(session.usageHistory ? { usageHistory: merged((u) => u.usageHistory) } : {}),
+  };
+}
+
+/**
+ * One session's timelines from several (a session's and its subagents' sessions'), as
+ * {@linkcode usageTimeline} would build them from all their requests: minutes merged, and the recent
+ * timeline cut again to one usage block ({@linkcode RECENT_USAGE}) from the newest minute of all.
+ *
+ * @example
+ * ```ts
+ * import { emptyTokens } from "../session.ts";
+ *
+ * const minute = (at: number) => ({ at, model: "m", tokens: { ...emptyTokens(), input: 1 }, requests: 1 });
+ * joinTimelines([{ recentUsage: [minute(0)] }, { recentUsage: [minute(6 * 3_600_000)] }], false).recentUsage?.length; // 1
+ * ```
+ */
+export function joinTimelines(timelines: readonly UsageFacts[], history: boolean): UsageFacts {
+  if (timelines.length === 1 && !!timelines[0].usageHistory === history) return timelines[0];
+  const recent = mergeMinutes(timelines.flatMap((t) => t.recentUsage ?? []));
+  const newest = recent.at(-1)?.at ?? 0;
+  let drop = 0;
+  while (drop < recent.length && recent[drop].at < newest - RECENT_USAGE.spanMs) drop++;
+  drop = Math.max(drop, recent.length - RECENT_USAGE.minutes);
+  return {
+    recentUsage: recent.slice(drop),
+    ...(history ? { usageHistory: mergeMinutes(timelines.flatMap((t) => t.usageHistory ?? [])) } : {}),
   };
 }
