@@ -7,7 +7,6 @@
 
 import { choiceOption, parseCommandLine, type ParsedArgs, stringOption, UsageError } from "./cli/args.ts";
 import { findCommand } from "./cli/commands.ts";
-import { commandHelp, programHelp } from "./cli/help.ts";
 import { formatLs } from "./cli/ls.ts";
 import { loadConfig } from "./cli/config.ts";
 import { collectorSettings, resolveSettings } from "./cli/settings.ts";
@@ -101,6 +100,7 @@ async function main(args: string[]): Promise<number> {
     const topic = parsed.command === "help" ? parsed.positionals[0] : parsed.command;
     const cmd = topic ? findCommand(topic) : undefined;
     if (topic && !cmd) throw new UsageError(`unknown command '${topic}'`);
+    const { commandHelp, programHelp } = await import("./cli/help.ts");
     await writeOut(cmd ? commandHelp(cmd) : programHelp(VERSION, bundledTable().snapshot));
     return 0;
   }

@@ -15,7 +15,6 @@ import { loadStyle, wantColor } from "../render/style.ts";
 import { prepareWidths } from "../render/text.ts";
 import { filterAgents, sortAgents, type SortKey, withoutHidden } from "../render/view.ts";
 import { agentCells } from "../render/table.ts";
-import { Pseudonyms, redact, redactAggregates } from "../render/privacy.ts";
 import { alertsByKey, type AlertThresholds, snapshotAlerts } from "../render/alerts.ts";
 
 /** What `ls` prints and how. */
@@ -56,14 +55,16 @@ export async function formatLs(snap: Snapshot, opts: LsOptions): Promise<string>
     const { renderMetrics } = await import("../render/metrics.ts");
     return renderMetrics(selected, { format: opts.format, private: opts.private });
   }
-  const names = new Pseudonyms();
-  const shown = opts.private ? redact(selected, names) : selected;
+  // Only `--private` needs the redaction code.
+  const privacy = opts.private ? await import("../render/privacy.ts") : null;
+  const names = privacy ? new privacy.Pseudonyms() : null;
+  const shown = privacy && names ? privacy.redact(selected, names) : selected;
   // Alerts from the real values of every agent not hidden (the day's budget sums them all), as `watch` raises them.
   const raised = snapshotAlerts(
     { ...snap, agents: withoutHidden(snap.agents, opts.hidden ?? []) },
     opts.alerts ?? {},
   )
-    .map((a) => (opts.private ? { ...a, key: names.key(a.key) } : a));
+    .map((a) => (names ? { ...a, key: names.key(a.key) } : a));
   if (opts.format === "json") {
     // Totals of the real agents: the order of projects with equal costs follows their real names.
     const totals = aggregate(selected.agents);
@@ -72,7 +73,10 @@ export async function formatLs(snap: Snapshot, opts: LsOptions): Promise<string>
       ...a,
       alerts: (byKey.get(a.key) ?? []).map(({ kind, text }) => ({ kind, text })),
     }));
-    return renderJson({ ...shown, agents }, opts.private ? redactAggregates(totals, names) : totals);
+    return renderJson(
+      { ...shown, agents },
+      privacy && names ? privacy.redactAggregates(totals, names) : totals,
+    );
   }
   if (opts.format === "csv") {
     // CSV rows are agents only: the count of recent sessions left out goes to stderr.
