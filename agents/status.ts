@@ -7,7 +7,8 @@
  */
 
 import type { AgentStatus } from "./types.ts";
-import type { SessionFacts } from "./session.ts";
+import type { SessionFacts, SubagentFacts, ToolCall } from "./session.ts";
+import { QUESTION_TOOLS } from "./formats/questions.ts";
 
 /** CPU use (percent of one core, agent processes summed) at or above which the agent counts as busy. */
 export const BUSY_CPU_PERCENT = 5;
@@ -35,7 +36,15 @@ export interface StatusInput {
   now: number;
   /** Whether the agent's main process still runs. */
   alive: boolean;
+  /**
+   * Ids of the calls in flight whose tool process was seen in an earlier tick (the collector's memory,
+   * `RunningCalls`): such a call whose process is gone is finishing, not waiting for approval.
+   */
+  seenRunning?: ReadonlySet<string>;
 }
+
+/** No call seen running. */
+const NONE: ReadonlySet<string> = new Set();
 
 /**
  * True when the session has not started a turn: no prompt, no tool, no turn the transcript tells of.
@@ -43,7 +52,8 @@ export interface StatusInput {
  *
  * @example
  * ```ts
- * import type { SessionFacts } from "./session.ts";
+ * import type { SessionFacts, SubagentFacts, ToolCall } from "./session.ts";
+import { QUESTION_TOOLS } from "./formats/questions.ts";
  * declare const session: SessionFacts; // a header only
  * notStarted(session); // true
  * notStarted(null); // true
@@ -57,26 +67,112 @@ export function notStarted(session: SessionFacts | null): boolean {
 /**
  * What the agent waits for when its tool in flight is one it asks about first
  * (`ToolCall.asksFirst`), made {@linkcode APPROVAL_GRACE_MS} or longer ago, and no tool
- * process runs: `approval: <command or file>`. Null otherwise. Codex, Qwen Code and OpenCode write
- * nothing while their approval dialog is open; the call without a process is all there is to see.
+ * process runs nor was seen running for it (`seenRunning`: the process of a finishing command is gone
+ * before its result is written): `approval: <command or file>`. Null otherwise. Codex, Qwen Code and
+ * OpenCode write nothing while their approval dialog is open; the call without a process is all there
+ * is to see.
  *
  * @example
  * ```ts
  * import type { SessionFacts } from "./session.ts";
- * declare const session: SessionFacts; // currentTool: { name: "exec_command", arg: "rm -rf dist", asksFirst: true, … }
+ * declare const session: SessionFacts; // currentTool: { name: "exec_command", arg: "rm -rf dist", id: "c1", asksFirst: true, … }
  * awaitingApproval(session, 0, Date.now()); // "approval: rm -rf dist"
  * awaitingApproval(session, 1, Date.now()); // null: the command runs
+ * awaitingApproval(session, 0, Date.now(), new Set(["c1"])); // null: it ran, and is finishing
  * ```
  */
 export function awaitingApproval(
   session: SessionFacts | null,
   toolChildren: number,
   now: number,
+  seenRunning: ReadonlySet<string> = NONE,
 ): string | null {
   const t = session?.currentTool;
-  if (!t?.asksFirst || toolChildren > 0 || t.startedAt === null) return null;
-  if (now - t.startedAt < APPROVAL_GRACE_MS) return null;
-  return `approval: ${t.arg || t.name}`;
+  return t && heldForApproval(t, toolChildren, now, seenRunning) ? `approval: ${t.arg || t.name}` : null;
+}
+
+/** Whether call `t` reads as held in an approval dialog (see {@linkcode awaitingApproval}). */
+function heldForApproval(t: ToolCall, toolChildren: number, now: number, seen: ReadonlySet<string>): boolean {
+  if (!t.asksFirst || toolChildren > 0 || t.startedAt === null) return false;
+  if (t.id !== null && seen.has(t.id)) return false;
+  return now - t.startedAt >= APPROVAL_GRACE_MS;
+}
+
+/**
+ * What a running subagent waits for from the user, said of the subagent: a question tool without its
+ * answer (`question in subagent <name>: <question>`) or a call held for approval, as
+ * {@linkcode awaitingApproval} reads it (`approval in subagent <name>: <command>`). Null when none
+ * waits. Subagents run inside their parent's process, so its tool processes are theirs.
+ *
+ * @example
+ * ```ts
+ * import type { SessionFacts } from "./session.ts";
+ * declare const session: SessionFacts; // a running subagent "explorer" whose exec_command "rm -rf dist" asks first
+ * subagentWaiting(session, 0, Date.now()); // "approval in subagent explorer: rm -rf dist"
+ * ```
+ */
+export function subagentWaiting(
+  session: SessionFacts | null,
+  toolChildren: number,
+  now: number,
+  seenRunning: ReadonlySet<string> = NONE,
+): string | null {
+  for (const sub of session?.subagents ?? []) {
+    const t = sub.currentTool;
+    if (sub.status !== "running" || !t) continue;
+    if (QUESTION_TOOLS.has(t.name)) {
+      return `question in subagent ${subagentName(sub)}${t.arg ? `: ${t.arg}` : ""}`;
+    }
+    if (heldForApproval(t, toolChildren, now, seenRunning)) {
+      return `approval in subagent ${subagentName(sub)}: ${t.arg || t.name}`;
+    }
+  }
+  return null;
+}
+
+/**
+ * What the agent waits for from the user before it can go on, or null: what the session says
+ * (`waitingFor`; a permission prompt while one running subagent has a call in flight and the main
+ * thread none of its own is that subagent's: `permission prompt in subagent <name>: <call>`), a call of
+ * the main thread held for approval ({@linkcode awaitingApproval}), else a subagent's question or
+ * approval ({@linkcode subagentWaiting}). A parent whose subagent waits for you waits for you.
+ *
+ * @example
+ * ```ts
+ * import type { SessionFacts } from "./session.ts";
+ * declare const session: SessionFacts; // waitingFor: "permission prompt", no subagent running
+ * waitingReason(session, 0, Date.now()); // "permission prompt"
+ * ```
+ */
+export function waitingReason(
+  session: SessionFacts | null,
+  toolChildren: number,
+  now: number,
+  seenRunning: ReadonlySet<string> = NONE,
+): string | null {
+  if (session?.waitingFor) return permissionOfSubagent(session) ?? session.waitingFor;
+  return awaitingApproval(session, toolChildren, now, seenRunning) ??
+    subagentWaiting(session, toolChildren, now, seenRunning);
+}
+
+/** A permission prompt said of the one running subagent with a call in flight, when the main thread waits on it. */
+function permissionOfSubagent(session: SessionFacts): string | null {
+  if (!/permission/i.test(session.waitingFor ?? "")) return null;
+  const own = session.currentTool;
+  const subs = session.subagents.filter((s) => s.status === "running" && s.currentTool);
+  if (subs.length !== 1 || (own && !SPAWNS.has(own.name))) return null;
+  const t = subs[0].currentTool!;
+  return `${session.waitingFor} in subagent ${subagentName(subs[0])}: ${
+    t.arg ? `${t.name} ${t.arg}` : t.name
+  }`;
+}
+
+/** Calls by which a main thread starts a subagent and waits on it (Claude Code's `Agent`/`Task`, `task`). */
+const SPAWNS: ReadonlySet<string> = new Set(["Agent", "Task", "task"]);
+
+/** How a subagent is named to the user: its type, else its description, else its id. */
+function subagentName(sub: SubagentFacts): string {
+  return sub.type || sub.description || sub.id;
 }
 
 /**
@@ -85,10 +181,9 @@ export function awaitingApproval(
  * 1. `done` — the process is gone, or the transcript says the session exited (`/exit`, a `-p` run's end).
  * 2. `limited` — the newest event is a rate-limit error whose reset time is still to come
  *    (`limitedUntil` in the future).
- * 3. `subagents` — a subagent the session started is still running.
- * 4. `waiting` — the agent asks the user something before it can go on (a permission or approval
- *    dialog, a question: `waitingFor`; a call it asks about first that has no process yet:
- *    {@linkcode awaitingApproval}).
+ * 3. `waiting` — the agent, or one of its running subagents, asks the user something before it can go
+ *    on (a permission or approval dialog, a question: {@linkcode waitingReason}).
+ * 4. `subagents` — a subagent the session started is still running.
  * 5. `busy` — a tool call has no result yet, or a tool's process (a child of the agent) is alive.
  * 6. `waiting` — the turn ended (`end_turn`, `turn_duration`, `task_complete`, an interrupt) and the
  *    agent waits for the next prompt.
@@ -109,11 +204,11 @@ export function awaitingApproval(
  * ```
  */
 export function agentStatus(input: StatusInput): AgentStatus {
-  const { cpuPercent, toolChildren, session, now, alive } = input;
+  const { cpuPercent, toolChildren, session, now, alive, seenRunning } = input;
   if (!alive || session?.turn === "exited") return "done";
   if (session?.limitedUntil != null && session.limitedUntil > now) return "limited";
+  if (waitingReason(session, toolChildren, now, seenRunning)) return "waiting";
   if (session?.subagents.some((s) => s.status === "running")) return "subagents";
-  if (session?.waitingFor || awaitingApproval(session, toolChildren, now)) return "waiting";
   if (session?.currentTool || toolChildren > 0) return "busy";
   if (session?.turn === "ended") return "waiting";
   const quietMs = session?.lastActivity != null ? Math.max(0, now - session.lastActivity) : Infinity;

@@ -18,10 +18,11 @@ import { VENDORS } from "../vendors/mod.ts";
 import { hostFacts, Sampler } from "./sample.ts";
 import { liveRow, sessionRow } from "./rows.ts";
 import { SessionLinker } from "./link.ts";
-import { derive } from "./derive.ts";
+import { derive, toolProcesses } from "./derive.ts";
 import { orphanRows } from "./orphans.ts";
 import { assignPorts } from "./ports.ts";
 import { StatusClock } from "./since.ts";
+import { RunningCalls } from "./running.ts";
 
 /** Snapshot JSON schema version. */
 export const SCHEMA_VERSION = 1;
@@ -74,6 +75,7 @@ export class Collector {
   #linker: SessionLinker;
   #orphans: OrphanTracker;
   #clock = new StatusClock();
+  #running = new RunningCalls();
 
   constructor(opts: CollectorOptions) {
     this.#opts = opts;
@@ -101,7 +103,11 @@ export class Collector {
     const pending = live.map((row) => this.#linker.pending(row, source, now));
     const trace = this.#opts.linkTrace;
     const { sessions, claimed } = this.#linker.link(pending, now, trace && ((p) => trace(p.ctx)));
-    pending.forEach((p, i) => Object.assign(p.agent, derive(p.agent, sessions[i], now, true, prices)));
+    pending.forEach((p, i) => {
+      const seen = this.#running.note(p.agent.key, sessions[i], toolProcesses(p.agent));
+      Object.assign(p.agent, derive(p.agent, sessions[i], now, true, prices, seen));
+    });
+    this.#running.endTick();
 
     const agents = live.map((row) => row.agent);
     const orphans = this.#orphans.update(live.map((r) => familyOf(r.agent, r.detection)), processes);

@@ -10,7 +10,7 @@ import type { SessionFacts } from "../session.ts";
 import type { PriceTable } from "../pricing/table.ts";
 import { contextLimit, sessionCacheSaved, sessionCost } from "../pricing/cost.ts";
 import { isLocalModel, lookupModel, type ModelPrice } from "../pricing/table.ts";
-import { agentStatus, awaitingApproval } from "../status.ts";
+import { agentStatus, waitingReason } from "../status.ts";
 import { cacheWarmth } from "../cache.ts";
 import { sessionBurn } from "../burn.ts";
 import { doingPhrase } from "../phrase.ts";
@@ -34,8 +34,24 @@ export type Derived = Pick<
 const FREE: ModelPrice = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, maxInputTokens: null };
 
 /**
+ * How many live processes the agent's tools run (its children with the role `child`, zombies not
+ * counted): MCP servers and self-updates are not tools.
+ *
+ * @example
+ * ```ts
+ * import type { Agent } from "../types.ts";
+ * declare const agent: Agent;
+ * toolProcesses(agent); // 0 for an agent at its prompt
+ * ```
+ */
+export function toolProcesses(agent: Agent): number {
+  return agent.children.filter((c) => c.role === "child" && c.state !== "zombie").length;
+}
+
+/**
  * The session of a row and what follows from it; without a session, only status and phrase.
- * `alive`: the row has a live process.
+ * `alive`: the row has a live process. `seenRunning`: the calls in flight whose tool process was seen
+ * in an earlier tick (`RunningCalls`).
  *
  * @example
  * ```ts
@@ -54,13 +70,19 @@ export function derive(
   now: number,
   alive: boolean,
   prices: PriceTable,
+  seenRunning?: ReadonlySet<string>,
 ): Derived {
-  const toolChildren = agent.children.filter((c) => c.role === "child" && c.state !== "zombie").length;
-  const status = agentStatus({ cpuPercent: agent.cpuPercent, toolChildren, session, now, alive });
-  const approval = status === "waiting" && !session?.waitingFor
-    ? awaitingApproval(session, toolChildren, now)
-    : null;
-  if (session && approval) session = { ...session, waitingFor: approval };
+  const toolChildren = toolProcesses(agent);
+  const status = agentStatus({
+    cpuPercent: agent.cpuPercent,
+    toolChildren,
+    session,
+    now,
+    alive,
+    seenRunning,
+  });
+  const reason = status === "waiting" ? waitingReason(session, toolChildren, now, seenRunning) : null;
+  if (session && reason && reason !== session.waitingFor) session = { ...session, waitingFor: reason };
   const phrase = doingPhrase({ ...agent, session, status }, now);
   const none = {
     cache: null,

@@ -29,12 +29,22 @@ const QUESTION_WIDTH = 80;
  */
 export function questionAsked(name: string, input: unknown): string | null {
   if (!QUESTION_TOOLS.has(name)) return null;
-  const text = isObject(input) ? questionText(input) : "";
-  const line = cleanLine(text, QUESTION_WIDTH);
+  const line = cleanLine(questionText(input), QUESTION_WIDTH);
   return line ? `question: ${line}` : "question";
 }
 
-function questionText(input: Record<string, unknown>): string {
+/**
+ * What a question call's input asks, unsanitised and uncut (`<header> — <first question>`, or the
+ * message): the call's argument, for the doing column. "" when the input says nothing.
+ *
+ * @example
+ * ```ts
+ * questionText({ questions: [{ header: "Color", question: "Which color?" }] }); // "Color — Which color?"
+ * questionText({ message: "Proceed?" }); // "Proceed?"
+ * ```
+ */
+export function questionText(input: unknown): string {
+  if (!isObject(input)) return "";
   const first = Array.isArray(input.questions) ? input.questions.find(isObject) : undefined;
   if (first) {
     const header = typeof first.header === "string" ? first.header.trim() : "";

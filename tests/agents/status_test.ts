@@ -6,6 +6,7 @@ import {
   notStarted,
   RECENT_WRITE_MS,
   type StatusInput,
+  waitingReason,
   WORKING_STALE_MS,
 } from "../../agents/status.ts";
 import { emptyTokens, type SessionFacts, type SubagentFacts } from "../../agents/session.ts";
@@ -66,6 +67,43 @@ Deno.test("status: subagents in flight", () => {
     status({ session: session({ subagents: [{ ...running, status: "done" }], turn: "ended" }) }),
     "waiting",
   );
+});
+
+Deno.test("status: a subagent waiting for the user makes its parent waiting, not subagents", () => {
+  const at = NOW - 10_000;
+  const ask = { name: "AskUserQuestion", arg: "Color — Which color?", id: "q1", startedAt: at };
+  const asking = session({ turn: "working", subagents: [{ ...running, currentTool: ask }] });
+  assert.equal(status({ session: asking }), "waiting");
+  assert.equal(waitingReason(asking, 0, NOW), "question in subagent general-purpose: Color — Which color?");
+
+  // Claude Code's registry says "permission prompt" for the process; the subagent's call is what it asks about.
+  const bash = { name: "Bash", arg: "rm -rf dist", id: "b1", startedAt: at };
+  const spawn = { name: "Agent", arg: "Probe (general-purpose)", id: "t1", startedAt: at - 5_000 };
+  const permission = session({
+    turn: "working",
+    waitingFor: "permission prompt",
+    currentTool: spawn,
+    subagents: [{ ...running, currentTool: bash }, { ...running, id: "a2", currentTool: null }],
+  });
+  assert.equal(status({ session: permission }), "waiting");
+  assert.equal(
+    waitingReason(permission, 0, NOW),
+    "permission prompt in subagent general-purpose: Bash rm -rf dist",
+  );
+  const own = session({ ...permission, currentTool: { ...bash, id: "b0" } });
+  assert.equal(waitingReason(own, 0, NOW), "permission prompt", "the main thread's own call asks");
+
+  // A subagent's call it may ask about, with no process for 3 s; once seen running, finishing.
+  const held = { name: "exec_command", arg: "npm publish", id: "e1", startedAt: at, asksFirst: true };
+  const holding = session({
+    turn: "working",
+    subagents: [{ ...running, description: "publish", type: null, currentTool: held }],
+  });
+  assert.equal(waitingReason(holding, 0, NOW), "approval in subagent publish: npm publish");
+  assert.equal(status({ session: holding, toolChildren: 1 }), "subagents");
+  assert.equal(status({ session: holding, seenRunning: new Set(["e1"]) }), "subagents");
+  const done = session({ turn: "working", subagents: [{ ...running, status: "done", currentTool: held }] });
+  assert.equal(waitingReason(done, 0, NOW), null, "a finished subagent asks nothing");
 });
 
 Deno.test("status: busy while a tool runs (pending call or a live tool process)", () => {

@@ -12,7 +12,7 @@ import { type ActivityEvent, modelTable, type TokenBuckets } from "../../session
 import { firstLine, promptLine } from "../../formats/text.ts";
 import { firstArg, stringArg, subagentArg, todoArg } from "../../formats/tool_args.ts";
 import { limitNotice } from "../../formats/limits.ts";
-import { questionAsked } from "../../formats/questions.ts";
+import { questionAsked, questionText } from "../../formats/questions.ts";
 import { subagentFacts, TranscriptState } from "../../formats/transcript_state.ts";
 import { ClaudeUsage } from "./usage.ts";
 import { anthropicUsage } from "../../formats/usage.ts";
@@ -286,11 +286,14 @@ export class ClaudeTranscript {
   /**
    * An error Claude Code wrote as a response of its own: a usage-limit message (`Claude AI usage limit
    * reached|<epoch>`, `You've hit your limit · resets 7pm`) marks the session limited until the reset it
-   * names (unknown for a bare 429); any other error ends that.
+   * names; a bare 429 (`API Error: Request rejected (429)`) keeps the reset the failed request's
+   * `api_error` record told (its `anthropic-ratelimit-unified-reset` header), else is no limit agtop can
+   * time: Claude Code shows its prompt again, waiting for you. Any other error ends a limit.
    */
   #apiError(blocks: unknown[], ts: number | null): void {
     const text = blocks.map((b) => (isObject(b) && typeof b.text === "string" ? b.text : "")).join("\n");
     const notice = limitNotice(text, ts);
+    if (notice?.resetsAt === null && this.#s.limitedUntil !== null) return;
     if (notice) this.#s.limitHit(notice);
     else this.#s.limitedUntil = null;
   }
@@ -482,6 +485,7 @@ export class ClaudeTranscript {
  * ```ts
  * toolArg("Bash", { command: "npm test", description: "Run tests" }); // "npm test"
  * toolArg("Agent", { description: "Probe", subagent_type: "general-purpose" }); // "Probe (general-purpose)"
+ * toolArg("AskUserQuestion", { questions: [{ header: "Color", question: "Which color?" }] }); // "Color — Which color?"
  * ```
  */
 export function toolArg(name: string, input: JsonObject): string {
@@ -493,6 +497,8 @@ export function toolArg(name: string, input: JsonObject): string {
       return subagentArg(input);
     case "TodoWrite":
       return todoArg(input, ["activeForm", "content"]);
+    case "AskUserQuestion":
+      return questionText(input);
     case "TaskUpdate":
       return `#${String(input.taskId ?? "")} ${stringArg(input, "status")}`.trim();
   }

@@ -179,3 +179,54 @@ Deno.test("collector: a read session is stamped with vendor, path and how it was
   assert.equal(agent.project, "shop");
   assert.deepEqual(c.notices(), []);
 });
+
+Deno.test("collector: a command whose process was seen and is gone is finishing, not waiting for approval", async () => {
+  const source = new FakeSource();
+  const clock = { now: T0 };
+  const call = (id: string, arg: string) => ({
+    name: "exec_command",
+    arg,
+    id,
+    startedAt: T0,
+    asksFirst: true,
+  });
+  let facts = makeSession({ turn: "working", currentTool: call("c1", "npm test"), lastActivity: T0 });
+  const c = collector(source, [vendor(() => Promise.resolve(reader(() => facts)))], clock);
+  const agentOnly = [proc({ pid: 10 })];
+  const withTool = [
+    ...agentOnly,
+    proc({ pid: 11, ppid: 10, name: "bash", argv: ["bash", "-c", "npm test"] }),
+  ];
+  const tick = async (ms: number, processes: ProcessInfo[]) => {
+    clock.now = T0 + ms;
+    source.processes = processes;
+    const [a] = (await c.tick()).agents;
+    return a ? [a.status, a.session?.waitingFor ?? null] : [];
+  };
+
+  assert.deepEqual(await tick(4_000, withTool), ["busy", null], "the command runs");
+  assert.deepEqual(
+    await tick(5_000, agentOnly),
+    ["busy", null],
+    "its process is gone, its result not yet written",
+  );
+  facts = makeSession({ turn: "working", currentTool: null, lastActivity: T0 + 5_500 });
+  assert.deepEqual(await tick(6_000, agentOnly), ["busy", null], "the result is written: the model goes on");
+
+  facts = makeSession({
+    turn: "working",
+    currentTool: { ...call("c2", "rm -rf dist"), startedAt: T0 + 6_000 },
+  });
+  assert.deepEqual(
+    await tick(10_000, agentOnly),
+    ["waiting", "approval: rm -rf dist"],
+    "never run: a dialog",
+  );
+  assert.deepEqual(await tick(11_000, withTool), ["busy", null], "allowed: it runs");
+  await tick(12_000, []); // the agent is not seen for a tick: its memory goes with it
+  assert.deepEqual(
+    await tick(13_000, agentOnly),
+    ["waiting", "approval: rm -rf dist"],
+    "memory dropped with the agent",
+  );
+});

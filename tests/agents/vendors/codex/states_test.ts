@@ -7,7 +7,12 @@
 import assert from "node:assert/strict";
 import { fixtureLines } from "../../../support/fixtures.ts";
 import { CodexTranscript } from "../../../../agents/vendors/codex/transcript.ts";
-import { agentStatus, APPROVAL_GRACE_MS, awaitingApproval } from "../../../../agents/status.ts";
+import {
+  agentStatus,
+  APPROVAL_GRACE_MS,
+  awaitingApproval,
+  waitingReason,
+} from "../../../../agents/status.ts";
 import { makeSession } from "../../../support/agents.ts";
 
 function parse(lines: string[]): CodexTranscript {
@@ -33,6 +38,38 @@ Deno.test("codex: an escalated command without a process is an approval dialog; 
   // Approved: the sandboxed command runs as a child.
   assert.equal(status(1, t0 + 5000), "busy");
   assert.equal(awaitingApproval(session, 1, t0 + 5000), null);
+});
+
+Deno.test("codex: a subagent whose command waits for approval makes its parent waiting, saying which", () => {
+  // The subagent's thread is the approval fixture; its parent waits on it (`wait_agent`).
+  const child = parse(fixtureLines("codex", "approval.jsonl")).facts();
+  const t0 = child.currentTool!.startedAt!;
+  const sub = {
+    id: child.id,
+    type: "explorer",
+    description: null,
+    status: "running" as const,
+    model: child.model,
+    tokens: child.tokens,
+    currentTool: child.currentTool,
+    lastActivity: child.lastActivity,
+  };
+  const parent = makeSession({
+    vendor: "codex",
+    turn: "working",
+    currentTool: { name: "wait_agent", arg: "", id: "call_wait", startedAt: t0 - 1000 },
+    subagents: [sub],
+  });
+  const status = (toolChildren: number, now: number, seenRunning?: ReadonlySet<string>) =>
+    agentStatus({ cpuPercent: 0, toolChildren, session: parent, now, alive: true, seenRunning });
+  assert.equal(status(0, t0 + 500), "subagents", "just asked: Codex may be starting it");
+  assert.equal(status(0, t0 + 5000), "waiting");
+  assert.equal(
+    waitingReason(parent, 0, t0 + 5000),
+    "approval in subagent explorer: sleep 40; echo agtop-probe-done",
+  );
+  assert.equal(status(1, t0 + 5000), "subagents", "approved: it runs");
+  assert.equal(status(0, t0 + 6000, new Set([child.currentTool!.id!])), "subagents", "ran, and is finishing");
 });
 
 Deno.test("codex: commands under approval_policy never, and plain sandboxed ones, are never read as asking", () => {
