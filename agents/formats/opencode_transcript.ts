@@ -79,6 +79,8 @@ export interface OpenCodePart {
   description: string | null;
   /** When the part started, ms. */
   at: number | null;
+  /** The permission step is behind it: Kilo Code records `state.metadata.approval` once a call is allowed. */
+  approved: boolean;
 }
 
 /** One session row (or `storage/session/…/<id>.json`). */
@@ -408,6 +410,7 @@ export function parseOpenCodePart(
     subagentType: str(input.subagent_type),
     description: str(input.description),
     at: epochMs(stateTime.start) ?? epochMs(partTime.start),
+    approved: asObject(meta.approval) !== null,
   };
 }
 
@@ -562,7 +565,7 @@ function currentTool(parts: OpenCodePart[]): ToolCall | null {
     id: p.callId,
     startedAt: p.at,
   };
-  if (ASKS_FIRST.has(p.tool!)) call.asksFirst = true;
+  if (ASKS_FIRST.has(p.tool!) && !p.approved) call.asksFirst = true;
   return call;
 }
 

@@ -59,6 +59,22 @@ Deno.test("kilo: the session of the working directory, its subagent and tool, th
     assert.deepEqual(f.subagents.map((s) => [s.id, s.type, s.status, s.currentTool?.arg]), [
       [CHILD, "general", "running", "sleep 300; echo agtop-probe-done"],
     ]);
+    // Kilo wrote the rule that allowed the call (`state.metadata.approval`): no dialog can hold it.
+    assert.equal(f.subagents[0].currentTool?.asksFirst, undefined);
+    const asking = `UPDATE part SET data = json_remove(data, '$.state.metadata.approval')
+      WHERE json_extract(data, '$.state.status') = 'running' AND json_extract(data, '$.tool') = 'bash'`;
+    Deno.removeSync(`${home}/.local/share/kilo`, { recursive: true });
+    writeStore(`${home}/.local/share/kilo/kilo.db`, cwd, now, asking);
+    const again = new KiloSessionSource();
+    const held = again.read(
+      again.link(linkContext(home, { argv: ["kilo"], cwd, startedAt: now - 60_000, now }))!,
+      now,
+    )!;
+    assert.equal(
+      held.subagents[0].currentTool?.asksFirst,
+      true,
+      "without it, a permission `ask` may hold it",
+    );
     // The parent's totals as Kilo keeps them (its subagent's session has none yet: its messages count).
     assert.deepEqual(f.tokens, { input: 4000, output: 320, cacheRead: 6003, cacheWrite: 0, reasoning: 83 });
     assert.deepEqual(source.recent([{ HOME: home }], 0).links.map((l) => l.id), [PARENT]);
