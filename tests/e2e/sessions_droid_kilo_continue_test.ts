@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { fakesUnavailable, FakeWorld, runAgtop } from "../support/fakes.ts";
+import { descendants, fakesUnavailable, FakeWorld, runAgtop } from "../support/fakes.ts";
 
 const skip = fakesUnavailable();
 if (skip) console.log(`session end-to-end tests skipped: ${skip}`);
@@ -42,13 +42,21 @@ Deno.test({
       `require("child_process").spawn(${JSON.stringify(kiloExe)}, [], { stdio: "ignore" });\n` +
         "setInterval(() => {}, 1e9);\n",
     );
-    const kilo = world.spawn("node", [kiloShim], { cwd: kiloCwd, env });
+    // Its subagent's bash call runs: the command is a child of the native binary.
+    const kiloTool = world.spawnFile([{
+      argv: ["/bin/sh", "-c", "sleep 300; echo agtop-probe-done"],
+      cwd: kiloCwd,
+    }]);
+    const kilo = world.spawn("node", [kiloShim], {
+      cwd: kiloCwd,
+      env: { ...env, AGTOP_FAKE_SPAWN: kiloTool },
+    });
     // Continue: one node process.
     const cn = world.script("lab/node_modules/@continuedev/cli/dist/cn.js", "setInterval(() => {}, 1e9);\n");
     const contCwd = world.dir("work/cont-app");
     const cont = world.spawn("node", [cn, "--auto"], { cwd: contCwd, env });
     await world.waitForDescendants(droid.pid, 1);
-    await world.waitForDescendants(kilo.pid, 1);
+    await world.waitForDescendants(kilo.pid, 2);
     await new Promise((r) => setTimeout(r, 200));
 
     // What each agent wrote, moved to this world's working directories.
@@ -146,8 +154,8 @@ Deno.test({
     assert.equal(c.dangerous, true);
 
     // Once the processes are gone, --all lists the three sessions.
-    // The native Kilo binary and Droid's agent loop would outlive their parents.
-    for (const pid of [k.pid, d.processes[0].pid]) Deno.kill(pid, "SIGKILL");
+    // The native Kilo binary with its tool, and Droid's agent loop, would outlive their parents.
+    for (const pid of [...descendants(k.pid), k.pid, d.processes[0].pid]) Deno.kill(pid, "SIGKILL");
     for (const s of [droid, kilo, cont]) s.child.kill("SIGKILL");
     await Promise.all([droid, kilo, cont].map((s) => s.child.status));
     await new Promise((r) => setTimeout(r, 100));

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { fixtureLines } from "../../../support/fixtures.ts";
 import { ClaudeTranscript } from "../../../../agents/vendors/claude/transcript.ts";
-import { agentStatus } from "../../../../agents/status.ts";
+import { agentStatus, waitingReason } from "../../../../agents/status.ts";
 import { ACTIVITY_WIDTH } from "../../../../agents/formats/text.ts";
 import { makeSession } from "../../../support/agents.ts";
 
@@ -80,4 +80,59 @@ Deno.test("claude: a 429 is limited until the reset it names, else waiting", () 
     agentStatus({ cpuPercent: 0, toolChildren: 0, session: later, now: 1795546800_000 + 1, alive: true }),
     "waiting",
   );
+});
+
+Deno.test("claude: a subagent's permission prompt or question makes its parent waiting, saying which", () => {
+  // The subagent's file (`subagent.jsonl`, its meta `general-purpose`), its call in flight made a
+  // Bash command or an AskUserQuestion; the parent waits on its `Agent` call.
+  const [prompt, grep] = fixtureLines("claude", "subagent.jsonl");
+  const subagentWith = (name: string, input: unknown) => {
+    const line = JSON.parse(grep);
+    line.message.content[0] = { ...line.message.content[0], name, input };
+    const t = new ClaudeTranscript({ subagent: true });
+    for (const l of [prompt, JSON.stringify(line)]) t.feed(l);
+    const f = t.facts();
+    return {
+      id: "afa94c844c15115d7",
+      type: "general-purpose",
+      description: "Probe subagent",
+      status: "running" as const,
+      model: f.model,
+      tokens: f.tokens,
+      currentTool: f.currentTool,
+      lastActivity: f.lastActivity,
+    };
+  };
+  const spawn = {
+    name: "Agent",
+    arg: "Probe subagent (general-purpose)",
+    id: "toolu_sub1",
+    startedAt: NOW - 20_000,
+  };
+  const parent = (waitingFor: string | null, sub: ReturnType<typeof subagentWith>) =>
+    makeSession({
+      turn: "working",
+      currentTool: spawn,
+      waitingFor,
+      subagents: [sub],
+      lastActivity: NOW - 5_000,
+    });
+  const status = (s: ReturnType<typeof parent>) =>
+    agentStatus({ cpuPercent: 0, toolChildren: 0, session: s, now: NOW, alive: true });
+
+  const bash = parent("permission prompt", subagentWith("Bash", { command: "rm -rf dist" }));
+  assert.equal(status(bash), "waiting");
+  assert.equal(
+    waitingReason(bash, 0, NOW),
+    "permission prompt in subagent general-purpose: Bash rm -rf dist",
+  );
+  const allowed = parent(null, subagentWith("Bash", { command: "rm -rf dist" }));
+  assert.equal(status(allowed), "subagents", "allowed: the subagent works on");
+
+  const asked = parent(
+    null,
+    subagentWith("AskUserQuestion", { questions: [{ header: "Color", question: "Red?" }] }),
+  );
+  assert.equal(status(asked), "waiting");
+  assert.equal(waitingReason(asked, 0, NOW), "question in subagent general-purpose: Color — Red?");
 });
