@@ -151,7 +151,7 @@ export class OpenCodeLedger {
   #timeline: {
     history: boolean;
     usage: MinuteUsage;
-    counted: Map<string, OpenCodeMessage>;
+    counted: Set<string>;
     pending: Set<string>;
   } | null = null;
 
@@ -166,8 +166,7 @@ export class OpenCodeLedger {
     } else if (this.#cost !== null) this.#cost += m.cost;
     this.#messages.set(m.id, m);
     this.#count(m, 1);
-    const counted = this.#timeline?.counted.get(m.id);
-    if (counted && !sameUsage(counted, m)) this.#timeline = null;
+    if (old && this.#timeline?.counted.has(m.id) && !sameUsage(old, m)) this.#timeline = null;
     else this.#timeline?.pending.add(m.id);
   }
 
@@ -235,7 +234,7 @@ export class OpenCodeLedger {
   timeline(history: boolean): UsageFacts {
     if (this.#timeline?.history !== history) {
       const pending = new Set(this.#messages.keys());
-      this.#timeline = { history, usage: new MinuteUsage(history), counted: new Map(), pending };
+      this.#timeline = { history, usage: new MinuteUsage(history), counted: new Set(), pending };
     }
     const { usage, counted, pending } = this.#timeline;
     const open: OpenCodeMessage[] = [];
@@ -248,7 +247,7 @@ export class OpenCodeLedger {
       pending.delete(id);
       if (m?.tokens && m.created !== null && !counted.has(id)) {
         usage.add(m.created, m.model ?? "unknown", m.tokens);
-        counted.set(id, m);
+        counted.add(id);
       }
     }
     const facts = usage.facts();
