@@ -17,14 +17,13 @@ import {
   modelTable,
   SUBAGENT_QUIET_MS,
   totalTokens,
-  WHOLE_USAGE,
 } from "../session.ts";
 import { asObject, epochMs, type JsonObject, positive } from "./records.ts";
 import { ACTIVITY_WIDTH, ActivityTail, cleanLine, firstLine, promptLine } from "./text.ts";
 import { firstArg, stringArg, subagentArg, todoArg } from "./tool_args.ts";
 import { questionAsked } from "./questions.ts";
 import type { SessionRead } from "../vendor.ts";
-import { joinTimelines, type UsageFacts } from "./timeline.ts";
+import { joinTimelines, type TimedUsage, type UsageFacts, usageTimeline } from "./timeline.ts";
 
 /** What agtop keeps of one message. */
 export interface OpenCodeMessage {
@@ -147,13 +146,12 @@ export class OpenCodeLedger {
   /** Messages with an error (few), for the activity tail. */
   #errors = new Map<string, OpenCodeMessage>();
   /**
-   * The timeline of settled responses (`history`: every minute too), the messages it counts, and the
+   * The recent timeline of settled responses, the messages it counts, and the
    * ids of messages put since it was last brought up to date (or still being generated).
    */
   #timeline: {
-    history: boolean;
     usage: MinuteUsage;
-    counted: Map<string, OpenCodeMessage>;
+    counted: Set<string>;
     pending: Set<string>;
   } | null = null;
 
@@ -168,8 +166,7 @@ export class OpenCodeLedger {
     } else if (this.#cost !== null) this.#cost += m.cost;
     this.#messages.set(m.id, m);
     this.#count(m, 1);
-    const counted = this.#timeline?.counted.get(m.id);
-    if (counted && !sameUsage(counted, m)) this.#timeline = null;
+    if (old && this.#timeline?.counted.has(m.id) && !sameUsage(old, m)) this.#timeline = null;
     else this.#timeline?.pending.add(m.id);
   }
 
@@ -232,12 +229,19 @@ export class OpenCodeLedger {
   /**
    * The per-minute timelines of the responses (each at its creation time; every minute with
    * `history`): responses settled since the last call are added to what was built, those still being
-   * generated added to a copy.
+   * generated added to a copy. With `history` (a report, which reads a session once) it is built from
+   * all responses and not kept, so a report over thousands of sessions holds no timelines but its own.
    */
   timeline(history: boolean): UsageFacts {
-    if (this.#timeline?.history !== history) {
+    if (history) {
+      const requests = this.#ordered.flatMap((m): TimedUsage[] =>
+        m.tokens ? [{ at: m.created, model: m.model ?? "unknown", tokens: m.tokens }] : []
+      );
+      return usageTimeline(requests, true);
+    }
+    if (!this.#timeline) {
       const pending = new Set(this.#messages.keys());
-      this.#timeline = { history, usage: new MinuteUsage(history), counted: new Map(), pending };
+      this.#timeline = { usage: new MinuteUsage(), counted: new Set(), pending };
     }
     const { usage, counted, pending } = this.#timeline;
     const open: OpenCodeMessage[] = [];
@@ -250,16 +254,11 @@ export class OpenCodeLedger {
       pending.delete(id);
       if (m?.tokens && m.created !== null && !counted.has(id)) {
         usage.add(m.created, m.model ?? "unknown", m.tokens);
-        counted.set(id, m);
+        counted.add(id);
       }
     }
     const facts = usage.facts();
-    for (const m of open) {
-      addUsage(facts.recentUsage!, m.created!, m.model ?? "unknown", m.tokens!);
-      if (facts.usageHistory) {
-        addUsage(facts.usageHistory, m.created!, m.model ?? "unknown", m.tokens!, WHOLE_USAGE);
-      }
-    }
+    for (const m of open) addUsage(facts.recentUsage!, m.created!, m.model ?? "unknown", m.tokens!);
     return facts;
   }
 
