@@ -91,6 +91,31 @@ export interface Entry {
  * ```
  */
 export function entry(argv: readonly string[]): Entry | null {
+  return factsOf(argv).entry;
+}
+
+/**
+ * What every recogniser asks of a process's argv first: argv[0]'s command name and the runtime entry.
+ * Worked out once per argv array (sources hand out the same array while a process runs the same
+ * program), not once per vendor.
+ */
+interface ArgvFacts {
+  readonly command: string | null;
+  readonly entry: Entry | null;
+}
+
+const argvFacts = new WeakMap<readonly string[], ArgvFacts>();
+
+function factsOf(argv: readonly string[]): ArgvFacts {
+  let facts = argvFacts.get(argv);
+  if (facts === undefined) {
+    facts = { command: argv.length > 0 ? commandName(argv[0]) : null, entry: findEntry(argv) };
+    argvFacts.set(argv, facts);
+  }
+  return facts;
+}
+
+function findEntry(argv: readonly string[]): Entry | null {
   const runtime = argv.length > 0 ? runtimeOf(argv[0]) : null;
   if (runtime === null) return null;
   let subcommandSeen = false;
@@ -208,7 +233,8 @@ function isProgramPath(path: string, program: Program): boolean {
  * program, as old node releases of Claude Code did) the kernel's name is. When the executable is unreadable, the kernel's name or argv[0]'s path must agree.
  */
 function isNative(p: ProcessInfo, program: Program): boolean {
-  if (p.argv.length === 0 || !named(p.argv[0], program)) return false;
+  const command = factsOf(p.argv).command;
+  if (command === null || !program.bins.includes(command)) return false;
   const comm = named(p.name, program);
   if (p.exe === null) return comm || inProgramFiles(p.argv[0], program);
   const runtime = runtimeOf(p.exe);

@@ -21,16 +21,24 @@ import { benchReport } from "./bench_report.ts";
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const RUNS = 15;
 
-async function timeCommand(args: string[]): Promise<number> {
-  const times: number[] = [];
+/** Wall time of one run of `deno <args>`, in ms. */
+async function timeOnce(args: string[]): Promise<number> {
+  const t0 = performance.now();
+  const out = await new Deno.Command(Deno.execPath(), { args, stdout: "null", stderr: "piped" }).output();
+  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+  return performance.now() - t0;
+}
+
+/**
+ * The median wall time of each command over {@linkcode RUNS} rounds, one run of each per round: load
+ * that comes and goes (a shared machine) weighs on every command alike, so their ratios hold.
+ */
+async function timeCommands(commands: string[][]): Promise<number[]> {
+  const times = commands.map((): number[] => []);
   for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    const out = await new Deno.Command(Deno.execPath(), { args, stdout: "null", stderr: "piped" }).output();
-    if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
-    times.push(performance.now() - t0);
+    for (const [j, args] of commands.entries()) times[j].push(await timeOnce(args));
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  return times.map((t) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)]);
 }
 
 /** Heap in use after a full collection (the task runs with --expose-gc). */
@@ -57,11 +65,13 @@ export function benchCollector(): Collector {
 async function startup(): Promise<void> {
   const empty = await Deno.makeTempFile({ suffix: ".ts" });
   const perms = RUN_PERMISSIONS;
-  await timeCommand(["run", empty]); // warm caches
-  await timeCommand(["run", ...perms, MAIN, "ls", "--sample", "0"]);
-  const bare = await timeCommand(["run", empty]);
-  const json = await timeCommand(["run", ...perms, MAIN, "ls", "--sample", "0", "--format", "json"]);
-  const table = await timeCommand(["run", ...perms, MAIN, "ls", "--sample", "0"]);
+  const commands = [
+    ["run", empty],
+    ["run", ...perms, MAIN, "ls", "--sample", "0", "--format", "json"],
+    ["run", ...perms, MAIN, "ls", "--sample", "0"],
+  ];
+  for (const args of commands) await timeOnce(args); // warm caches
+  const [bare, json, table] = await timeCommands(commands);
   await Deno.remove(empty);
   console.log(`start-up (median of ${RUNS}):`);
   console.log(`  bare deno run           ${bare.toFixed(1)} ms`);

@@ -7,6 +7,7 @@
  */
 
 import assert from "node:assert/strict";
+import { compileArgs, TARGETS } from "../scripts/build.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -64,7 +65,10 @@ Deno.test("start-up: ls loads no other command's code, no session reader and no 
   assert.deepEqual(unneeded, []);
 });
 
-Deno.test("start-up: deno run loads dynamic imports lazily (deno.json)", async () => {
+Deno.test("start-up: deno run loads dynamic imports lazily, deno compile still embeds them", async () => {
   const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT)));
   assert.ok(config.unstable?.includes("lazy-dynamic-imports"));
+  // Lazy loading applies only without type checking: a compile that skipped it would leave the session
+  // readers and the other commands out of the binary.
+  for (const t of TARGETS) assert.ok(!compileArgs(t).includes("--no-check"), t.triple);
 });

@@ -20,6 +20,8 @@ export interface ProcStat {
   startTicks: number;
   /** Resident set size, in pages. */
   rssPages: number;
+  /** A kernel thread (`PF_KTHREAD` in the flags): no command line, no executable, no environment. */
+  kernelThread: boolean;
 }
 
 /** Bytes of storage IO from `/proc/PID/io`; a missing field is null. */
@@ -74,9 +76,13 @@ export function parseStateLetter(letter: string): ProcessState {
   return STATES[letter] ?? "unknown";
 }
 
+/** `PF_KTHREAD` of the kernel's task flags. */
+const PF_KTHREAD = 0x00200000;
+
 // Indexes into the fields after "comm)": field 3 (state) is index 0.
 const F_STATE = 0;
 const F_PPID = 1;
+const F_FLAGS = 6;
 const F_UTIME = 11;
 const F_STIME = 12;
 const F_THREADS = 17;
@@ -106,6 +112,7 @@ export function parseStat(text: string): ProcStat | null {
   const threads = toCount(fields[F_THREADS]);
   const startTicks = toCount(fields[F_STARTTIME]);
   const rssPages = toCount(fields[F_RSS]);
+  const flags = toCount(fields[F_FLAGS]);
   if (
     ppid === null || utime === null || stime === null || threads === null || startTicks === null ||
     rssPages === null
@@ -118,6 +125,8 @@ export function parseStat(text: string): ProcStat | null {
     cpuTicks: utime + stime,
     startTicks,
     rssPages,
+    // Bitwise operators work on 32 bits; the flags fit.
+    kernelThread: flags !== null && (flags & PF_KTHREAD) !== 0,
   };
 }
 

@@ -130,7 +130,9 @@ export class LinuxProcessSource implements ProcessSource, Disposable {
       }
       let facts = known?.facts;
       if (facts === undefined || facts.startId !== stat.startTicks || facts.name !== stat.name) {
-        facts = this.#readStaticFacts(pid, stat.startTicks, stat.name);
+        facts = stat.kernelThread
+          ? kernelThreadFacts(stat.startTicks, stat.name)
+          : this.#readStaticFacts(pid, stat.startTicks, stat.name);
       }
       tracked.set(pid, { facts, stat: file });
       processes.push({
@@ -364,6 +366,14 @@ const NET_TABLES: readonly [string, "tcp" | "udp"][] = [
 /** Orders listening ports by port, then protocol, then address. */
 function byPortProtocolAddress(a: ListeningPort, b: ListeningPort): number {
   return a.port - b.port || a.protocol.localeCompare(b.protocol) || a.address.localeCompare(b.address);
+}
+
+/**
+ * What a kernel thread has, known without reading its files: no command line, no executable, and root
+ * as its owner. A third of the processes of a typical Linux host; none can be an agent.
+ */
+function kernelThreadFacts(startId: number, name: string): StaticFacts {
+  return { startId, name, exe: null, argv: [], uid: 0 };
 }
 
 /** libc's file access, or an error saying what agtop needs (see the module doc). */

@@ -34,6 +34,7 @@ Deno.test("parseStat reads the fields of an ordinary stat line", () => {
     cpuTicks: 10,
     startTicks: 376618,
     rssPages: 377,
+    kernelThread: false,
   });
 });
 
@@ -60,6 +61,8 @@ Deno.test("parseStat reads a zombie and a kernel thread", () => {
     "2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 24 0 0 18446744073709551615 0 0 0 0",
   );
   assert.equal(kthread?.name, "kthreadd");
+  assert.equal(kthread?.kernelThread, true, "PF_KTHREAD is set in its flags");
+  assert.equal(zombie?.kernelThread, false);
   assert.equal(kthread?.ppid, 0);
   const worker = parseStat("9 (kworker/0:1-events) I 2 0 0 0 -1 69238880 0 0 0 0 0 4 0 0 20 0 1 0 30 0 0");
   assert.equal(worker?.state, "idle");
