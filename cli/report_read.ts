@@ -8,6 +8,7 @@
 
 import { type History, type HistoryOptions, readHistory } from "../agents/history/collect.ts";
 import type { HistoryReply, HistoryRequest } from "./report_worker.ts";
+import { receiveSession } from "./report_share.ts";
 
 /** Most readers (this thread and workers) a history read uses. */
 export const HISTORY_WORKERS = 2;
@@ -50,9 +51,9 @@ export async function readHistoryInWorkers(
   const own = await readHistory({ ...opts, shard: { index: 0, of: workers }, progress: heard(0) });
   const history: History = { ...own, sessions: [...own.sessions] };
   for (const reply of await Promise.all(replies)) {
-    for (const { agent, session } of reply.sessions) {
-      const vendor = opts.vendors.find((v) => v.id === agent);
-      if (vendor) history.sessions.push({ vendor, session });
+    for (const shared of reply.sessions) {
+      const vendor = opts.vendors.find((v) => v.id === shared.agent);
+      if (vendor) history.sessions.push({ vendor, session: receiveSession(shared) });
     }
     history.unreadable.push(...reply.unreadable);
     for (const n of reply.notices) if (!history.notices.includes(n)) history.notices.push(n);
