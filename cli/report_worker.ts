@@ -10,7 +10,7 @@
 
 import { readHistory } from "../agents/history/collect.ts";
 import { VENDORS } from "../agents/vendors/mod.ts";
-import type { SessionFacts } from "../agents/session.ts";
+import { type SharedSession, shareSession } from "./report_share.ts";
 import type { Unreadable } from "../agents/history/types.ts";
 
 /** What a history worker is asked: its share of the sessions of these vendors, since a time. */
@@ -27,7 +27,7 @@ export type HistoryReply =
   | { type: "progress"; read: number; total: number; bytes: number }
   | {
     type: "done";
-    sessions: { agent: string; session: SessionFacts }[];
+    sessions: SharedSession[];
     unreadable: Unreadable[];
     notices: string[];
     notRead: number;
@@ -56,7 +56,7 @@ scope.onmessage = async (e) => {
     });
     scope.postMessage({
       type: "done",
-      sessions: history.sessions.map((h) => ({ agent: h.vendor.id, session: h.session })),
+      sessions: history.sessions.map((h) => shareSession(h.vendor.id, h.session)),
       unreadable: history.unreadable,
       notices: history.notices,
       notRead: history.notRead,

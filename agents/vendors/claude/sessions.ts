@@ -406,12 +406,16 @@ export class ClaudeSessionSource implements SessionSource {
     const id = path.slice(dir.length + 1, -".jsonl".length);
     const found = new Map<string, string | null>(); // transcript path → meta path
     const subDir = `${dir}/${id}/subagents`;
-    for (const name of listDir(subDir)) {
+    const names = this.#listings.list(dir, now);
+    // A history read lists the project folder once: a session without a folder of its own has no
+    // subagents there (a failed look costs more than the listing).
+    const subagents = this.#history && !names.includes(id) ? [] : listDir(subDir);
+    for (const name of subagents) {
       if (name.startsWith("agent-") && name.endsWith(".jsonl")) {
         found.set(`${subDir}/${name}`, `${subDir}/${name.slice(0, -6)}.meta.json`);
       }
     }
-    for (const name of this.#listings.list(dir, now)) {
+    for (const name of names) {
       if (!name.startsWith("agent-") || !name.endsWith(".jsonl")) continue;
       const legacy = `${dir}/${name}`;
       if (this.#head(legacy).sessionId === id) found.set(legacy, null);

@@ -199,6 +199,8 @@ export class ClaudeUsage {
     const prev = this.#byKey.get(key);
     if (!prev && this.#settledKeys.has(hash53(key))) return;
     if (prev && usage.output < prev.usage.output) return;
+    // Another copy of the one kept (most responses are written as a line per content block) changes nothing.
+    if (prev && sameCopy(prev, source, messageId, sidechain, model, usage, at)) return;
     if (prev?.counted) this.#apply(prev, -1);
     // One object per key, so the time-ordered list keeps pointing at it; the response's first line
     // is closest to when it was requested, so its time stays.
@@ -365,6 +367,23 @@ export class ClaudeUsage {
     if (!src) this.#bySource.set(e.source, src = emptyTokens());
     addTokens(src, u);
   }
+}
+
+/** Whether a copy would leave `entry` as it is: same file, message, thread, model and tokens, its time known. */
+function sameCopy(
+  entry: UsageEntry,
+  source: string,
+  messageId: string,
+  sidechain: boolean,
+  model: string,
+  usage: TokenBuckets,
+  at: number | null,
+): boolean {
+  const u = entry.usage;
+  return entry.source === source && entry.messageId === messageId && entry.sidechain === sidechain &&
+    entry.model === model && (entry.at !== null || at === null) && u.input === usage.input &&
+    u.output === usage.output && u.cacheRead === usage.cacheRead && u.cacheWrite === usage.cacheWrite &&
+    u.reasoning === usage.reasoning;
 }
 
 function negate(t: TokenBuckets): TokenBuckets {

@@ -1,0 +1,115 @@
+/**
+ * Sessions as a history worker sends them to the thread that joins the report (`readHistoryInWorkers`):
+ * the usage minutes packed into one array of numbers each, since a structured clone of many small objects
+ * costs more than reading them did.
+ *
+ * @module
+ */
+
+import type { SessionFacts, UsageMinute } from "../agents/session.ts";
+
+/** Numbers per usage minute in {@linkcode PackedMinutes}: time, model, the five buckets, requests. */
+const MINUTE_NUMBERS = 8;
+
+/** Usage minutes as a worker sends them: numbers in one array, models by index (cloning many small objects is slow). */
+export interface PackedMinutes {
+  models: (string | null)[];
+  numbers: Float64Array;
+}
+
+/** A session a worker read, its usage minutes packed. */
+export interface SharedSession {
+  agent: string;
+  session: Omit<SessionFacts, "usageHistory" | "recentUsage">;
+  usageHistory?: PackedMinutes;
+  recentUsage?: PackedMinutes;
+}
+
+/**
+ * A session's facts as a worker sends them: the usage minutes packed with {@linkcode packMinutes}; its
+ * recent minutes left out where the whole history is there (a report reads the history then).
+ *
+ * @example
+ * ```ts
+ * import type { SessionFacts } from "../agents/session.ts";
+ * declare const session: SessionFacts;
+ * const shared = shareSession("claude", session);
+ * receiveSession(shared).usageHistory; // as session.usageHistory
+ * ```
+ */
+export function shareSession(agent: string, facts: SessionFacts): SharedSession {
+  const { usageHistory, recentUsage, ...session } = facts;
+  const shared: SharedSession = { agent, session };
+  if (usageHistory) shared.usageHistory = packMinutes(usageHistory);
+  else if (recentUsage) shared.recentUsage = packMinutes(recentUsage);
+  return shared;
+}
+
+/**
+ * The session facts a worker sent with {@linkcode shareSession}.
+ *
+ * @example
+ * ```ts
+ * import type { SessionFacts } from "../agents/session.ts";
+ * declare const session: SessionFacts;
+ * receiveSession(shareSession("claude", session)).tokens; // as session.tokens
+ * ```
+ */
+export function receiveSession(shared: SharedSession): SessionFacts {
+  const session: SessionFacts = { ...shared.session };
+  if (shared.usageHistory) session.usageHistory = unpackMinutes(shared.usageHistory);
+  if (shared.recentUsage) session.recentUsage = unpackMinutes(shared.recentUsage);
+  return session;
+}
+
+/**
+ * Usage minutes as numbers, models by index (see {@linkcode unpackMinutes}).
+ *
+ * @example
+ * ```ts
+ * const packed = packMinutes([{ at: 60_000, model: "m", requests: 1, tokens: { input: 1, output: 2, cacheRead: 0, cacheWrite: 0, reasoning: 0 } }]);
+ * packed.numbers.length; // 8
+ * ```
+ */
+export function packMinutes(minutes: readonly UsageMinute[]): PackedMinutes {
+  const models: (string | null)[] = [];
+  const numbers = new Float64Array(minutes.length * MINUTE_NUMBERS);
+  minutes.forEach((m, i) => {
+    let model = models.indexOf(m.model);
+    if (model === -1) model = models.push(m.model) - 1;
+    const t = m.tokens;
+    numbers.set(
+      [m.at, model, t.input, t.output, t.cacheRead, t.cacheWrite, t.reasoning, m.requests],
+      i * MINUTE_NUMBERS,
+    );
+  });
+  return { models, numbers };
+}
+
+/**
+ * The usage minutes {@linkcode packMinutes} packed.
+ *
+ * @example
+ * ```ts
+ * unpackMinutes(packMinutes([])); // []
+ * ```
+ */
+export function unpackMinutes(packed: PackedMinutes): UsageMinute[] {
+  const n = packed.numbers;
+  const out: UsageMinute[] = [];
+  for (let i = 0; i < n.length; i += MINUTE_NUMBERS) {
+    out.push({
+      at: n[i],
+      model: packed.models[n[i + 1]],
+      tokens: {
+        input: n[i + 2],
+        output: n[i + 3],
+        cacheRead: n[i + 4],
+        cacheWrite: n[i + 5],
+        reasoning: n[i + 6],
+      },
+      requests: n[i + 7],
+    });
+  }
+  return out;
+}

@@ -1,0 +1,30 @@
+/**
+ * How a history worker sends its sessions: usage minutes packed and unpacked exactly.
+ */
+
+import assert from "node:assert/strict";
+import { packMinutes, receiveSession, shareSession, unpackMinutes } from "../../cli/report_share.ts";
+import type { SessionFacts, UsageMinute } from "../../agents/session.ts";
+
+const minute = (at: number, model: string | null, output: number): UsageMinute => ({
+  at,
+  model,
+  tokens: { input: 3, output, cacheRead: 21_000.5, cacheWrite: 0, reasoning: 7 },
+  requests: 2,
+});
+
+Deno.test("usage minutes packed for a worker's reply come back as they were, unknown models too", () => {
+  const minutes = [minute(60_000, "claude-opus-4-8", 187), minute(120_000, null, 0), minute(180_000, "m", 1)];
+  assert.deepStrictEqual(unpackMinutes(packMinutes(minutes)), minutes);
+  assert.deepStrictEqual(unpackMinutes(packMinutes([])), []);
+});
+
+Deno.test("a shared session comes back with its history, and without recent minutes beside a history", () => {
+  const base = { id: "s1", path: "/p/s1.jsonl", title: "fix it" } as unknown as SessionFacts;
+  const whole = { ...base, usageHistory: [minute(60_000, "m", 5)], recentUsage: [minute(60_000, "m", 5)] };
+  const back = receiveSession(structuredClone(shareSession("claude", whole)));
+  assert.deepStrictEqual(back, { ...base, usageHistory: whole.usageHistory });
+  const recent = { ...base, recentUsage: [minute(60_000, "m", 5)] };
+  assert.deepStrictEqual(receiveSession(structuredClone(shareSession("codex", recent))), recent);
+  assert.deepStrictEqual(receiveSession(shareSession("codex", base)), base);
+});
