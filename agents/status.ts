@@ -52,8 +52,7 @@ const NONE: ReadonlySet<string> = new Set();
  *
  * @example
  * ```ts
- * import type { SessionFacts, SubagentFacts, ToolCall } from "./session.ts";
-import { QUESTION_TOOLS } from "./formats/questions.ts";
+ * import type { SessionFacts } from "./session.ts";
  * declare const session: SessionFacts; // a header only
  * notStarted(session); // true
  * notStarted(null); // true

@@ -66,7 +66,6 @@ export interface Linked {
  * ```ts
  * import type { ProcessSource } from "../../platform/types.ts";
  * import type { LiveRow } from "./rows.ts";
-import { RECENT_SESSIONS_MAX } from "../vendor.ts";
  * import { VENDORS } from "../vendors/mod.ts";
  *
  * declare const rows: LiveRow[];
