@@ -40,7 +40,6 @@ function toJsonValues(v: unknown): unknown {
  * @example
  * ```ts
  * import type { Snapshot } from "../agents/types.ts";
-import { isoTime } from "./units.ts";
  * declare const snapshot: Snapshot;
  * const doc = JSON.parse(renderJson(snapshot));
  * doc.agents[0].cpu_percent;
