@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { ChildRef } from "./self_update.ts";
+import { branchPids, type ChildRef } from "./child_tree.ts";
 
 /** Programs that run a package or script named by their first argument. */
 const RUNNERS = new Set([
@@ -96,7 +96,5 @@ export function isMcpServer(argv: readonly string[]): boolean {
  * ```
  */
 export function mcpServerPids(children: readonly ChildRef[]): Set<number> {
-  const out = new Set<number>();
-  for (const c of children) if (out.has(c.ppid) || isMcpServer(c.argv)) out.add(c.pid);
-  return out;
+  return branchPids(children, isMcpServer);
 }

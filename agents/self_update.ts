@@ -5,6 +5,8 @@
  * @module
  */
 
+import { branchPids, type ChildRef } from "./child_tree.ts";
+
 /** Package managers and the words that make their command a global install. */
 const MANAGERS = new Set(["npm", "npm-cli.js", "pnpm", "pnpm.cjs", "yarn", "yarn.js", "bun"]);
 const INSTALL = new Set(["install", "i", "add", "update", "upgrade", "up"]);
@@ -31,13 +33,6 @@ export function isSelfUpdate(argv: readonly string[], packages: readonly string[
     rest.some((w) => packages.some((p) => w === p || w.startsWith(`${p}@`)));
 }
 
-/** A process as {@linkcode updaterPids} sees it. */
-export interface ChildRef {
-  pid: number;
-  ppid: number;
-  argv: readonly string[];
-}
-
 /**
  * The pids among `children` (an agent's descendants) that update the agent: each self-update
  * ({@linkcode isSelfUpdate}) and everything below it.
@@ -53,9 +48,6 @@ export interface ChildRef {
  * ```
  */
 export function updaterPids(children: readonly ChildRef[], packages: readonly string[]): Set<number> {
-  const out = new Set<number>();
-  if (packages.length === 0) return out;
-  // Descendants come after their parents (depth-first order); one pass after the roots are known.
-  for (const c of children) if (out.has(c.ppid) || isSelfUpdate(c.argv, packages)) out.add(c.pid);
-  return out;
+  if (packages.length === 0) return new Set();
+  return branchPids(children, (argv) => isSelfUpdate(argv, packages));
 }
