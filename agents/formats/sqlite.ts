@@ -36,6 +36,7 @@ import type { SessionLink } from "../vendor.ts";
 import { MAX_CACHED_QUERIES, ParseCache, type ParseCacheOptions } from "./parse_cache.ts";
 import { RECENT_SESSIONS_MAX } from "../vendor.ts";
 import { readCapped } from "./regular.ts";
+import { nodeBuiltin } from "./node_builtin.ts";
 
 /**
  * The path agtop gives a session kept in a database: the database's path, `#`, the session id.
@@ -121,7 +122,6 @@ interface Authorizable {
 const MAX_TABLES = 256;
 
 /** The `node:sqlite` module, once loaded. */
-let sqlite: typeof import("node:sqlite") | null = null;
 
 /** SQLite result codes (primary, low byte) meaning another connection holds a lock. */
 const SQLITE_BUSY = 5;
@@ -558,13 +558,11 @@ function readSchema(db: DatabaseSync): Schema | null {
   return schema;
 }
 
-/** `node:sqlite`, loaded synchronously on first use (a collector tick cannot wait for `import()`). */
+/** `node:sqlite`, loaded on first use. */
 function driver(): typeof import("node:sqlite") {
-  if (sqlite) return sqlite;
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const mod = proc?.getBuiltinModule?.("node:sqlite") as typeof import("node:sqlite") | undefined;
+  const mod = nodeBuiltin<typeof import("node:sqlite")>("node:sqlite");
   if (!mod?.DatabaseSync) throw new Error("node:sqlite is not available");
-  return sqlite = mod;
+  return mod;
 }
 
 /** Closes the connections (and in-memory copies) not used for {@linkcode IDLE_MS}. */

@@ -14,7 +14,7 @@
  * @module
  */
 
-import { zstdDecompressSync } from "node:zlib";
+import { nodeBuiltin } from "../../formats/node_builtin.ts";
 import type {
   DataDir,
   LinkContext,
@@ -269,7 +269,8 @@ function eventText(r: Row): string | null {
   if (typeof r.event_json === "string") return r.event_json;
   if (!(r.event_zstd instanceof Uint8Array)) return null;
   try {
-    return new TextDecoder().decode(zstdDecompressSync(r.event_zstd));
+    const zlib = nodeBuiltin<typeof import("node:zlib")>("node:zlib");
+    return zlib ? new TextDecoder().decode(zlib.zstdDecompressSync(r.event_zstd)) : null;
   } catch {
     return null;
   }
