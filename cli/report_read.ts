@@ -1,13 +1,14 @@
 /**
- * The history read of `agtop report`, on every core: the sessions listed are shared out to this thread
- * and Web Workers ({@linkcode HISTORY_WORKERS} readers at most, one per core), each reading its share
- * with the same readers, and their findings joined. Where there is one core the read stays in this thread.
+ * The history read of `agtop report`, on every core: this thread lists the sessions, and it and Web
+ * Workers ({@linkcode HISTORY_WORKERS} readers at most, one per core) each read the next unread session
+ * of that one list until none is left (so they finish together, however the sessions' sizes fall), and
+ * their findings are joined. Where there is one core the read stays in this thread.
  *
  * @module
  */
 
-import { type History, type HistoryOptions, readHistory } from "../agents/history/collect.ts";
-import type { HistoryReply, HistoryRequest } from "./report_worker.ts";
+import { type History, type HistoryOptions, HistoryReader, readHistory } from "../agents/history/collect.ts";
+import type { HistoryReply, HistoryRequest, SharedLink } from "./report_worker.ts";
 import { receiveSession } from "./report_share.ts";
 
 /** Most readers (this thread and workers) a history read uses. */
@@ -15,8 +16,8 @@ export const HISTORY_WORKERS = 2;
 
 /**
  * Reads the history `opts` asks for with `workers` readers (one per core, at most
- * {@linkcode HISTORY_WORKERS}, by default): this thread and `workers - 1` Web Workers, each a share of the
- * sessions; what they find is the same as {@linkcode readHistory} finds alone. Progress is summed over them.
+ * {@linkcode HISTORY_WORKERS}, by default): this thread and `workers - 1` Web Workers sharing one list
+ * of sessions; what they find is what {@linkcode readHistory} finds alone. Progress is summed over them.
  *
  * @example
  * ```ts
@@ -32,56 +33,98 @@ export async function readHistoryInWorkers(
   workers = Math.min(HISTORY_WORKERS, navigator.hardwareConcurrency || 1),
 ): Promise<History> {
   if (workers <= 1) return readHistory(opts);
-  const shares = Array.from({ length: workers }, () => ({ read: 0, total: 0, bytes: 0 }));
-  const sum = (k: "read" | "total" | "bytes") => shares.reduce((n, s) => n + s[k], 0);
-  const heard = (index: number) => (read: number, total: number, bytes: number) => {
-    Object.assign(shares[index], { read, total, bytes });
-    opts.progress?.(sum("read"), sum("total"), sum("bytes"));
-  };
-  // The workers start first (their start-up overlaps this thread's), then this thread reads share 0.
-  const replies = shares.slice(1).map((_, i) =>
-    readShare({
-      vendors: opts.vendors.map((v) => v.id),
-      since: opts.since,
-      now: opts.now,
-      profiles: structuredClone(opts.profiles ?? {}) as HistoryRequest["profiles"],
-      shard: { index: i + 1, of: workers },
-    }, heard(i + 1))
+  // The workers start first: their start-up overlaps this thread's loading and listing.
+  const profiles = structuredClone(opts.profiles ?? {}) as Record<string, Record<string, string>[]>;
+  const helpers = Array.from(
+    { length: workers - 1 },
+    () => new Helper(opts.vendors.map((v) => v.id), profiles),
   );
-  const own = await readHistory({ ...opts, shard: { index: 0, of: workers }, progress: heard(0) });
-  const history: History = { ...own, sessions: [...own.sessions] };
-  for (const reply of await Promise.all(replies)) {
-    for (const shared of reply.sessions) {
-      const vendor = opts.vendors.find((v) => v.id === shared.agent);
-      if (vendor) history.sessions.push({ vendor, session: receiveSession(shared) });
+  try {
+    const reader = await HistoryReader.open(opts.vendors, opts.profiles);
+    const { listed, notRead } = reader.list(opts.since);
+    const counter = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+    const shares = Array.from({ length: workers }, () => ({ read: 0, bytes: 0 }));
+    const heard = (index: number) => (read: number, bytes: number) => {
+      Object.assign(shares[index], { read, bytes });
+      const sum = (k: "read" | "bytes") => shares.reduce((n, s) => n + s[k], 0);
+      opts.progress?.(sum("read"), listed.length, sum("bytes"));
+    };
+    const links: SharedLink[] = listed.map(({ vendor, link }) => ({ agent: vendor.id, link }));
+    const replies = helpers.map((h, i) =>
+      h.read(links, counter.buffer as SharedArrayBuffer, opts.now, heard(i + 1))
+    );
+    const own = reader.read(
+      listed,
+      opts.now,
+      () => Atomics.add(counter, 0, 1),
+      (read, _, bytes) => heard(0)(read, bytes),
+    );
+    const history: History = { ...own, notices: reader.notices(), notRead };
+    for (const reply of await Promise.all(replies)) {
+      for (const shared of reply.sessions) {
+        const vendor = opts.vendors.find((v) => v.id === shared.agent);
+        if (vendor) history.sessions.push({ vendor, session: receiveSession(shared) });
+      }
+      history.unreadable.push(...reply.unreadable);
+      for (const n of reply.notices) if (!history.notices.includes(n)) history.notices.push(n);
     }
-    history.unreadable.push(...reply.unreadable);
-    for (const n of reply.notices) if (!history.notices.includes(n)) history.notices.push(n);
-    history.notRead += reply.notRead;
+    // In the order listed, as one thread reads them.
+    const order = new Map(listed.map(({ link }, i) => [link.path, i]));
+    history.sessions.sort((a, b) => order.get(a.session.path)! - order.get(b.session.path)!);
+    return history;
+  } finally {
+    for (const h of helpers) h.stop();
   }
-  history.sessions.sort((a, b) => (b.session.lastActivity ?? 0) - (a.session.lastActivity ?? 0));
-  return history;
 }
 
-/** One worker's share of the history; it rejects when the worker fails. */
-function readShare(
-  req: HistoryRequest,
-  progress: (read: number, total: number, bytes: number) => void,
-): Promise<Extract<HistoryReply, { type: "done" }>> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL("./report_worker.ts", import.meta.url).href, { type: "module" });
-    worker.onmessage = (e: MessageEvent<HistoryReply>) => {
-      const reply = e.data;
-      if (reply.type === "progress") return progress(reply.read, reply.total, reply.bytes);
-      worker.terminate();
-      if (reply.type === "done") resolve(reply);
-      else reject(new Error(reply.message));
+/** One helper thread of a history read: a Web Worker running `report_worker.ts`. */
+class Helper {
+  #worker: Worker;
+  #failed: Error | null = null;
+  #replies: ((reply: HistoryReply) => void) | null = null;
+
+  /** Starts the worker and has it open readers for `vendors` (ids) at once. */
+  constructor(vendors: string[], profiles: Record<string, Record<string, string>[]>) {
+    this.#worker = new Worker(new URL("./report_worker.ts", import.meta.url).href, { type: "module" });
+    this.#worker.onmessage = (e: MessageEvent<HistoryReply>) => {
+      if (e.data.type === "error") this.#fail(new Error(e.data.message));
+      else this.#replies?.(e.data);
     };
-    worker.onerror = (e: ErrorEvent) => {
+    this.#worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
-      worker.terminate();
-      reject(e.error instanceof Error ? e.error : new Error(e.message));
+      this.#fail(e.error instanceof Error ? e.error : new Error(e.message));
     };
-    worker.postMessage(req);
-  });
+    this.#post({ type: "open", vendors, profiles });
+  }
+
+  /** Reads listed sessions beside this thread (indices from `counter`); rejects when the worker fails. */
+  read(
+    links: SharedLink[],
+    counter: SharedArrayBuffer,
+    now: number,
+    progress: (read: number, bytes: number) => void,
+  ): Promise<Extract<HistoryReply, { type: "done" }>> {
+    return new Promise((resolve, reject) => {
+      if (this.#failed) return reject(this.#failed);
+      this.#replies = (reply) => {
+        if (reply.type === "progress") progress(reply.read, reply.bytes);
+        else if (reply.type === "done") resolve(reply);
+      };
+      this.#fail = (error) => reject(error);
+      this.#post({ type: "read", links, counter, now });
+    });
+  }
+
+  /** Ends the worker (it is done, or the read failed). */
+  stop(): void {
+    this.#worker.terminate();
+  }
+
+  #fail = (error: Error): void => {
+    this.#failed ??= error;
+  };
+
+  #post(req: HistoryRequest): void {
+    this.#worker.postMessage(req);
+  }
 }

@@ -1,37 +1,38 @@
 /**
- * One share of a history read for `agtop report`, run in a Web Worker so the sessions are read on
- * every core: it reads every `of`-th session listed ({@linkcode readHistory} with a `shard`) and
- * answers with what it found, the vendors named by id. See {@linkcode readHistoryInWorkers}.
+ * A helper thread of a history read for `agtop report`, run in a Web Worker so the sessions are read on
+ * every core: it opens its own readers for the agents asked while the main thread lists the sessions,
+ * then reads listed sessions, taking the index of the next one to read from a counter the threads share,
+ * and answers with what it found, the vendors named by id. See {@linkcode readHistoryInWorkers}.
  *
  * `deno compile` must include this file: `--include cli/report_worker.ts`.
  *
  * @module
  */
 
-import { readHistory } from "../agents/history/collect.ts";
+import { HistoryReader } from "../agents/history/collect.ts";
 import { VENDORS } from "../agents/vendors/mod.ts";
+import type { SessionLink, Vendor } from "../agents/vendor.ts";
 import { type SharedSession, shareSession } from "./report_share.ts";
 import type { Unreadable } from "../agents/history/types.ts";
 
-/** What a history worker is asked: its share of the sessions of these vendors, since a time. */
-export interface HistoryRequest {
-  vendors: string[];
-  since: number;
-  now: number;
-  profiles: Record<string, Record<string, string>[]>;
-  shard: { index: number; of: number };
+/** A listed session as the threads share it: its agent by id. */
+export interface SharedLink {
+  agent: string;
+  link: SessionLink;
 }
 
-/** A worker's replies: progress while it reads, then its share of the history (or why it failed). */
+/**
+ * What a history worker is asked: first to open readers for these vendors (and profiles), then to read
+ * the listed sessions whose index it takes from `counter` (an Int32 the threads add 1 to).
+ */
+export type HistoryRequest =
+  | { type: "open"; vendors: string[]; profiles: Record<string, Record<string, string>[]> }
+  | { type: "read"; links: SharedLink[]; counter: SharedArrayBuffer; now: number };
+
+/** A worker's replies: progress while it reads, then what it read (or why it failed). */
 export type HistoryReply =
-  | { type: "progress"; read: number; total: number; bytes: number }
-  | {
-    type: "done";
-    sessions: SharedSession[];
-    unreadable: Unreadable[];
-    notices: string[];
-    notRead: number;
-  }
+  | { type: "progress"; read: number; bytes: number }
+  | { type: "done"; sessions: SharedSession[]; unreadable: Unreadable[]; notices: string[] }
   | { type: "error"; message: string };
 
 /** The worker's global scope, typed for what this file uses. */
@@ -42,27 +43,35 @@ interface Scope {
 }
 
 const scope = globalThis as unknown as Scope;
+let opened: Promise<HistoryReader> | null = null;
 
 scope.onmessage = async (e) => {
   const req = e.data;
   try {
-    const history = await readHistory({
-      vendors: VENDORS.filter((v) => req.vendors.includes(v.id)),
-      since: req.since,
-      now: req.now,
-      profiles: req.profiles,
-      shard: req.shard,
-      progress: (read, total, bytes) => scope.postMessage({ type: "progress", read, total, bytes }),
-    });
+    if (req.type === "open") {
+      const vendors = VENDORS.filter((v) => req.vendors.includes(v.id));
+      opened = HistoryReader.open(vendors, req.profiles);
+      return void await opened;
+    }
+    const reader = await opened!;
+    const byId = new Map<string, Vendor>(VENDORS.map((v) => [v.id, v]));
+    // The same registry on both sides: every id sent is known.
+    const listed = req.links.map(({ agent, link }) => ({ vendor: byId.get(agent)!, link }));
+    const counter = new Int32Array(req.counter);
+    const { sessions, unreadable } = reader.read(
+      listed,
+      req.now,
+      () => Atomics.add(counter, 0, 1),
+      (read, _total, bytes) => scope.postMessage({ type: "progress", read, bytes }),
+    );
     scope.postMessage({
       type: "done",
-      sessions: history.sessions.map((h) => shareSession(h.vendor.id, h.session)),
-      unreadable: history.unreadable,
-      notices: history.notices,
-      notRead: history.notRead,
+      sessions: sessions.map((h) => shareSession(h.vendor.id, h.session)),
+      unreadable,
+      notices: reader.notices(),
     });
   } catch (error) {
     scope.postMessage({ type: "error", message: error instanceof Error ? error.message : String(error) });
   }
-  scope.close();
+  if (req.type === "read") scope.close();
 };

@@ -53,6 +53,12 @@ export interface RecentWatch {
   unread?: (vendor: Vendor, link: SessionLink, error: unknown) => void;
 }
 
+/** A session listed to be read: its agent and where it is. */
+export interface ListedSession {
+  vendor: Vendor;
+  link: SessionLink;
+}
+
 /** A session read for a row. */
 export interface Linked {
   vendor: Vendor;
@@ -198,8 +204,21 @@ export class SessionLinker {
     since: number,
     watch: RecentWatch = {},
   ): { found: Linked[]; more: number } {
+    const { listed, more } = this.listRecent(pending, claimed, since);
+    return { found: this.readListed(listed, now, watch), more };
+  }
+
+  /**
+   * The sessions {@linkcode recent} reads, listed newest first and claimed, not read yet; `more` counts
+   * the ones past `max`.
+   */
+  listRecent(
+    pending: readonly Pending[],
+    claimed: Set<string>,
+    since: number,
+  ): { listed: ListedSession[]; more: number } {
     const own = ownEnv(this.#envKeys);
-    const links: { vendor: Vendor; reader: SessionSource; link: SessionLink }[] = [];
+    const links: ListedSession[] = [];
     let more = 0;
     for (const vendor of this.#vendors) {
       const reader = this.#sources.get(vendor);
@@ -212,7 +231,7 @@ export class SessionLinker {
       const recent = this.#guard(vendor, "listing", () => reader.recent(envs, since));
       if (!recent) continue;
       more += recent.more;
-      for (const link of recent.links) if (!claimed.has(link.path)) links.push({ vendor, reader, link });
+      for (const link of recent.links) if (!claimed.has(link.path)) links.push({ vendor, link });
     }
     links.sort((a, b) => (b.link.at ?? 0) - (a.link.at ?? 0));
     const max = this.#readerOptions.max ?? RECENT_SESSIONS_MAX;
@@ -222,15 +241,33 @@ export class SessionLinker {
       claimed.add(link.path);
       return true;
     });
+    return { listed, more };
+  }
+
+  /**
+   * Reads listed sessions with the loaded readers: each in turn, or, given `next`, the one whose index
+   * `next()` hands out until it says -1 (threads sharing one list take the next unread session each).
+   * `watch` as for {@linkcode recent}; its `progress` counts the sessions this call read.
+   */
+  readListed(
+    listed: readonly ListedSession[],
+    now: number,
+    watch: RecentWatch = {},
+    next?: () => number,
+  ): Linked[] {
     const found: Linked[] = [];
-    listed.forEach(({ vendor, reader, link }, i) => {
+    let turn = 0;
+    let read = 0;
+    for (let i = next ? next() : turn++; i >= 0 && i < listed.length; i = next ? next() : turn++) {
+      const { vendor, link } = listed[i];
+      const reader = this.#sources.get(vendor);
       let error: unknown = null;
-      const session = this.#read(vendor, reader, link, now, (e) => error = e);
+      const session = reader ? this.#read(vendor, reader, link, now, (e) => error = e) : null;
       if (session) found.push({ vendor, session });
       else watch.unread?.(vendor, link, error);
-      watch.progress?.(i + 1, listed.length, link);
-    });
-    return { found, more };
+      watch.progress?.(++read, listed.length, link);
+    }
+    return found;
   }
 
   /**

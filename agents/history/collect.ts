@@ -6,8 +6,8 @@
  * @module
  */
 
-import type { RecentSessions, SessionLink, Vendor } from "../vendor.ts";
-import { SessionLinker } from "../collect/link.ts";
+import type { SessionLink, Vendor } from "../vendor.ts";
+import { type ListedSession, SessionLinker } from "../collect/link.ts";
 import type { HistorySession, Unreadable } from "./types.ts";
 
 /** What {@linkcode readHistory} found. */
@@ -31,9 +31,88 @@ export interface HistoryOptions {
   profiles?: Readonly<Record<string, readonly Record<string, string>[]>>;
   now: number;
   /** Hears how many sessions were read, of how many, and how many bytes their files hold so far. */
-  progress?: (read: number, total: number, bytes: number) => void;
-  /** Read only every `of`-th session listed, from the `index`-th on (the share of one of `of` workers). */
-  shard?: { index: number; of: number };
+  progress?: HistoryProgress;
+}
+
+/** Hears how many sessions were read, of how many, and how many bytes their files hold so far. */
+export type HistoryProgress = (read: number, total: number, bytes: number) => void;
+
+/** What one {@linkcode HistoryReader.read} found. */
+export interface HistoryRead {
+  sessions: HistorySession[];
+  unreadable: Unreadable[];
+}
+
+/**
+ * The sessions of a history, listed once and read by one thread or several: every thread opens its own
+ * reader for the same agents, one of them lists, and each reads the listed sessions it is handed.
+ */
+export class HistoryReader {
+  #linker: SessionLinker;
+
+  private constructor(linker: SessionLinker) {
+    this.#linker = linker;
+  }
+
+  /**
+   * A reader of the sessions of `vendors` (and of their `profiles`), its session readers loaded: ones
+   * that keep whole usage histories, with no cap on how many sessions are listed.
+   *
+   * @example
+   * ```ts
+   * import { VENDORS } from "../vendors/mod.ts";
+   *
+   * const reader = await HistoryReader.open(VENDORS);
+   * const { listed } = reader.list(Date.now() - 7 * 86_400_000);
+   * reader.read(listed, Date.now()).sessions.length;
+   * ```
+   */
+  static async open(
+    vendors: readonly Vendor[],
+    profiles: Readonly<Record<string, readonly Record<string, string>[]>> = {},
+  ): Promise<HistoryReader> {
+    const linker = new SessionLinker(vendors, profiles, { history: true, max: Infinity });
+    await linker.load(vendors);
+    return new HistoryReader(linker);
+  }
+
+  /** The sessions active since `since`, newest first; `notRead` counts the ones a reader could not list. */
+  list(since: number): { listed: ListedSession[]; notRead: number } {
+    const { listed, more } = this.#linker.listRecent([], new Set(), since);
+    return { listed, notRead: more };
+  }
+
+  /**
+   * Reads `listed` sessions: each in turn, or those whose index `next()` hands out (see
+   * {@linkcode SessionLinker.readListed}). A session that cannot be read is named in `unreadable`; it
+   * never stops the others.
+   */
+  read(
+    listed: readonly ListedSession[],
+    now: number,
+    next?: () => number,
+    progress?: HistoryProgress,
+  ): HistoryRead {
+    const unreadable: Unreadable[] = [];
+    let bytes = 0;
+    const found = this.#linker.readListed(listed, now, {
+      progress: progress && ((read, total, link) => progress(read, total, bytes += sizeOf(link.path))),
+      unread: (vendor, link, error) => {
+        const reason = error === null
+          ? whyUnread(link)
+          : error instanceof Error
+          ? error.message
+          : String(error);
+        if (reason) unreadable.push({ agent: vendor.id, path: link.path, reason });
+      },
+    }, next);
+    return { sessions: found, unreadable };
+  }
+
+  /** Why some readers failed (loading, listing, reading), once per vendor and step. */
+  notices(): string[] {
+    return this.#linker.notices();
+  }
 }
 
 /**
@@ -50,54 +129,10 @@ export interface HistoryOptions {
  * ```
  */
 export async function readHistory(opts: HistoryOptions): Promise<History> {
-  const vendors = opts.shard ? opts.vendors.map((v) => sharded(v, opts.shard!)) : opts.vendors;
-  const linker = new SessionLinker(vendors, opts.profiles ?? {}, { history: true, max: Infinity });
-  await linker.load(vendors);
-  const unreadable: Unreadable[] = [];
-  let bytes = 0;
-  const progress = opts.progress;
-  const { found, more } = linker.recent([], new Set(), opts.now, opts.since, {
-    progress: progress && ((read, total, link) => progress(read, total, bytes += sizeOf(link.path))),
-    unread: (vendor, link, error) => {
-      const reason = error === null
-        ? whyUnread(link)
-        : error instanceof Error
-        ? error.message
-        : String(error);
-      if (reason) unreadable.push({ agent: vendor.id, path: link.path, reason });
-    },
-  });
-  return { sessions: found, unreadable, notices: linker.notices(), notRead: more };
-}
-
-/**
- * `vendor` with a reader that lists only its share of the sessions: every `of`-th from the `index`-th
- * (sessions come newest first, so the shares are alike), the ones left unlisted counted once, by share 0.
- */
-function sharded(vendor: Vendor, shard: { index: number; of: number }): Vendor {
-  const sessions = vendor.sessions;
-  if (!sessions) return vendor;
-  return {
-    ...vendor,
-    sessions: async (options) => {
-      const reader = await sessions(options);
-      const recent = (envs: Record<string, string>[], since: number): RecentSessions => {
-        const all = reader.recent(envs, since);
-        return {
-          links: all.links.filter((_, i) => i % shard.of === shard.index),
-          more: shard.index === 0 ? all.more : 0,
-        };
-      };
-      // The reader's methods run on the reader itself (they use its private fields).
-      return new Proxy(reader, {
-        get: (target, key) => {
-          if (key === "recent") return recent;
-          const value = Reflect.get(target, key);
-          return typeof value === "function" ? value.bind(target) : value;
-        },
-      });
-    },
-  };
+  const reader = await HistoryReader.open(opts.vendors, opts.profiles);
+  const { listed, notRead } = reader.list(opts.since);
+  const { sessions, unreadable } = reader.read(listed, opts.now, undefined, opts.progress);
+  return { sessions, unreadable, notices: reader.notices(), notRead };
 }
 
 /** The size of a session's file in bytes; 0 for a session that is not a file of its own. */
