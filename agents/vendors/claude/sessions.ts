@@ -26,7 +26,6 @@ import { ClaudeTranscript } from "./transcript.ts";
 import { ClaudeUsage } from "./usage.ts";
 import type { ClaudeSubagentCall } from "./transcript.ts";
 import { JsonlTail } from "../../formats/jsonl.ts";
-import { cutLongStrings } from "../../formats/long_strings.ts";
 import {
   dataDirs,
   DirListings,
@@ -48,14 +47,6 @@ const HEAD_BYTES = 256 * 1024;
 const MISSING_RETRY_MS = 10_000;
 /** Registry facts are applied to a read this soon after the link that found them. */
 const REGISTRY_FRESH_MS = 5_000;
-
-/**
- * Strings longer than this many characters are cut to it in the tool calls and results of a history
- * read: a report needs a transcript's usage, times and title, not what its tools read and wrote.
- */
-const HISTORY_STRING_CHARS = 512;
-/** Lines that hold a tool call or result (both only ever occur as real keys: quotes in strings are escaped). */
-const TOOL_BLOCKS = ['"tool_use_id":"', '"type":"tool_use"'];
 
 /** One `R/sessions/<pid>.json`. */
 interface RegistryRecord {
@@ -337,17 +328,18 @@ export class ClaudeSessionSource implements SessionSource {
   read(link: SessionLink, now: number): SessionRead | null {
     const s = this.#sessions.get(link.path, now, () => {
       const ledger = new ClaudeUsage();
-      return {
+      const state: SessionState = {
         tail: new JsonlTail(link.path),
         ledger,
-        parser: new ClaudeTranscript({ ledger, source: link.path }),
+        parser: new ClaudeTranscript({ ledger, source: link.path, history: this.#history }),
         subagents: new Map(),
         scannedSize: -1,
       };
+      return state;
     });
-    s.tail.read((line) => s.parser.feed(this.#line(line)), () => {
+    s.tail.read((line) => s.parser.feed(line), () => {
       s.ledger = new ClaudeUsage();
-      s.parser = new ClaudeTranscript({ ledger: s.ledger, source: link.path });
+      s.parser = new ClaudeTranscript({ ledger: s.ledger, source: link.path, history: this.#history });
       s.subagents = new Map();
       s.scannedSize = -1;
     });
@@ -394,12 +386,6 @@ export class ClaudeSessionSource implements SessionSource {
     };
   }
 
-  /** A transcript line as it is parsed: for a history read, the long strings of a tool call or result cut short. */
-  #line(line: string): string {
-    if (!this.#history || line.length <= HISTORY_STRING_CHARS) return line;
-    return TOOL_BLOCKS.some((b) => line.includes(b)) ? cutLongStrings(line, HISTORY_STRING_CHARS) : line;
-  }
-
   /** Starts following subagent transcripts of one session not followed yet (both layouts). */
   #findSubagents(path: string, s: SessionState, now: number): void {
     const dir = path.slice(0, path.lastIndexOf("/"));
@@ -423,21 +409,32 @@ export class ClaudeSessionSource implements SessionSource {
     for (const [file, metaPath] of found) {
       if (s.subagents.has(file)) continue;
       const name = file.slice(file.lastIndexOf("/") + 1);
-      s.subagents.set(file, {
+      const sub: SubagentFile = {
         agentId: name.slice("agent-".length, -".jsonl".length),
         tail: new JsonlTail(file),
-        parser: new ClaudeTranscript({ ledger: s.ledger, source: file, subagent: true }),
+        parser: new ClaudeTranscript({
+          ledger: s.ledger,
+          source: file,
+          subagent: true,
+          history: this.#history,
+        }),
         meta: null,
         metaPath,
-      });
+      };
+      s.subagents.set(file, sub);
     }
   }
 
   /** Reads what a subagent transcript appended (and its `.meta.json`, until found). */
   #readSubagent(s: SessionState, file: string, sub: SubagentFile): void {
-    sub.tail.read((line) => sub.parser.feed(this.#line(line)), () => {
+    sub.tail.read((line) => sub.parser.feed(line), () => {
       s.ledger.removeSource(file);
-      sub.parser = new ClaudeTranscript({ ledger: s.ledger, source: file, subagent: true });
+      sub.parser = new ClaudeTranscript({
+        ledger: s.ledger,
+        source: file,
+        subagent: true,
+        history: this.#history,
+      });
     });
     if (!sub.meta && sub.metaPath) sub.meta = readMeta(sub.metaPath);
   }

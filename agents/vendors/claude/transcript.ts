@@ -15,6 +15,7 @@ import { limitNotice } from "../../formats/limits.ts";
 import { questionAsked, questionText } from "../../formats/questions.ts";
 import { subagentFacts, TranscriptState } from "../../formats/transcript_state.ts";
 import { ClaudeUsage } from "./usage.ts";
+import { HistoryLines } from "./history_lines.ts";
 import { anthropicUsage } from "../../formats/usage.ts";
 import type { SessionRead } from "../../vendor.ts";
 
@@ -75,6 +76,11 @@ export interface ClaudeTranscriptOptions {
   source?: string;
   /** True for a subagent's own transcript, whose lines are all marked sidechain. */
   subagent?: boolean;
+  /**
+   * True for a history read (`agtop report`): lines are read only for the usage, times, models and
+   * title a report shows (see {@linkcode HistoryLines}); the other facts may then be incomplete.
+   */
+  history?: boolean;
 }
 
 interface Task {
@@ -99,6 +105,7 @@ export class ClaudeTranscript {
   readonly ledger: ClaudeUsage;
   #source: string;
   #subagent: boolean;
+  #history: HistoryLines | null;
   #id: string | null = null;
   #cwd: string | null = null;
   #branch: string | null = null;
@@ -128,6 +135,7 @@ export class ClaudeTranscript {
     this.ledger = options.ledger ?? new ClaudeUsage();
     this.#source = options.source ?? "session";
     this.#subagent = options.subagent ?? false;
+    this.#history = options.history ? new HistoryLines() : null;
   }
 
   /** Lines that could not be parsed so far. */
@@ -140,8 +148,16 @@ export class ClaudeTranscript {
     return [...this.#calls.values()].map((c) => ({ ...c }));
   }
 
-  /** Feeds one line (or one parsed record). Lines that are not JSON objects are counted as malformed. */
+  /**
+   * Feeds one line (or one parsed record). Lines that are not JSON objects are counted as malformed.
+   * A history parser takes of a line only what a report needs (see {@linkcode HistoryLines}).
+   */
   feed(line: string | unknown): void {
+    if (this.#history && typeof line === "string") {
+      const taken = this.#history.take(line);
+      if (typeof taken !== "string") return this.#s.span.see(taken.at);
+      line = taken;
+    }
     this.#s.feed(line, this.#read, skipped);
   }
 

@@ -1,0 +1,173 @@
+import assert from "node:assert/strict";
+import { HistoryLines } from "../../../../agents/vendors/claude/history_lines.ts";
+import { ClaudeTranscript } from "../../../../agents/vendors/claude/transcript.ts";
+
+const FIXTURES = new URL("../../../fixtures/claude/", import.meta.url).pathname;
+const AT = "2026-11-24T10:00:09.000Z";
+const AT_MS = Date.parse(AT);
+
+/** The envelope Claude Code 2.1.197 writes before a record's message. */
+function envelope(type: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    parentUuid: "p1",
+    isSidechain: false,
+    userType: "external",
+    cwd: "/home/me/proj",
+    sessionId: "5e5510aa-7b2c-4d3e-9f40-1a2b3c4d5e6f",
+    version: "2.1.197",
+    gitBranch: "main",
+    uuid: crypto.randomUUID(),
+    timestamp: AT,
+    ...extra,
+    type,
+  };
+}
+
+function toolResult(size: number): string {
+  return JSON.stringify({
+    ...envelope("user"),
+    message: {
+      role: "user",
+      content: [{ type: "tool_result", tool_use_id: "toolu_1", content: "x".repeat(size) }],
+    },
+    toolUseResult: { stdout: "x".repeat(size) },
+  });
+}
+
+function response(
+  block: unknown,
+  opts: { request?: string; output?: number; sidechain?: boolean; model?: string; at?: string } = {},
+): string {
+  return JSON.stringify({
+    ...envelope("assistant", { requestId: opts.request ?? "req_1", isSidechain: opts.sidechain ?? false }),
+    timestamp: opts.at ?? AT,
+    message: {
+      id: "msg_1",
+      type: "message",
+      role: "assistant",
+      model: opts.model ?? "claude-sonnet-4-5",
+      content: [block],
+      stop_reason: null,
+      usage: {
+        input_tokens: 3,
+        cache_creation_input_tokens: 100,
+        cache_read_input_tokens: 2000,
+        output_tokens: opts.output ?? 40,
+        cache_creation: { ephemeral_5m_input_tokens: 100, ephemeral_1h_input_tokens: 0 },
+        service_tier: "standard",
+      },
+    },
+  });
+}
+
+const THINKING = { type: "thinking", thinking: "Looking at the failing test. ".repeat(20), signature: "s" };
+const TEXT = { type: "text", text: "I will run the tests. ".repeat(20) };
+
+Deno.test("a history read takes only the time of a line of tool results; a short one is parsed", () => {
+  const lines = new HistoryLines();
+  assert.deepEqual(lines.take(toolResult(20_000)), { at: AT_MS });
+  const short = toolResult(10);
+  assert.equal(lines.take(short), short);
+});
+
+Deno.test("a history read takes a repeated copy of the response just parsed by its time only", () => {
+  const lines = new HistoryLines();
+  const first = response(THINKING);
+  assert.equal(lines.take(first), first);
+  assert.deepEqual(lines.take(response(TEXT, { at: "2026-11-24T10:00:10.000Z" })), {
+    at: Date.parse("2026-11-24T10:00:10.000Z"),
+  });
+  // Anything a ledger tells copies apart by is parsed again.
+  for (
+    const other of [
+      response(TEXT, { output: 41 }),
+      response(TEXT, { request: "req_2" }),
+      response(TEXT, { sidechain: true }),
+      response(TEXT, { model: "claude-opus-4-5" }),
+    ]
+  ) {
+    assert.equal(lines.take(other), other);
+  }
+});
+
+Deno.test("a history read parses prompts whole and cuts the long strings of other long lines", () => {
+  const lines = new HistoryLines();
+  const prompt = JSON.stringify({
+    ...envelope("user"),
+    message: { role: "user", content: "p".repeat(5_000) },
+  });
+  assert.equal(lines.take(prompt), prompt);
+  const write = response({
+    type: "tool_use",
+    id: "toolu_9",
+    name: "Write",
+    input: { file_path: "/a", content: "c".repeat(9_000) },
+  });
+  const taken = lines.take(write);
+  assert.equal(typeof taken, "string");
+  const parsed = JSON.parse(taken as string);
+  assert.equal(parsed.message.content[0].input.content.length, 512);
+  assert.equal(parsed.message.usage.output_tokens, 40);
+});
+
+Deno.test("a line laid out otherwise (message before its fields) is parsed whole", () => {
+  const lines = new HistoryLines();
+  const line = JSON.stringify({
+    message: {
+      role: "user",
+      content: [{ type: "tool_result", tool_use_id: "t", content: "x".repeat(600) }],
+    },
+    type: "user",
+    timestamp: AT,
+  });
+  assert.equal(lines.take(line), line);
+});
+
+/** What a report reads of a transcript: tokens, models, times, title and the usage timeline. */
+function reportFacts(lines: string[], history: boolean) {
+  const t = new ClaudeTranscript({ history });
+  for (const l of lines) t.feed(l);
+  const f = t.facts();
+  return {
+    id: f.id,
+    cwd: f.cwd,
+    title: f.title,
+    model: f.model,
+    tokens: f.tokens,
+    byModel: f.tokensByModel,
+    startedAt: f.startedAt,
+    lastActivity: f.lastActivity,
+    history: t.ledger.history(),
+  };
+}
+
+Deno.test("a history read finds what a full read finds for a report, in every Claude fixture", () => {
+  const names = [...Deno.readDirSync(FIXTURES)].filter((e) => e.name.endsWith(".jsonl")).map((e) => e.name);
+  assert.ok(names.length >= 8);
+  for (const name of names) {
+    const lines = Deno.readTextFileSync(FIXTURES + name).split("\n").filter(Boolean);
+    assert.deepEqual(reportFacts(lines, true), reportFacts(lines, false), name);
+  }
+});
+
+Deno.test("a history read finds what a full read finds in a long session of copies and big results", () => {
+  const lines: string[] = [];
+  for (let i = 0; i < 40; i++) {
+    const at = new Date(AT_MS + i * 60_000).toISOString();
+    const request = `req_${i}`;
+    lines.push(
+      JSON.stringify({ ...envelope("user"), timestamp: at, message: { role: "user", content: `step ${i}` } }),
+    );
+    // The streamed copies: the same usage on each block, or a growing output count as older versions wrote.
+    lines.push(response(THINKING, { request, at, output: i % 3 === 0 ? 10 : 50 }));
+    lines.push(response(TEXT, { request, at, output: 50 }));
+    lines.push(response({ type: "tool_use", id: `toolu_${i}`, name: "Bash", input: { command: "ls" } }, {
+      request,
+      at,
+      output: 50,
+      model: i % 5 === 0 ? "claude-opus-4-5" : "claude-sonnet-4-5",
+    }));
+    lines.push(toolResult(1_000 + i * 300));
+  }
+  assert.deepEqual(reportFacts(lines, true), reportFacts(lines, false));
+});
