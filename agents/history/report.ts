@@ -64,14 +64,16 @@ export function sessionPieces(h: HistorySession, whole: boolean): { pieces: Piec
   const line: UsageMinute[] = s.usageHistory ?? s.recentUsage ?? [];
   const seen: Record<string, TokenBuckets> = Object.create(null);
   const requests: Record<string, number> = Object.create(null);
-  const timeline: Piece[] = line.map((m) => {
-    const model = m.model ?? UNKNOWN_MODEL;
-    addTokens(seen[model] ??= emptyTokens(), m.tokens);
-    requests[model] = (requests[model] ?? 0) + m.requests;
-    return { at: m.at, model, tokens: { ...m.tokens }, requests: m.requests, recordedUsd: null };
-  });
   const end = s.lastActivity ?? s.startedAt ?? 0;
-  const pieces: Piece[] = whole ? [] : timeline;
+  // The whole session's pieces need only the requests per model of its timeline.
+  const pieces: Piece[] = [];
+  for (const m of line) {
+    const model = m.model ?? UNKNOWN_MODEL;
+    requests[model] = (requests[model] ?? 0) + m.requests;
+    if (whole) continue;
+    addTokens(seen[model] ??= emptyTokens(), m.tokens);
+    pieces.push({ at: m.at, model, tokens: { ...m.tokens }, requests: m.requests, recordedUsd: null });
+  }
   let placed = false;
   for (const [model, t] of Object.entries(s.tokensByModel)) {
     if (whole) {

@@ -3,7 +3,8 @@
  * it. A report needs a session's usage, times, models and title; most of a transcript's bytes are tool
  * results, and most of its lines repeat a response once per content block with the same usage. So:
  * a line of tool results gives only its time; a repeated copy of the response just read gives only its
- * time; a long line of another kind is parsed with its long strings cut short; prompts are read whole.
+ * time; once the first prompt is known, so does every user line; a long line of another kind is parsed
+ * with its long strings cut short; prompts before it are read whole.
  *
  * It relies on how Claude Code writes a record: the top-level `type`, `timestamp` and `requestId` come
  * before the `message`, and in a JSON text a quote inside a string is always escaped, so `"type":"user"`
@@ -58,17 +59,22 @@ export class HistoryLines {
   /** The response of the last assistant line parsed. */
   #response: Response | null = null;
 
-  /** `line` to parse (itself, or with its long strings cut), or only its time. */
-  take(line: string): string | TimeOnly {
-    if (line.length <= JUDGED_CHARS) return line;
+  /**
+   * `line` to parse (itself, or with its long strings cut), or only its time. `prompted`: the
+   * transcript's first prompt (its title when it has no other) is known, so its user lines say nothing
+   * more a report shows.
+   */
+  take(line: string, prompted = false): string | TimeOnly {
+    if (line.length <= JUDGED_CHARS && !prompted) return line;
     const message = line.indexOf(MESSAGE);
     if (message !== -1 && message < HEAD_CHARS) {
       const type = line.lastIndexOf('"type":"', message);
       if (type !== -1 && line.startsWith('user"', type + 8)) {
+        if (prompted) return timeOf(line, message) ?? line;
         RESULT_MESSAGE.lastIndex = message;
         return RESULT_MESSAGE.test(line) ? timeOf(line, message) ?? line : line;
       }
-      if (type !== -1 && line.startsWith('assistant"', type + 8)) {
+      if (type !== -1 && line.length > JUDGED_CHARS && line.startsWith('assistant"', type + 8)) {
         const response = responseOf(line, message);
         if (response && this.#response && sameResponse(response, this.#response)) {
           return timeOf(line, message) ?? line;

@@ -154,7 +154,7 @@ export class ClaudeTranscript {
    */
   feed(line: string | unknown): void {
     if (this.#history && typeof line === "string") {
-      const taken = this.#history.take(line);
+      const taken = this.#history.take(line, this.#s.firstPrompt !== null);
       if (typeof taken !== "string") return this.#s.span.see(taken.at);
       line = taken;
     }

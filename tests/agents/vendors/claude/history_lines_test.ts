@@ -171,3 +171,14 @@ Deno.test("a history read finds what a full read finds in a long session of copi
   }
   assert.deepEqual(reportFacts(lines, true), reportFacts(lines, false));
 });
+
+Deno.test("once the first prompt is known, a history read takes every user line by its time only", () => {
+  const lines = new HistoryLines();
+  const prompt = JSON.stringify({ ...envelope("user"), message: { role: "user", content: "run the tests" } });
+  assert.equal(lines.take(prompt, false), prompt);
+  assert.deepEqual(lines.take(prompt, true), { at: AT_MS });
+  assert.deepEqual(lines.take(toolResult(10), true), { at: AT_MS });
+  // Not a user line: parsed as before.
+  const title = JSON.stringify({ type: "custom-title", customTitle: "Shop checkout", sessionId: "s" });
+  assert.equal(lines.take(title, true), title);
+});
