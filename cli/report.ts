@@ -15,7 +15,7 @@ import { Calendar, pointInTime } from "../agents/history/calendar.ts";
 import type { Weekday } from "../agents/history/kinds.ts";
 import { readHistoryInWorkers } from "./report_read.ts";
 import { buildReport } from "../agents/history/report.ts";
-import { buildToolsReport, readToolCalls } from "../agents/history/tools.ts";
+import { buildToolsReport } from "../agents/history/tools.ts";
 import type { History } from "../agents/history/collect.ts";
 import { type REPORT_FORMATS, REPORT_KINDS, type ReportKind } from "../agents/history/kinds.ts";
 import {
@@ -164,6 +164,7 @@ export async function runReport(parsed: ParsedArgs, config: Config | null): Prom
     profiles: profileEnvs(config?.dataDirs ?? {}),
     now,
     progress: progressLine(now),
+    tools: req.kind === "tools",
   });
   if (history.notRead > 0) {
     console.error(
@@ -193,11 +194,12 @@ export async function runReport(parsed: ParsedArgs, config: Config | null): Prom
 }
 
 /**
- * The `tools` report of a history: each session's tool calls read by its agent's reader (with the
- * progress line), summed and rendered. Sessions whose calls cannot be read join the unreadable stores.
+ * The `tools` report of a history read with its tool calls (each session's read by its agent's
+ * reader, right after the session), summed and rendered. Sessions whose calls cannot be read join the
+ * unreadable stores.
  */
 async function runToolsReport(req: ReportRequest, history: History, now: number): Promise<string> {
-  const read = await readToolCalls(history.sessions, progressLine(now));
+  const read = history.calls ?? { sessions: [], unreadable: [] };
   if (req.verbose) {
     for (const u of read.unreadable) {
       console.error(`agtop: notice: cannot read ${u.agent} tool calls in ${u.path}: ${u.reason}`);

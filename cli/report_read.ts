@@ -35,12 +35,10 @@ export async function readHistoryInWorkers(
   if (workers <= 1) return readHistory(opts);
   // The workers start first: their start-up overlaps this thread's loading and listing.
   const profiles = structuredClone(opts.profiles ?? {}) as Record<string, Record<string, string>[]>;
-  const helpers = Array.from(
-    { length: workers - 1 },
-    () => new Helper(opts.vendors.map((v) => v.id), profiles),
-  );
+  const ids = opts.vendors.map((v) => v.id);
+  const helpers = Array.from({ length: workers - 1 }, () => new Helper(ids, profiles, opts.tools ?? false));
   try {
-    const reader = await HistoryReader.open(opts.vendors, opts.profiles);
+    const reader = await HistoryReader.open(opts.vendors, opts.profiles, opts.tools);
     const { listed, notRead } = reader.list(opts.since);
     const counter = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
     const shares = Array.from({ length: workers }, () => ({ read: 0, bytes: 0 }));
@@ -60,7 +58,8 @@ export async function readHistoryInWorkers(
       (read, _, bytes) => heard(0)(read, bytes),
     );
     const history: History = { ...own, notices: reader.notices(), notRead };
-    for (const reply of await Promise.all(replies)) {
+    const all = await Promise.all(replies);
+    for (const reply of all) {
       for (const shared of reply.sessions) {
         const vendor = opts.vendors.find((v) => v.id === shared.agent);
         if (vendor) history.sessions.push({ vendor, session: receiveSession(shared) });
@@ -71,6 +70,19 @@ export async function readHistoryInWorkers(
     // In the order listed, as one thread reads them.
     const order = new Map(listed.map(({ link }, i) => [link.path, i]));
     history.sessions.sort((a, b) => order.get(a.session.path)! - order.get(b.session.path)!);
+    if (history.calls) {
+      const byPath = new Map(history.sessions.map((h) => [h.session.path, h]));
+      for (const reply of all) {
+        for (const { path, calls } of reply.calls?.sessions ?? []) {
+          const h = byPath.get(path);
+          if (h) history.calls.sessions.push({ history: h, calls });
+        }
+        history.calls.unreadable.push(...reply.calls?.unreadable ?? []);
+      }
+      history.calls.sessions.sort((a, b) =>
+        order.get(a.history.session.path)! - order.get(b.history.session.path)!
+      );
+    }
     return history;
   } finally {
     for (const h of helpers) h.stop();
@@ -83,8 +95,8 @@ class Helper {
   #failed: Error | null = null;
   #replies: ((reply: HistoryReply) => void) | null = null;
 
-  /** Starts the worker and has it open readers for `vendors` (ids) at once. */
-  constructor(vendors: string[], profiles: Record<string, Record<string, string>[]>) {
+  /** Starts the worker and has it open readers for `vendors` (ids, with their tool-call readers) at once. */
+  constructor(vendors: string[], profiles: Record<string, Record<string, string>[]>, tools: boolean) {
     this.#worker = new Worker(new URL("./report_worker.ts", import.meta.url).href, { type: "module" });
     this.#worker.onmessage = (e: MessageEvent<HistoryReply>) => {
       if (e.data.type === "error") this.#fail(new Error(e.data.message));
@@ -94,7 +106,7 @@ class Helper {
       e.preventDefault();
       this.#fail(e.error instanceof Error ? e.error : new Error(e.message));
     };
-    this.#post({ type: "open", vendors, profiles });
+    this.#post({ type: "open", vendors, profiles, tools });
   }
 
   /** Reads listed sessions beside this thread (indices from `counter`); rejects when the worker fails. */

@@ -11,9 +11,15 @@
 
 import { HistoryReader } from "../agents/history/collect.ts";
 import { VENDORS } from "../agents/vendors/mod.ts";
-import type { SessionLink, Vendor } from "../agents/vendor.ts";
+import type { SessionLink, ToolCallRecord, Vendor } from "../agents/vendor.ts";
 import { type SharedSession, shareSession } from "./report_share.ts";
 import type { Unreadable } from "../agents/history/types.ts";
+
+/** A session's tool calls as a worker sends them: the session by its path. */
+export interface SharedCalls {
+  path: string;
+  calls: ToolCallRecord[];
+}
 
 /** A listed session as the threads share it: its agent by id. */
 export interface SharedLink {
@@ -26,13 +32,20 @@ export interface SharedLink {
  * the listed sessions whose index it takes from `counter` (an Int32 the threads add 1 to).
  */
 export type HistoryRequest =
-  | { type: "open"; vendors: string[]; profiles: Record<string, Record<string, string>[]> }
+  | { type: "open"; vendors: string[]; profiles: Record<string, Record<string, string>[]>; tools: boolean }
   | { type: "read"; links: SharedLink[]; counter: SharedArrayBuffer; now: number };
 
 /** A worker's replies: progress while it reads, then what it read (or why it failed). */
 export type HistoryReply =
   | { type: "progress"; read: number; bytes: number }
-  | { type: "done"; sessions: SharedSession[]; unreadable: Unreadable[]; notices: string[] }
+  | {
+    type: "done";
+    sessions: SharedSession[];
+    unreadable: Unreadable[];
+    notices: string[];
+    /** The sessions' tool calls, by session path, when the worker was opened for them. */
+    calls?: { sessions: SharedCalls[]; unreadable: Unreadable[] };
+  }
   | { type: "error"; message: string };
 
 /** The worker's global scope, typed for what this file uses. */
@@ -50,7 +63,7 @@ scope.onmessage = async (e) => {
   try {
     if (req.type === "open") {
       const vendors = VENDORS.filter((v) => req.vendors.includes(v.id));
-      opened = HistoryReader.open(vendors, req.profiles);
+      opened = HistoryReader.open(vendors, req.profiles, req.tools);
       return void await opened;
     }
     const reader = await opened!;
@@ -58,7 +71,7 @@ scope.onmessage = async (e) => {
     // The same registry on both sides: every id sent is known.
     const listed = req.links.map(({ agent, link }) => ({ vendor: byId.get(agent)!, link }));
     const counter = new Int32Array(req.counter);
-    const { sessions, unreadable } = reader.read(
+    const { sessions, unreadable, calls } = reader.read(
       listed,
       req.now,
       () => Atomics.add(counter, 0, 1),
@@ -69,6 +82,14 @@ scope.onmessage = async (e) => {
       sessions: sessions.map((h) => shareSession(h.vendor.id, h.session)),
       unreadable,
       notices: reader.notices(),
+      ...(calls
+        ? {
+          calls: {
+            sessions: calls.sessions.map((c) => ({ path: c.history.session.path, calls: c.calls })),
+            unreadable: calls.unreadable,
+          },
+        }
+        : {}),
     });
   } catch (error) {
     scope.postMessage({ type: "error", message: error instanceof Error ? error.message : String(error) });

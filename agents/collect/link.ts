@@ -51,6 +51,8 @@ export interface RecentWatch {
   progress?: (read: number, total: number, link: SessionLink) => void;
   /** A listed session whose reader returned nothing (`error`: what it threw, else null). */
   unread?: (vendor: Vendor, link: SessionLink, error: unknown) => void;
+  /** A session just read (before its `progress`). */
+  found?: (linked: Linked) => void;
 }
 
 /** A session listed to be read: its agent and where it is. */
@@ -263,8 +265,10 @@ export class SessionLinker {
       const reader = this.#sources.get(vendor);
       let error: unknown = null;
       const session = reader ? this.#read(vendor, reader, link, now, (e) => error = e) : null;
-      if (session) found.push({ vendor, session });
-      else watch.unread?.(vendor, link, error);
+      if (session) {
+        found.push({ vendor, session });
+        watch.found?.(found[found.length - 1]);
+      } else watch.unread?.(vendor, link, error);
       watch.progress?.(++read, listed.length, link);
     }
     return found;

@@ -8,6 +8,7 @@
 import type { ToolCallRecord } from "../vendor.ts";
 import { JsonlTail } from "./jsonl.ts";
 import { feedJsonLine, isObject, type JsonObject, timestamp } from "./records.ts";
+import { cutLongStrings } from "./long_strings.ts";
 
 /**
  * The calls of one transcript, paired with their results by call id. A result whose call is not known
@@ -78,7 +79,8 @@ export function mcpTool(name: string): { server: string; name: string } | null {
 
 /**
  * Hands every JSON object line of the JSONL file at `path` to `read`, in file order (at most
- * {@linkcode MAX_TOOL_FILE_BYTES}); malformed lines are skipped. A missing file reads as nothing.
+ * {@linkcode MAX_TOOL_FILE_BYTES}), its long strings cut where `options` asks; malformed lines are
+ * skipped. A missing file reads as nothing.
  *
  * @example
  * ```ts
@@ -86,14 +88,32 @@ export function mcpTool(name: string): { server: string; name: string } | null {
  * readJsonlRecords("/home/me/.pi/agent/sessions/--w--/s.jsonl", () => lines++);
  * ```
  */
-export function readJsonlRecords(path: string, read: (rec: JsonObject) => void): void {
+export function readJsonlRecords(
+  path: string,
+  read: (rec: JsonObject) => void,
+  options: RecordOptions = {},
+): void {
   const tail = new JsonlTail(path);
+  const keep = options.keepChars;
+  const feed = keep === undefined
+    ? (line: string) => feedJsonLine(line, read)
+    : (line: string) => feedJsonLine(cutLongStrings(line, keep), read);
   let bytes = 0;
   while (bytes < MAX_TOOL_FILE_BYTES) {
-    const r = tail.read((line) => feedJsonLine(line, read));
+    const r = tail.read(feed);
     if (r.bytes === 0) break;
     bytes += r.bytes;
   }
+}
+
+/** How {@linkcode readJsonlRecords} reads records. */
+export interface RecordOptions {
+  /**
+   * Strings longer than this many characters are cut to it before a line is parsed, for readers that
+   * need ids, names, flags and times, not the text of tool inputs and outputs (parsing those costs most
+   * of the read). By default lines are parsed whole.
+   */
+  keepChars?: number;
 }
 
 /** Most bytes of one transcript read for its tool calls. */
@@ -101,7 +121,8 @@ export const MAX_TOOL_FILE_BYTES = 1024 * 1024 * 1024;
 
 /**
  * The tool calls of the JSONL transcript at `path`: each record is handed to `read` with the log to
- * note calls and results in and the record's `timestamp` (ms, or null).
+ * note calls and results in and the record's `timestamp` (ms, or null); `options` as for
+ * {@linkcode readJsonlRecords}.
  *
  * @example
  * ```ts
@@ -113,11 +134,18 @@ export const MAX_TOOL_FILE_BYTES = 1024 * 1024 * 1024;
 export function loggedCalls(
   path: string,
   read: (rec: JsonObject, log: ToolCallLog, at: number | null) => void,
+  options: RecordOptions = {},
 ): ToolCallRecord[] {
   const log = new ToolCallLog();
-  readJsonlRecords(path, (rec) => read(rec, log, timestamp(rec.timestamp)));
+  readJsonlRecords(path, (rec) => read(rec, log, timestamp(rec.timestamp)), options);
   return log.records();
 }
+
+/**
+ * How to read the lines {@linkcode anthropicToolBlocks} is given: it reads ids, names, flags and times,
+ * none of them long, so strings are cut before parsing.
+ */
+export const TOOL_BLOCK_LINES: RecordOptions = { keepChars: 256 };
 
 /**
  * The `tool_use` blocks (calls) and `tool_result` blocks (results; `is_error` marks a failure) of an

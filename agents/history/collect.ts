@@ -9,6 +9,7 @@
 import type { SessionLink, Vendor } from "../vendor.ts";
 import { type ListedSession, SessionLinker } from "../collect/link.ts";
 import type { HistorySession, Unreadable } from "./types.ts";
+import { loadToolReaders, readSessionCalls, type ToolCallsRead, type ToolReaders } from "./tools.ts";
 
 /** What {@linkcode readHistory} found. */
 export interface History {
@@ -19,6 +20,8 @@ export interface History {
   notices: string[];
   /** Sessions in the window left unread: none unless a reader cannot list every session (Claude's, for now). */
   notRead: number;
+  /** The sessions' tool calls, when asked for (`tools`). */
+  calls?: ToolCallsRead;
 }
 
 /** What {@linkcode readHistory} reads. */
@@ -32,6 +35,8 @@ export interface HistoryOptions {
   now: number;
   /** Hears how many sessions were read, of how many, and how many bytes their files hold so far. */
   progress?: HistoryProgress;
+  /** Also read each session's tool calls (`report tools`), with its agent's tool-call reader. */
+  tools?: boolean;
 }
 
 /** Hears how many sessions were read, of how many, and how many bytes their files hold so far. */
@@ -41,6 +46,8 @@ export type HistoryProgress = (read: number, total: number, bytes: number) => vo
 export interface HistoryRead {
   sessions: HistorySession[];
   unreadable: Unreadable[];
+  /** The sessions' tool calls, when the reader was opened for them. */
+  calls?: ToolCallsRead;
 }
 
 /**
@@ -49,14 +56,17 @@ export interface HistoryRead {
  */
 export class HistoryReader {
   #linker: SessionLinker;
+  #tools: ToolReaders | null;
 
-  private constructor(linker: SessionLinker) {
+  private constructor(linker: SessionLinker, tools: ToolReaders | null) {
     this.#linker = linker;
+    this.#tools = tools;
   }
 
   /**
    * A reader of the sessions of `vendors` (and of their `profiles`), its session readers loaded: ones
-   * that keep whole usage histories, with no cap on how many sessions are listed.
+   * that keep whole usage histories, with no cap on how many sessions are listed; with `tools`, their
+   * tool-call readers too, and each session's calls are read right after it (its file still cached).
    *
    * @example
    * ```ts
@@ -70,10 +80,11 @@ export class HistoryReader {
   static async open(
     vendors: readonly Vendor[],
     profiles: Readonly<Record<string, readonly Record<string, string>[]>> = {},
+    tools = false,
   ): Promise<HistoryReader> {
     const linker = new SessionLinker(vendors, profiles, { history: true, max: Infinity });
-    await linker.load(vendors);
-    return new HistoryReader(linker);
+    const [, readers] = await Promise.all([linker.load(vendors), tools ? loadToolReaders(vendors) : null]);
+    return new HistoryReader(linker, readers);
   }
 
   /** The sessions active since `since`, newest first; `notRead` counts the ones a reader could not list. */
@@ -94,8 +105,11 @@ export class HistoryReader {
     progress?: HistoryProgress,
   ): HistoryRead {
     const unreadable: Unreadable[] = [];
+    const tools = this.#tools;
+    const calls: ToolCallsRead | undefined = tools ? { sessions: [], unreadable: [] } : undefined;
     let bytes = 0;
     const found = this.#linker.readListed(listed, now, {
+      found: tools ? (h) => readSessionCalls(h, tools, calls!) : undefined,
       progress: progress && ((read, total, link) => progress(read, total, bytes += sizeOf(link.path))),
       unread: (vendor, link, error) => {
         const reason = error === null
@@ -106,7 +120,7 @@ export class HistoryReader {
         if (reason) unreadable.push({ agent: vendor.id, path: link.path, reason });
       },
     }, next);
-    return { sessions: found, unreadable };
+    return { sessions: found, unreadable, ...(calls ? { calls } : {}) };
   }
 
   /** Why some readers failed (loading, listing, reading), once per vendor and step. */
@@ -129,10 +143,9 @@ export class HistoryReader {
  * ```
  */
 export async function readHistory(opts: HistoryOptions): Promise<History> {
-  const reader = await HistoryReader.open(opts.vendors, opts.profiles);
+  const reader = await HistoryReader.open(opts.vendors, opts.profiles, opts.tools);
   const { listed, notRead } = reader.list(opts.since);
-  const { sessions, unreadable } = reader.read(listed, opts.now, undefined, opts.progress);
-  return { sessions, unreadable, notices: reader.notices(), notRead };
+  return { ...reader.read(listed, opts.now, undefined, opts.progress), notices: reader.notices(), notRead };
 }
 
 /** The size of a session's file in bytes; 0 for a session that is not a file of its own. */

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { ToolCallReader, ToolCallRecord } from "../vendor.ts";
+import type { ToolCallReader, ToolCallRecord, Vendor } from "../vendor.ts";
 import { projectName } from "../collect/rows.ts";
 import type { HistorySession, ToolRow, ToolsReport, Unreadable } from "./types.ts";
 import { REPORT_SCHEMA_VERSION, type ReportOptions } from "./report.ts";
@@ -25,51 +25,41 @@ export interface ToolCallsRead {
   unreadable: Unreadable[];
 }
 
+/** Tool-call readers by vendor id: null for one that did not load. */
+export type ToolReaders = Map<string, ToolCallReader | null>;
+
 /**
- * Reads the tool calls of every session whose agent has a tool-call reader (loaded once per agent). A
- * session that cannot be read is named in `unreadable`; it never stops the others. `progress` hears
- * how many sessions were read, of how many, and the bytes of their files so far.
+ * The tool-call readers of `vendors` that have one, each loaded once (only `report tools` loads them).
  *
  * @example
  * ```ts
- * import type { HistorySession } from "./types.ts";
- * declare const sessions: HistorySession[];
- * const { sessions: read } = await readToolCalls(sessions);
- * read.reduce((n, s) => n + s.calls.length, 0);
+ * import { VENDORS } from "../vendors/mod.ts";
+ * const readers = await loadToolReaders(VENDORS);
+ * readers.has("claude"); // true
  * ```
  */
-export async function readToolCalls(
-  sessions: readonly HistorySession[],
-  progress?: (read: number, total: number, bytes: number) => void,
-): Promise<ToolCallsRead> {
-  const readers = new Map<string, ToolCallReader | null>();
-  const out: ToolCallsRead = { sessions: [], unreadable: [] };
-  const wanted = sessions.filter((h) => h.vendor.tools);
-  let bytes = 0;
-  for (const [i, h] of wanted.entries()) {
-    const agent = h.vendor.id;
-    if (!readers.has(agent)) readers.set(agent, await h.vendor.tools!().catch(() => null));
-    const reader = readers.get(agent)!;
-    const path = h.session.path;
-    try {
-      if (!reader) throw new Error("its tool-call reader did not load");
-      out.sessions.push({ history: h, calls: reader(path) });
-    } catch (e) {
-      out.unreadable.push({ agent, path, reason: e instanceof Error ? e.message : String(e) });
-    }
-    bytes += sizeOf(path);
-    progress?.(i + 1, wanted.length, bytes);
-  }
-  return out;
+export async function loadToolReaders(vendors: readonly Vendor[]): Promise<ToolReaders> {
+  const readers: ToolReaders = new Map();
+  for (const v of new Set(vendors)) if (v.tools) readers.set(v.id, await v.tools().catch(() => null));
+  return readers;
 }
 
-/** The size of a session's file in bytes; 0 when it is not a file of its own. */
-function sizeOf(path: string): number {
+/**
+ * Reads the tool calls of one session with its agent's reader into `out` (or names it unreadable there);
+ * a session whose agent has no reader is left out. Returns whether it was one to read.
+ */
+export function readSessionCalls(h: HistorySession, readers: ToolReaders, out: ToolCallsRead): boolean {
+  const agent = h.vendor.id;
+  if (!readers.has(agent)) return false;
+  const reader = readers.get(agent);
+  const path = h.session.path;
   try {
-    return Deno.statSync(path).size;
-  } catch {
-    return 0;
+    if (!reader) throw new Error("its tool-call reader did not load");
+    out.sessions.push({ history: h, calls: reader(path) });
+  } catch (e) {
+    out.unreadable.push({ agent, path, reason: e instanceof Error ? e.message : String(e) });
   }
+  return true;
 }
 
 /** What a tools report is built from, besides the calls: a usage report's options (calls made within [since, until)). */

@@ -8,7 +8,7 @@
  */
 
 import type { ToolCallRecord } from "../../vendor.ts";
-import { anthropicToolBlocks, loggedCalls } from "../../formats/tool_calls.ts";
+import { anthropicToolBlocks, loggedCalls, TOOL_BLOCK_LINES } from "../../formats/tool_calls.ts";
 import { isObject } from "../../formats/records.ts";
 import { listDir } from "../../formats/files.ts";
 
@@ -36,5 +36,5 @@ function fileCalls(path: string): ToolCallRecord[] {
     if ((rec.type === "assistant" || rec.type === "user") && isObject(rec.message)) {
       anthropicToolBlocks(log, rec.message.content, at);
     }
-  });
+  }, TOOL_BLOCK_LINES);
 }

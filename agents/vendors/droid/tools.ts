@@ -7,7 +7,7 @@
  */
 
 import type { ToolCallRecord } from "../../vendor.ts";
-import { anthropicToolBlocks, loggedCalls } from "../../formats/tool_calls.ts";
+import { anthropicToolBlocks, loggedCalls, TOOL_BLOCK_LINES } from "../../formats/tool_calls.ts";
 import { isObject } from "../../formats/records.ts";
 
 /**
@@ -22,5 +22,5 @@ import { isObject } from "../../formats/records.ts";
 export function droidToolCalls(path: string): ToolCallRecord[] {
   return loggedCalls(path, (rec, log, at) => {
     if (rec.type === "message" && isObject(rec.message)) anthropicToolBlocks(log, rec.message.content, at);
-  });
+  }, TOOL_BLOCK_LINES);
 }

@@ -5,10 +5,12 @@
 import assert from "node:assert/strict";
 import {
   buildToolsReport,
+  loadToolReaders,
   median,
   percentile,
-  readToolCalls,
+  readSessionCalls,
   type SessionCalls,
+  type ToolCallsRead,
 } from "../../../agents/history/tools.ts";
 import { Calendar } from "../../../agents/history/calendar.ts";
 import type { ToolCallRecord, Vendor } from "../../../agents/vendor.ts";
@@ -154,17 +156,15 @@ Deno.test("tool calls read: each agent's reader loaded once; a failing store is 
     return [call("Bash", T0, 10)];
   };
   const v = vendor("claude", () => (loads++, Promise.resolve(reader)));
-  const seen: number[] = [];
-  const read = await readToolCalls(
-    [
-      { vendor: v, session: makeSession({ path: "/a.jsonl" }) },
-      { vendor: v, session: makeSession({ path: "/bad.jsonl" }) },
-      { vendor: vendor("aider"), session: makeSession({ path: "/h.md" }) },
-    ],
-    (n) => seen.push(n),
-  );
+  const readers = await loadToolReaders([v, v, vendor("aider")]);
   assert.equal(loads, 1);
+  const read: ToolCallsRead = { sessions: [], unreadable: [] };
+  const asked = [
+    { vendor: v, session: makeSession({ path: "/a.jsonl" }) },
+    { vendor: v, session: makeSession({ path: "/bad.jsonl" }) },
+    { vendor: vendor("aider"), session: makeSession({ path: "/h.md" }) },
+  ].map((h) => readSessionCalls(h, readers, read));
+  assert.deepEqual(asked, [true, true, false]);
   assert.equal(read.sessions.length, 1);
   assert.deepEqual(read.unreadable, [{ agent: "claude", path: "/bad.jsonl", reason: "permission denied" }]);
-  assert.deepEqual(seen, [1, 2]);
 });
