@@ -9,7 +9,7 @@
 
 import { type History, type HistoryOptions, HistoryReader, readHistory } from "../agents/history/collect.ts";
 import type { HistoryReply, HistoryRequest, SharedLink } from "./report_worker.ts";
-import { receiveSession } from "./report_share.ts";
+import { receiveSession, SharedCounter } from "./report_share.ts";
 
 /** Most readers (this thread and workers) a history read uses. */
 export const HISTORY_WORKERS = 2;
@@ -40,25 +40,22 @@ export async function readHistoryInWorkers(
   try {
     const reader = await HistoryReader.open(opts.vendors, opts.profiles, opts.tools);
     const { listed, notRead } = reader.list(opts.since);
-    const counter = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
-    const shares = Array.from({ length: workers }, () => ({ read: 0, bytes: 0 }));
-    const heard = (index: number) => (read: number, bytes: number) => {
-      Object.assign(shares[index], { read, bytes });
-      const sum = (k: "read" | "bytes") => shares.reduce((n, s) => n + s[k], 0);
-      opts.progress?.(sum("read"), listed.length, sum("bytes"));
-    };
+    const counter = new SharedCounter();
     const links: SharedLink[] = listed.map(({ vendor, link }) => ({ agent: vendor.id, link }));
-    const replies = helpers.map((h, i) =>
-      h.read(links, counter.buffer as SharedArrayBuffer, opts.now, heard(i + 1))
-    );
-    const own = reader.read(
-      listed,
-      opts.now,
-      () => Atomics.add(counter, 0, 1),
-      (read, _, bytes) => heard(0)(read, bytes),
-    );
-    const history: History = { ...own, notices: reader.notices(), notRead };
+    const replies = helpers.map((h) => h.read(links, counter.buffer, opts.now));
+    // Progress is all threads': they count into the shared counter, this thread tells it.
+    let own = 0;
+    const heard = opts.progress &&
+      ((_read: number, _total: number, bytes: number) => {
+        const all = counter.read(bytes - own);
+        own = bytes;
+        opts.progress!(all.read, listed.length, all.bytes);
+      });
+    const mine = reader.read(listed, opts.now, () => counter.next(), heard);
+    const history: History = { ...mine, notices: reader.notices(), notRead };
     const all = await Promise.all(replies);
+    // The other threads may have read the last sessions after this thread's last word.
+    opts.progress?.(listed.length, listed.length, counter.totals().bytes);
     for (const reply of all) {
       for (const shared of reply.sessions) {
         const vendor = opts.vendors.find((v) => v.id === shared.agent);
@@ -109,18 +106,16 @@ class Helper {
     this.#post({ type: "open", vendors, profiles, tools });
   }
 
-  /** Reads listed sessions beside this thread (indices from `counter`); rejects when the worker fails. */
+  /** Reads listed sessions beside this thread (indices from the shared `counter`); rejects when the worker fails. */
   read(
     links: SharedLink[],
     counter: SharedArrayBuffer,
     now: number,
-    progress: (read: number, bytes: number) => void,
   ): Promise<Extract<HistoryReply, { type: "done" }>> {
     return new Promise((resolve, reject) => {
       if (this.#failed) return reject(this.#failed);
       this.#replies = (reply) => {
-        if (reply.type === "progress") progress(reply.read, reply.bytes);
-        else if (reply.type === "done") resolve(reply);
+        if (reply.type === "done") resolve(reply);
       };
       this.#fail = (error) => reject(error);
       this.#post({ type: "read", links, counter, now });

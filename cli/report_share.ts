@@ -1,12 +1,59 @@
 /**
- * Sessions as a history worker sends them to the thread that joins the report (`readHistoryInWorkers`):
- * the usage minutes packed into one array of numbers each, since a structured clone of many small objects
- * costs more than reading them did.
+ * What the threads of a history read share (`readHistoryInWorkers`): counters in shared memory (the next
+ * session to read, how much all have read), and sessions as a worker sends them to the thread that joins
+ * the report, the usage minutes packed into one array of numbers each, since a structured clone of many
+ * small objects costs more than reading them did.
  *
  * @module
  */
 
 import type { SessionFacts, UsageMinute } from "../agents/session.ts";
+
+/** Cells of a {@linkcode SharedCounter}: the next index, the sessions read, the KiB read. */
+const COUNTER_CELLS = 3;
+
+/**
+ * Counters the threads of one history read share in memory: each takes the index of the next unread
+ * session from it, and counts what it read into it, so any thread can tell the progress of all at once.
+ *
+ * @example
+ * ```ts
+ * const counter = new SharedCounter();
+ * counter.next(); // 0
+ * counter.next(); // 1
+ * counter.read(2048); // { read: 1, bytes: 2048 }
+ * new SharedCounter(counter.buffer).read(1024); // { read: 2, bytes: 3072 }
+ * counter.totals(); // { read: 2, bytes: 3072 }
+ * ```
+ */
+export class SharedCounter {
+  /** The shared memory: hand it to another thread, which builds its counter on it. */
+  readonly buffer: SharedArrayBuffer;
+  #cells: Int32Array;
+
+  /** Counters on `buffer` (another thread's), or on new memory. */
+  constructor(buffer = new SharedArrayBuffer(COUNTER_CELLS * Int32Array.BYTES_PER_ELEMENT)) {
+    this.buffer = buffer;
+    this.#cells = new Int32Array(buffer);
+  }
+
+  /** The index of the next unread session: each index is handed out once, over all threads. */
+  next(): number {
+    return Atomics.add(this.#cells, 0, 1);
+  }
+
+  /** Counts one more session read, of `bytes`; returns how many sessions and bytes all threads read so far. */
+  read(bytes: number): { read: number; bytes: number } {
+    const kib = Math.round(bytes / 1024);
+    const read = Atomics.add(this.#cells, 1, 1) + 1;
+    return { read, bytes: (Atomics.add(this.#cells, 2, kib) + kib) * 1024 };
+  }
+
+  /** How many sessions and bytes all threads read so far. */
+  totals(): { read: number; bytes: number } {
+    return { read: Atomics.load(this.#cells, 1), bytes: Atomics.load(this.#cells, 2) * 1024 };
+  }
+}
 
 /** Numbers per usage minute in {@linkcode PackedMinutes}: time, model, the five buckets, requests. */
 const MINUTE_NUMBERS = 8;

@@ -12,7 +12,7 @@
 import { HistoryReader } from "../agents/history/collect.ts";
 import { VENDORS } from "../agents/vendors/mod.ts";
 import type { SessionLink, ToolCallRecord, Vendor } from "../agents/vendor.ts";
-import { type SharedSession, shareSession } from "./report_share.ts";
+import { SharedCounter, type SharedSession, shareSession } from "./report_share.ts";
 import type { Unreadable } from "../agents/history/types.ts";
 
 /** A session's tool calls as a worker sends them: the session by its path. */
@@ -29,15 +29,14 @@ export interface SharedLink {
 
 /**
  * What a history worker is asked: first to open readers for these vendors (and profiles), then to read
- * the listed sessions whose index it takes from `counter` (an Int32 the threads add 1 to).
+ * the listed sessions whose index it takes from `counter` (the memory of a {@linkcode SharedCounter}).
  */
 export type HistoryRequest =
   | { type: "open"; vendors: string[]; profiles: Record<string, Record<string, string>[]>; tools: boolean }
   | { type: "read"; links: SharedLink[]; counter: SharedArrayBuffer; now: number };
 
-/** A worker's replies: progress while it reads, then what it read (or why it failed). */
+/** A worker's reply: what it read (or why it failed); its progress goes to the shared counter. */
 export type HistoryReply =
-  | { type: "progress"; read: number; bytes: number }
   | {
     type: "done";
     sessions: SharedSession[];
@@ -70,12 +69,16 @@ scope.onmessage = async (e) => {
     const byId = new Map<string, Vendor>(VENDORS.map((v) => [v.id, v]));
     // The same registry on both sides: every id sent is known.
     const listed = req.links.map(({ agent, link }) => ({ vendor: byId.get(agent)!, link }));
-    const counter = new Int32Array(req.counter);
+    const counter = new SharedCounter(req.counter);
+    let counted = 0;
     const { sessions, unreadable, calls } = reader.read(
       listed,
       req.now,
-      () => Atomics.add(counter, 0, 1),
-      (read, _total, bytes) => scope.postMessage({ type: "progress", read, bytes }),
+      () => counter.next(),
+      (_read, _total, bytes) => {
+        counter.read(bytes - counted);
+        counted = bytes;
+      },
     );
     scope.postMessage({
       type: "done",

@@ -1,9 +1,15 @@
 /**
- * How a history worker sends its sessions: usage minutes packed and unpacked exactly.
+ * What history threads share: usage minutes packed and unpacked exactly, one counter of indices and progress.
  */
 
 import assert from "node:assert/strict";
-import { packMinutes, receiveSession, shareSession, unpackMinutes } from "../../cli/report_share.ts";
+import {
+  packMinutes,
+  receiveSession,
+  SharedCounter,
+  shareSession,
+  unpackMinutes,
+} from "../../cli/report_share.ts";
 import type { SessionFacts, UsageMinute } from "../../agents/session.ts";
 
 const minute = (at: number, model: string | null, output: number): UsageMinute => ({
@@ -27,4 +33,14 @@ Deno.test("a shared session comes back with its history, and without recent minu
   const recent = { ...base, recentUsage: [minute(60_000, "m", 5)] };
   assert.deepStrictEqual(receiveSession(structuredClone(shareSession("codex", recent))), recent);
   assert.deepStrictEqual(receiveSession(shareSession("codex", base)), base);
+});
+
+Deno.test("threads sharing a counter take each session index once and count what all read", () => {
+  const mine = new SharedCounter();
+  const theirs = new SharedCounter(mine.buffer);
+  const taken = [mine.next(), theirs.next(), mine.next(), theirs.next()];
+  assert.deepEqual(taken, [0, 1, 2, 3]);
+  mine.read(10 * 1024);
+  assert.deepEqual(theirs.read(5 * 1024), { read: 2, bytes: 15 * 1024 });
+  assert.deepEqual(mine.totals(), { read: 2, bytes: 15 * 1024 });
 });
