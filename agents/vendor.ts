@@ -185,6 +185,14 @@ export interface BypassFlags {
   readonly values?: Readonly<Record<string, string>>;
 }
 
+/** Where a vendor's sessions live by default (see {@linkcode Vendor.sessionHome}). */
+export interface SessionHome {
+  /** Folders under the home directory (`.claude`, `.local/share/amp`). */
+  dirs: readonly string[];
+  /** Variables that move them (`CLAUDE_CONFIG_DIR`, `XDG_DATA_HOME`). */
+  env: readonly string[];
+}
+
 /** One coding agent product. */
 export interface Vendor {
   /** Short stable id, e.g. `claude`, `codex`. */
@@ -222,6 +230,15 @@ export interface Vendor {
    * session's whole usage history ignore `options.history`.
    */
   readonly sessions?: (options?: ReaderOptions) => Promise<SessionSource>;
+  /**
+   * Where its sessions live by default, as folders under the home directory (`dirs`), and the variables
+   * that move them (`env`): a history read (`agtop report`) loads the session reader only when one of
+   * the folders exists or one of the variables is set, in agtop's environment or a profile's. Absent:
+   * always loaded. Empty `dirs` and `env`: its reader lists only stores a live agent showed it, so a
+   * history read has nothing to list. `tests/agents/vendors/session_home_test.ts` holds every reader's
+   * data directories under it.
+   */
+  readonly sessionHome?: SessionHome;
   /**
    * Loads the reader of the tool calls in its session files, where its transcripts record them (only
    * `agtop report tools` loads it).

@@ -8,6 +8,7 @@
 
 import type { SessionLink, Vendor } from "../vendor.ts";
 import { type ListedSession, SessionLinker } from "../collect/link.ts";
+import { homeOf } from "../formats/files.ts";
 import type { HistorySession, Unreadable } from "./types.ts";
 import { loadToolReaders, readSessionCalls, type ToolCallsRead, type ToolReaders } from "./tools.ts";
 
@@ -67,6 +68,7 @@ export class HistoryReader {
    * A reader of the sessions of `vendors` (and of their `profiles`), its session readers loaded: ones
    * that keep whole usage histories, with no cap on how many sessions are listed; with `tools`, their
    * tool-call readers too, and each session's calls are read right after it (its file still cached).
+   * The readers of agents whose session folders are not there are not loaded (see `Vendor.sessionHome`).
    *
    * @example
    * ```ts
@@ -82,8 +84,12 @@ export class HistoryReader {
     profiles: Readonly<Record<string, readonly Record<string, string>[]>> = {},
     tools = false,
   ): Promise<HistoryReader> {
-    const linker = new SessionLinker(vendors, profiles, { history: true, max: Infinity });
-    const [, readers] = await Promise.all([linker.load(vendors), tools ? loadToolReaders(vendors) : null]);
+    const own = Deno.env.toObject();
+    const present = vendors.filter((v) =>
+      mayHaveSessions(v, [own, ...(profiles[v.id] ?? []).map((e) => ({ ...own, ...e }))])
+    );
+    const linker = new SessionLinker(present, profiles, { history: true, max: Infinity });
+    const [, readers] = await Promise.all([linker.load(present), tools ? loadToolReaders(present) : null]);
     return new HistoryReader(linker, readers);
   }
 
@@ -146,6 +152,28 @@ export async function readHistory(opts: HistoryOptions): Promise<History> {
   const reader = await HistoryReader.open(opts.vendors, opts.profiles, opts.tools);
   const { listed, notRead } = reader.list(opts.since);
   return { ...reader.read(listed, opts.now, undefined, opts.progress), notices: reader.notices(), notRead };
+}
+
+/**
+ * Whether `vendor` may have sessions to list for one of `envs`: its reader is worth loading unless its
+ * default folders ({@linkcode Vendor.sessionHome}) are all missing and no variable moves them.
+ */
+function mayHaveSessions(vendor: Vendor, envs: readonly Record<string, string>[]): boolean {
+  const home = vendor.sessionHome;
+  if (!home) return true;
+  return envs.some((env) =>
+    home.env.some((k) => env[k]) || home.dirs.some((d) => exists(`${homeOf(env)}/${d}`))
+  );
+}
+
+/** Whether something may be at `path`: false only where nothing is (one that cannot be looked at is named by its reader). */
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch (e) {
+    return !(e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory);
+  }
 }
 
 /** The size of a session's file in bytes; 0 for a session that is not a file of its own. */

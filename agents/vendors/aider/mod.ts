@@ -21,4 +21,5 @@ export const aider: Vendor = {
   ...cliVendor("aider", "Aider", { bins: ["aider"], modules: ["aider"] }),
   dangerousFlags: { flags: ["--yes-always"] },
   sessions: (options) => import("./sessions.ts").then((m) => new m.AiderSessionSource(options)),
+  sessionHome: { dirs: [], env: [] },
 };

@@ -37,4 +37,5 @@ export const antigravity: Vendor = {
   }),
   dangerousFlags: { flags: ["--yolo"] },
   sessions: (options) => import("./sessions.ts").then((m) => new m.AgySessionSource(options)),
+  sessionHome: { dirs: [".gemini/antigravity-cli"], env: [] },
 };

@@ -52,4 +52,5 @@ export const auggie: Vendor = {
     ],
   }),
   sessions: (options) => import("./sessions.ts").then((m) => new m.AuggieSessionSource(options)),
+  sessionHome: { dirs: [".augment"], env: [] },
 };

@@ -50,5 +50,6 @@ export const claude: Vendor = {
   // `bash -c source <shell snapshot> … && eval '<cmd>' < /dev/null && pwd -P >| /tmp/claude-…-cwd`
   shellWrappers: [{ program: "bash", script: /&& eval ('(?:[^']|'\\'')*')/ }],
   sessions: (options) => import("./sessions.ts").then((m) => new m.ClaudeSessionSource(options)),
+  sessionHome: { dirs: [".claude"], env: ["CLAUDE_CONFIG_DIR"] },
   tools: () => import("./tools.ts").then((m) => m.claudeToolCalls),
 };

@@ -28,4 +28,5 @@ export const codebuff: Vendor = {
     paths: ["/.config/manicode/"],
   }),
   sessions: (options) => import("./sessions.ts").then((m) => new m.CodebuffSessionSource(options)),
+  sessionHome: { dirs: [".config/manicode"], env: [] },
 };

@@ -75,5 +75,6 @@ export const codex: Vendor = {
     { program: "bash", script: /\nexec '[^']*' -l?c ('(?:[^']|'\\'')*')\s*$/ },
   ],
   sessions: (options) => import("./sessions.ts").then((m) => new m.CodexSessionSource(options)),
+  sessionHome: { dirs: [".codex"], env: ["CODEX_HOME"] },
   tools: () => import("./tools.ts").then((m) => m.codexToolCalls),
 };

@@ -40,5 +40,6 @@ export const continueCli: Vendor = {
   dataDirEnv: "CONTINUE_GLOBAL_DIR",
   dangerousFlags: { flags: ["--auto"] },
   sessions: (options) => import("./sessions.ts").then((m) => new m.ContinueSessionSource(options)),
+  sessionHome: { dirs: [".continue"], env: ["CONTINUE_GLOBAL_DIR"] },
   tools: () => import("./tools.ts").then((m) => m.continueToolCalls),
 };

@@ -29,5 +29,6 @@ export const copilot: Vendor = {
   dataDirEnv: "COPILOT_HOME",
   dangerousFlags: { flags: ["--yolo", "--allow-all-tools", "--allow-all"] },
   sessions: (options) => import("./sessions.ts").then((m) => new m.CopilotSessionSource(options)),
+  sessionHome: { dirs: [".copilot"], env: ["COPILOT_HOME"] },
   tools: () => import("./tools.ts").then((m) => m.copilotToolCalls),
 };

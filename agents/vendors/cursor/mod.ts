@@ -22,4 +22,5 @@ import { cliVendor } from "../../recognise.ts";
 export const cursor: Vendor = {
   ...cliVendor("cursor", "Cursor Agent", { bins: ["cursor-agent"], paths: ["/cursor-agent/versions/"] }),
   sessions: (options) => import("./sessions.ts").then((m) => new m.CursorSessionSource(options)),
+  sessionHome: { dirs: [".cursor"], env: [] },
 };

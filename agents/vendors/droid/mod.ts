@@ -70,5 +70,6 @@ export const droid: Vendor = {
   dataDirEnv: "FACTORY_HOME_OVERRIDE",
   dangerousFlags: { flags: ["--skip-permissions-unsafe"] },
   sessions: (options) => import("./sessions.ts").then((m) => new m.DroidSessionSource(options)),
+  sessionHome: { dirs: [".factory"], env: ["FACTORY_HOME_OVERRIDE"] },
   tools: () => import("./tools.ts").then((m) => m.droidToolCalls),
 };

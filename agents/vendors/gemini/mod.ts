@@ -35,5 +35,6 @@ export const gemini: Vendor = {
     script: /^shopt -u promptvars[^\n]*\n\(\n[ \t]*trap [^\n]*\n([\s\S]*)\n\)\n__code=/,
   }],
   sessions: (options) => import("./sessions.ts").then((m) => new m.GeminiSessionSource(options)),
+  sessionHome: { dirs: [".gemini"], env: ["GEMINI_CLI_HOME"] },
   tools: () => import("./tools.ts").then((m) => m.geminiToolCalls),
 };

@@ -28,4 +28,12 @@ export const goose: Vendor = {
   ),
   dataDirEnv: "GOOSE_PATH_ROOT",
   sessions: (options) => import("./sessions.ts").then((m) => new m.GooseSessionSource(options)),
+  sessionHome: {
+    dirs: [
+      ".local/share/goose",
+      "Library/Application Support/Block.goose",
+      "Library/Application Support/goose",
+    ],
+    env: ["GOOSE_PATH_ROOT", "XDG_DATA_HOME"],
+  },
 };

@@ -111,4 +111,5 @@ export const hermes: Vendor = {
   dataDirEnv: "HERMES_HOME",
   dangerousFlags: { flags: ["--yolo"] },
   sessions: (options) => import("./sessions.ts").then((m) => new m.HermesSessionSource(options)),
+  sessionHome: { dirs: [".hermes"], env: ["HERMES_HOME"] },
 };

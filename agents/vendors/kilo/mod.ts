@@ -28,5 +28,6 @@ export const kilo: Vendor = {
   ...cliVendor("kilo", "Kilo Code", KILO_CLI),
   dangerousFlags: { flags: ["--auto"] },
   sessions: (options) => import("./sessions.ts").then((m) => new m.KiloSessionSource(options)),
+  sessionHome: { dirs: [".local/share/kilo"], env: ["XDG_DATA_HOME", "KILO_DB"] },
   tools: () => import("../../formats/opencode_tools.ts").then((m) => m.openCodeToolCalls),
 };

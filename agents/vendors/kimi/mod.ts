@@ -51,4 +51,5 @@ export const kimi: Vendor = {
   }),
   dataDirEnv: "KIMI_CODE_HOME",
   sessions: (options) => import("./sessions.ts").then((m) => new m.KimiSessionSource(options)),
+  sessionHome: { dirs: [".kimi-code"], env: ["KIMI_CODE_HOME"] },
 };

@@ -48,5 +48,6 @@ export const omp: Vendor = {
   }),
   dataDirEnv: "PI_CODING_AGENT_DIR",
   sessions: (options) => import("./sessions.ts").then((m) => m.ompSessionSource(options)),
+  sessionHome: { dirs: [".omp"], env: ["PI_CODING_AGENT_DIR", "PI_CONFIG_DIR"] },
   tools: () => import("../../formats/pi_tools.ts").then((m) => m.piToolCalls),
 };

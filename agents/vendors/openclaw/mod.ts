@@ -70,4 +70,5 @@ export const openclaw: Vendor = {
   ),
   dataDirEnv: "OPENCLAW_STATE_DIR",
   sessions: (options) => import("./sessions.ts").then((m) => new m.OpenClawSessionSource(options)),
+  sessionHome: { dirs: [".openclaw"], env: ["OPENCLAW_HOME", "OPENCLAW_STATE_DIR", "OPENCLAW_PROFILE"] },
 };

@@ -23,5 +23,6 @@ import { OPENCODE_CLI } from "./cli.ts";
 export const opencode: Vendor = {
   ...cliVendor("opencode", "OpenCode", OPENCODE_CLI),
   sessions: (options) => import("./sessions.ts").then((m) => new m.OpenCodeSessionSource(options)),
+  sessionHome: { dirs: [".local/share/opencode"], env: ["XDG_DATA_HOME", "OPENCODE_DB"] },
   tools: () => import("../../formats/opencode_tools.ts").then((m) => m.openCodeToolCalls),
 };

@@ -39,5 +39,6 @@ export const pi: Vendor = {
   dataDirEnv: "PI_CODING_AGENT_DIR",
   orphanMarkers: [{ env: "PI_CODING_AGENT", session: false }],
   sessions: (options) => import("./sessions.ts").then((m) => m.piSessionSource(options)),
+  sessionHome: { dirs: [".pi"], env: ["PI_CODING_AGENT_DIR", "PI_CODING_AGENT_SESSION_DIR"] },
   tools: () => import("../../formats/pi_tools.ts").then((m) => m.piToolCalls),
 };

@@ -29,5 +29,6 @@ export const qwen: Vendor = {
   // `-y` is short for `--yolo`.
   dangerousFlags: { flags: ["--yolo", "-y"], values: { "--approval-mode": "yolo" } },
   sessions: (options) => import("./sessions.ts").then((m) => new m.QwenSessionSource(options)),
+  sessionHome: { dirs: [".qwen"], env: ["QWEN_RUNTIME_DIR"] },
   tools: () => import("./tools.ts").then((m) => m.qwenToolCalls),
 };
