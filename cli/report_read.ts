@@ -90,14 +90,15 @@ export async function readHistoryInWorkers(
 class Helper {
   #worker: Worker;
   #failed: Error | null = null;
-  #replies: ((reply: HistoryReply) => void) | null = null;
+  #done: ((reply: Extract<HistoryReply, { type: "done" }>) => void) | null = null;
 
   /** Starts the worker and has it open readers for `vendors` (ids, with their tool-call readers) at once. */
   constructor(vendors: string[], profiles: Record<string, Record<string, string>[]>, tools: boolean) {
     this.#worker = new Worker(new URL("./report_worker.ts", import.meta.url).href, { type: "module" });
     this.#worker.onmessage = (e: MessageEvent<HistoryReply>) => {
-      if (e.data.type === "error") this.#fail(new Error(e.data.message));
-      else this.#replies?.(e.data);
+      const reply = e.data;
+      if (reply.type === "error") this.#fail(new Error(reply.message));
+      else this.#done?.(reply);
     };
     this.#worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
@@ -114,9 +115,7 @@ class Helper {
   ): Promise<Extract<HistoryReply, { type: "done" }>> {
     return new Promise((resolve, reject) => {
       if (this.#failed) return reject(this.#failed);
-      this.#replies = (reply) => {
-        if (reply.type === "done") resolve(reply);
-      };
+      this.#done = resolve;
       this.#fail = (error) => reject(error);
       this.#post({ type: "read", links, counter, now });
     });
