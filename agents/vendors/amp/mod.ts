@@ -21,4 +21,5 @@ export const amp: Vendor = {
   ...cliVendor("amp", "Amp", { bins: ["amp"], packages: ["@sourcegraph/amp", "@ampcode/cli"] }),
   dangerousFlags: { flags: ["--dangerously-allow-all"] },
   sessions: (options) => import("./sessions.ts").then((m) => new m.AmpSessionSource(options)),
+  tools: () => import("./tools.ts").then((m) => m.ampToolCalls),
 };

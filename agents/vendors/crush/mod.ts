@@ -26,4 +26,5 @@ export const crush: Vendor = {
   // `-y` is short for `--yolo`.
   dangerousFlags: { flags: ["--yolo", "-y"] },
   sessions: (options) => import("./sessions.ts").then((m) => new m.CrushSessionSource(options)),
+  tools: () => import("./tools.ts").then((m) => m.crushToolCalls),
 };

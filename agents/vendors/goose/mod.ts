@@ -28,4 +28,5 @@ export const goose: Vendor = {
   ),
   dataDirEnv: "GOOSE_PATH_ROOT",
   sessions: (options) => import("./sessions.ts").then((m) => new m.GooseSessionSource(options)),
+  tools: () => import("./tools.ts").then((m) => m.gooseToolCalls),
 };
