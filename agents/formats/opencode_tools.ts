@@ -9,11 +9,9 @@
  */
 
 import type { ToolCallRecord } from "../vendor.ts";
-import { BUSY, type Database, readDatabase } from "./sqlite.ts";
+import type { Database } from "./sqlite.ts";
+import { databaseToolCalls, sessionFamily } from "./database_tool_calls.ts";
 import { epochMs } from "./records.ts";
-
-/** How deep child sessions are followed. */
-const MAX_DEPTH = 4;
 
 /**
  * Every tool call of the OpenCode (or Kilo) session at `path` (`<database>#<session id>`), in part
@@ -26,27 +24,12 @@ const MAX_DEPTH = 4;
  * ```
  */
 export function openCodeToolCalls(path: string): ToolCallRecord[] {
-  const hash = path.lastIndexOf("#");
-  if (hash < 0) throw new Error("tool calls are read from the database only");
-  const id = path.slice(hash + 1);
-  const read = readDatabase(path.slice(0, hash), (d) => sessionCalls(d, id));
-  if (read === BUSY) throw new Error("database locked by its writer");
-  if (read === null) throw new Error("not a readable database");
-  return read;
+  return databaseToolCalls(path, sessionCalls);
 }
 
 /** The tool parts of session `id` and of its child sessions. */
 function sessionCalls(d: Database, id: string): ToolCallRecord[] {
-  const ids = [id];
-  if (d.columns("session").has("parent_id")) {
-    let level = [id];
-    for (let depth = 0; depth < MAX_DEPTH && level.length; depth++) {
-      level = level.flatMap((p) =>
-        d.all(`SELECT id FROM session WHERE parent_id = ?`, p).map((r) => String(r.id))
-      );
-      ids.push(...level);
-    }
-  }
+  const ids = sessionFamily(d, "session", "parent_id", id);
   return ids.flatMap((s) =>
     d.all(
       `SELECT json_extract(data, '$.tool') AS tool, json_extract(data, '$.state.status') AS status,

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { fakesUnavailable, FakeWorld, runAgtop } from "../support/fakes.ts";
+import { CRUSH_SCHEMA } from "../support/crush.ts";
 
 const skip = fakesUnavailable();
 if (skip) console.log(`sqlite session end-to-end tests skipped: ${skip}`);
@@ -31,15 +32,6 @@ CREATE TABLE sessions (id TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '', descr
   accumulated_output_tokens INTEGER, accumulated_cost REAL, provider_name TEXT, model_config_json TEXT);
 CREATE TABLE messages (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, role TEXT NOT NULL,
   content_json TEXT NOT NULL, created_timestamp INTEGER NOT NULL, metadata_json TEXT);
-`;
-const CRUSH_SCHEMA = `
-CREATE TABLE sessions (id TEXT PRIMARY KEY, parent_session_id TEXT, title TEXT NOT NULL,
-  message_count INTEGER NOT NULL DEFAULT 0, prompt_tokens INTEGER NOT NULL DEFAULT 0,
-  completion_tokens INTEGER NOT NULL DEFAULT 0, cost REAL NOT NULL DEFAULT 0.0, updated_at INTEGER NOT NULL,
-  created_at INTEGER NOT NULL, summary_message_id TEXT, todos TEXT);
-CREATE TABLE messages (id TEXT PRIMARY KEY, session_id TEXT NOT NULL, role TEXT NOT NULL,
-  parts BLOB NOT NULL DEFAULT '[]', model TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
-  finished_at INTEGER, provider TEXT, is_summary_message INTEGER DEFAULT 0 NOT NULL);
 `;
 
 function run(db: DatabaseSync, sql: string, ...params: (string | number | null)[]): void {

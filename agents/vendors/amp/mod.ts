@@ -22,4 +22,5 @@ export const amp: Vendor = {
   dangerousFlags: { flags: ["--dangerously-allow-all"] },
   sessions: (options) => import("./sessions.ts").then((m) => new m.AmpSessionSource(options)),
   sessionHome: { dirs: [".local/share/amp"], env: ["XDG_DATA_HOME"] },
+  tools: () => import("./tools.ts").then((m) => m.ampToolCalls),
 };

@@ -17,6 +17,8 @@ import { type TimedUsage, usageTimeline } from "../../formats/timeline.ts";
 
 /** Tool run states after which a tool call has its result. */
 const FINISHED_RUNS = new Set(["done", "error", "cancelled", "rejected-by-user"]);
+/** Tool run states of a call that did not succeed. */
+const FAILED_RUNS = new Set(["error", "cancelled", "rejected-by-user"]);
 /** `input` keys worth showing, most telling first: Amp's shell tool names its command `cmd`. */
 const INPUT_KEYS = ["cmd", ...ARG_KEYS];
 /** Amp writes Anthropic's usage counts in camelCase. */
@@ -89,7 +91,7 @@ export function ampThreadFacts(thread: unknown, history = false): SessionRead | 
   let context: number | null = null;
   for (const msg of thread.messages) {
     if (!isObject(msg)) continue;
-    const at = messageTime(msg);
+    const at = ampMessageTime(msg);
     s.span.see(at);
     const blocks = Array.isArray(msg.content) ? msg.content.filter(isObject) : [];
     if (msg.role === "user") {
@@ -170,15 +172,34 @@ export function ampToolArg(input: unknown): string {
 
 /** Resolves the call a `tool_result` answers once its run finished. */
 function toolResult(b: JsonObject, s: TranscriptState, at: number | null): void {
+  const outcome = ampToolOutcome(b);
+  if (!outcome) return;
+  if (outcome.id) s.pending.delete(outcome.id);
+  const result = isObject(b.run) ? b.run.result : undefined;
+  const text = typeof result === "string" ? result : isObject(result) ? nonBlank(result.output) ?? "" : "";
+  const failed = outcome.failed;
+  s.activity.push(at, failed ? "error" : "result", failed && !text ? outcome.status! : firstLine(text));
+}
+
+/**
+ * What a `tool_result` block says of the call it answers (`toolUseID`): its run's `status`, and
+ * whether it failed (`error`, `cancelled` or `rejected-by-user`); null while its run has not finished.
+ *
+ * @example
+ * ```ts
+ * ampToolOutcome({ type: "tool_result", toolUseID: "t1", run: { status: "rejected-by-user" } });
+ * // { id: "t1", status: "rejected-by-user", failed: true }
+ * ampToolOutcome({ type: "tool_result", toolUseID: "t1", run: { status: "in-progress" } }); // null
+ * ```
+ */
+export function ampToolOutcome(
+  b: JsonObject,
+): { id: string | null; status: string | null; failed: boolean } | null {
   const id = nonBlank(b.toolUseID) ?? nonBlank(b.tool_use_id);
   const run = isObject(b.run) ? b.run : null;
   const status = run ? nonBlank(run.status) : null;
-  if (run && status !== null && !FINISHED_RUNS.has(status)) return;
-  if (id) s.pending.delete(id);
-  const result = run?.result;
-  const text = typeof result === "string" ? result : isObject(result) ? nonBlank(result.output) ?? "" : "";
-  const failed = status === "error" || status === "rejected-by-user" || status === "cancelled";
-  s.activity.push(at, failed ? "error" : "result", failed && !text ? status! : firstLine(text));
+  if (run && status !== null && !FINISHED_RUNS.has(status)) return null;
+  return { id, status, failed: status !== null && FAILED_RUNS.has(status) };
 }
 
 /** Tokens of an older thread's `usageLedger.events`, with cache numbers from the messages; null when it has none. */
@@ -204,8 +225,16 @@ function ledgerTokens(
   return out;
 }
 
-/** When a message was sent: `meta.sentAt` (ms), else its usage `timestamp`. */
-function messageTime(msg: JsonObject): number | null {
+/**
+ * When a thread message was sent: `meta.sentAt` (ms), else its usage `timestamp`; null when it
+ * records neither.
+ *
+ * @example
+ * ```ts
+ * ampMessageTime({ role: "user", meta: { sentAt: 1795510800000 } }); // 1795510800000
+ * ```
+ */
+export function ampMessageTime(msg: JsonObject): number | null {
   const meta = isObject(msg.meta) ? msg.meta : {};
   if (typeof meta.sentAt === "number" && Number.isFinite(meta.sentAt)) return meta.sentAt;
   return isObject(msg.usage) ? timestamp(msg.usage.timestamp) : null;

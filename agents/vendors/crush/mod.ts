@@ -27,4 +27,5 @@ export const crush: Vendor = {
   dangerousFlags: { flags: ["--yolo", "-y"] },
   sessions: (options) => import("./sessions.ts").then((m) => new m.CrushSessionSource(options)),
   sessionHome: { dirs: [], env: [] },
+  tools: () => import("./tools.ts").then((m) => m.crushToolCalls),
 };

@@ -36,4 +36,5 @@ export const goose: Vendor = {
     ],
     env: ["GOOSE_PATH_ROOT", "XDG_DATA_HOME"],
   },
+  tools: () => import("./tools.ts").then((m) => m.gooseToolCalls),
 };

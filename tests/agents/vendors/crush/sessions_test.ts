@@ -8,69 +8,7 @@ import { crushDatabase, CrushSessionSource } from "../../../../agents/vendors/cr
 import { crush } from "../../../../agents/vendors/crush/mod.ts";
 import { BUSY, readDatabase } from "../../../../agents/formats/sqlite.ts";
 import { assertReaderOf, dbLinkContext as ctx, NOW, tempDir } from "../../../support/sessions.ts";
-
-const CRUSH_SCHEMA = `
-CREATE TABLE sessions (id TEXT PRIMARY KEY, parent_session_id TEXT, title TEXT NOT NULL,
-  message_count INTEGER NOT NULL DEFAULT 0, prompt_tokens INTEGER NOT NULL DEFAULT 0,
-  completion_tokens INTEGER NOT NULL DEFAULT 0, cost REAL NOT NULL DEFAULT 0.0, updated_at INTEGER NOT NULL,
-  created_at INTEGER NOT NULL, summary_message_id TEXT, todos TEXT);
-CREATE TABLE messages (id TEXT PRIMARY KEY, session_id TEXT NOT NULL, role TEXT NOT NULL,
-  parts BLOB NOT NULL DEFAULT '[]', model TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
-  finished_at INTEGER, provider TEXT, is_summary_message INTEGER DEFAULT 0 NOT NULL);
-CREATE INDEX idx_messages_session_id ON messages (session_id);
-`;
-
-const sec = (ms: number) => Math.floor(ms / 1000);
-
-function crushSession(
-  db: DatabaseSync,
-  id: string,
-  o: { parent?: string; cost?: number; prompt?: number; todos?: unknown },
-) {
-  db.prepare(
-    `INSERT INTO sessions (id, parent_session_id, title, prompt_tokens, completion_tokens, cost, updated_at, created_at, todos)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    id,
-    o.parent ?? null,
-    `title of ${id}`,
-    o.prompt ?? 0,
-    0,
-    o.cost ?? 0,
-    sec(NOW),
-    sec(NOW - 9000),
-    o.todos ? JSON.stringify(o.todos) : null,
-  );
-}
-
-function crushMessage(
-  db: DatabaseSync,
-  id: string,
-  session: string,
-  role: string,
-  parts: unknown[],
-  at: number,
-  finished?: number,
-) {
-  db.prepare(
-    `INSERT OR REPLACE INTO messages (id, session_id, role, parts, model, provider, created_at, updated_at, finished_at)
-     VALUES (?, ?, ?, ?, ?, 'anthropic', ?, ?, ?)`,
-  ).run(
-    id,
-    session,
-    role,
-    JSON.stringify(parts),
-    role === "assistant" ? "claude-sonnet-4-5" : null,
-    sec(at),
-    sec(at),
-    finished ? sec(finished) : null,
-  );
-}
-
-const call = (id: string, name: string, input: unknown) => ({
-  type: "tool_call",
-  data: { id, name, input: JSON.stringify(input), finished: true },
-});
+import { call, CRUSH_SCHEMA, crushMessage, crushSession, sec } from "../../../support/crush.ts";
 
 Deno.test("crush: project database — tool without result, recorded cost, context, subagent, todos", async () => {
   const root = await tempDir();

@@ -1,0 +1,170 @@
+/**
+ * Goose's tool calls for `agtop report tools`, from the messages of its SQLite `sessions.db` (the
+ * `messages` rows of the session and, from schema v10, its `thread_messages` rows) or of an older
+ * JSONL session file: each `toolRequest` item of an `assistant` message is a call at that message's
+ * `created_timestamp` (unix seconds), the `toolResponse` item with its id in a `user` message its
+ * result at that message's time; a `toolResult.status` of `error`, or a result value marked `isError`,
+ * makes it failed. A call stored twice (both tables) counts once. The calls of the session's child
+ * (subagent) sessions count in it.
+ *
+ * Goose tools are named `<extension>__<tool>`, and every Goose extension is an MCP server. The
+ * extensions Goose ships (`developer`, `computercontroller`, `memory`, `todo`, …: see
+ * {@linkcode GOOSE_OWN_EXTENSIONS}) are its own tools, like another agent's Bash or Edit: they keep their
+ * full name (`developer__shell`) and no server. Any other extension is an MCP server the user added:
+ * `github__search_issues` is the tool `search_issues` of the server `github`.
+ *
+ * @module
+ */
+
+import type { ToolCallRecord } from "../../vendor.ts";
+import type { Database, Row } from "../../formats/sqlite.ts";
+import { databaseToolCalls, sessionFamily } from "../../formats/database_tool_calls.ts";
+import { readJsonlRecords, ToolCallLog } from "../../formats/tool_calls.ts";
+import { asObject, epochMs } from "../../formats/records.ts";
+
+/**
+ * The extensions Goose ships, built in or run inside the agent (platform extensions), whose tools are
+ * Goose's own rather than an MCP server's the user added.
+ */
+export const GOOSE_OWN_EXTENSIONS: ReadonlySet<string> = new Set([
+  "developer",
+  "computercontroller",
+  "autovisualiser",
+  "memory",
+  "tutorial",
+  "platform",
+  "todo",
+  "apps",
+  "chatrecall",
+  "extensionmanager",
+  "summon",
+  "code_execution",
+  "tom",
+  "analyze",
+  "dynamic_task",
+  "subagent",
+  "orchestrator",
+  "summarize",
+]);
+
+/** Columns of a message row read for its tool items. */
+const MESSAGE_COLUMNS = ["role", "content_json", "created_timestamp"] as const;
+
+/**
+ * Every tool call of the Goose session at `path`: `<sessions.db>#<session id>`, or an older
+ * `<name>.jsonl` session file. Throws when the database cannot be read.
+ *
+ * @example
+ * ```ts
+ * const calls = gooseToolCalls("/home/me/.local/share/goose/sessions/sessions.db#20261124_1");
+ * calls.length;
+ * ```
+ */
+export function gooseToolCalls(path: string): ToolCallRecord[] {
+  const log = new ToolCallLog();
+  if (path.endsWith(".jsonl")) {
+    readJsonlRecords(path, (rec) => {
+      if (typeof rec.role === "string") gooseToolItems(log, rec.role, rec.content, time(rec.created));
+    });
+    return log.records();
+  }
+  return databaseToolCalls(path, (d, id) => {
+    for (const s of sessionFamily(d, "sessions", "parent_session_id", id)) {
+      for (const r of messageRows(d, s)) {
+        gooseToolItems(log, String(r.role ?? ""), r.content_json, time(r.created_timestamp));
+      }
+    }
+    return log.records();
+  });
+}
+
+/**
+ * The server and tool of a Goose tool name: `{ server, name }` for a tool of an extension the user
+ * added (`github__search_issues`), null for Goose's own tools (`developer__shell`, `shell`).
+ *
+ * @example
+ * ```ts
+ * gooseMcpTool("github__search_issues"); // { server: "github", name: "search_issues" }
+ * gooseMcpTool("developer__shell"); // null
+ * ```
+ */
+export function gooseMcpTool(name: string): { server: string; name: string } | null {
+  const m = /^(.+?)__(.+)$/.exec(name);
+  return m && !GOOSE_OWN_EXTENSIONS.has(m[1]) ? { server: m[1], name: m[2] } : null;
+}
+
+/**
+ * Notes the tool items of one Goose message (its `content` array, or that array as JSON text) made
+ * at `at`: `toolRequest` items of an assistant message as calls, `toolResponse` items of a user
+ * message as their results.
+ *
+ * @example
+ * ```ts
+ * import { ToolCallLog } from "../../formats/tool_calls.ts";
+ * const log = new ToolCallLog();
+ * gooseToolItems(log, "assistant", [{ type: "toolRequest", id: "c1", toolCall: { status: "success", value: { name: "developer__shell", arguments: {} } } }], 1_000);
+ * gooseToolItems(log, "user", [{ type: "toolResponse", id: "c1", toolResult: { status: "error", error: "exit 1" } }], 3_000);
+ * log.records()[0].failed; // true
+ * ```
+ */
+export function gooseToolItems(log: ToolCallLog, role: string, content: unknown, at: number | null): void {
+  const items = contentItems(content);
+  for (const raw of items) {
+    const c = asObject(raw);
+    if (!c || typeof c.id !== "string") continue;
+    if (role === "assistant" && (c.type === "toolRequest" || c.type === "frontendToolRequest")) {
+      const call = asObject(asObject(c.toolCall)?.value);
+      const name = typeof call?.name === "string" && call.name ? call.name : "tool";
+      const mcp = gooseMcpTool(name);
+      log.call(c.id, mcp?.name ?? name, at, mcp?.server ?? null);
+    } else if (role === "user" && c.type === "toolResponse") {
+      const result = asObject(c.toolResult) ?? {};
+      log.result(c.id, at, result.status === "error" || asObject(result.value)?.isError === true);
+    }
+  }
+}
+
+/**
+ * The message rows of session `s`, oldest first: its `messages` rows, then its `thread_messages` rows
+ * (schema v10+: the session's own, and those of its thread that name no session).
+ */
+function messageRows(d: Database, s: string): Row[] {
+  const rows: Row[] = [];
+  const cols = d.columns("messages");
+  if (cols.has("session_id") && cols.has("content_json")) {
+    rows.push(...d.all(
+      `SELECT ${d.select("messages", MESSAGE_COLUMNS)} FROM messages WHERE session_id = ? ORDER BY id`,
+      s,
+    ));
+  }
+  const threadCols = d.columns("thread_messages");
+  if (threadCols.has("session_id") && threadCols.has("content_json")) {
+    const thread = threadCols.has("thread_id") && d.columns("sessions").has("thread_id")
+      ? d.get(`SELECT thread_id FROM sessions WHERE id = ?`, s)?.thread_id
+      : null;
+    rows.push(...d.all(
+      `SELECT ${d.select("thread_messages", MESSAGE_COLUMNS)} FROM thread_messages
+       WHERE session_id = ? ${typeof thread === "string" ? "OR (session_id IS NULL AND thread_id = ?)" : ""}
+       ORDER BY id`,
+      ...(typeof thread === "string" ? [s, thread] : [s]),
+    ));
+  }
+  return rows;
+}
+
+/** The items of a message's content: its array, or the array its JSON text holds; none otherwise. */
+function contentItems(content: unknown): unknown[] {
+  if (typeof content === "string") {
+    try {
+      content = JSON.parse(content);
+    } catch {
+      return [];
+    }
+  }
+  return Array.isArray(content) ? content : [];
+}
+
+/** A Goose message time (unix seconds, as a number or text) in ms, or null. */
+function time(v: unknown): number | null {
+  return epochMs(typeof v === "string" && v.trim() ? Number(v) : v);
+}
