@@ -16,6 +16,7 @@ import { questionAsked, questionText } from "../../formats/questions.ts";
 import { subagentFacts, TranscriptState } from "../../formats/transcript_state.ts";
 import { ClaudeUsage } from "./usage.ts";
 import { HistoryLines } from "./history_lines.ts";
+import { cutLongStrings } from "../../formats/long_strings.ts";
 import { anthropicUsage } from "../../formats/usage.ts";
 import type { SessionRead } from "../../vendor.ts";
 
@@ -55,6 +56,15 @@ const SKIPPED_TYPES = ['"type":"file-history-snapshot"', '"type":"progress"'];
 /** The top-level `type` comes before the bulky fields; only this many leading characters are searched for it. */
 const TYPE_WINDOW = 1024;
 const skipped = skipTypes(SKIPPED_TYPES, TYPE_WINDOW);
+/**
+ * A tool call or result line longer than this is parsed with its long strings cut to
+ * {@linkcode TOOL_STRING_CHARS}: what agtop shows of a call (its argument, the first line of its result,
+ * ids, flags) lies in their first characters, and parsing what tools read and wrote costs most of a first
+ * read. (Both markers occur only as real keys: quotes inside JSON strings are escaped.)
+ */
+const TOOL_LINE_CHARS = 2048;
+const TOOL_STRING_CHARS = 512;
+const TOOL_BLOCKS = ['"tool_use_id":"', '"type":"tool_use"'];
 /** Tools that change the file their input names, and the input field that names it. */
 const EDIT_TOOLS: Readonly<Record<string, string>> = {
   Edit: "file_path",
@@ -157,6 +167,9 @@ export class ClaudeTranscript {
       const taken = this.#history.take(line, this.#s.firstPrompt !== null);
       if (typeof taken !== "string") return this.#s.span.see(taken.at);
       line = taken;
+    } else if (typeof line === "string" && line.length > TOOL_LINE_CHARS) {
+      const text = line;
+      if (TOOL_BLOCKS.some((b) => text.includes(b))) line = cutLongStrings(text, TOOL_STRING_CHARS);
     }
     this.#s.feed(line, this.#read, skipped);
   }

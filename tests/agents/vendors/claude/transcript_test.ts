@@ -464,3 +464,50 @@ Deno.test("claude: an answer written above its prompt (a fast stream) keeps its 
   assert.equal(f.turn, "working");
   assert.equal(f.lastPrompt, "run the probe");
 });
+
+Deno.test("claude: tool lines of any size read as shown (what tools read and wrote is not parsed whole)", () => {
+  const t = parse([
+    rec("user", { message: { role: "user", content: "write the big file" } }),
+    assistant(
+      "msg_W",
+      "req_W",
+      [{
+        type: "tool_use",
+        id: "toolu_W",
+        name: "Write",
+        input: { file_path: "/home/me/proj/data.txt", content: "d".repeat(200_000) },
+      }],
+      9,
+      "tool_use",
+    ),
+    rec("user", {
+      message: {
+        role: "user",
+        content: [{
+          type: "tool_result",
+          tool_use_id: "toolu_W",
+          content: "File created\n" + "x".repeat(100_000),
+        }],
+      },
+      toolUseResult: { type: "create", filePath: "/home/me/proj/data.txt", content: "d".repeat(200_000) },
+    }),
+    assistant(
+      "msg_B",
+      "req_B",
+      [{
+        type: "tool_use",
+        id: "toolu_B",
+        name: "Bash",
+        input: { command: `echo ${"a".repeat(4_000)}`, description: "Echo" },
+      }],
+      7,
+      "tool_use",
+    ),
+  ]);
+  const f = t.facts();
+  assert.deepEqual(f.filesChanged, ["/home/me/proj/data.txt"]);
+  assert.equal(f.currentTool?.name, "Bash");
+  assert.ok(f.currentTool?.arg.startsWith("echo aaaa"));
+  assert.ok(f.activity.some((e) => e.kind === "result" && e.text === "File created"));
+  assert.equal(f.tokens.output, 9 + 7);
+});
