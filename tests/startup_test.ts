@@ -16,10 +16,10 @@ interface InfoModule {
   dependencies?: { code?: { specifier?: string }; isDynamic?: boolean }[];
 }
 
-/** The modules `deno run main.ts` loads before it starts, relative to the root (`npm:…` as they are). */
-async function staticGraph(): Promise<Set<string>> {
+/** The modules `deno run` loads before `module` starts, relative to the root (`npm:…` as they are). */
+async function staticGraph(module = "main.ts"): Promise<Set<string>> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", "main.ts"],
+    args: ["info", "--json", module],
     cwd: ROOT,
     stdout: "piped",
     stderr: "piped",
@@ -41,7 +41,8 @@ async function staticGraph(): Promise<Set<string>> {
 }
 
 Deno.test("start-up: ls loads no other command's code, no session reader and no npm package", async () => {
-  const graph = await staticGraph();
+  // main.ts, then the live commands' module it imports for `ls`.
+  const graph = new Set([...await staticGraph(), ...await staticGraph("cli/live.ts")]);
   assert.ok(graph.has("cli/ls.ts") && graph.has("agents/vendors/claude/mod.ts"), "the graph is read");
   const unneeded = [...graph].filter((m) =>
     /^agents\/vendors\/[^/]+\/(sessions|transcript|tools)\.ts$/.test(m) || m.startsWith("npm:") ||
@@ -63,6 +64,16 @@ Deno.test("start-up: ls loads no other command's code, no session reader and no 
     ].includes(m)
   );
   assert.deepEqual(unneeded, []);
+});
+
+Deno.test("start-up: main.ts alone (report, help, --version) loads no collector, platform or ls code", async () => {
+  const graph = await staticGraph();
+  assert.ok(graph.has("cli/args.ts"), "the graph is read");
+  const live = [...graph].filter((m) =>
+    m.startsWith("agents/collect/") || m.startsWith("platform/linux/") ||
+    ["platform/mod.ts", "cli/ls.ts", "cli/live.ts", "cli/settings.ts", "agents/pricing/table.ts"].includes(m)
+  );
+  assert.deepEqual(live, []);
 });
 
 Deno.test("start-up: deno run loads dynamic imports lazily, deno compile still embeds them", async () => {
