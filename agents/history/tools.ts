@@ -18,7 +18,7 @@ export interface SessionCalls {
   calls: ToolCallRecord[];
 }
 
-/** What {@linkcode readToolCalls} found. */
+/** The tool calls of the sessions of a history ({@linkcode readSessionCalls} fills it). */
 export interface ToolCallsRead {
   sessions: SessionCalls[];
   /** Sessions whose tool calls could not be read, and why. */
