@@ -2,7 +2,8 @@
  * Writes a generated Claude Code history for measuring `agtop report` (and `ls --all`) beside ccusage:
  * `S` sessions of `T` turns under `OUT/.claude/projects/`, each response written as three content-block
  * lines carrying the same usage (as Claude Code writes them), a tool result of 0.5–16.5 KB (in the message and in `toolUseResult`) after each,
- * three models, spread over the last 50 days. Prints the totals the readers should find, as JSON.
+ * three models, spread over the last 50 days, each file's mtime its last line's time. Prints the totals the
+ * readers should find, as JSON.
  *
  * Usage: deno run --allow-write scripts/claude_history.ts OUT [SESSIONS=600] [TURNS=60]
  *
@@ -110,6 +111,9 @@ if (import.meta.main) {
     const data = enc.encode(lines.join("\n") + "\n");
     totals.bytes += data.length;
     Deno.writeFileSync(`${dir}/${id}.jsonl`, data);
+    // Last written when its last line was, as a transcript Claude Code wrote would be.
+    const last = new Date(t + 3_000);
+    Deno.utimeSync(`${dir}/${id}.jsonl`, last, last);
   }
   console.log(JSON.stringify(totals));
 }
