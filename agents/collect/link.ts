@@ -248,8 +248,9 @@ export class SessionLinker {
 
   /**
    * Reads listed sessions with the loaded readers: each in turn, or, given `next`, the one whose index
-   * `next()` hands out until it says -1 (threads sharing one list take the next unread session each).
-   * `watch` as for {@linkcode recent}; its `progress` counts the sessions this call read.
+   * `next()` hands out until it hands out one past the list (threads sharing one list take the next
+   * unread session each). `watch` as for {@linkcode recent}; its `progress` counts the sessions this call
+   * read.
    */
   readListed(
     listed: readonly ListedSession[],
@@ -259,8 +260,9 @@ export class SessionLinker {
   ): Linked[] {
     const found: Linked[] = [];
     let turn = 0;
+    const take = next ?? (() => turn++);
     let read = 0;
-    for (let i = next ? next() : turn++; i >= 0 && i < listed.length; i = next ? next() : turn++) {
+    for (let i = take(); i < listed.length; i = take()) {
       const { vendor, link } = listed[i];
       const reader = this.#sources.get(vendor);
       let error: unknown = null;
