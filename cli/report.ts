@@ -16,7 +16,7 @@ import type { Weekday } from "../agents/history/kinds.ts";
 import { readHistoryInWorkers } from "./report_read.ts";
 import { buildReport } from "../agents/history/report.ts";
 import { buildToolsReport } from "../agents/history/tools.ts";
-import type { History } from "../agents/history/collect.ts";
+import type { History, HistoryProgress } from "../agents/history/collect.ts";
 import { type REPORT_FORMATS, REPORT_KINDS, type ReportKind } from "../agents/history/kinds.ts";
 import {
   redactReport,
@@ -122,10 +122,11 @@ export function reportRequest(parsed: ParsedArgs, config: Config | null, now: nu
 
 /**
  * Hears the sessions read: on a terminal, once the report has taken over a second, a progress line on
- * stderr (rewritten at most ten times a second, cleared at the end); nothing when stderr is not one.
+ * stderr (rewritten at most ten times a second, cleared at the end); none when stderr is not one (the
+ * read then counts nothing for it).
  */
-function progressLine(started: number): (read: number, total: number, bytes: number) => void {
-  if (!Deno.stderr.isTerminal()) return () => {};
+function progressLine(started: number): HistoryProgress | undefined {
+  if (!Deno.stderr.isTerminal()) return undefined;
   const enc = new TextEncoder();
   let shownAt = 0;
   return (read, total, bytes) => {

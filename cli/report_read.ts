@@ -42,20 +42,15 @@ export async function readHistoryInWorkers(
     const { listed, notRead } = reader.list(opts.since);
     const counter = new SharedCounter();
     const links: SharedLink[] = listed.map(({ vendor, link }) => ({ agent: vendor.id, link }));
-    const replies = helpers.map((h) => h.read(links, counter.buffer, opts.now));
+    const progress = opts.progress;
+    const replies = helpers.map((h) => h.read(links, counter.buffer, opts.now, progress !== undefined));
     // Progress is all threads': they count into the shared counter, this thread tells it.
-    let own = 0;
-    const heard = opts.progress &&
-      ((_read: number, _total: number, bytes: number) => {
-        const all = counter.read(bytes - own);
-        own = bytes;
-        opts.progress!(all.read, listed.length, all.bytes);
-      });
+    const heard = progress && counter.counting((read, bytes) => progress(read, listed.length, bytes));
     const mine = reader.read(listed, opts.now, () => counter.next(), heard);
     const history: History = { ...mine, notices: reader.notices(), notRead };
     const all = await Promise.all(replies);
     // The other threads may have read the last sessions after this thread's last word.
-    opts.progress?.(listed.length, listed.length, counter.totals().bytes);
+    progress?.(listed.length, listed.length, counter.totals().bytes);
     for (const reply of all) {
       for (const shared of reply.sessions) {
         const vendor = opts.vendors.find((v) => v.id === shared.agent);
@@ -107,17 +102,21 @@ class Helper {
     this.#post({ type: "open", vendors, profiles, tools });
   }
 
-  /** Reads listed sessions beside this thread (indices from the shared `counter`); rejects when the worker fails. */
+  /**
+   * Reads listed sessions beside this thread (indices from the shared `counter`, into which it counts what
+   * it read when `counts`); rejects when the worker fails.
+   */
   read(
     links: SharedLink[],
     counter: SharedArrayBuffer,
     now: number,
+    counts: boolean,
   ): Promise<Extract<HistoryReply, { type: "done" }>> {
     return new Promise((resolve, reject) => {
       if (this.#failed) return reject(this.#failed);
       this.#done = resolve;
       this.#fail = (error) => reject(error);
-      this.#post({ type: "read", links, counter, now });
+      this.#post({ type: "read", links, counter, now, counts });
     });
   }
 

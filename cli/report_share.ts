@@ -24,6 +24,7 @@ const COUNTER_CELLS = 3;
  * counter.read(2048); // { read: 1, bytes: 2048 }
  * new SharedCounter(counter.buffer).read(1024); // { read: 2, bytes: 3072 }
  * counter.totals(); // { read: 2, bytes: 3072 }
+ * counter.counting()(1, 10, 1024); // a thread's progress hook: counts one more session of 1 KiB
  * ```
  */
 export class SharedCounter {
@@ -47,6 +48,21 @@ export class SharedCounter {
     const kib = Math.round(bytes / 1024);
     const read = Atomics.add(this.#cells, 1, 1) + 1;
     return { read, bytes: (Atomics.add(this.#cells, 2, kib) + kib) * 1024 };
+  }
+
+  /**
+   * The progress hook of one thread's read (it hears that thread's own sessions and bytes so far): counts
+   * each session into this counter and hands `all` the counts of every thread.
+   */
+  counting(
+    all?: (read: number, bytes: number) => void,
+  ): (read: number, total: number, bytes: number) => void {
+    let counted = 0;
+    return (_read, _total, bytes) => {
+      const now = this.read(bytes - counted);
+      counted = bytes;
+      all?.(now.read, now.bytes);
+    };
   }
 
   /** How many sessions and bytes all threads read so far. */

@@ -29,11 +29,12 @@ export interface SharedLink {
 
 /**
  * What a history worker is asked: first to open readers for these vendors (and profiles), then to read
- * the listed sessions whose index it takes from `counter` (the memory of a {@linkcode SharedCounter}).
+ * the listed sessions whose index it takes from `counter` (the memory of a {@linkcode SharedCounter}),
+ * counting what it read into it when `counts` (a progress line is shown).
  */
 export type HistoryRequest =
   | { type: "open"; vendors: string[]; profiles: Record<string, Record<string, string>[]>; tools: boolean }
-  | { type: "read"; links: SharedLink[]; counter: SharedArrayBuffer; now: number };
+  | { type: "read"; links: SharedLink[]; counter: SharedArrayBuffer; now: number; counts: boolean };
 
 /** A worker's reply: what it read (or why it failed); its progress goes to the shared counter. */
 export type HistoryReply =
@@ -70,15 +71,11 @@ scope.onmessage = async (e) => {
     // The same registry on both sides: every id sent is known.
     const listed = req.links.map(({ agent, link }) => ({ vendor: byId.get(agent)!, link }));
     const counter = new SharedCounter(req.counter);
-    let counted = 0;
     const { sessions, unreadable, calls } = reader.read(
       listed,
       req.now,
       () => counter.next(),
-      (_read, _total, bytes) => {
-        counter.read(bytes - counted);
-        counted = bytes;
-      },
+      req.counts ? counter.counting() : undefined,
     );
     scope.postMessage({
       type: "done",

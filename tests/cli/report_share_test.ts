@@ -43,4 +43,10 @@ Deno.test("threads sharing a counter take each session index once and count what
   mine.read(10 * 1024);
   assert.deepEqual(theirs.read(5 * 1024), { read: 2, bytes: 15 * 1024 });
   assert.deepEqual(mine.totals(), { read: 2, bytes: 15 * 1024 });
+  // A thread's progress hook hears its own bytes so far and counts the difference, hearing all threads'.
+  const heard: number[][] = [];
+  const hook = theirs.counting((read, bytes) => heard.push([read, bytes]));
+  hook(1, 9, 4 * 1024);
+  hook(2, 9, 6 * 1024);
+  assert.deepEqual(heard, [[3, 19 * 1024], [4, 21 * 1024]]);
 });
