@@ -33,9 +33,9 @@ import {
   rowLinks,
   SessionQueries,
 } from "../../formats/sqlite.ts";
-import { gooseModel, GooseTranscript, gooseUsage, userVisible } from "./transcript.ts";
+import { gooseModel, gooseTime, GooseTranscript, gooseUsage, userVisible } from "./transcript.ts";
 import { readHeadLines } from "../../formats/jsonl.ts";
-import { asObject, epochMs, isObject, type JsonObject } from "../../formats/records.ts";
+import { asObject, isObject, type JsonObject } from "../../formats/records.ts";
 import { promptLine } from "../../formats/text.ts";
 import { DirListings, homeOf, mtimeOf, namedDir } from "../../formats/files.ts";
 import { MAX_CACHED_HEADS, ParseCache, TailedTranscript } from "../../formats/parse_cache.ts";
@@ -165,7 +165,7 @@ export class GooseSessionSource implements SessionSource {
     const since = ctx.startedAt - START_SLACK_MS;
     if (hasDb) {
       const rows = this.#inDirectory(db, ctx.cwd, ctx.now);
-      return rowLinks(db, rows, (r) => parseTime(r.updated_at), since, "cwd")
+      return rowLinks(db, rows, (r) => gooseTime(r.updated_at), since, "cwd")
         .find((f) => !ctx.claimed.has(f.link.path))?.link ?? null;
     }
     let best: { link: SessionLink; mtime: number } | null = null;
@@ -213,7 +213,7 @@ export class GooseSessionSource implements SessionSource {
              ORDER BY updated_at DESC LIMIT ${max}`,
             );
           },
-          (r) => parseTime(r.updated_at),
+          (r) => gooseTime(r.updated_at),
           sinceMs,
           this.#max,
         ));
@@ -252,7 +252,7 @@ export class GooseSessionSource implements SessionSource {
         `SELECT id, updated_at FROM sessions WHERE working_dir = ? ${type} ${parent}
          ORDER BY updated_at DESC LIMIT 16`,
         directory,
-      ).sort((a, b) => (parseTime(b.updated_at) ?? 0) - (parseTime(a.updated_at) ?? 0));
+      ).sort((a, b) => (gooseTime(b.updated_at) ?? 0) - (gooseTime(a.updated_at) ?? 0));
     });
   }
 
@@ -348,7 +348,7 @@ function syncMessages(d: Database, id: string, thread: Thread): void {
     thread.transcript.feed({
       role: String(r.role ?? ""),
       content: r.content_json,
-      created: parseTime(r.created_timestamp),
+      created: gooseTime(r.created_timestamp),
       userVisible: userVisible(r.metadata_json),
     });
     thread.firstId ??= Number(r.id);
@@ -377,7 +377,7 @@ function dbFacts(read: DbSession, now: number): SessionRead {
   const recorded = cost as number | null;
   let malformed = read.thread.transcript.malformed;
   for (const c of read.children) malformed += c.thread.transcript.malformed;
-  const lastActivity = Math.max(parseTime(row.updated_at) ?? 0, t.lastActivity ?? 0);
+  const lastActivity = Math.max(gooseTime(row.updated_at) ?? 0, t.lastActivity ?? 0);
   return {
     id: String(row.id),
     cwd: typeof row.working_dir === "string" && row.working_dir ? row.working_dir : null,
@@ -390,7 +390,7 @@ function dbFacts(read: DbSession, now: number): SessionRead {
     subagents: read.children.map((c) => subagentFacts(c, now)),
     turn: t.turn,
     stopReason: null,
-    startedAt: parseTime(row.created_at) ?? t.startedAt,
+    startedAt: gooseTime(row.created_at) ?? t.startedAt,
     lastActivity: lastActivity || null,
     tokens,
     tokensByModel: byModel,
@@ -411,7 +411,7 @@ function subagentFacts(c: DbSession, now: number): SubagentFacts {
     if (depth < MAX_DEPTH) { for (const x of r.children) fold(x, depth + 1); }
   };
   fold(c, 0);
-  const lastActivity = Math.max(parseTime(c.row.updated_at) ?? 0, t.lastActivity ?? 0) || null;
+  const lastActivity = Math.max(gooseTime(c.row.updated_at) ?? 0, t.lastActivity ?? 0) || null;
   const running = t.turn === "working" && lastActivity !== null && now - lastActivity < SUBAGENT_QUIET_MS;
   return {
     id: String(c.row.id),
@@ -442,7 +442,7 @@ class LegacyLines {
     this.transcript.feed({
       role: v.role,
       content: v.content,
-      created: parseTime(v.created),
+      created: gooseTime(v.created),
       userVisible: userVisible(v.metadata),
     });
   }
@@ -468,17 +468,4 @@ function argvSession(argv: string[]): { kind: "id" | "name"; value: string } | n
 
 function newThread(): Thread {
   return { transcript: new GooseTranscript(), firstId: null, lastId: 0, rows: 0, children: new Map() };
-}
-
-/**
- * A Goose time as ms since epoch: unix seconds or ms, SQLite's `YYYY-MM-DD HH:MM:SS` (UTC), or
- * RFC 3339 text; null otherwise.
- */
-function parseTime(v: unknown): number | null {
-  if (typeof v === "number") return epochMs(v);
-  if (typeof v !== "string" || !v) return null;
-  if (/^\d+(\.\d+)?$/.test(v)) return parseTime(Number(v));
-  const utc = /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(v) ? `${v.replace(" ", "T")}Z` : v;
-  const t = Date.parse(utc);
-  return Number.isFinite(t) ? t : null;
 }

@@ -20,7 +20,8 @@ import type { ToolCallRecord } from "../../vendor.ts";
 import type { Database, Row } from "../../formats/sqlite.ts";
 import { databaseToolCalls, sessionFamily } from "../../formats/database_tool_calls.ts";
 import { readJsonlRecords, ToolCallLog } from "../../formats/tool_calls.ts";
-import { asObject, epochMs } from "../../formats/records.ts";
+import { asObject } from "../../formats/records.ts";
+import { gooseItems, gooseTime } from "./transcript.ts";
 
 /**
  * The extensions Goose ships, built in or run inside the agent (platform extensions), whose tools are
@@ -64,14 +65,14 @@ export function gooseToolCalls(path: string): ToolCallRecord[] {
   const log = new ToolCallLog();
   if (path.endsWith(".jsonl")) {
     readJsonlRecords(path, (rec) => {
-      if (typeof rec.role === "string") gooseToolItems(log, rec.role, rec.content, time(rec.created));
+      if (typeof rec.role === "string") gooseToolItems(log, rec.role, rec.content, gooseTime(rec.created));
     });
     return log.records();
   }
   return databaseToolCalls(path, (d, id) => {
     for (const s of sessionFamily(d, "sessions", "parent_session_id", id)) {
       for (const r of messageRows(d, s)) {
-        gooseToolItems(log, String(r.role ?? ""), r.content_json, time(r.created_timestamp));
+        gooseToolItems(log, String(r.role ?? ""), r.content_json, gooseTime(r.created_timestamp));
       }
     }
     return log.records();
@@ -108,7 +109,7 @@ export function gooseMcpTool(name: string): { server: string; name: string } | n
  * ```
  */
 export function gooseToolItems(log: ToolCallLog, role: string, content: unknown, at: number | null): void {
-  const items = contentItems(content);
+  const items = gooseItems(content) ?? [];
   for (const raw of items) {
     const c = asObject(raw);
     if (!c || typeof c.id !== "string") continue;
@@ -150,21 +151,4 @@ function messageRows(d: Database, s: string): Row[] {
     ));
   }
   return rows;
-}
-
-/** The items of a message's content: its array, or the array its JSON text holds; none otherwise. */
-function contentItems(content: unknown): unknown[] {
-  if (typeof content === "string") {
-    try {
-      content = JSON.parse(content);
-    } catch {
-      return [];
-    }
-  }
-  return Array.isArray(content) ? content : [];
-}
-
-/** A Goose message time (unix seconds, as a number or text) in ms, or null. */
-function time(v: unknown): number | null {
-  return epochMs(typeof v === "string" && v.trim() ? Number(v) : v);
 }

@@ -10,7 +10,7 @@
 
 import type { ActivityEvent, TokenBuckets, ToolCall, TurnState } from "../../session.ts";
 import { newestCall } from "../../session.ts";
-import { asObject, type JsonObject } from "../../formats/records.ts";
+import { asObject, epochMs, type JsonObject } from "../../formats/records.ts";
 import { firstLine } from "../../formats/text.ts";
 import { TranscriptState } from "../../formats/transcript_state.ts";
 import { firstArg } from "../../formats/tool_args.ts";
@@ -102,7 +102,7 @@ export class GooseTranscript {
 
   /** Takes the next message. */
   feed(m: GooseMessage): void {
-    const items = asArray(m.content);
+    const items = gooseItems(m.content);
     if (!items) {
       this.#s.malformed++;
       return;
@@ -212,7 +212,7 @@ export function userVisible(metadata: unknown): boolean {
 
 /** The first text of a tool result: an array of content items, or `{content: [...]}`. */
 function resultText(value: unknown): string {
-  const items = Array.isArray(value) ? value : asArray(asObject(value)?.content) ?? [];
+  const items = Array.isArray(value) ? value : gooseItems(asObject(value)?.content) ?? [];
   for (const i of items) {
     const o = asObject(i);
     if (typeof o?.text === "string") return o.text;
@@ -226,7 +226,17 @@ function count(v: unknown): number | null {
   return typeof n === "number" && Number.isFinite(n) && n >= 0 ? n : null;
 }
 
-function asArray(v: unknown): unknown[] | null {
+/**
+ * The items of a Goose message's content: its array, or the array its JSON text holds (as SQLite keeps
+ * it); null otherwise.
+ *
+ * @example
+ * ```ts
+ * gooseItems('[{"type":"text","text":"hi"}]'); // [{ type: "text", text: "hi" }]
+ * gooseItems("{not json"); // null
+ * ```
+ */
+export function gooseItems(v: unknown): unknown[] | null {
   if (typeof v === "string") {
     try {
       v = JSON.parse(v);
@@ -235,4 +245,23 @@ function asArray(v: unknown): unknown[] | null {
     }
   }
   return Array.isArray(v) ? v : null;
+}
+
+/**
+ * A Goose time as ms since epoch: unix seconds or ms, SQLite's `YYYY-MM-DD HH:MM:SS` (UTC), or
+ * RFC 3339 text; null otherwise.
+ *
+ * @example
+ * ```ts
+ * gooseTime(1795491351); // 1795491351000
+ * gooseTime("2026-11-24 03:35:51"); // 1795491351000
+ * ```
+ */
+export function gooseTime(v: unknown): number | null {
+  if (typeof v === "number") return epochMs(v);
+  if (typeof v !== "string" || !v) return null;
+  if (/^\d+(\.\d+)?$/.test(v)) return gooseTime(Number(v));
+  const utc = /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(v) ? `${v.replace(" ", "T")}Z` : v;
+  const t = Date.parse(utc);
+  return Number.isFinite(t) ? t : null;
 }
