@@ -74,7 +74,8 @@ async function main(args: string[]): Promise<number> {
     case "report": {
       const { runReport } = await import("./cli/report.ts");
       await writeOut(await runReport(parsed, await loadConfig()));
-      return 0;
+      // Exits at once, without tearing down the heaps the read left (~6 ms of a report).
+      return Deno.exit(0);
     }
   }
   return 0;

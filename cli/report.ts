@@ -74,10 +74,11 @@ export function reportRequest(parsed: ParsedArgs, config: Config | null, now: nu
   if (!REPORT_KINDS.includes(kind)) {
     throw new UsageError(`unknown report '${kind}' (expected ${REPORT_KINDS.join(", ")})`);
   }
-  const zone = stringOption(values, "tz") ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const zone = stringOption(values, "tz");
+  const weekStart = (stringOption(values, "week-start") ?? "monday") as Weekday;
   let calendar: Calendar;
   try {
-    calendar = new Calendar(zone, (stringOption(values, "week-start") ?? "monday") as Weekday);
+    calendar = zone === undefined ? Calendar.local(weekStart) : new Calendar(zone, weekStart);
   } catch {
     throw new UsageError(`unknown time zone '${zone}' for --tz`);
   }
@@ -166,6 +167,8 @@ export async function runReport(parsed: ParsedArgs, config: Config | null): Prom
     now,
     progress: progressLine(now),
     tools: req.kind === "tools",
+    // Named while the workers finish: the first time-zone lookup loads locale data (~20 ms).
+    meanwhile: () => void req.calendar.zone,
   });
   if (history.notRead > 0) {
     console.error(

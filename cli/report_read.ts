@@ -14,6 +14,15 @@ import { receiveSession, SharedCounter } from "./report_share.ts";
 /** Most readers (this thread and workers) a history read uses. */
 export const HISTORY_WORKERS = 2;
 
+/** What {@linkcode readHistoryInWorkers} reads, and what this thread does while the workers finish. */
+export interface WorkersOptions extends HistoryOptions {
+  /**
+   * Work this thread does once its share is read, while the workers read their last sessions and send
+   * them (the report's next steps that need no sessions, such as naming the time zone).
+   */
+  meanwhile?: () => void;
+}
+
 /**
  * Reads the history `opts` asks for with `workers` readers (one per core, at most
  * {@linkcode HISTORY_WORKERS}, by default): this thread and `workers - 1` Web Workers sharing one list
@@ -29,10 +38,14 @@ export const HISTORY_WORKERS = 2;
  * ```
  */
 export async function readHistoryInWorkers(
-  opts: HistoryOptions,
+  opts: WorkersOptions,
   workers = Math.min(HISTORY_WORKERS, navigator.hardwareConcurrency || 1),
 ): Promise<History> {
-  if (workers <= 1) return readHistory(opts);
+  if (workers <= 1) {
+    const history = await readHistory(opts);
+    opts.meanwhile?.();
+    return history;
+  }
   // The workers start first: their start-up overlaps this thread's loading and listing.
   const profiles = structuredClone(opts.profiles ?? {}) as Record<string, Record<string, string>[]>;
   const ids = opts.vendors.map((v) => v.id);
@@ -48,6 +61,7 @@ export async function readHistoryInWorkers(
     const heard = progress && counter.counting((read, bytes) => progress(read, listed.length, bytes));
     const mine = reader.read(listed, opts.now, () => counter.next(), heard);
     const history: History = { ...mine, notices: reader.notices(), notRead };
+    opts.meanwhile?.();
     const all = await Promise.all(replies);
     // The other threads may have read the last sessions after this thread's last word.
     progress?.(listed.length, listed.length, counter.totals().bytes);

@@ -14,9 +14,16 @@ const DAY_MS = 86_400_000;
 /** Local dates are cached per slot of this length (every zone's offset is a multiple of 15 minutes). */
 const SLOT_MS = 15 * 60_000;
 
+/** Zone names that are UTC itself, as `--tz` may spell them (case aside); each resolves to `UTC`. */
+const UTC_NAMES = new Set(["utc", "etc/utc", "gmt", "etc/gmt"]);
+
 /**
  * Calendar arithmetic in one IANA time zone (`Europe/Berlin`, `UTC`, …), with the local date of each
  * 15-minute slot cached: a history of a million minutes formats a few thousand dates.
+ *
+ * The system's own zone ({@linkcode Calendar.local}) and UTC are told without `Intl`: the first
+ * `Intl.DateTimeFormat` of a process loads locale data for ~20 ms, a fifth of a small report. Other
+ * zones are told by `Intl`.
  *
  * @example
  * ```ts
@@ -27,23 +34,64 @@ const SLOT_MS = 15 * 60_000;
  * ```
  */
 export class Calendar {
-  /** The zone's name. */
-  readonly zone: string;
   /** The first day of a week. */
   readonly weekStart: Weekday;
-  #format: Intl.DateTimeFormat;
+  #zone: string | null;
+  #tell: (ms: number) => string;
   #dates = new Map<number, string>();
 
   /** @throws {RangeError} when `zone` is not a time zone this runtime knows. */
   constructor(zone: string, weekStart: Weekday = "monday") {
-    this.#format = new Intl.DateTimeFormat("en-CA", {
+    this.weekStart = weekStart;
+    if (UTC_NAMES.has(zone.toLowerCase())) {
+      this.#zone = "UTC";
+      this.#tell = (ms) => new Date(ms).toISOString().slice(0, 10);
+      return;
+    }
+    const format = new Intl.DateTimeFormat("en-CA", {
       timeZone: zone,
       year: "numeric",
       month: "2-digit",
       day: "2-digit",
     });
-    this.zone = this.#format.resolvedOptions().timeZone;
-    this.weekStart = weekStart;
+    this.#zone = format.resolvedOptions().timeZone;
+    this.#tell = (ms) => {
+      const p = format.formatToParts(ms);
+      const part = (t: string) => p.find((x) => x.type === t)?.value ?? "";
+      return `${part("year")}-${part("month")}-${part("day")}`;
+    };
+  }
+
+  /**
+   * The calendar of the system's time zone (the `TZ` variable, else the system's setting), told by the
+   * clock's local time; its name is looked up only when asked for.
+   *
+   * @example
+   * ```ts
+   * const cal = Calendar.local("monday");
+   * cal.key(Date.now(), "day"); // today, here
+   * ```
+   */
+  static local(weekStart: Weekday = "monday"): Calendar {
+    const cal = new Calendar("UTC", weekStart);
+    cal.#zone = null;
+    cal.#tell = (ms) => {
+      const d = new Date(ms);
+      return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+    };
+    return cal;
+  }
+
+  /**
+   * The zone's name. The system's zone is named as `Intl` names it, or `UTC` where `Intl` knows no name
+   * for it (`TZ` empty or unknown: the clock then keeps UTC).
+   */
+  get zone(): string {
+    if (this.#zone === null) {
+      const named: string | undefined = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      this.#zone = named && named !== "Etc/Unknown" ? named : "UTC";
+    }
+    return this.#zone;
   }
 
   /** The local date (`YYYY-MM-DD`) of a time. */
@@ -51,9 +99,7 @@ export class Calendar {
     const slot = Math.floor(ms / SLOT_MS);
     let d = this.#dates.get(slot);
     if (d === undefined) {
-      const p = this.#format.formatToParts(ms);
-      const part = (t: string) => p.find((x) => x.type === t)?.value ?? "";
-      d = `${part("year")}-${part("month")}-${part("day")}`;
+      d = this.#tell(ms);
       if (this.#dates.size > 100_000) this.#dates.clear();
       this.#dates.set(slot, d);
     }
@@ -117,4 +163,9 @@ export function pointInTime(value: string, cal: Calendar, now: number, end = fal
   }
   const m = value.match(/^(\d+(?:\.\d+)?)([mhdw])$/);
   return m ? now - Number(m[1]) * UNITS[m[2]] : null;
+}
+
+/** `n` in two digits. */
+function pad(n: number): string {
+  return n < 10 ? `0${n}` : `${n}`;
 }

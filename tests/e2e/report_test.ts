@@ -126,6 +126,28 @@ Deno.test("report daily: split by the time of each request, in the zone asked fo
   });
 });
 
+Deno.test("report daily: without --tz, days are cut in the system's zone (TZ), and a TZ naming none is UTC", async () => {
+  await withHistory(async (home) => {
+    const asked = await report(home, ["daily", "--tz", "Europe/Berlin", "--since", "2026-03-28"]);
+    const local = await runAgtop(["report", "daily", "--since", "2026-03-28", "--format", "json"], {
+      HOME: home,
+      TZ: "Europe/Berlin",
+    });
+    assert.equal(local.code, 0, local.stderr);
+    const doc = JSON.parse(local.stdout);
+    assert.equal(doc.time_zone, "Europe/Berlin");
+    assert.equal(doc.since, asked.since);
+    assert.deepEqual(doc.rows, asked.rows);
+    for (const tz of ["", "Mars/Olympus"]) {
+      const res = await runAgtop(["report", "daily", "--format", "json"], { HOME: home, TZ: tz });
+      assert.equal(res.code, 0, res.stderr);
+      const utc = JSON.parse(res.stdout);
+      assert.equal(utc.time_zone, "UTC");
+      assert.deepEqual(dayTokens(utc)["2026-03-28"], 1310 + 2297);
+    }
+  });
+});
+
 Deno.test("report weekly and monthly: week starts and month edges in the zone", async () => {
   await withHistory(async (home) => {
     const weeks = await report(home, ["weekly", "--tz", "Europe/Berlin"]);

@@ -40,3 +40,64 @@ Deno.test("calendar: --since and --until values", () => {
     assert.equal(pointInTime(bad, utc, now), null, bad);
   }
 });
+
+Deno.test("calendar: UTC by any of its names is UTC, told without Intl as Intl tells it", () => {
+  const intl = new Intl.DateTimeFormat("en-CA", { timeZone: "UTC" });
+  for (const name of ["UTC", "utc", "Etc/UTC", "GMT", "etc/gmt"]) {
+    const cal = new Calendar(name);
+    assert.equal(cal.zone, "UTC", name);
+    for (let at = t("2026-12-31T22:00:00Z"); at < t("2027-01-01T02:00:00Z"); at += 15 * 60_000) {
+      assert.equal(cal.date(at), intl.format(at), `${name} ${new Date(at).toISOString()}`);
+    }
+  }
+});
+
+/**
+ * What `Calendar.local()` says in a process whose `TZ` is `tz`, beside what `Intl` says for the zone
+ * `intlZone`: the zone's name and, for every 15-minute slot from `from` for `hours`, both dates.
+ */
+async function localCalendar(
+  tz: string,
+  intlZone: string,
+  from: string,
+  hours: number,
+): Promise<{ zone: string; dates: [string, string][] }> {
+  const url = new URL("../../../agents/history/calendar.ts", import.meta.url).href;
+  const code = `
+    const { Calendar } = await import(${JSON.stringify(url)});
+    const local = Calendar.local();
+    const intl = new Intl.DateTimeFormat("en-CA", { timeZone: ${JSON.stringify(intlZone)} });
+    const dates = [];
+    for (let i = 0; i < ${hours * 4}; i++) {
+      const at = Date.parse(${JSON.stringify(from)}) + i * 15 * 60_000;
+      dates.push([local.date(at), intl.format(at)]);
+    }
+    console.log(JSON.stringify({ zone: local.zone, dates }));`;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", code],
+    env: { TZ: tz },
+    stderr: "inherit",
+  }).output();
+  assert.equal(out.code, 0);
+  return JSON.parse(new TextDecoder().decode(out.stdout));
+}
+
+Deno.test("calendar: the system's zone, told by the clock's local time, across both DST changes", async () => {
+  for (const from of ["2026-03-28T18:00:00Z", "2026-10-24T18:00:00Z"]) {
+    const { zone, dates } = await localCalendar("Europe/Berlin", "Europe/Berlin", from, 36);
+    assert.equal(zone, "Europe/Berlin");
+    for (const [local, intl] of dates) assert.equal(local, intl);
+    assert.ok(new Set(dates.map(([d]) => d)).size >= 2);
+  }
+  const kolkata = await localCalendar("Asia/Kolkata", "Asia/Kolkata", "2025-12-31T12:00:00Z", 12);
+  assert.match(kolkata.zone, /^Asia\/(Kolkata|Calcutta)$/); // as this ICU names it
+  for (const [local, intl] of kolkata.dates) assert.equal(local, intl);
+});
+
+Deno.test("calendar: a TZ that names no zone keeps UTC, and says so", async () => {
+  for (const tz of ["", "Mars/Olympus"]) {
+    const { zone, dates } = await localCalendar(tz, "UTC", "2026-12-31T20:00:00Z", 8);
+    assert.equal(zone, "UTC", JSON.stringify(tz));
+    for (const [local, intl] of dates) assert.equal(local, intl);
+  }
+});
