@@ -25,6 +25,10 @@ const KEPT_STRING_CHARS = 512;
 /** The record's own fields come before its message, within this many characters of the line's start. */
 const HEAD_CHARS = 1024;
 const MESSAGE = '"message":{';
+const QUOTE = 0x22;
+const REQUEST_ID = '"requestId":"';
+const ID = '"id":"';
+const MODEL = '"model":"';
 /** A user message whose content opens on a tool result (its keys in either order Claude Code wrote). */
 const RESULT_MESSAGE = /"message":\{"role":"user","content":\[\{(?:"type":"tool_result"|"tool_use_id":")/y;
 
@@ -75,11 +79,8 @@ export class HistoryLines {
         return RESULT_MESSAGE.test(line) ? timeOf(line, message) ?? line : line;
       }
       if (type !== -1 && line.length > JUDGED_CHARS && line.startsWith('assistant"', type + 8)) {
-        const response = responseOf(line, message);
-        if (response && this.#response && sameResponse(response, this.#response)) {
-          return timeOf(line, message) ?? line;
-        }
-        this.#response = response;
+        if (this.#response && repeats(line, message, this.#response)) return timeOf(line, message) ?? line;
+        this.#response = responseOf(line, message);
       }
     }
     return line.length > CUT_LINE_CHARS ? cutLongStrings(line, KEPT_STRING_CHARS) : line;
@@ -105,14 +106,14 @@ function valueAt(line: string, at: number): string | null {
  * where expected (the line is then parsed whole).
  */
 function responseOf(line: string, message: number): Response | null {
-  const request = line.lastIndexOf('"requestId":"', message);
-  const id = line.indexOf('"id":"', message);
-  const model = line.indexOf('"model":"', message);
+  const request = line.lastIndexOf(REQUEST_ID, message);
+  const id = line.indexOf(ID, message);
+  const model = line.indexOf(MODEL, message);
   const usage = line.lastIndexOf('"usage":{');
   if (request === -1 || id === -1 || model === -1 || usage < message) return null;
-  const requestId = valueAt(line, request + 12);
-  const idValue = valueAt(line, id + 5);
-  const modelValue = valueAt(line, model + 8);
+  const requestId = valueAt(line, request + REQUEST_ID.length - 1);
+  const idValue = valueAt(line, id + ID.length - 1);
+  const modelValue = valueAt(line, model + MODEL.length - 1);
   if (requestId === null || idValue === null || modelValue === null) return null;
   const flag = line.lastIndexOf('"isSidechain":', message);
   return {
@@ -124,7 +125,22 @@ function responseOf(line: string, message: number): Response | null {
   };
 }
 
-function sameResponse(a: Response, b: Response): boolean {
-  return a.requestId === b.requestId && a.sidechain === b.sidechain && a.id === b.id && a.model === b.model &&
-    a.usage === b.usage;
+/**
+ * Whether the assistant line whose message opens at `message` is a copy of `response`, compared in
+ * place, nothing cut out of it (most assistant lines are copies). The line ends with the response's
+ * usage tail, which holds `"usage":{` once, at its start: so its own tail is the same.
+ */
+function repeats(line: string, message: number, response: Response): boolean {
+  if (line.length - response.usage.length < message || !line.endsWith(response.usage)) return false;
+  const flag = line.lastIndexOf('"isSidechain":', message);
+  return (flag !== -1 && line.startsWith("true", flag + 14)) === response.sidechain &&
+    valueIs(line, line.lastIndexOf(REQUEST_ID, message), REQUEST_ID, response.requestId) &&
+    valueIs(line, line.indexOf(ID, message), ID, response.id) &&
+    valueIs(line, line.indexOf(MODEL, message), MODEL, response.model);
+}
+
+/** Whether the string value after `key`, found at `found` (-1: not found), is `value`. */
+function valueIs(line: string, found: number, key: string, value: string): boolean {
+  const at = found + key.length;
+  return found !== -1 && line.startsWith(value, at) && line.charCodeAt(at + value.length) === QUOTE;
 }
