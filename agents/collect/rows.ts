@@ -20,6 +20,7 @@ import { identity, type Sampler } from "./sample.ts";
 import { updaterPids } from "../self_update.ts";
 import { mcpServerPids } from "../mcp_servers.ts";
 import { userCommand } from "../wrappers.ts";
+import { projectName } from "../project.ts";
 
 /** What every row says; everything else has a default (no process, nothing known, `done`). */
 export type AgentRowFields = Pick<Agent, "key" | "agent" | "label" | "cwd" | "startedAt" | "uptimeSec">;
@@ -257,18 +258,4 @@ function goneRow(
 function gitOf(cwd: string): AgentGit | null {
   const g = gitFacts(cwd);
   return g ? { root: g.root, branch: g.branch, detached: g.detached, worktree: g.worktree } : null;
-}
-
-/**
- * The project an agent works in: the last component of its working directory.
- *
- * @example
- * ```ts
- * projectName("/home/me/webshop"); // "webshop"
- * ```
- */
-export function projectName(cwd: string | null): string | null {
-  if (!cwd) return null;
-  const parts = cwd.split(/[\\/]/).filter(Boolean);
-  return parts.length ? parts[parts.length - 1] : cwd;
 }

@@ -11,7 +11,7 @@ import { addTokens, emptyTokens, totalTokens } from "../session.ts";
 import type { PriceTable } from "../pricing/table.ts";
 import { isLocalModel, lookupModel, type ModelPrice } from "../pricing/table.ts";
 import { cacheSavedUsd, modelCost } from "../pricing/cost.ts";
-import { projectName } from "../collect/rows.ts";
+import { projectName } from "../project.ts";
 import type { Calendar } from "./calendar.ts";
 import type { UsageKind } from "./kinds.ts";
 import type { HistorySession, Report, ReportRow, ReportSession, TimedBy, Unreadable } from "./types.ts";

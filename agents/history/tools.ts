@@ -8,7 +8,7 @@
  */
 
 import type { ToolCallReader, ToolCallRecord, Vendor } from "../vendor.ts";
-import { projectName } from "../collect/rows.ts";
+import { projectName } from "../project.ts";
 import type { HistorySession, ToolRow, ToolsReport, Unreadable } from "./types.ts";
 import { REPORT_SCHEMA_VERSION, type ReportOptions } from "./report.ts";
 
