@@ -26,6 +26,7 @@ export const crush: Vendor = {
   // `-y` is short for `--yolo`.
   dangerousFlags: { flags: ["--yolo", "-y"] },
   sessions: (options) => import("./sessions.ts").then((m) => new m.CrushSessionSource(options)),
-  sessionHome: { dirs: [], env: [] },
+  // Its sessions are in each project; its list of projects is in its global data folder.
+  sessionHome: { dirs: [".local/share/crush"], env: ["CRUSH_GLOBAL_DATA", "XDG_DATA_HOME"] },
   tools: () => import("./tools.ts").then((m) => m.crushToolCalls),
 };

@@ -4,8 +4,10 @@
  * Crush keeps each project's sessions in `<project>/.crush/crush.db` (`--data-dir/-D` moves the
  * directory, relative to the working directory; `--cwd/-c` sets the working directory): `sessions`
  * (title, cost, the newest request's token counts, todos, `parent_session_id` for subagents) and
- * `messages` (`parts` JSON, times in unix seconds). There is no index of projects under `$HOME`, so
- * `recent` only knows the databases of agents it has seen.
+ * `messages` (`parts` JSON, times in unix seconds). Crush lists the projects it ran in, with their data
+ * directories, in `projects.json` of its global data folder (`$CRUSH_GLOBAL_DATA`, else
+ * `$XDG_DATA_HOME/crush`, else `~/.local/share/crush`): `recent` (and so a report) reads the databases
+ * named there and those of agents it has seen.
  *
  * A session is linked as `<database>#<session id>`.
  *
@@ -45,6 +47,7 @@ import { promptLine } from "../../formats/text.ts";
 import { newestFirst, START_SLACK_MS } from "../../formats/recent.ts";
 import { optionValue } from "../../formats/argv.ts";
 import { resolve } from "../../git.ts";
+import { homeOf, namedDir, readJson } from "../../formats/files.ts";
 
 /** At most this many project databases are remembered for `recent` (then they are forgotten at once). */
 const MAX_KNOWN_DATABASES = 256;
@@ -118,8 +121,8 @@ export function crushDatabase(argv: string[], cwd: string | null): string | null
  * active since the process started and not linked to another agent.
  */
 export class CrushSessionSource implements SessionSource {
-  /** Crush reads no environment variable for its data. */
-  readonly envKeys: readonly string[] = [];
+  /** The variables that move Crush's list of projects. */
+  readonly envKeys: readonly string[] = REGISTRY_KEYS;
   #reads = new DatabaseReads<Tree, Read>(newTree);
   /** Databases of agents seen, for `recent`. */
   #known = new Set<string>();
@@ -132,8 +135,11 @@ export class CrushSessionSource implements SessionSource {
   }
 
   /** Where its sessions are kept for an environment, and what named each place. */
-  dataDirs(): DataDir[] {
-    return [{ path: ".crush/crush.db", from: "--data-dir or default", inProject: true }];
+  dataDirs(env: Record<string, string>, home: string): DataDir[] {
+    return [
+      { path: ".crush/crush.db", from: "--data-dir or default", inProject: true },
+      namedDir(crushProjectList(env, home), env, REGISTRY_KEYS),
+    ];
   }
 
   /** Finds the session of a live Crush process. */
@@ -159,11 +165,15 @@ export class CrushSessionSource implements SessionSource {
     return read && facts(read, db, now);
   }
 
-  /** Top-level sessions active since `sinceMs` in the databases of agents seen so far. */
-  recent(_envs: Record<string, string>[], sinceMs: number): RecentSessions {
+  /**
+   * Top-level sessions active since `sinceMs` in the databases of the projects Crush lists (for each
+   * environment of `envs`) and of agents seen so far.
+   */
+  recent(envs: Record<string, string>[], sinceMs: number): RecentSessions {
     const now = Date.now();
-    const found = [...this.#known].flatMap((db) =>
-      rowLinks(db, this.#topLevel(db, now), updatedAt, sinceMs, "recent")
+    const listed = envs.flatMap((e) => listedDatabases(crushProjectList(e, homeOf(e))));
+    const found = [...new Set([...listed, ...this.#known])].flatMap((db) =>
+      databaseStamp(db) === null ? [] : rowLinks(db, this.#topLevel(db, now), updatedAt, sinceMs, "recent")
     );
     return newestFirst(found, { max: this.#max });
   }
@@ -179,6 +189,37 @@ export class CrushSessionSource implements SessionSource {
       );
     });
   }
+}
+
+/** Variables that move Crush's global data folder, the first set wins. */
+const REGISTRY_KEYS = ["CRUSH_GLOBAL_DATA", "XDG_DATA_HOME"];
+
+/**
+ * Where Crush lists the projects it ran in for an environment: `projects.json` beside its global data
+ * (`$CRUSH_GLOBAL_DATA`, else `$XDG_DATA_HOME/crush`, else `~/.local/share/crush`).
+ *
+ * @example
+ * ```ts
+ * crushProjectList({}, "/home/me"); // "/home/me/.local/share/crush/projects.json"
+ * crushProjectList({ XDG_DATA_HOME: "/data" }, "/home/me"); // "/data/crush/projects.json"
+ * ```
+ */
+export function crushProjectList(env: Record<string, string>, home: string): string {
+  if (env.CRUSH_GLOBAL_DATA) return `${env.CRUSH_GLOBAL_DATA}/projects.json`;
+  return `${env.XDG_DATA_HOME || `${home}/.local/share`}/crush/projects.json`;
+}
+
+/** An absolute path, POSIX or Windows. */
+const ABSOLUTE = /^(\/|[A-Za-z]:[\\/])/;
+
+/** The databases of the projects a `projects.json` names (`data_dir` absolute, as Crush writes it). */
+function listedDatabases(path: string): string[] {
+  const projects = readJson(path)?.projects;
+  if (!Array.isArray(projects)) return [];
+  return projects.flatMap((p) => {
+    const dir = typeof p === "object" && p !== null ? (p as Record<string, unknown>).data_dir : null;
+    return typeof dir === "string" && ABSOLUTE.test(dir) ? [`${dir.replace(/[\\/]+$/, "")}/crush.db`] : [];
+  });
 }
 
 /** Reads a session row, its changed messages, and its subagents' sessions. */

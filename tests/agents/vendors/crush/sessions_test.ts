@@ -141,3 +141,49 @@ Deno.test("crush: a locked database keeps the last facts; a first read while loc
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("crush: recent reads the databases Crush lists in projects.json, wherever its data folder is", async () => {
+  const root = await tempDir();
+  try {
+    const home = `${root}/home`;
+    const project = `${root}/work/api`;
+    const dataDir = `${project}/state`; // a `--data-dir` of its own, as Crush writes it: absolute
+    Deno.mkdirSync(dataDir, { recursive: true });
+    const db = new DatabaseSync(`${dataDir}/crush.db`);
+    db.exec(CRUSH_SCHEMA);
+    crushSession(db, "s-old", {});
+    db.close();
+    const projects = JSON.stringify({
+      projects: [
+        { path: project, data_dir: dataDir, last_accessed: new Date(NOW).toISOString() },
+        { path: `${root}/gone`, data_dir: `${root}/gone/.crush`, last_accessed: new Date(NOW).toISOString() },
+        { path: "relative", data_dir: ".crush" },
+        { data_dir: 42 },
+      ],
+    });
+    const cases: [Record<string, string>, string][] = [
+      [{ HOME: home }, `${home}/.local/share/crush`],
+      [{ HOME: home, XDG_DATA_HOME: `${root}/xdg` }, `${root}/xdg/crush`],
+      [{ HOME: home, XDG_DATA_HOME: `${root}/xdg`, CRUSH_GLOBAL_DATA: `${root}/global` }, `${root}/global`],
+    ];
+    for (const [env, dir] of cases) {
+      Deno.mkdirSync(dir, { recursive: true });
+      Deno.writeTextFileSync(`${dir}/projects.json`, projects);
+      const src = new CrushSessionSource({ max: Infinity });
+      const [listed] = src.dataDirs(env, home).filter((d) => !d.inProject);
+      assert.equal(listed.path, `${dir}/projects.json`);
+      const links = src.recent([env], NOW - 60_000).links;
+      assert.deepEqual(links.map((l) => [l.path, l.id]), [[`${dataDir}/crush.db#s-old`, "s-old"]], dir);
+      assert.equal(src.read(links[0], NOW)?.title, "title of s-old");
+      Deno.removeSync(`${dir}/projects.json`);
+    }
+    // A list that is not JSON, or names no projects, gives nothing and throws nothing.
+    Deno.mkdirSync(`${home}/.local/share/crush`, { recursive: true });
+    for (const bad of ["{not json", "[]", '{"projects": {}}']) {
+      Deno.writeTextFileSync(`${home}/.local/share/crush/projects.json`, bad);
+      assert.deepEqual(new CrushSessionSource().recent([{ HOME: home }], 0).links, [], bad);
+    }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
