@@ -34,6 +34,7 @@ import {
   SessionQueries,
 } from "../../formats/sqlite.ts";
 import { gooseModel, gooseTime, GooseTranscript, gooseUsage, userVisible } from "./transcript.ts";
+import { SessionMessages } from "./messages.ts";
 import { readHeadLines } from "../../formats/jsonl.ts";
 import { asObject, isObject, type JsonObject } from "../../formats/records.ts";
 import { promptLine } from "../../formats/text.ts";
@@ -71,11 +72,7 @@ const SESSION_COLUMNS = [
 /** The messages of one session read so far, and its subagents' sessions. */
 interface Thread {
   transcript: GooseTranscript;
-  /** Lowest and highest message row id read. */
-  firstId: number | null;
-  lastId: number;
-  /** Message rows read. */
-  rows: number;
+  messages: SessionMessages;
   children: Map<string, Thread>;
 }
 
@@ -112,7 +109,8 @@ export function gooseSessionDirs(env: Record<string, string>, home: string): str
 
 /**
  * Goose's {@linkcode SessionSource}: the SQLite `sessions.db` (one short-lived read-only connection per
- * read, skipped while the database is unchanged; messages read incrementally by row id) and the JSONL
+ * read, skipped while the database is unchanged; messages, and from schema v10 thread messages, read
+ * incrementally by row id: see {@linkcode SessionMessages}) and the JSONL
  * files of older releases. One per collector.
  *
  * Linking, most reliable first: `--id`/`--session-id <id>` or `-n/--name <name>` in argv; else the
@@ -327,23 +325,8 @@ function readSession(d: Database, id: string, thread: Thread, depth: number): Db
 
 /** Feeds the messages added since the last read (all of them again when rows disappeared). */
 function syncMessages(d: Database, id: string, thread: Thread): void {
-  const cols = d.columns("messages");
-  if (!cols.has("session_id") || !cols.has("content_json") || !cols.has("id")) return;
-  const head = d.get(`SELECT count(*) AS n, min(id) AS first FROM messages WHERE session_id = ?`, id);
-  const count = Number(head?.n ?? 0);
-  // Rows deleted, or the conversation replaced (Goose rewrites it when it compacts): read it all again.
-  if (count < thread.rows || (thread.firstId !== null && Number(head?.first) !== thread.firstId)) {
-    thread.transcript = new GooseTranscript();
-    thread.firstId = null;
-    thread.lastId = 0;
-    thread.rows = 0;
-  }
-  const rows = d.all(
-    `SELECT id, ${d.select("messages", ["role", "content_json", "created_timestamp", "metadata_json"])}
-     FROM messages WHERE session_id = ? AND id > ? ORDER BY id`,
-    id,
-    thread.lastId,
-  );
+  const { rows, reset } = thread.messages.read(d, id);
+  if (reset) thread.transcript = new GooseTranscript();
   for (const r of rows) {
     thread.transcript.feed({
       role: String(r.role ?? ""),
@@ -351,9 +334,6 @@ function syncMessages(d: Database, id: string, thread: Thread): void {
       created: gooseTime(r.created_timestamp),
       userVisible: userVisible(r.metadata_json),
     });
-    thread.firstId ??= Number(r.id);
-    thread.lastId = Math.max(thread.lastId, Number(r.id) || 0);
-    thread.rows++;
   }
 }
 
@@ -467,5 +447,5 @@ function argvSession(argv: string[]): { kind: "id" | "name"; value: string } | n
 }
 
 function newThread(): Thread {
-  return { transcript: new GooseTranscript(), firstId: null, lastId: 0, rows: 0, children: new Map() };
+  return { transcript: new GooseTranscript(), messages: new SessionMessages(), children: new Map() };
 }

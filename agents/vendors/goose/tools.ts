@@ -17,11 +17,11 @@
  */
 
 import type { ToolCallRecord } from "../../vendor.ts";
-import type { Database, Row } from "../../formats/sqlite.ts";
 import { databaseToolCalls, sessionFamily } from "../../formats/database_tool_calls.ts";
 import { readJsonlRecords, ToolCallLog } from "../../formats/tool_calls.ts";
 import { asObject } from "../../formats/records.ts";
 import { gooseItems, gooseTime } from "./transcript.ts";
+import { sessionMessageRows } from "./messages.ts";
 
 /**
  * The extensions Goose ships, built in or run inside the agent (platform extensions), whose tools are
@@ -48,9 +48,6 @@ export const GOOSE_OWN_EXTENSIONS: ReadonlySet<string> = new Set([
   "summarize",
 ]);
 
-/** Columns of a message row read for its tool items. */
-const MESSAGE_COLUMNS = ["role", "content_json", "created_timestamp"] as const;
-
 /**
  * Every tool call of the Goose session at `path`: `<sessions.db>#<session id>`, or an older
  * `<name>.jsonl` session file. Throws when the database cannot be read.
@@ -71,7 +68,7 @@ export function gooseToolCalls(path: string): ToolCallRecord[] {
   }
   return databaseToolCalls(path, (d, id) => {
     for (const s of sessionFamily(d, "sessions", "parent_session_id", id)) {
-      for (const r of messageRows(d, s)) {
+      for (const r of sessionMessageRows(d, s)) {
         gooseToolItems(log, String(r.role ?? ""), r.content_json, gooseTime(r.created_timestamp));
       }
     }
@@ -123,32 +120,4 @@ export function gooseToolItems(log: ToolCallLog, role: string, content: unknown,
       log.result(c.id, at, result.status === "error" || asObject(result.value)?.isError === true);
     }
   }
-}
-
-/**
- * The message rows of session `s`, oldest first: its `messages` rows, then its `thread_messages` rows
- * (schema v10+: the session's own, and those of its thread that name no session).
- */
-function messageRows(d: Database, s: string): Row[] {
-  const rows: Row[] = [];
-  const cols = d.columns("messages");
-  if (cols.has("session_id") && cols.has("content_json")) {
-    rows.push(...d.all(
-      `SELECT ${d.select("messages", MESSAGE_COLUMNS)} FROM messages WHERE session_id = ? ORDER BY id`,
-      s,
-    ));
-  }
-  const threadCols = d.columns("thread_messages");
-  if (threadCols.has("session_id") && threadCols.has("content_json")) {
-    const thread = threadCols.has("thread_id") && d.columns("sessions").has("thread_id")
-      ? d.get(`SELECT thread_id FROM sessions WHERE id = ?`, s)?.thread_id
-      : null;
-    rows.push(...d.all(
-      `SELECT ${d.select("thread_messages", MESSAGE_COLUMNS)} FROM thread_messages
-       WHERE session_id = ? ${typeof thread === "string" ? "OR (session_id IS NULL AND thread_id = ?)" : ""}
-       ORDER BY id`,
-      ...(typeof thread === "string" ? [s, thread] : [s]),
-    ));
-  }
-  return rows;
 }

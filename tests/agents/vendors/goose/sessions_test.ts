@@ -213,3 +213,71 @@ Deno.test("goose: an old sessions.db without cost, cache or model columns; legac
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("goose: a v10 conversation in thread_messages — the tool in flight, a copy read once, a compaction", async () => {
+  const root = await tempDir();
+  const dir = `${root}/goose/data/sessions`;
+  Deno.mkdirSync(dir, { recursive: true });
+  const db = new DatabaseSync(`${dir}/sessions.db`);
+  db.exec(GOOSE_SCHEMA(GOOSE_V13));
+  db.exec(`CREATE TABLE thread_messages (id INTEGER PRIMARY KEY AUTOINCREMENT, thread_id TEXT NOT NULL,
+    session_id TEXT, message_id TEXT, role TEXT NOT NULL, content_json TEXT NOT NULL,
+    created_timestamp INTEGER NOT NULL, metadata_json TEXT DEFAULT '{}')`);
+  const threadMsg = (
+    session: string | null,
+    messageId: string,
+    role: string,
+    content: unknown[],
+    at: number,
+  ) =>
+    db.prepare(
+      `INSERT INTO thread_messages (thread_id, session_id, message_id, role, content_json, created_timestamp)
+       VALUES ('thread-1', ?, ?, ?, ?, ?)`,
+    ).run(session, messageId, role, JSON.stringify(content), Math.floor(at / 1000));
+  try {
+    db.prepare(
+      `INSERT INTO sessions (id, name, working_dir, created_at, updated_at, thread_id) VALUES (?, ?, ?, ?, ?, ?)`,
+    ).run("s1", "Deploy", root, sqliteTime(NOW - 9000), sqliteTime(NOW - 1000), "thread-1");
+    // The first prompt in both tables (a copy: the same message id), the rest only in the thread.
+    db.prepare(
+      `INSERT INTO messages (message_id, session_id, role, content_json, created_timestamp) VALUES (?, ?, ?, ?, ?)`,
+    ).run(
+      "msg_s1_1",
+      "s1",
+      "user",
+      JSON.stringify([{ type: "text", text: "ship it" }]),
+      Math.floor((NOW - 9000) / 1000),
+    );
+    threadMsg("s1", "msg_s1_1", "user", [{ type: "text", text: "ship it" }], NOW - 9000);
+    threadMsg(null, "msg_s1_2", "assistant", [shell("call_1", "make deploy")], NOW - 8000);
+
+    const src = new GooseSessionSource();
+    const link = { path: `${dir}/sessions.db#s1`, id: "s1", linkedBy: "recent" };
+    const f = src.read(link, NOW)!;
+    assert.equal(f.lastPrompt, "ship it");
+    assert.equal(f.turn, "working");
+    assert.equal(f.currentTool?.arg, "make deploy");
+    assert.equal(f.activity.filter((e) => e.kind === "prompt").length, 1, "the copied prompt is read once");
+
+    threadMsg("s1", "msg_s1_3", "user", [{
+      type: "toolResponse",
+      id: "call_1",
+      toolResult: { status: "success", value: [{ type: "text", text: "deployed" }] },
+    }], NOW - 3000);
+    threadMsg("s1", "msg_s1_4", "assistant", [{ type: "text", text: "Deployed." }], NOW - 2000);
+    const g = src.read(link, NOW + 1)!;
+    assert.equal(g.turn, "ended");
+    assert.equal(g.currentTool, null);
+
+    // Goose compacts the thread: its rows are replaced, and the conversation is read again from the new rows.
+    db.exec(`DELETE FROM thread_messages`);
+    threadMsg("s1", "msg_s1_5", "user", [{ type: "text", text: "summary so far" }], NOW - 500);
+    threadMsg("s1", "msg_s1_6", "assistant", [shell("call_2", "make verify")], NOW - 400);
+    const h = src.read(link, NOW + 2)!;
+    assert.equal(h.turn, "working");
+    assert.equal(h.currentTool?.arg, "make verify");
+  } finally {
+    db.close();
+    await Deno.remove(root, { recursive: true });
+  }
+});
