@@ -14,7 +14,6 @@ import { RECENT_SESSIONS_MAX } from "../agents/vendor.ts";
 import { Calendar, pointInTime } from "../agents/history/calendar.ts";
 import type { Weekday } from "../agents/history/kinds.ts";
 import { readHistoryInWorkers } from "./report_read.ts";
-import { buildReport } from "../agents/history/report.ts";
 import { buildToolsReport } from "../agents/history/tools.ts";
 import type { History, HistoryProgress } from "../agents/history/collect.ts";
 import { type REPORT_FORMATS, REPORT_KINDS, type ReportKind } from "../agents/history/kinds.ts";
@@ -160,6 +159,15 @@ export async function runReport(parsed: ParsedArgs, config: Config | null): Prom
   const req = reportRequest(parsed, config, now);
   const prices = await loadPriceTable(req.pricesPath);
   const vendors = VENDORS.filter((v) => v.sessions && (!req.agents.length || req.agents.includes(v.id)));
+  const usage = req.kind === "tools" ? null : {
+    kind: req.kind,
+    calendar: req.calendar,
+    prices,
+    since: req.since,
+    until: req.until,
+    project: req.project,
+    breakdown: req.breakdown,
+  };
   const history = await readHistoryInWorkers({
     vendors,
     since: req.since,
@@ -169,6 +177,8 @@ export async function runReport(parsed: ParsedArgs, config: Config | null): Prom
     tools: req.kind === "tools",
     // Named while the workers finish: the first time-zone lookup loads locale data (~20 ms).
     meanwhile: () => void req.calendar.zone,
+    // A usage report is summed on the threads that read the sessions.
+    ...(usage ? { sum: usage } : {}),
   });
   if (history.notRead > 0) {
     console.error(
@@ -182,17 +192,7 @@ export async function runReport(parsed: ParsedArgs, config: Config | null): Prom
     for (const n of history.notices) console.error(`agtop: notice: ${n}`);
   }
   if (req.kind === "tools") return await runToolsReport(req, history, now);
-  let report = buildReport(history.sessions, {
-    kind: req.kind,
-    calendar: req.calendar,
-    prices,
-    since: req.since,
-    until: req.until,
-    project: req.project,
-    breakdown: req.breakdown,
-    now,
-    unreadable: history.unreadable,
-  });
+  let report = history.sums!.report({ now, unreadable: history.unreadable });
   if (req.private) report = redactReport(report);
   return await output(req, report, USAGE_OUTPUT);
 }

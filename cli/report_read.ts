@@ -9,7 +9,8 @@
 
 import { type History, type HistoryOptions, HistoryReader, readHistory } from "../agents/history/collect.ts";
 import type { HistoryReply, HistoryRequest, SharedLink } from "./report_worker.ts";
-import { receiveSession, SharedCounter } from "./report_share.ts";
+import { receiveSession, SharedCounter, type SharedSum, shareSum } from "./report_share.ts";
+import { ReportSums, type SumOptions } from "../agents/history/report.ts";
 
 /** Most readers (this thread and workers) a history read uses. */
 export const HISTORY_WORKERS = 2;
@@ -21,6 +22,16 @@ export interface WorkersOptions extends HistoryOptions {
    * them (the report's next steps that need no sessions, such as naming the time zone).
    */
   meanwhile?: () => void;
+  /**
+   * Sum the sessions into a report's rows on the thread that read them (a usage report): the threads
+   * then hand over their sums, not their sessions.
+   */
+  sum?: SumOptions;
+}
+
+/** What {@linkcode readHistoryInWorkers} found: with `sum`, the sessions summed (`sessions` is empty). */
+export interface ThreadsHistory extends History {
+  sums?: ReportSums;
 }
 
 /**
@@ -40,11 +51,12 @@ export interface WorkersOptions extends HistoryOptions {
 export async function readHistoryInWorkers(
   opts: WorkersOptions,
   workers = Math.min(HISTORY_WORKERS, navigator.hardwareConcurrency || 1),
-): Promise<History> {
+): Promise<ThreadsHistory> {
   if (workers <= 1) {
     const history = await readHistory(opts);
+    const sums = opts.sum && summed(opts.sum, history);
     opts.meanwhile?.();
-    return history;
+    return sums ? { ...history, sessions: [], sums } : history;
   }
   // The workers start first: their start-up overlaps this thread's loading and listing.
   const profiles = structuredClone(opts.profiles ?? {}) as Record<string, Record<string, string>[]>;
@@ -56,16 +68,23 @@ export async function readHistoryInWorkers(
     const counter = new SharedCounter();
     const links: SharedLink[] = listed.map(({ vendor, link }) => ({ agent: vendor.id, link }));
     const progress = opts.progress;
-    const replies = helpers.map((h) => h.read(links, counter.buffer, opts.now, progress !== undefined));
+    const shared = opts.sum && shareSum(opts.sum);
+    const replies = helpers.map((h) =>
+      h.read(links, counter.buffer, opts.now, progress !== undefined, shared)
+    );
     // Progress is all threads': they count into the shared counter, this thread tells it.
     const heard = progress && counter.counting((read, bytes) => progress(read, listed.length, bytes));
     const mine = reader.read(listed, opts.now, () => counter.next(), heard);
-    const history: History = { ...mine, notices: reader.notices(), notRead };
+    const history: ThreadsHistory = { ...mine, notices: reader.notices(), notRead };
+    // This thread sums its own sessions while the workers finish theirs.
+    const sums = opts.sum && summed(opts.sum, history);
+    if (sums) history.sessions = [];
     opts.meanwhile?.();
     const all = await Promise.all(replies);
     // The other threads may have read the last sessions after this thread's last word.
     progress?.(listed.length, listed.length, counter.totals().bytes);
     for (const reply of all) {
+      if (sums && reply.sums) sums.merge(reply.sums);
       for (const shared of reply.sessions) {
         const vendor = opts.vendors.find((v) => v.id === shared.agent);
         if (vendor) history.sessions.push({ vendor, session: receiveSession(shared) });
@@ -76,6 +95,7 @@ export async function readHistoryInWorkers(
     // In the order listed, as one thread reads them.
     const order = new Map(listed.map(({ link }, i) => [link.path, i]));
     history.sessions.sort((a, b) => order.get(a.session.path)! - order.get(b.session.path)!);
+    if (sums) history.sums = sums;
     if (history.calls) {
       const byPath = new Map(history.sessions.map((h) => [h.session.path, h]));
       for (const reply of all) {
@@ -118,19 +138,20 @@ class Helper {
 
   /**
    * Reads listed sessions beside this thread (indices from the shared `counter`, into which it counts what
-   * it read when `counts`); rejects when the worker fails.
+   * it read when `counts`), summing them by `sum` when given; rejects when the worker fails.
    */
   read(
     links: SharedLink[],
     counter: SharedArrayBuffer,
     now: number,
     counts: boolean,
+    sum?: SharedSum,
   ): Promise<Extract<HistoryReply, { type: "done" }>> {
     return new Promise((resolve, reject) => {
       if (this.#failed) return reject(this.#failed);
       this.#done = resolve;
       this.#fail = (error) => reject(error);
-      this.#post({ type: "read", links, counter, now, counts });
+      this.#post({ type: "read", links, counter, now, counts, ...(sum ? { sum } : {}) });
     });
   }
 
@@ -146,4 +167,11 @@ class Helper {
   #post(req: HistoryRequest): void {
     this.#worker.postMessage(req);
   }
+}
+
+/** The report sums of the sessions `history` read. */
+function summed(opts: SumOptions, history: History): ReportSums {
+  const sums = new ReportSums(opts);
+  sums.add(history.sessions);
+  return sums;
 }

@@ -1,13 +1,16 @@
 /**
  * What the threads of a history read share (`readHistoryInWorkers`): counters in shared memory (the next
- * session to read, how much all have read), and sessions as a worker sends them to the thread that joins
- * the report, the usage minutes packed into one array of numbers each, since a structured clone of many
- * small objects costs more than reading them did.
+ * session to read, how much all have read), what a report's rows are summed by, and sessions as a worker
+ * sends them to the thread that joins the report, the usage minutes packed into one array of numbers
+ * each, since a structured clone of many small objects costs more than reading them did.
  *
  * @module
  */
 
 import type { SessionFacts, UsageMinute } from "../agents/session.ts";
+import type { SumOptions } from "../agents/history/report.ts";
+import type { Weekday } from "../agents/history/kinds.ts";
+import { Calendar } from "../agents/history/calendar.ts";
 
 /** Cells of a {@linkcode SharedCounter}: the next index, the sessions read, the KiB read. */
 const COUNTER_CELLS = 3;
@@ -175,4 +178,39 @@ export function unpackMinutes(packed: PackedMinutes): UsageMinute[] {
     });
   }
   return out;
+}
+
+/** {@linkcode SumOptions} as a worker is sent them: the calendar by its zone (null: the system's). */
+export type SharedSum = Omit<SumOptions, "calendar"> & { zone: string | null; weekStart: Weekday };
+
+/**
+ * What a report's rows are summed by, for another thread (see {@linkcode receiveSum}).
+ *
+ * @example
+ * ```ts
+ * import { Calendar } from "../agents/history/calendar.ts";
+ * import { bundledTable } from "../agents/pricing/table.ts";
+ * const opts = { kind: "daily" as const, calendar: Calendar.local(), prices: bundledTable(), since: 0, until: null };
+ * shareSum(opts).zone; // null: the other thread cuts days in the system's zone too
+ * ```
+ */
+export function shareSum(opts: SumOptions): SharedSum {
+  const { calendar, ...rest } = opts;
+  return { ...rest, zone: calendar.asked, weekStart: calendar.weekStart };
+}
+
+/**
+ * The {@linkcode SumOptions} another thread shared, its calendar made again.
+ *
+ * @example
+ * ```ts
+ * import { Calendar } from "../agents/history/calendar.ts";
+ * import { bundledTable } from "../agents/pricing/table.ts";
+ * const opts = { kind: "daily" as const, calendar: new Calendar("Europe/Berlin"), prices: bundledTable(), since: 0, until: null };
+ * receiveSum(shareSum(opts)).calendar.zone; // "Europe/Berlin"
+ * ```
+ */
+export function receiveSum(shared: SharedSum): SumOptions {
+  const { zone, weekStart, ...rest } = shared;
+  return { ...rest, calendar: zone === null ? Calendar.local(weekStart) : new Calendar(zone, weekStart) };
 }

@@ -12,8 +12,15 @@
 import { HistoryReader } from "../agents/history/collect.ts";
 import { VENDORS } from "../agents/vendors/mod.ts";
 import type { SessionLink, ToolCallRecord, Vendor } from "../agents/vendor.ts";
-import { SharedCounter, type SharedSession, shareSession } from "./report_share.ts";
+import {
+  receiveSum,
+  SharedCounter,
+  type SharedSession,
+  type SharedSum,
+  shareSession,
+} from "./report_share.ts";
 import type { Unreadable } from "../agents/history/types.ts";
+import { ReportSums, type ReportSumsData } from "../agents/history/report.ts";
 
 /** A session's tool calls as a worker sends them: the session by its path. */
 export interface SharedCalls {
@@ -30,17 +37,28 @@ export interface SharedLink {
 /**
  * What a history worker is asked: first to open readers for these vendors (and profiles), then to read
  * the listed sessions whose index it takes from `counter` (the memory of a {@linkcode SharedCounter}),
- * counting what it read into it when `counts` (a progress line is shown).
+ * counting what it read into it when `counts` (a progress line is shown); with `sum`, to sum them into a
+ * report's rows instead of sending them.
  */
 export type HistoryRequest =
   | { type: "open"; vendors: string[]; profiles: Record<string, Record<string, string>[]>; tools: boolean }
-  | { type: "read"; links: SharedLink[]; counter: SharedArrayBuffer; now: number; counts: boolean };
+  | {
+    type: "read";
+    links: SharedLink[];
+    counter: SharedArrayBuffer;
+    now: number;
+    counts: boolean;
+    sum?: SharedSum;
+  };
 
 /** A worker's reply: what it read (or why it failed); its progress goes to the shared counter. */
 export type HistoryReply =
   | {
     type: "done";
+    /** The sessions read; none when they were summed. */
     sessions: SharedSession[];
+    /** The sessions' report sums, when asked to sum them. */
+    sums?: ReportSumsData;
     unreadable: Unreadable[];
     notices: string[];
     /** The sessions' tool calls, by session path, when the worker was opened for them. */
@@ -77,9 +95,16 @@ scope.onmessage = async (e) => {
       () => counter.next(),
       req.counts ? counter.counting() : undefined,
     );
+    let sums: ReportSumsData | undefined;
+    if (req.sum) {
+      const sum = new ReportSums(receiveSum(req.sum));
+      sum.add(sessions);
+      sums = sum.data();
+    }
     scope.postMessage({
       type: "done",
-      sessions: sessions.map((h) => shareSession(h.vendor.id, h.session)),
+      sessions: sums ? [] : sessions.map((h) => shareSession(h.vendor.id, h.session)),
+      ...(sums ? { sums } : {}),
       unreadable,
       notices: reader.notices(),
       ...(calls

@@ -14,8 +14,23 @@ const DAY_MS = 86_400_000;
 /** Local dates are cached per slot of this length (every zone's offset is a multiple of 15 minutes). */
 const SLOT_MS = 15 * 60_000;
 
-/** Zone names that are UTC itself, as `--tz` may spell them (case aside); each resolves to `UTC`. */
-const UTC_NAMES = new Set(["utc", "etc/utc", "gmt", "etc/gmt"]);
+/** Zone names that are UTC itself, as `--tz` or `TZ` may spell them (case aside); each resolves to `UTC`. */
+const UTC_NAMES = new Set([
+  "utc",
+  "etc/utc",
+  "gmt",
+  "etc/gmt",
+  "etc/universal",
+  "universal",
+  "etc/zulu",
+  "zulu",
+]);
+
+/** Where systems keep their time zone database. */
+const ZONEINFO = ["/usr/share/zoneinfo", "/usr/lib/zoneinfo", "/usr/share/lib/zoneinfo"];
+
+/** A zone name as the database spells its files: `Europe/Berlin`, `Etc/GMT+5`, `EST5EDT`. */
+const ZONE_NAME = /^[A-Za-z][\w+-]*(\/[\w+-]+)*$/;
 
 /**
  * Calendar arithmetic in one IANA time zone (`Europe/Berlin`, `UTC`, …), with the local date of each
@@ -37,6 +52,7 @@ export class Calendar {
   /** The first day of a week. */
   readonly weekStart: Weekday;
   #zone: string | null;
+  #local = false;
   #tell: (ms: number) => string;
   #dates = new Map<number, string>();
 
@@ -75,6 +91,7 @@ export class Calendar {
   static local(weekStart: Weekday = "monday"): Calendar {
     const cal = new Calendar("UTC", weekStart);
     cal.#zone = null;
+    cal.#local = true;
     cal.#tell = (ms) => {
       const d = new Date(ms);
       return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
@@ -83,15 +100,21 @@ export class Calendar {
   }
 
   /**
-   * The zone's name. The system's zone is named as `Intl` names it, or `UTC` where `Intl` knows no name
-   * for it (`TZ` empty or unknown: the clock then keeps UTC).
+   * The zone's name. The system's zone is named by `TZ` when that names a zone of the system's time
+   * zone database, else by the zone `/etc/localtime` links to, else as `Intl` names it, or `UTC` where
+   * `Intl` knows no name for it (`TZ` empty or unknown: the clock then keeps UTC).
    */
   get zone(): string {
     if (this.#zone === null) {
-      const named: string | undefined = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      const named: string | undefined = systemZone() ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
       this.#zone = named && named !== "Etc/Unknown" ? named : "UTC";
     }
     return this.#zone;
+  }
+
+  /** The zone as it was asked for (its name resolved), or null for the system's zone ({@linkcode Calendar.local}). */
+  get asked(): string | null {
+    return this.#local ? null : this.zone;
   }
 
   /** The local date (`YYYY-MM-DD`) of a time. */
@@ -168,4 +191,46 @@ export function pointInTime(value: string, cal: Calendar, now: number, end = fal
 /** `n` in two digits. */
 function pad(n: number): string {
   return n < 10 ? `0${n}` : `${n}`;
+}
+
+/**
+ * The name of the system's zone without `Intl` (whose first use loads locale data for ~20 ms): `TZ`
+ * (without a leading `:`) when it names a file of the system's time zone database, or the zone of such a
+ * file given by path; with no `TZ`, the zone `/etc/localtime` links to. Null when neither tells (then
+ * `Intl` names it: Windows, a `TZ` the database does not know, a copied `/etc/localtime`).
+ */
+function systemZone(): string | null {
+  const tz = Deno.env.get("TZ");
+  if (tz === "") return "UTC";
+  const name = tz === undefined ? linkedZone("/etc/localtime") : tz.startsWith(":") ? tz.slice(1) : tz;
+  if (name === null) return null;
+  if (name.startsWith("/")) return isFile(name) ? zoneOfPath(name) : null;
+  if (UTC_NAMES.has(name.toLowerCase())) return "UTC";
+  return ZONE_NAME.test(name) && ZONEINFO.some((d) => isFile(`${d}/${name}`)) ? name : null;
+}
+
+/** The zone a link into a time zone database names (`…/zoneinfo/Europe/Berlin`), else null. */
+function linkedZone(path: string): string | null {
+  try {
+    return zoneOfPath(Deno.readLinkSync(path));
+  } catch {
+    return null;
+  }
+}
+
+/** The zone of a database file's path (what follows `zoneinfo/`), else null. */
+function zoneOfPath(path: string): string | null {
+  const at = path.lastIndexOf("zoneinfo/");
+  const name = at === -1 ? "" : path.slice(at + "zoneinfo/".length);
+  if (!ZONE_NAME.test(name)) return null;
+  return UTC_NAMES.has(name.toLowerCase()) ? "UTC" : name;
+}
+
+/** Whether `path` is a regular file (links followed). */
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
 }

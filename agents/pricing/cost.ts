@@ -14,6 +14,7 @@
  */
 
 import type { TokenBuckets } from "../session.ts";
+import { ExactSum } from "./exact_sum.ts";
 import {
   contextSuffixWindow,
   isLocalModel,
@@ -83,13 +84,13 @@ export function sessionCacheSaved(
   tokensByModel: Record<string, TokenBuckets>,
   priceOf: (model: string) => ModelPrice | null,
 ): number | null {
-  let saved: number | null = null;
+  let saved: ExactSum | null = null;
   for (const [model, tokens] of Object.entries(tokensByModel)) {
     if (tokens.cacheRead <= 0) continue;
     const price = priceOf(model);
-    if (price) saved = (saved ?? 0) + cacheSavedUsd(tokens.cacheRead, price);
+    if (price) (saved ??= new ExactSum()).add(cacheSavedUsd(tokens.cacheRead, price));
   }
-  return saved;
+  return saved?.value() ?? null;
 }
 
 const hasTokens = (t: TokenBuckets): boolean =>
@@ -112,7 +113,7 @@ export function sessionCost(
   table: PriceTable,
   host: ModelHost = {},
 ): SessionCost {
-  let usd = 0;
+  const sum = new ExactSum();
   let priced = 0;
   let local = 0;
   const unpriced: string[] = [];
@@ -124,10 +125,12 @@ export function sessionCost(
     }
     const hit = lookupModel(table, model);
     if (hit) {
-      usd += modelCost(tokens, hit.price);
+      sum.add(modelCost(tokens, hit.price));
       priced++;
     } else unpriced.push(model);
   }
+  // Summed exactly: a report sums the same costs in other orders, to the same last digit.
+  const usd = sum.value();
   if (unpriced.length > 0) return { usd: priced + local > 0 ? usd : null, basis: "unknown", unpriced };
   if (priced === 0 && local === 0) return { usd: null, basis: "unknown", unpriced };
   return { usd, basis: priced > 0 ? "api" : "local", unpriced };

@@ -3,6 +3,9 @@ import { readHistoryInWorkers } from "../../cli/report_read.ts";
 import { readHistory } from "../../agents/history/collect.ts";
 import { VENDORS } from "../../agents/vendors/mod.ts";
 import { writeClaude, writeCodex, writeQwen } from "../support/history.ts";
+import { buildReport } from "../../agents/history/report.ts";
+import { Calendar } from "../../agents/history/calendar.ts";
+import { bundledTable } from "../../agents/pricing/table.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -110,5 +113,28 @@ Deno.test("a history read with tool calls on two threads finds each session's ca
     const claude = one.calls!.sessions.filter((c) => c.history.vendor.id === "claude");
     assert.equal(claude.reduce((n, c) => n + c.calls.length, 0), 8 * (1 + 2 + 3));
     assert.equal(claude.reduce((n, c) => n + c.calls.filter((x) => x.failed).length, 0), 12);
+  });
+});
+
+Deno.test("a usage report summed on two threads, each its own sessions, is the report of one thread's read", async () => {
+  await withHome(async () => {
+    const now = Date.now();
+    const opts = { vendors: VENDORS.filter((v) => v.sessions), since: now - 60 * DAY_MS, now };
+    const one = await readHistory(opts);
+    for (const kind of ["daily", "sessions"] as const) {
+      const sum = {
+        kind,
+        calendar: Calendar.local(),
+        prices: bundledTable(),
+        since: now - 30 * DAY_MS,
+        until: null,
+        breakdown: true,
+      };
+      const two = await readHistoryInWorkers({ ...opts, sum }, 2);
+      assert.deepEqual(two.sessions, [], "summed where read, not handed over");
+      const report = two.sums!.report({ now, unreadable: two.unreadable });
+      assert.deepStrictEqual(report, buildReport(one.sessions, { ...sum, now, unreadable: one.unreadable }));
+      assert.ok(report.rows.length > 0 && report.totals.sessions > 20, kind);
+    }
   });
 });

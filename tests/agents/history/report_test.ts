@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { buildReport, sessionPieces } from "../../../agents/history/report.ts";
+import { buildReport, ReportSums, sessionPieces } from "../../../agents/history/report.ts";
 import { readHistory } from "../../../agents/history/collect.ts";
 import { Calendar } from "../../../agents/history/calendar.ts";
 import type { HistorySession } from "../../../agents/history/types.ts";
@@ -122,4 +122,60 @@ Deno.test("history: a store a reader cannot read is named and counted, the other
     reason: "unknown format version 9",
   }]);
   assert.deepEqual(seen, [1, 0, 2, 0]); // no such files: 0 bytes
+});
+
+Deno.test("report sums: sessions summed in any split and order, merged, give the same report to the last digit", () => {
+  const start = t("2026-11-20T22:00:00Z");
+  const models = ["claude-sonnet-4-5", "gpt-4o", "no-such-model", "claude-haiku-4-5"];
+  const sessions: HistorySession[] = Array.from({ length: 30 }, (_, i) => {
+    const usageHistory = Array.from({ length: 1 + (i * 7) % 11 }, (_, j) => ({
+      at: start + (i * 97 + j * 13) * 60_000,
+      model: models[(i + j) % models.length],
+      tokens: tokens({
+        input: 1000 + i * 37 + j,
+        output: 333 * j + 1,
+        cacheRead: 70_001 * (i % 3),
+        cacheWrite: 17 * j,
+      }),
+      requests: 1,
+    }));
+    const tokensByModel: Record<string, TokenBuckets> = {};
+    for (const m of usageHistory) {
+      const b = tokensByModel[m.model] ??= tokens({});
+      for (const k of ["input", "output", "cacheRead", "cacheWrite"] as const) b[k] += m.tokens[k];
+    }
+    return {
+      vendor: vendor(i % 4 === 0 ? "opencode" : "claude"),
+      session: makeSession({
+        id: `s${i}`,
+        path: `/p/s${i}`,
+        cwd: `/w/p${i % 3}`,
+        startedAt: usageHistory[0].at,
+        lastActivity: start + (i % 5) * 3_600_000,
+        tokensByModel,
+        usageHistory,
+        costUsd: i % 4 === 0 ? 0.1 * i + 0.07 : null,
+      }),
+    };
+  });
+  for (const kind of ["daily", "sessions", "models", "projects"] as const) {
+    const opts = {
+      kind,
+      calendar: new Calendar("Europe/Berlin"),
+      prices: bundledTable(),
+      since: start + 3_600_000,
+      until: null,
+      breakdown: true,
+      now: start + 86_400_000,
+    };
+    const whole = buildReport(sessions, opts);
+    for (const cut of [0, 7, 19, 30]) {
+      const mine = new ReportSums(opts);
+      mine.add([...sessions.slice(cut)].reverse());
+      const theirs = new ReportSums({ ...opts, calendar: new Calendar("Europe/Berlin") });
+      theirs.add(sessions.slice(0, cut));
+      mine.merge(structuredClone(theirs.data()));
+      assert.deepStrictEqual(mine.report(opts), whole, `${kind}, split at ${cut}`);
+    }
+  }
 });
