@@ -7,18 +7,19 @@
  *
  * A database in WAL mode that no process has open (no `-wal`/`-shm` beside it) is read from a copy in
  * memory: opening it in place, even read-only, would make SQLite create those two files. The copy is
- * reused while the file is unchanged. A live WAL database is opened in place,
- * `readOnly`: SQLite then records its read position in the writer's `-shm` (never the database or the
- * `-wal`); `immutable=1`, which would not, ignores the `-wal` and so the newest messages.
+ * reused while the file is unchanged. One larger than {@linkcode MEMORY_COPY_LIMIT} is opened in place
+ * as `immutable=1` instead: SQLite then takes no lock and makes no file, and all its content is in the
+ * main file. A live WAL database is opened in place, `readOnly`: SQLite then records its read position
+ * in the writer's `-shm` (never the database or the `-wal`); `immutable=1`, which would not, ignores
+ * the `-wal` and so the newest messages.
  *
  * A database is a file anyone who can write its folder can shape (Crush's lives inside the project), so
  * every connection reads only what it was built to read: each connection gets an authorizer that
  * refuses, when a statement is prepared, any read through a view or a trigger, any recursive query,
  * any virtual table, any generated column, and anything but reading. A table name that is a view, or
  * a column computed on read, so makes that one read fail (null) instead of running forever. What is
- * left is plain scans of stored rows: a query's time is bounded by the rows it reads (a database
- * copied into memory is at most {@linkcode MEMORY_COPY_LIMIT} bytes), and the readers' queries carry
- * `LIMIT`s. (`node:sqlite` exposes no progress handler, and a timer cannot interrupt a synchronous
+ * left is plain scans of stored rows: a query's time is bounded by the rows it reads, and the readers'
+ * queries carry `LIMIT`s. (`node:sqlite` exposes no progress handler, and a timer cannot interrupt a synchronous
  * call on the same thread, so the bound is on what a statement may do, not on the clock.) The file,
  * its `-wal` and its `-shm` must be regular files: SQLite opens them itself, and a FIFO would block it.
  * A connection kept open is used again only while its file is the same (the same inode, its `-wal`
@@ -67,7 +68,10 @@ export const BUSY: unique symbol = Symbol("busy");
 /** How long SQLite waits for a writer's lock before a read gives up, per attempt (ms). */
 export const BUSY_TIMEOUT_MS = 25;
 
-/** A quiescent WAL database larger than this is not copied into memory (and not read). */
+/**
+ * A quiescent WAL database up to this size is read from a copy in memory; a larger one is read in place
+ * as immutable (see {@linkcode readDatabase}).
+ */
 export const MEMORY_COPY_LIMIT = 64 * 1024 * 1024;
 
 /** A connection (or in-memory copy) not used for this long is closed (ms). */
@@ -93,7 +97,8 @@ interface Connection {
 
 /**
  * Open connections by path: in place (a database not in WAL mode, or a live WAL database), or to an
- * in-memory copy of a quiescent WAL database (valid while its stamp is unchanged). Shared by the whole
+ * in-memory copy of a quiescent WAL database, or in place as immutable to one too large to copy (both
+ * valid while its stamp is unchanged). Shared by the whole
  * process, not kept per reader: every reader (and every collector) of the same database uses the same
  * connection, and a copy of up to {@linkcode MEMORY_COPY_LIMIT} bytes is held once.
  */
@@ -442,7 +447,9 @@ function connect(
   const shm = statOf(`${path}-shm`);
   if (shm && !shm.isFile) return null;
   const c = walMode(path) && !(wal && shm)
-    ? copyQuiescent && info.size <= MEMORY_COPY_LIMIT ? copyOf(path, stamp, now) : null
+    ? copyQuiescent
+      ? info.size <= MEMORY_COPY_LIMIT ? copyOf(path, stamp, now) : frozen(path, stamp, now)
+      : null
     : inPlace(path, stamp, info.ino, now);
   if (c) connections.set(path, c);
   return c;
@@ -484,6 +491,41 @@ function copyOf(path: string, stamp: string, now: number): Connection | null {
   }
   if (!c) mem.close();
   return c;
+}
+
+/**
+ * A guarded connection to the quiescent WAL database `path` too large to copy, read in place as
+ * immutable: SQLite takes no lock and makes no `-wal` or `-shm` beside it. Kept, like a copy, only while
+ * its stamp is unchanged: a writer that opens it again makes the next read open it anew.
+ */
+function frozen(path: string, stamp: string, now: number): Connection | null {
+  const db = new (driver().DatabaseSync)(immutableUri(path), { readOnly: true });
+  let c: Connection | null;
+  try {
+    c = guarded(db, stamp, null, now);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  if (!c) db.close();
+  return c;
+}
+
+/**
+ * The SQLite URI that opens `path` as immutable: `%`, `?` and `#` escaped, a Windows drive made a path.
+ *
+ * @example
+ * ```ts
+ * immutableUri("/home/me/.local/share/opencode/opencode.db"); // "file:/home/me/.local/share/opencode/opencode.db?immutable=1"
+ * immutableUri("/srv/a?b#c%d.db"); // "file:/srv/a%3fb%23c%25d.db?immutable=1"
+ * immutableUri("C:\\Users\\me\\opencode.db"); // "file:/C:/Users/me/opencode.db?immutable=1"
+ * ```
+ */
+export function immutableUri(path: string): string {
+  const slashed = path.replaceAll("\\", "/");
+  const rooted = /^[A-Za-z]:/.test(slashed) ? `/${slashed}` : slashed;
+  const escaped = rooted.replace(/[%?#]/g, (ch) => `%${ch.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return `file:${escaped}?immutable=1`;
 }
 
 /** `db` guarded ({@linkcode guardConnection}) as a connection to keep; null when it has too many tables. */
