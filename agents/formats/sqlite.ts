@@ -458,16 +458,7 @@ function connect(
 /** A new read-only connection to `path` in place, guarded; null when it has too many tables. */
 function inPlace(path: string, stamp: string, inode: number | null, now: number): Connection | null {
   const db = new (driver().DatabaseSync)(path, { readOnly: true });
-  try {
-    db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    const c = guarded(db, stamp, inode, now);
-    if (c) return c;
-  } catch (e) {
-    db.close();
-    throw e;
-  }
-  db.close();
-  return null;
+  return kept(db, stamp, inode, now, () => db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`));
 }
 
 /**
@@ -481,16 +472,7 @@ function copyOf(path: string, stamp: string, now: number): Connection | null {
   bytes[18] = 1;
   bytes[19] = 1;
   const mem = new (driver().DatabaseSync)(":memory:");
-  let c: Connection | null;
-  try {
-    mem.deserialize(bytes);
-    c = guarded(mem, stamp, null, now);
-  } catch (e) {
-    mem.close();
-    throw e;
-  }
-  if (!c) mem.close();
-  return c;
+  return kept(mem, stamp, null, now, () => mem.deserialize(bytes));
 }
 
 /**
@@ -499,16 +481,30 @@ function copyOf(path: string, stamp: string, now: number): Connection | null {
  * its stamp is unchanged: a writer that opens it again makes the next read open it anew.
  */
 function frozen(path: string, stamp: string, now: number): Connection | null {
-  const db = new (driver().DatabaseSync)(immutableUri(path), { readOnly: true });
-  let c: Connection | null;
+  return kept(new (driver().DatabaseSync)(immutableUri(path), { readOnly: true }), stamp, null, now);
+}
+
+/**
+ * `db`, once `prepare`d, guarded as a connection to keep ({@linkcode guarded}); closed and null when it
+ * has too many tables, closed when preparing or guarding it throws.
+ */
+function kept(
+  db: DatabaseSync,
+  stamp: string,
+  inode: number | null,
+  now: number,
+  prepare?: () => void,
+): Connection | null {
   try {
-    c = guarded(db, stamp, null, now);
+    prepare?.();
+    const c = guarded(db, stamp, inode, now);
+    if (c) return c;
   } catch (e) {
     db.close();
     throw e;
   }
-  if (!c) db.close();
-  return c;
+  db.close();
+  return null;
 }
 
 /**
