@@ -20,6 +20,7 @@ import { sessionPath } from "../agents/formats/sqlite.ts";
 import { totalTokens } from "../agents/session.ts";
 import { type OpenCodeSession, type Response, writeOpenCode } from "../tests/support/history.ts";
 import { RUN_PERMISSIONS } from "../tests/support/fakes.ts";
+import { V8_FLAGS } from "./build.ts";
 import { cpuMs } from "./bench.ts";
 import { measured } from "./bench_scale.ts";
 
@@ -55,7 +56,8 @@ async function report(home: string, count: number, requests: number): Promise<vo
   writeOpenCode(home, sessions);
   const env = { HOME: home, NO_COLOR: "1", PATH: Deno.env.get("PATH") ?? "", TZ: "UTC" };
   const args = ["report", "sessions", "--agent", "opencode", "--since", "60d", "--format", "json"];
-  const run = await measured([Deno.execPath(), "run", ...RUN_PERMISSIONS, MAIN, ...args], env);
+  // As agtop ships: its permissions and its V8 flags (a small young generation).
+  const run = await measured([Deno.execPath(), "run", ...V8_FLAGS, ...RUN_PERMISSIONS, MAIN, ...args], env);
   const doc = JSON.parse(run.stdout);
   const exact = doc.totals.sessions === count && doc.totals.total_tokens === expected;
   console.log(

@@ -20,6 +20,7 @@ import { createCollector } from "../agents/collect/collector.ts";
 import { bundledTable } from "../agents/pricing/table.ts";
 import { processSource } from "../platform/mod.ts";
 import { RUN_PERMISSIONS } from "../tests/support/fakes.ts";
+import { V8_FLAGS } from "./build.ts";
 import { cpuMs } from "./bench.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
@@ -193,7 +194,7 @@ async function main(): Promise<void> {
     );
     const env = { HOME: home, NO_COLOR: "1", PATH: Deno.env.get("PATH") ?? "" };
     const ls = await measured(
-      [Deno.execPath(), "run", ...RUN_PERMISSIONS, MAIN, "ls", "--all", "--format", "json"],
+      [Deno.execPath(), "run", ...V8_FLAGS, ...RUN_PERMISSIONS, MAIN, "ls", "--all", "--format", "json"],
       env,
     );
     const json = JSON.parse(ls.stdout);
