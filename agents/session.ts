@@ -393,9 +393,13 @@ export interface SessionFacts {
 
 /** `t` with every bucket a count {@linkcode positive} believes (absurd or non-finite counts are 0). */
 function saneTokens(t: TokenBuckets): TokenBuckets {
-  const out = emptyTokens();
-  for (const k of Object.keys(out) as (keyof TokenBuckets)[]) out[k] = positive(t[k]);
-  return out;
+  return {
+    input: positive(t.input),
+    output: positive(t.output),
+    cacheRead: positive(t.cacheRead),
+    cacheWrite: positive(t.cacheWrite),
+    reasoning: positive(t.reasoning),
+  };
 }
 
 /** `n` when it is a finite number ≥ 0, else null. */
@@ -454,5 +458,10 @@ export function saneFacts<F extends Omit<SessionFacts, "vendor" | "path" | "link
 
 /** The minutes of a timeline with a time agtop believes, each bucket a believable count. */
 function saneMinutes(line: UsageMinute[]): UsageMinute[] {
-  return line.flatMap((u) => saneTime(u.at) === null ? [] : [{ ...u, tokens: saneTokens(u.tokens) }]);
+  const out: UsageMinute[] = [];
+  for (const u of line) {
+    const at = saneTime(u.at);
+    if (at !== null) out.push({ at, model: u.model, tokens: saneTokens(u.tokens), requests: u.requests });
+  }
+  return out;
 }

@@ -176,12 +176,15 @@ export class ClaudeTranscript {
 
   /**
    * Everything the lines so far say about the session. Tokens, usage over time and the usage block are
-   * the ledger's (the whole session when shared; a subagent's own parser leaves the timeline out).
+   * the ledger's (the whole session when shared; a subagent's own parser, and a history parser, leave
+   * the recent timeline out).
    */
   facts(): SessionRead {
     const byModel: Record<string, TokenBuckets> = modelTable();
     for (const [m, t] of Object.entries(this.ledger.byModel)) byModel[m] = { ...t };
-    const timeline = this.#subagent ? null : this.ledger.timeline();
+    // A history read keeps the whole usage history instead (see the session reader); a subagent's
+    // parser leaves the timeline to the session's.
+    const timeline = this.#subagent || this.#history ? null : this.ledger.timeline();
     const s = this.#s;
     return s.facts({
       id: this.#id ?? "",
