@@ -119,6 +119,57 @@ export function timestamp(v: unknown): number | null {
   return typeof v === "string" ? saneTime(Date.parse(v)) : null;
 }
 
+/** Days in each month of a common year. */
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * {@linkcode timestamp} of the text at `[start, end)` of `text`, read in place when it is the
+ * `YYYY-MM-DDTHH:MM:SS.sssZ` transcripts write (no string cut out, no parse of a copy: most lines a
+ * history read takes only the time of), else as {@linkcode timestamp} reads the cut text.
+ *
+ * @example
+ * ```ts
+ * const line = '{"timestamp":"2026-11-24T03:32:03.978Z","type":"user"}';
+ * timestampAt(line, 14, 38); // 1795491123978
+ * ```
+ */
+export function timestampAt(text: string, start: number, end: number): number | null {
+  if (end - start !== 24 || !isIsoShape(text, start)) return timestamp(text.slice(start, end));
+  const year = digits(text, start, 4);
+  const month = digits(text, start + 5, 2);
+  const day = digits(text, start + 8, 2);
+  const hour = digits(text, start + 11, 2);
+  const minute = digits(text, start + 14, 2);
+  const second = digits(text, start + 17, 2);
+  const leap = month === 2 && (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0));
+  // Anything a calendar does not have (a 13th month, a 30 February, 24:00) is left to Date.parse.
+  if (
+    month < 1 || month > 12 || day < 1 || day > MONTH_DAYS[month - 1] + (leap ? 1 : 0) || hour > 23 ||
+    minute > 59 || second > 59
+  ) return timestamp(text.slice(start, end));
+  return saneTime(Date.UTC(year, month - 1, day, hour, minute, second, digits(text, start + 20, 3)));
+}
+
+/** Whether `YYYY-MM-DDTHH:MM:SS.sssZ` (digits where digits belong) starts at `at`. */
+function isIsoShape(text: string, at: number): boolean {
+  for (let i = 0; i < 24; i++) {
+    const c = text.charCodeAt(at + i);
+    const want = ISO_SHAPE.charCodeAt(i);
+    if (want === 0x64 /* d */ ? c < 0x30 || c > 0x39 : c !== want) return false;
+  }
+  return true;
+}
+
+/** Where digits (`d`) and which separators an ISO date-time of a transcript has. */
+const ISO_SHAPE = "dddd-dd-ddTdd:dd:dd.dddZ";
+
+/** The number the `n` decimal digits at `at` of `text` write. */
+function digits(text: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = 0; i < n; i++) v = v * 10 + text.charCodeAt(at + i) - 0x30;
+  return v;
+}
+
 /**
  * The earliest and the newest time a transcript's records carry (ms since epoch), null until one is seen.
  *

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { timestamp } from "../../formats/records.ts";
+import { timestampAt } from "../../formats/records.ts";
 import { cutLongStrings } from "../../formats/long_strings.ts";
 
 /** Lines up to this many characters are parsed as they are (judging them costs more than it saves). */
@@ -31,11 +31,6 @@ const ID = '"id":"';
 const MODEL = '"model":"';
 /** A user message whose content opens on a tool result (its keys in either order Claude Code wrote). */
 const RESULT_MESSAGE = /"message":\{"role":"user","content":\[\{(?:"type":"tool_result"|"tool_use_id":")/y;
-
-/** A line a history read takes only the time of (null when it has none that parses). */
-export interface TimeOnly {
-  at: number | null;
-}
 
 /** What tells one response from another in an assistant line, each part as written. */
 interface Response {
@@ -56,7 +51,7 @@ interface Response {
  * const lines = new HistoryLines();
  * const result = '{"timestamp":"2026-11-24T10:00:09.000Z","type":"user","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"' +
  *   "x".repeat(2000) + '"}]}}';
- * lines.take(result); // { at: 1795514409000 }
+ * lines.take(result); // 1795514409000 (its time alone)
  * ```
  */
 export class HistoryLines {
@@ -64,22 +59,22 @@ export class HistoryLines {
   #response: Response | null = null;
 
   /**
-   * `line` to parse (itself, or with its long strings cut), or only its time. `prompted`: the
-   * transcript's first prompt (its title when it has no other) is known, so its user lines say nothing
-   * more a report shows.
+   * `line` to parse (itself, or with its long strings cut), or only its time: a number (ms since
+   * epoch), or null when its time does not parse. `prompted`: the transcript's first prompt (its title
+   * when it has no other) is known, so its user lines say nothing more a report shows.
    */
-  take(line: string, prompted = false): string | TimeOnly {
+  take(line: string, prompted = false): string | number | null {
     if (line.length <= JUDGED_CHARS && !prompted) return line;
     const message = line.indexOf(MESSAGE);
     if (message !== -1 && message < HEAD_CHARS) {
       const type = line.lastIndexOf('"type":"', message);
       if (type !== -1 && line.startsWith('user"', type + 8)) {
-        if (prompted) return timeOf(line, message) ?? line;
+        if (prompted) return timeOrLine(line, message);
         RESULT_MESSAGE.lastIndex = message;
-        return RESULT_MESSAGE.test(line) ? timeOf(line, message) ?? line : line;
+        return RESULT_MESSAGE.test(line) ? timeOrLine(line, message) : line;
       }
       if (type !== -1 && line.length > JUDGED_CHARS && line.startsWith('assistant"', type + 8)) {
-        if (this.#response && repeats(line, message, this.#response)) return timeOf(line, message) ?? line;
+        if (this.#response && repeats(line, message, this.#response)) return timeOrLine(line, message);
         this.#response = responseOf(line, message);
       }
     }
@@ -87,12 +82,15 @@ export class HistoryLines {
   }
 }
 
-/** The record's own time, written before its message at `message`; undefined when it is not there. */
-function timeOf(line: string, message: number): TimeOnly | undefined {
+/**
+ * The record's own time, written before its message at `message` (null when it does not parse); the
+ * line itself, to parse whole, when its time is not there.
+ */
+function timeOrLine(line: string, message: number): string | number | null {
   const at = line.lastIndexOf('"timestamp":"', message);
-  if (at === -1) return undefined;
+  if (at === -1) return line;
   const end = line.indexOf('"', at + 13);
-  return end === -1 || end > message ? undefined : { at: timestamp(line.slice(at + 13, end)) };
+  return end === -1 || end > message ? line : timestampAt(line, at + 13, end);
 }
 
 /** The string value at `at` (the index of its opening quote), or null when it does not close. */

@@ -165,7 +165,7 @@ export class ClaudeTranscript {
   feed(line: string | unknown): void {
     if (this.#history && typeof line === "string") {
       const taken = this.#history.take(line, this.#s.firstPrompt !== null);
-      if (typeof taken !== "string") return this.#s.span.see(taken.at);
+      if (typeof taken !== "string") return this.#s.span.see(taken);
       line = taken;
     } else if (typeof line === "string" && line.length > TOOL_LINE_CHARS) {
       const text = line;

@@ -65,7 +65,7 @@ const TEXT = { type: "text", text: "I will run the tests. ".repeat(20) };
 
 Deno.test("a history read takes only the time of a line of tool results; a short one is parsed", () => {
   const lines = new HistoryLines();
-  assert.deepEqual(lines.take(toolResult(20_000)), { at: AT_MS });
+  assert.equal(lines.take(toolResult(20_000)), AT_MS);
   const short = toolResult(10);
   assert.equal(lines.take(short), short);
 });
@@ -74,9 +74,10 @@ Deno.test("a history read takes a repeated copy of the response just parsed by i
   const lines = new HistoryLines();
   const first = response(THINKING);
   assert.equal(lines.take(first), first);
-  assert.deepEqual(lines.take(response(TEXT, { at: "2026-11-24T10:00:10.000Z" })), {
-    at: Date.parse("2026-11-24T10:00:10.000Z"),
-  });
+  assert.equal(
+    lines.take(response(TEXT, { at: "2026-11-24T10:00:10.000Z" })),
+    Date.parse("2026-11-24T10:00:10.000Z"),
+  );
   // Anything a ledger tells copies apart by is parsed again.
   for (
     const other of [
@@ -176,8 +177,8 @@ Deno.test("once the first prompt is known, a history read takes every user line 
   const lines = new HistoryLines();
   const prompt = JSON.stringify({ ...envelope("user"), message: { role: "user", content: "run the tests" } });
   assert.equal(lines.take(prompt, false), prompt);
-  assert.deepEqual(lines.take(prompt, true), { at: AT_MS });
-  assert.deepEqual(lines.take(toolResult(10), true), { at: AT_MS });
+  assert.equal(lines.take(prompt, true), AT_MS);
+  assert.equal(lines.take(toolResult(10), true), AT_MS);
   // Not a user line: parsed as before.
   const title = JSON.stringify({ type: "custom-title", customTitle: "Shop checkout", sessionId: "s" });
   assert.equal(lines.take(title, true), title);
