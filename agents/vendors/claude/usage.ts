@@ -197,7 +197,7 @@ export class ClaudeUsage {
     }
     const key = requestId ? `${messageId}:${requestId}` : messageId;
     const prev = this.#byKey.get(key);
-    if (!prev && this.#settledKeys.has(hash53(key))) return;
+    if (!prev && this.#settledKeys.size > 0 && this.#settledKeys.has(hash53(key))) return;
     if (prev && usage.output < prev.usage.output) return;
     // Another copy of the one kept (most responses are written as a line per content block) changes nothing.
     if (prev && sameCopy(prev, source, messageId, sidechain, model, usage, at)) return;
@@ -339,10 +339,12 @@ export class ClaudeUsage {
    * there is no main copy (settled or not). A main copy uncounts the settled sidechain copies.
    */
   #settle(messageId: string, keys: Set<string>): void {
-    const entries = [...keys].map((k) => this.#byKey.get(k)!);
-    const windowMain = entries.some((e) => !e.sidechain);
-    const hasMain = windowMain || this.#settledMain.has(hash53(messageId));
-    for (const e of entries) {
+    // No arrays: this runs for every new response.
+    let windowMain = false;
+    for (const k of keys) if (!this.#byKey.get(k)!.sidechain) windowMain = true;
+    const hasMain = windowMain || (this.#settledMain.size > 0 && this.#settledMain.has(hash53(messageId)));
+    for (const k of keys) {
+      const e = this.#byKey.get(k)!;
       const count = hasMain ? !e.sidechain : true;
       if (count !== e.counted) this.#apply(e, count ? 1 : -1);
     }
@@ -403,6 +405,11 @@ function negate(t: TokenBuckets): TokenBuckets {
 class HashSet {
   #table = new Float64Array(16);
   #size = 0;
+
+  /** How many hashes are in the set. */
+  get size(): number {
+    return this.#size;
+  }
 
   has(h: number): boolean {
     const mask = this.#table.length - 1;
