@@ -2,6 +2,7 @@
  * Writes a generated Claude Code history for measuring `agtop report` (and `ls --all`) beside ccusage:
  * `S` sessions of `T` turns under `OUT/.claude/projects/`, each response written as three content-block
  * lines carrying the same usage (as Claude Code writes them), a tool result of 0.5–16.5 KB (in the message and in `toolUseResult`) after each,
+ * every record's keys in the order Claude Code 2.1.197 writes them (the message before the record's time),
  * three models, spread over the last 50 days, each file's mtime its last line's time. Prints the totals the
  * readers should find, as JSON.
  *
@@ -50,16 +51,33 @@ if (import.meta.main) {
     const id = uuid(r);
     let t = now - Math.floor(r() * 50 * DAY_MS) - DAY_MS;
     const lines: string[] = [];
-    const env = { sessionId: id, cwd, version: "2.1.197", gitBranch: "main", userType: "external" };
+    // Each record's keys in the order Claude Code 2.1.197 writes them: the message before its uuid and
+    // time, and the session's fields last.
+    const tail = {
+      userType: "external",
+      entrypoint: "cli",
+      cwd,
+      sessionId: id,
+      version: "2.1.197",
+      gitBranch: "main",
+    };
+    let parent: string | null = null;
     for (let i = 0; i < turns; i++) {
       t += 5_000 + Math.floor(r() * 60_000);
+      const promptId = uuid(r);
+      const prompt = uuid(r);
       lines.push(JSON.stringify({
+        parentUuid: parent,
+        isSidechain: false,
+        promptId,
         type: "user",
-        uuid: `u${i}`,
-        timestamp: new Date(t).toISOString(),
-        ...env,
         message: { role: "user", content: `step ${i}: make the tests pass` },
+        uuid: prompt,
+        timestamp: new Date(t).toISOString(),
+        permissionMode: "default",
+        ...tail,
       }));
+      parent = prompt;
       const model = MODELS[Math.floor(r() * MODELS.length)];
       const usage = {
         input_tokens: 1 + Math.floor(r() * 50),
@@ -72,18 +90,25 @@ if (import.meta.main) {
       totals.cacheRead += usage.cache_read_input_tokens;
       totals.cacheWrite += usage.cache_creation_input_tokens;
       totals.responses++;
+      const written = {
+        ...usage,
+        server_tool_use: { web_search_requests: 0, web_fetch_requests: 0 },
+        service_tier: "standard",
+        cache_creation: {
+          ephemeral_1h_input_tokens: 0,
+          ephemeral_5m_input_tokens: usage.cache_creation_input_tokens,
+        },
+      };
       const blocks = [
         { type: "thinking", thinking: "Looking at the failing test.", signature: "sig" },
         { type: "text", text: "I will run the tests." },
         { type: "tool_use", id: `toolu_${s}_${i}`, name: "Bash", input: { command: "npm test" } },
       ];
       blocks.forEach((block, k) => {
+        const line = uuid(r);
         lines.push(JSON.stringify({
-          type: "assistant",
-          uuid: `a${i}-${k}`,
-          requestId: `req_${s}_${i}`,
-          timestamp: new Date(t + 1_000 + k * 40).toISOString(),
-          ...env,
+          parentUuid: parent,
+          isSidechain: false,
           message: {
             id: `msg_${s}_${i}`,
             type: "message",
@@ -91,22 +116,47 @@ if (import.meta.main) {
             model,
             content: [block],
             stop_reason: k === 2 ? "tool_use" : null,
-            usage,
+            stop_sequence: null,
+            usage: written,
+            stop_details: null,
           },
+          requestId: `req_${s}_${i}`,
+          type: "assistant",
+          uuid: line,
+          timestamp: new Date(t + 1_000 + k * 40).toISOString(),
+          ...tail,
         }));
+        parent = line;
       });
       const size = 500 + Math.floor(r() * 16_000);
+      const result = uuid(r);
       lines.push(JSON.stringify({
+        parentUuid: parent,
+        isSidechain: false,
+        promptId,
         type: "user",
-        uuid: `r${i}`,
-        timestamp: new Date(t + 3_000).toISOString(),
-        ...env,
         message: {
           role: "user",
-          content: [{ type: "tool_result", tool_use_id: `toolu_${s}_${i}`, content: filler.slice(0, size) }],
+          content: [{
+            tool_use_id: `toolu_${s}_${i}`,
+            type: "tool_result",
+            content: filler.slice(0, size),
+            is_error: false,
+          }],
         },
-        toolUseResult: { stdout: filler.slice(0, size), stderr: "", interrupted: false },
+        uuid: result,
+        timestamp: new Date(t + 3_000).toISOString(),
+        toolUseResult: {
+          stdout: filler.slice(0, size),
+          stderr: "",
+          interrupted: false,
+          isImage: false,
+          noOutputExpected: false,
+        },
+        sourceToolAssistantUUID: parent,
+        ...tail,
       }));
+      parent = result;
     }
     const data = enc.encode(lines.join("\n") + "\n");
     totals.bytes += data.length;

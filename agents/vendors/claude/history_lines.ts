@@ -6,14 +6,21 @@
  * time; once the first prompt is known, so does every user line; a long line of another kind is parsed
  * with its long strings cut short; prompts before it are read whole.
  *
- * It relies on how Claude Code writes a record: the top-level `type`, `timestamp` and `requestId` come
- * before the `message`, and in a JSON text a quote inside a string is always escaped, so `"type":"user"`
- * found outside a string is a real key. A line that does not look as expected is parsed whole.
+ * It reads the fields where Claude Code writes them. Claude Code 2.1 writes a record's `message` before
+ * its `uuid` and `timestamp` (and a response's `requestId`), its `type` before the message on user lines
+ * only, and a tool result's structured `toolUseResult` after its time; a response's message opens on
+ * its `id`, its usage last. Records with the top-level fields first are read too. In a JSON text a quote
+ * inside a string is always escaped, so `"type":"user"` found outside a string is a real key. A line
+ * that does not look as expected is parsed whole.
+ *
+ * A user line's time comes after its message (and before a result that may be as large), so a line
+ * taken for its time alone is not searched for it: its time is read only if it turns out to be the
+ * transcript's newest (no later line has a time) — times in a transcript only grow.
  *
  * @module
  */
 
-import { timestampAt } from "../../formats/records.ts";
+import { timestamp, timestampAt } from "../../formats/records.ts";
 import { cutLongStrings } from "../../formats/long_strings.ts";
 
 /** Lines up to this many characters are parsed as they are (judging them costs more than it saves). */
@@ -22,13 +29,18 @@ const JUDGED_CHARS = 512;
 const CUT_LINE_CHARS = 2048;
 /** Strings of a cut line keep this many characters. */
 const KEPT_STRING_CHARS = 512;
-/** The record's own fields come before its message, within this many characters of the line's start. */
+/** A record's message starts within this many characters of the line's start. */
 const HEAD_CHARS = 1024;
 const MESSAGE = '"message":{';
 const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN = 0x7b;
+const CLOSE = 0x7d;
 const REQUEST_ID = '"requestId":"';
 const ID = '"id":"';
 const MODEL = '"model":"';
+const USAGE = '"usage":{';
+const TIMESTAMP = '"timestamp":"';
 /** A user message whose content opens on a tool result (its keys in either order Claude Code wrote). */
 const RESULT_MESSAGE = /"message":\{"role":"user","content":\[\{(?:"type":"tool_result"|"tool_use_id":")/y;
 
@@ -38,59 +50,139 @@ interface Response {
   sidechain: boolean;
   id: string;
   model: string;
-  /** From its `usage` object to the end of the line. */
+  /** Its `usage` object, key and all. */
   usage: string;
 }
 
 /**
  * Judges the lines of one transcript, in file order, for a history read: {@linkcode HistoryLines.take}
- * says what of each line to parse. One per transcript file (it remembers the response read last).
+ * says what of each line to parse. One per transcript file (it remembers the response read last, and
+ * the newest line taken for its time alone).
  *
  * @example
  * ```ts
  * const lines = new HistoryLines();
- * const result = '{"timestamp":"2026-11-24T10:00:09.000Z","type":"user","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"' +
- *   "x".repeat(2000) + '"}]}}';
- * lines.take(result); // 1795514409000 (its time alone)
+ * const result = '{"type":"user","message":{"role":"user","content":[{"tool_use_id":"t1","type":"tool_result","content":"' +
+ *   "x".repeat(2000) + '"}]},"uuid":"u1","timestamp":"2026-11-24T10:00:09.000Z"}';
+ * lines.take(result, true, true); // undefined: its time alone, read only if no later line has one
+ * lines.newestTime(); // 1795514409000
  * ```
  */
 export class HistoryLines {
   /** The response of the last assistant line parsed. */
   #response: Response | null = null;
+  /** The newest line taken for its time alone whose time is not read yet. */
+  #untimed: string | null = null;
 
   /**
-   * `line` to parse (itself, or with its long strings cut), or only its time: a number (ms since
-   * epoch), or null when its time does not parse. `prompted`: the transcript's first prompt (its title
-   * when it has no other) is known, so its user lines say nothing more a report shows.
+   * What to do with `line`: a string is the line to parse (itself, or with its long strings cut); a
+   * number is its time alone (null: its time does not parse); undefined is its time alone, read later
+   * if needed ({@linkcode HistoryLines.newestTime}). `prompted`: the transcript's first prompt (its
+   * title when it has no other) is known, so its user lines say nothing more a report shows. `timed`:
+   * some line had a time already (else a line's time is read at once: it is the transcript's first).
    */
-  take(line: string, prompted = false): string | number | null {
+  take(line: string, prompted = false, timed = true): string | number | null | undefined {
     if (line.length <= JUDGED_CHARS && !prompted) return line;
     const message = line.indexOf(MESSAGE);
     if (message !== -1 && message < HEAD_CHARS) {
       const type = line.lastIndexOf('"type":"', message);
       if (type !== -1 && line.startsWith('user"', type + 8)) {
-        if (prompted) return timeOrLine(line, message);
         RESULT_MESSAGE.lastIndex = message;
-        return RESULT_MESSAGE.test(line) ? timeOrLine(line, message) : line;
+        if (RESULT_MESSAGE.test(line)) return this.#resultTime(line, message, timed);
+        return prompted ? this.#time(line, message, message) ?? this.#resultTime(line, message, timed) : line;
       }
-      if (type !== -1 && line.length > JUDGED_CHARS && line.startsWith('assistant"', type + 8)) {
-        if (this.#response && repeats(line, message, this.#response)) return timeOrLine(line, message);
-        this.#response = responseOf(line, message);
+      if (line.length > JUDGED_CHARS && line.startsWith(ID, message + MESSAGE.length)) {
+        const usage = usageAt(line, message);
+        if (this.#response && repeats(line, message, usage, this.#response)) {
+          return this.#time(line, message, usage.end) ?? this.#resultTime(line, message, timed);
+        }
+        this.#response = responseOf(line, message, usage);
       }
     }
     return line.length > CUT_LINE_CHARS ? cutLongStrings(line, KEPT_STRING_CHARS) : line;
   }
+
+  /** A line with a time of its own was read: lines taken for their time alone before it are older. */
+  timeSeen(): void {
+    this.#untimed = null;
+  }
+
+  /**
+   * The time of the newest line taken for its time alone, when no line read after it had one (null: it
+   * does not parse); undefined when there is none.
+   */
+  newestTime(): number | null | undefined {
+    const line = this.#untimed;
+    if (line === null) return undefined;
+    this.#untimed = null;
+    try {
+      const rec = JSON.parse(cutLongStrings(line, KEPT_STRING_CHARS));
+      return typeof rec === "object" && rec !== null ? timestamp(rec.timestamp) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * The time of a line whose record ends in a few fields of its own (a prompt, a response): written
+   * before its message, or the last one after `after` (its message, or its usage); undefined when
+   * neither is there.
+   */
+  #time(line: string, message: number, after: number): number | null | undefined {
+    const before = line.lastIndexOf(TIMESTAMP, message);
+    if (before !== -1) return timeValue(line, before, message);
+    const last = line.lastIndexOf(TIMESTAMP);
+    return last > after ? timeValue(line, last, line.length) : undefined;
+  }
+
+  /**
+   * A tool result's time: written before its message it is read; after it, a result's own record (as
+   * large as the result) may follow, so its time is left for {@linkcode HistoryLines.newestTime} unless
+   * no line had a time yet. A result left so before it, with no time read since, is read now (its time
+   * returned): results may finish out of order.
+   */
+  #resultTime(line: string, message: number, timed: boolean): number | null | undefined {
+    const before = line.lastIndexOf(TIMESTAMP, message);
+    if (before !== -1) return timeValue(line, before, message);
+    const older = this.#untimed === null ? undefined : this.newestTime();
+    this.#untimed = line;
+    if (older !== undefined) return older;
+    return timed ? undefined : this.newestTime();
+  }
 }
 
-/**
- * The record's own time, written before its message at `message` (null when it does not parse); the
- * line itself, to parse whole, when its time is not there.
- */
-function timeOrLine(line: string, message: number): string | number | null {
-  const at = line.lastIndexOf('"timestamp":"', message);
-  if (at === -1) return line;
-  const end = line.indexOf('"', at + 13);
-  return end === -1 || end > message ? line : timestampAt(line, at + 13, end);
+/** The time whose key `"timestamp":"` is at `at`, its value closing before `limit`; null when it does not. */
+function timeValue(line: string, at: number, limit: number): number | null {
+  const end = line.indexOf('"', at + TIMESTAMP.length);
+  return end === -1 || end > limit ? null : timestampAt(line, at + TIMESTAMP.length, end);
+}
+
+/** Where a response's `usage` object starts (its key) and ends (its closing brace); -1 when not found. */
+interface Span {
+  start: number;
+  end: number;
+}
+
+/** The span of the `usage` object of the response whose message opens at `message`. */
+function usageAt(line: string, message: number): Span {
+  const start = line.lastIndexOf(USAGE);
+  if (start < message) return { start: -1, end: -1 };
+  return { start, end: closingBrace(line, start + USAGE.length - 1) };
+}
+
+/** The index of the `}` closing the object whose `{` is at `open` (strings skipped); -1 when it does not close. */
+function closingBrace(line: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === QUOTE) {
+      for (i++; i < line.length && line.charCodeAt(i) !== QUOTE; i++) {
+        if (line.charCodeAt(i) === BACKSLASH) i++;
+      }
+    } else if (c === OPEN) depth++;
+    else if (c === CLOSE && --depth === 0) return i;
+  }
+  return -1;
 }
 
 /** The string value at `at` (the index of its opening quote), or null when it does not close. */
@@ -99,41 +191,47 @@ function valueAt(line: string, at: number): string | null {
   return end === -1 ? null : line.slice(at + 1, end);
 }
 
+/** Where the response's `requestId` key is: before its message, else after it (after its usage). */
+function requestIdAt(line: string, message: number, usage: Span): number {
+  const before = line.lastIndexOf(REQUEST_ID, message);
+  if (before !== -1) return before;
+  const after = line.lastIndexOf(REQUEST_ID);
+  return after > usage.end ? after : -1;
+}
+
 /**
- * The response of an assistant line whose message opens at `message`: null when a part is not found
- * where expected (the line is then parsed whole).
+ * The response of an assistant line whose message opens at `message` (on its id): null when a part is
+ * not found where expected (the line is then parsed whole, and its copies too).
  */
-function responseOf(line: string, message: number): Response | null {
-  const request = line.lastIndexOf(REQUEST_ID, message);
-  const id = line.indexOf(ID, message);
+function responseOf(line: string, message: number, usage: Span): Response | null {
+  const request = requestIdAt(line, message, usage);
   const model = line.indexOf(MODEL, message);
-  const usage = line.lastIndexOf('"usage":{');
-  if (request === -1 || id === -1 || model === -1 || usage < message) return null;
+  if (request === -1 || model === -1 || usage.end === -1) return null;
   const requestId = valueAt(line, request + REQUEST_ID.length - 1);
-  const idValue = valueAt(line, id + ID.length - 1);
+  const id = valueAt(line, message + MESSAGE.length + ID.length - 1);
   const modelValue = valueAt(line, model + MODEL.length - 1);
-  if (requestId === null || idValue === null || modelValue === null) return null;
+  if (requestId === null || id === null || modelValue === null) return null;
   const flag = line.lastIndexOf('"isSidechain":', message);
   return {
     requestId,
     sidechain: flag !== -1 && line.startsWith("true", flag + 14),
-    id: idValue,
+    id,
     model: modelValue,
-    usage: line.slice(usage),
+    usage: line.slice(usage.start, usage.end + 1),
   };
 }
 
 /**
  * Whether the assistant line whose message opens at `message` is a copy of `response`, compared in
- * place, nothing cut out of it (most assistant lines are copies). The line ends with the response's
- * usage tail, which holds `"usage":{` once, at its start: so its own tail is the same.
+ * place, nothing cut out of it (most assistant lines are copies).
  */
-function repeats(line: string, message: number, response: Response): boolean {
-  if (line.length - response.usage.length < message || !line.endsWith(response.usage)) return false;
+function repeats(line: string, message: number, usage: Span, response: Response): boolean {
+  if (usage.end === -1 || usage.end + 1 - usage.start !== response.usage.length) return false;
+  if (!line.startsWith(response.usage, usage.start)) return false;
   const flag = line.lastIndexOf('"isSidechain":', message);
   return (flag !== -1 && line.startsWith("true", flag + 14)) === response.sidechain &&
-    valueIs(line, line.lastIndexOf(REQUEST_ID, message), REQUEST_ID, response.requestId) &&
-    valueIs(line, line.indexOf(ID, message), ID, response.id) &&
+    valueIs(line, requestIdAt(line, message, usage), REQUEST_ID, response.requestId) &&
+    valueIs(line, message + MESSAGE.length, ID, response.id) &&
     valueIs(line, line.indexOf(MODEL, message), MODEL, response.model);
 }
 

@@ -164,8 +164,12 @@ export class ClaudeTranscript {
    */
   feed(line: string | unknown): void {
     if (this.#history && typeof line === "string") {
-      const taken = this.#history.take(line, this.#s.firstPrompt !== null);
-      if (typeof taken !== "string") return this.#s.span.see(taken);
+      const taken = this.#history.take(line, this.#s.firstPrompt !== null, this.#s.span.first !== null);
+      if (taken === undefined) return;
+      if (typeof taken !== "string") {
+        if (taken !== null) this.#history.timeSeen();
+        return this.#s.span.see(taken);
+      }
       line = taken;
     } else if (typeof line === "string" && line.length > TOOL_LINE_CHARS) {
       const text = line;
@@ -180,6 +184,9 @@ export class ClaudeTranscript {
    * the recent timeline out).
    */
   facts(): SessionRead {
+    // The newest line a history parser took for its time alone, when no later line had a time.
+    const late = this.#history?.newestTime();
+    if (late !== undefined) this.#s.span.see(late);
     const byModel: Record<string, TokenBuckets> = modelTable();
     for (const [m, t] of Object.entries(this.ledger.byModel)) byModel[m] = { ...t };
     // A history read keeps the whole usage history instead (see the session reader); a subagent's
@@ -210,6 +217,7 @@ export class ClaudeTranscript {
   #record(rec: JsonObject): void {
     const ts = timestamp(rec.timestamp);
     this.#s.span.see(ts);
+    if (ts !== null) this.#history?.timeSeen();
     if (this.#id === null && typeof rec.sessionId === "string") this.#id = rec.sessionId;
     if (this.#cwd === null && typeof rec.cwd === "string" && rec.cwd) this.#cwd = rec.cwd;
     if (typeof rec.gitBranch === "string" && rec.gitBranch) this.#branch = rec.gitBranch;

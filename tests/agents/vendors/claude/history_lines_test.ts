@@ -183,3 +183,98 @@ Deno.test("once the first prompt is known, a history read takes every user line 
   const title = JSON.stringify({ type: "custom-title", customTitle: "Shop checkout", sessionId: "s" });
   assert.equal(lines.take(title, true), title);
 });
+
+/** Lines of a session as Claude Code 2.1 writes them: the message before the record's uuid and time. */
+function realLayoutSession(turns: number): string[] {
+  const tail = {
+    userType: "external",
+    entrypoint: "cli",
+    cwd: "/w/app",
+    sessionId: "s-real",
+    version: "2.1.197",
+  };
+  const lines: string[] = [];
+  for (let i = 0; i < turns; i++) {
+    const at = (ms: number) => new Date(AT_MS + i * 60_000 + ms).toISOString();
+    lines.push(JSON.stringify({
+      parentUuid: null,
+      isSidechain: false,
+      promptId: `p${i}`,
+      type: "user",
+      message: { role: "user", content: `step ${i}: ${"make it pass ".repeat(60)}` },
+      uuid: `u${i}`,
+      timestamp: at(0),
+      permissionMode: "default",
+      ...tail,
+    }));
+    const usage = {
+      input_tokens: 3 + i,
+      cache_read_input_tokens: 1000 * i,
+      output_tokens: i % 4 === 0 ? 10 : 70,
+    };
+    const blocks = [THINKING, TEXT, {
+      type: "tool_use",
+      id: `toolu_${i}`,
+      name: "Bash",
+      input: { command: "ls" },
+    }];
+    blocks.forEach((block, k) =>
+      lines.push(JSON.stringify({
+        parentUuid: `u${i}`,
+        isSidechain: false,
+        message: {
+          id: `msg_${i}`,
+          type: "message",
+          role: "assistant",
+          model: i % 5 === 0 ? "claude-opus-4-5" : "claude-sonnet-4-5",
+          content: [block],
+          stop_reason: k === 2 ? "tool_use" : null,
+          // Older versions wrote a growing output count on each copy.
+          usage: { ...usage, output_tokens: i % 3 === 0 ? usage.output_tokens + k : usage.output_tokens },
+          stop_details: null,
+        },
+        requestId: `req_${i}`,
+        type: "assistant",
+        uuid: `a${i}-${k}`,
+        timestamp: at(1_000 + k * 40),
+        ...tail,
+      }))
+    );
+    const out = "x".repeat(1_000 + i * 300);
+    lines.push(JSON.stringify({
+      parentUuid: `a${i}-2`,
+      isSidechain: false,
+      promptId: `p${i}`,
+      type: "user",
+      message: {
+        role: "user",
+        content: [{ tool_use_id: `toolu_${i}`, type: "tool_result", content: out, is_error: false }],
+      },
+      uuid: `r${i}`,
+      timestamp: at(3_000),
+      // A result's own record, after its time, may hold times of its own.
+      toolUseResult: { stdout: out, stderr: "", interrupted: false, timestamp: "2030-01-01T00:00:00.000Z" },
+      sourceToolAssistantUUID: `a${i}-2`,
+      ...tail,
+    }));
+  }
+  return lines;
+}
+
+Deno.test("a history read finds what a full read finds in Claude Code 2.1's layout, a result last", () => {
+  const lines = realLayoutSession(30);
+  const history = reportFacts(lines, true);
+  assert.deepEqual(history, reportFacts(lines, false));
+  // The last line is a tool result: its time, read last, is the session's last activity.
+  assert.equal(history.lastActivity, AT_MS + 29 * 60_000 + 3_000);
+  // And its copies and results were taken by their time alone.
+  const taken = new HistoryLines();
+  let parsed = 0;
+  let prompted = false;
+  for (const l of lines) {
+    if (typeof taken.take(l, prompted) === "string") parsed++;
+    prompted = true;
+  }
+  // The first prompt, each response's first line, and the copies of growing output (every third turn).
+  assert.equal(parsed, 1 + 30 + 2 * 10);
+});
