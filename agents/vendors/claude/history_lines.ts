@@ -44,6 +44,20 @@ const TIMESTAMP = '"timestamp":"';
 /** A user message whose content opens on a tool result (its keys in either order Claude Code wrote). */
 const RESULT_MESSAGE = /"message":\{"role":"user","content":\[\{(?:"type":"tool_result"|"tool_use_id":")/y;
 
+/**
+ * A new response as a history read takes it from its line, without parsing the line: its ids, model,
+ * thread and time, and its usage object parsed alone; `line` to parse instead when more is needed.
+ */
+export interface Reply {
+  at: number | null;
+  requestId: string;
+  id: string;
+  model: string;
+  sidechain: boolean;
+  usage: Record<string, unknown>;
+  line: string;
+}
+
 /** What tells one response from another in an assistant line, each part as written. */
 interface Response {
   requestId: string;
@@ -77,11 +91,12 @@ export class HistoryLines {
   /**
    * What to do with `line`: a string is the line to parse (itself, or with its long strings cut); a
    * number is its time alone (null: its time does not parse); undefined is its time alone, read later
-   * if needed ({@linkcode HistoryLines.newestTime}). `prompted`: the transcript's first prompt (its
+   * if needed ({@linkcode HistoryLines.newestTime}); a {@linkcode Reply} is a new response, read
+   * without parsing the line (what a report takes of it, and the line to parse for the rest). `prompted`: the transcript's first prompt (its
    * title when it has no other) is known, so its user lines say nothing more a report shows. `timed`:
    * some line had a time already (else a line's time is read at once: it is the transcript's first).
    */
-  take(line: string, prompted = false, timed = true): string | number | null | undefined {
+  take(line: string, prompted = false, timed = true): string | number | null | undefined | Reply {
     if (line.length <= JUDGED_CHARS && !prompted) return line;
     const message = line.indexOf(MESSAGE);
     if (message !== -1 && message < HEAD_CHARS) {
@@ -96,10 +111,23 @@ export class HistoryLines {
         if (this.#response && repeats(line, message, usage, this.#response)) {
           return this.#time(line, message, usage.end) ?? this.#resultTime(line, message, timed);
         }
-        this.#response = responseOf(line, message, usage);
+        const response = this.#response = responseOf(line, message, usage);
+        const at = response && this.#time(line, message, usage.end);
+        const parsed = response && at !== undefined && readable(line, response) && usageOf(response);
+        if (parsed) {
+          return {
+            at: at ?? null,
+            requestId: own(response.requestId),
+            id: own(response.id),
+            model: own(response.model),
+            sidechain: response.sidechain,
+            usage: parsed,
+            line: whole(line),
+          };
+        }
       }
     }
-    return line.length > CUT_LINE_CHARS ? cutLongStrings(line, KEPT_STRING_CHARS) : line;
+    return whole(line);
   }
 
   /** A line with a time of its own was read: lines taken for their time alone before it are older. */
@@ -148,6 +176,38 @@ export class HistoryLines {
     this.#untimed = line;
     if (older !== undefined) return older;
     return timed ? undefined : this.newestTime();
+  }
+}
+
+/**
+ * `text` in memory of its own: a string cut from a line keeps the whole text the line was read from
+ * (megabytes) for as long as it lives, and the ledger keeps a response's ids and model for the session.
+ */
+function own(text: string): string {
+  return (" " + text).slice(1);
+}
+
+/** `line` to parse: itself, or with its long strings cut when it is long. */
+function whole(line: string): string {
+  return line.length > CUT_LINE_CHARS ? cutLongStrings(line, KEPT_STRING_CHARS) : line;
+}
+
+/**
+ * Whether a new response read in place says what parsing it would: no escape in its ids or model (the
+ * text as written is then the value), not Claude Code's own error message (parsed whole).
+ */
+function readable(line: string, r: Response): boolean {
+  return !`${r.requestId}${r.id}${r.model}`.includes("\\") && r.model !== "<synthetic>" &&
+    !line.includes('"isApiErrorMessage":true');
+}
+
+/** A response's usage object, parsed alone; null when it does not parse to an object. */
+function usageOf(r: Response): Record<string, unknown> | null {
+  try {
+    const usage = JSON.parse(r.usage.slice(USAGE.length - 1));
+    return typeof usage === "object" && usage !== null && !Array.isArray(usage) ? usage : null;
+  } catch {
+    return null;
   }
 }
 

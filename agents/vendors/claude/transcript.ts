@@ -15,7 +15,7 @@ import { limitNotice } from "../../formats/limits.ts";
 import { questionAsked, questionText } from "../../formats/questions.ts";
 import { subagentFacts, TranscriptState } from "../../formats/transcript_state.ts";
 import { ClaudeUsage } from "./usage.ts";
-import { HistoryLines } from "./history_lines.ts";
+import { HistoryLines, type Reply } from "./history_lines.ts";
 import { cutLongStrings } from "../../formats/long_strings.ts";
 import { anthropicUsage } from "../../formats/usage.ts";
 import type { SessionRead } from "../../vendor.ts";
@@ -166,11 +166,14 @@ export class ClaudeTranscript {
     if (this.#history && typeof line === "string") {
       const taken = this.#history.take(line, this.#s.firstPrompt !== null, this.#s.span.first !== null);
       if (taken === undefined) return;
-      if (typeof taken !== "string") {
+      if (typeof taken === "object" && taken !== null) {
+        // A new response read in place; the session's first fields come from its first parsed records.
+        if (this.#id !== null && this.#cwd !== null) return this.#reply(taken);
+        line = taken.line;
+      } else if (typeof taken !== "string") {
         if (taken !== null) this.#history.timeSeen();
         return this.#s.span.see(taken);
-      }
-      line = taken;
+      } else line = taken;
     } else if (typeof line === "string" && line.length > TOOL_LINE_CHARS) {
       const text = line;
       if (TOOL_BLOCKS.some((b) => text.includes(b))) line = cutLongStrings(text, TOOL_STRING_CHARS);
@@ -257,6 +260,25 @@ export class ClaudeTranscript {
   /** Whether a record belongs to another thread replayed into this file. */
   #foreign(rec: JsonObject): boolean {
     return rec.isSidechain === true && !this.#subagent;
+  }
+
+  /**
+   * A new response a history parser read in place (see {@linkcode HistoryLines}): what
+   * {@linkcode ClaudeTranscript.#assistant} takes of it for a report (its usage, time and model).
+   */
+  #reply(r: Reply): void {
+    const ts = r.at;
+    this.#s.span.see(ts);
+    if (ts !== null) this.#history?.timeSeen();
+    const usage = anthropicUsage(r.usage);
+    this.ledger.record(this.#source, r.id, r.requestId || null, r.sidechain, r.model, usage, ts);
+    if (r.sidechain && !this.#subagent) return;
+    const prompt = usage.input + usage.cacheRead + usage.cacheWrite;
+    if (prompt > 0) this.#context = prompt;
+    this.#request(r.id, ts, r.usage);
+    if (ts !== null && ts > (this.#answeredAt ?? -Infinity)) this.#answeredAt = ts;
+    if (this.#subagent && this.ledger.hasMainCopy(r.id)) return;
+    if (r.model) this.#model = r.model;
   }
 
   #assistant(rec: JsonObject, ts: number | null): void {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { HistoryLines } from "../../../../agents/vendors/claude/history_lines.ts";
+import { HistoryLines, type Reply } from "../../../../agents/vendors/claude/history_lines.ts";
 import { ClaudeTranscript } from "../../../../agents/vendors/claude/transcript.ts";
 
 const FIXTURES = new URL("../../../fixtures/claude/", import.meta.url).pathname;
@@ -70,10 +70,24 @@ Deno.test("a history read takes only the time of a line of tool results; a short
   assert.equal(lines.take(short), short);
 });
 
-Deno.test("a history read takes a repeated copy of the response just parsed by its time only", () => {
+/** The line a history read parses of `taken`: the line itself, or a new response's line, read in place. */
+const toParse = (taken: ReturnType<HistoryLines["take"]>) =>
+  typeof taken === "object" && taken !== null ? taken.line : taken;
+
+Deno.test("a history read reads a new response in place and takes its repeated copies by their time only", () => {
   const lines = new HistoryLines();
   const first = response(THINKING);
-  assert.equal(lines.take(first), first);
+  const reply = lines.take(first) as Reply;
+  assert.deepEqual({ ...reply, line: undefined }, {
+    at: AT_MS,
+    requestId: "req_1",
+    id: "msg_1",
+    model: "claude-sonnet-4-5",
+    sidechain: false,
+    usage: JSON.parse(first).message.usage,
+    line: undefined,
+  });
+  assert.equal(reply.line, first, "the line to parse for what a report does not take");
   assert.equal(
     lines.take(response(TEXT, { at: "2026-11-24T10:00:10.000Z" })),
     Date.parse("2026-11-24T10:00:10.000Z"),
@@ -87,8 +101,11 @@ Deno.test("a history read takes a repeated copy of the response just parsed by i
       response(TEXT, { model: "claude-opus-4-5" }),
     ]
   ) {
-    assert.equal(lines.take(other), other);
+    assert.equal(toParse(lines.take(other)), other);
   }
+  // Claude Code's own error messages and ids with escapes are parsed whole.
+  const error = response(TEXT, { request: "req_3", model: "<synthetic>" });
+  assert.equal(lines.take(error), error);
 });
 
 Deno.test("a history read parses prompts whole and cuts the long strings of other long lines", () => {
@@ -104,7 +121,7 @@ Deno.test("a history read parses prompts whole and cuts the long strings of othe
     name: "Write",
     input: { file_path: "/a", content: "c".repeat(9_000) },
   });
-  const taken = lines.take(write);
+  const taken = toParse(lines.take(write));
   assert.equal(typeof taken, "string");
   const parsed = JSON.parse(taken as string);
   assert.equal(parsed.message.content[0].input.content.length, 512);
@@ -267,14 +284,17 @@ Deno.test("a history read finds what a full read finds in Claude Code 2.1's layo
   assert.deepEqual(history, reportFacts(lines, false));
   // The last line is a tool result: its time, read last, is the session's last activity.
   assert.equal(history.lastActivity, AT_MS + 29 * 60_000 + 3_000);
-  // And its copies and results were taken by their time alone.
+  // Its copies and results were taken by their time alone, its new responses read in place.
   const taken = new HistoryLines();
-  let parsed = 0;
+  const counts = { parsed: 0, read: 0 };
   let prompted = false;
   for (const l of lines) {
-    if (typeof taken.take(l, prompted) === "string") parsed++;
+    const t = taken.take(l, prompted);
+    if (typeof t === "string") counts.parsed++;
+    else if (typeof t === "object" && t !== null) counts.read++;
     prompted = true;
   }
-  // The first prompt, each response's first line, and the copies of growing output (every third turn).
-  assert.equal(parsed, 1 + 30 + 2 * 10);
+  // The first prompt is parsed; each response's first line, and the copies of growing output (every
+  // third turn), are read in place.
+  assert.deepEqual(counts, { parsed: 1, read: 30 + 2 * 10 });
 });
