@@ -83,7 +83,7 @@ interface Response {
  * ```
  */
 export class HistoryLines {
-  /** The response of the last assistant line parsed. */
+  /** The response of the last new assistant line (its copies follow it). */
   #response: Response | null = null;
   /** The newest line taken for its time alone whose time is not read yet. */
   #untimed: string | null = null;
@@ -92,9 +92,10 @@ export class HistoryLines {
    * What to do with `line`: a string is the line to parse (itself, or with its long strings cut); a
    * number is its time alone (null: its time does not parse); undefined is its time alone, read later
    * if needed ({@linkcode HistoryLines.newestTime}); a {@linkcode Reply} is a new response, read
-   * without parsing the line (what a report takes of it, and the line to parse for the rest). `prompted`: the transcript's first prompt (its
-   * title when it has no other) is known, so its user lines say nothing more a report shows. `timed`:
-   * some line had a time already (else a line's time is read at once: it is the transcript's first).
+   * without parsing the line (what a report takes of it, and the line to parse for the rest).
+   * `prompted`: the transcript's first prompt (its title when it has no other) is known, so its user
+   * lines say nothing more a report shows. `timed`: some line had a time already (else a line's time is
+   * read at once: it is the transcript's first).
    */
   take(line: string, prompted = false, timed = true): string | number | null | undefined | Reply {
     if (line.length <= JUDGED_CHARS && !prompted) return line;
