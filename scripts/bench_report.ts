@@ -4,8 +4,8 @@
  * alone: `deno run -A scripts/bench_report.ts`). Also `agtop ls --all` over the same history.
  *
  * The history is written to a temporary directory by `scripts/claude_history.ts` and removed after.
- * Environment: `BENCH_SESSIONS` and `BENCH_TURNS` (default 100 × 60, about 115 MB; 500 × 72 is the
- * 650 MB history of issue 17), `BENCH_RUNS` (default 3, interleaved), `CCUSAGE` (the ccusage binary;
+ * Environment: `BENCH_SESSIONS` and `BENCH_TURNS` (default 100 × 60, about 120 MiB; 600 × 60 is the
+ * ~714 MiB history of issue 17, in Claude Code 2.1.197's layout), `BENCH_RUNS` (default 3, interleaved), `CCUSAGE` (the ccusage binary;
  * else `ccusage` on PATH; skipped when absent).
  *
  * @module
