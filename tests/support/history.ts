@@ -33,15 +33,18 @@ export function claudeLines(
   responses: Response[],
   sidechain = false,
 ): string {
-  const env = { sessionId, cwd, version: "2.1.197", userType: "external", isSidechain: sidechain };
+  // Keys in the order Claude Code 2.1.197 writes them: the message before the record's uuid and time.
+  const tail = { userType: "external", entrypoint: "cli", cwd, sessionId, version: "2.1.197" };
   let out = "";
   responses.forEach((r, i) => {
     out += line({
+      parentUuid: i === 0 ? null : `a${i - 1}-1`,
+      isSidechain: sidechain,
       type: "user",
+      message: { role: "user", content: `step ${i}` },
       uuid: `u${i}`,
       timestamp: iso(r.at - 1000),
-      ...env,
-      message: { role: "user", content: `step ${i}` },
+      ...tail,
     });
     const usage = {
       input_tokens: r.input,
@@ -53,19 +56,22 @@ export function claudeLines(
       const [k, block] of [{ type: "thinking", thinking: "hm" }, { type: "text", text: "done" }].entries()
     ) {
       out += line({
-        type: "assistant",
-        uuid: `a${i}-${k}`,
-        requestId: `req_${sessionId}_${sidechain ? "s" : "m"}${i}`,
-        timestamp: iso(r.at + k * 50),
-        ...env,
+        parentUuid: k === 0 ? `u${i}` : `a${i}-${k - 1}`,
+        isSidechain: sidechain,
         message: {
           id: `msg_${sessionId}_${sidechain ? "s" : "m"}${i}`,
+          type: "message",
           role: "assistant",
           model: r.model,
           content: [block],
           stop_reason: k === 1 ? "end_turn" : null,
           usage,
         },
+        requestId: `req_${sessionId}_${sidechain ? "s" : "m"}${i}`,
+        type: "assistant",
+        uuid: `a${i}-${k}`,
+        timestamp: iso(r.at + k * 50),
+        ...tail,
       });
     }
   });
