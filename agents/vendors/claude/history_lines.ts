@@ -100,7 +100,7 @@ export class HistoryLines {
   take(line: string, prompted = false, timed = true): string | number | null | undefined | Reply {
     if (line.length <= JUDGED_CHARS && !prompted) return line;
     const message = line.indexOf(MESSAGE);
-    if (message !== -1 && message < HEAD_CHARS) {
+    if (message !== -1 && message < HEAD_CHARS && topLevel(line, message)) {
       const type = line.lastIndexOf('"type":"', message);
       if (type !== -1 && line.startsWith('user"', type + 8)) {
         RESULT_MESSAGE.lastIndex = message;
@@ -229,6 +229,24 @@ function usageAt(line: string, message: number): Span {
   const start = line.lastIndexOf(USAGE);
   if (start < message) return { start: -1, end: -1 };
   return { start, end: closingBrace(line, start + USAGE.length - 1) };
+}
+
+/**
+ * Whether the key at `at` is one of the record's own, not of an object inside it (a progress record
+ * carries a subagent's message in its `data`): one brace open before it, strings skipped.
+ */
+function topLevel(line: string, at: number): boolean {
+  // Most records open no brace before their message: the next brace after the record's own is its.
+  if (line.indexOf("{", 1) === at + MESSAGE.length - 1) return line.charCodeAt(0) === OPEN;
+  let depth = 0;
+  for (let i = 0; i < at; i++) {
+    const c = line.charCodeAt(i);
+    if (c === QUOTE) {
+      for (i++; i < at && line.charCodeAt(i) !== QUOTE; i++) if (line.charCodeAt(i) === BACKSLASH) i++;
+    } else if (c === OPEN) depth++;
+    else if (c === CLOSE) depth--;
+  }
+  return depth === 1;
 }
 
 /** The index of the `}` closing the object whose `{` is at `open` (strings skipped); -1 when it does not close. */

@@ -298,3 +298,22 @@ Deno.test("a history read finds what a full read finds in Claude Code 2.1's layo
   // third turn), are read in place.
   assert.deepEqual(counts, { parsed: 1, read: 30 + 2 * 10 });
 });
+
+Deno.test("a message inside another object (a subagent's progress) is not taken for the record's own", () => {
+  const lines = new HistoryLines();
+  const progress = JSON.stringify({
+    parentUuid: "p1",
+    isSidechain: false,
+    type: "progress",
+    data: {
+      message: JSON.parse(response(TEXT, { request: "req_sub" })).message,
+      type: "agent_progress",
+    },
+    uuid: "x1",
+    timestamp: AT,
+  });
+  assert.equal(lines.take(progress, true), progress, "parsed whole, so that its type is skipped");
+  const t = new ClaudeTranscript({ history: true });
+  t.feed(progress);
+  assert.deepEqual(t.facts().tokens, { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 });
+});
