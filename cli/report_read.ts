@@ -2,7 +2,8 @@
  * The history read of `agtop report`, on every core: this thread lists the sessions, and it and Web
  * Workers ({@linkcode HISTORY_WORKERS} readers at most, one per core) each read the next unread session
  * of that one list until none is left (so they finish together, however the sessions' sizes fall), and
- * their findings are joined. Where there is one core the read stays in this thread.
+ * their findings are joined: for a usage report, the rows each summed of its own sessions; else the
+ * sessions themselves. Where there is one core the read stays in this thread.
  *
  * @module
  */
