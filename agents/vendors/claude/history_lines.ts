@@ -104,16 +104,17 @@ export class HistoryLines {
       const type = line.lastIndexOf('"type":"', message);
       if (type !== -1 && line.startsWith('user"', type + 8)) {
         RESULT_MESSAGE.lastIndex = message;
-        if (RESULT_MESSAGE.test(line)) return this.#resultTime(line, message, timed);
-        return prompted ? this.#time(line, message, message) ?? this.#resultTime(line, message, timed) : line;
+        // A result's own record (as large as the result) may follow its time: no search after it.
+        if (RESULT_MESSAGE.test(line)) return this.#timeOnly(line, message, null, timed);
+        return prompted ? this.#timeOnly(line, message, message, timed) : line;
       }
       if (line.length > JUDGED_CHARS && line.startsWith(ID, message + MESSAGE.length)) {
         const usage = usageAt(line, message);
         if (this.#response && repeats(line, message, usage, this.#response)) {
-          return this.#time(line, message, usage.end) ?? this.#resultTime(line, message, timed);
+          return this.#timeOnly(line, message, usage.end, timed);
         }
         const response = this.#response = responseOf(line, message, usage);
-        const at = response && this.#time(line, message, usage.end);
+        const at = response && recordTime(line, message, usage.end);
         const parsed = response && at !== undefined && readable(line, response) && usageOf(response);
         if (parsed) {
           return {
@@ -153,26 +154,13 @@ export class HistoryLines {
   }
 
   /**
-   * The time of a line whose record ends in a few fields of its own (a prompt, a response): written
-   * before its message, or the last one after `after` (its message, or its usage); undefined when
-   * neither is there.
+   * `line`'s time alone ({@linkcode recordTime}); when not found there, left for
+   * {@linkcode HistoryLines.newestTime} unless no line had a time yet. A line left so before it, with no
+   * time read since, is read now (its time returned): results may finish out of order.
    */
-  #time(line: string, message: number, after: number): number | null | undefined {
-    const before = line.lastIndexOf(TIMESTAMP, message);
-    if (before !== -1) return timeValue(line, before, message);
-    const last = line.lastIndexOf(TIMESTAMP);
-    return last > after ? timeValue(line, last, line.length) : undefined;
-  }
-
-  /**
-   * A tool result's time: written before its message it is read; after it, a result's own record (as
-   * large as the result) may follow, so its time is left for {@linkcode HistoryLines.newestTime} unless
-   * no line had a time yet. A result left so before it, with no time read since, is read now (its time
-   * returned): results may finish out of order.
-   */
-  #resultTime(line: string, message: number, timed: boolean): number | null | undefined {
-    const before = line.lastIndexOf(TIMESTAMP, message);
-    if (before !== -1) return timeValue(line, before, message);
+  #timeOnly(line: string, message: number, after: number | null, timed: boolean): number | null | undefined {
+    const at = recordTime(line, message, after);
+    if (at !== undefined) return at;
     const older = this.#untimed === null ? undefined : this.newestTime();
     this.#untimed = line;
     if (older !== undefined) return older;
@@ -210,6 +198,20 @@ function usageOf(r: Response): Record<string, unknown> | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The record's own time (null: it does not parse): written before its message at `message`, else the
+ * last one after `after` (its message, or its usage) when the record ends in a few fields of its own;
+ * `after` null for a record whose own fields after its message may be large (a tool result's
+ * `toolUseResult`): not searched. Undefined when not found.
+ */
+function recordTime(line: string, message: number, after: number | null): number | null | undefined {
+  const before = line.lastIndexOf(TIMESTAMP, message);
+  if (before !== -1) return timeValue(line, before, message);
+  if (after === null) return undefined;
+  const last = line.lastIndexOf(TIMESTAMP);
+  return last > after ? timeValue(line, last, line.length) : undefined;
 }
 
 /** The time whose key `"timestamp":"` is at `at`, its value closing before `limit`; null when it does not. */
