@@ -267,18 +267,39 @@ export class ClaudeTranscript {
    * {@linkcode ClaudeTranscript.#assistant} takes of it for a report (its usage, time and model).
    */
   #reply(r: Reply): void {
-    const ts = r.at;
-    this.#s.span.see(ts);
-    if (ts !== null) this.#history?.timeSeen();
-    const usage = anthropicUsage(r.usage);
-    this.ledger.record(this.#source, r.id, r.requestId || null, r.sidechain, r.model, usage, ts);
-    if (r.sidechain && !this.#subagent) return;
-    const prompt = usage.input + usage.cacheRead + usage.cacheWrite;
-    if (prompt > 0) this.#context = prompt;
-    this.#request(r.id, ts, r.usage);
+    this.#s.span.see(r.at);
+    if (r.at !== null) this.#history?.timeSeen();
+    const own = this.#answer(r.id, r.requestId || null, r.sidechain, r.model, r.usage, r.at);
+    if (own && r.model) this.#model = r.model;
+  }
+
+  /**
+   * A response's usage (`usage`: its object, null when there is none to count) and time: the ledger
+   * counts it, and the context, cache lifetime and time of the newest answer follow it. False when the
+   * rest of it is not this thread's: a sidechain replay, or a parent's response a subagent file replays.
+   */
+  #answer(
+    id: string | null,
+    requestId: string | null,
+    sidechain: boolean,
+    model: string | null,
+    usage: JsonObject | null,
+    ts: number | null,
+  ): boolean {
+    const foreign = sidechain && !this.#subagent;
+    if (usage) {
+      const counts = anthropicUsage(usage);
+      this.ledger.record(this.#source, id, requestId, sidechain, model ?? "unknown", counts, ts);
+      const prompt = counts.input + counts.cacheRead + counts.cacheWrite;
+      if (!foreign) {
+        if (prompt > 0) this.#context = prompt;
+        this.#request(id, ts, usage);
+      }
+    }
+    if (foreign) return false;
     if (ts !== null && ts > (this.#answeredAt ?? -Infinity)) this.#answeredAt = ts;
-    if (this.#subagent && this.ledger.hasMainCopy(r.id)) return;
-    if (r.model) this.#model = r.model;
+    // A subagent file may replay the parent's responses; they say nothing about the subagent.
+    return !(this.#subagent && id !== null && this.ledger.hasMainCopy(id));
   }
 
   #assistant(rec: JsonObject, ts: number | null): void {
@@ -286,27 +307,15 @@ export class ClaudeTranscript {
     if (!isObject(msg)) return;
     const model = typeof msg.model === "string" ? msg.model : null;
     const synthetic = model === SYNTHETIC_MODEL || rec.isApiErrorMessage === true;
-    if (isObject(msg.usage) && !synthetic) {
-      const usage = anthropicUsage(msg.usage);
-      this.ledger.record(
-        this.#source,
-        typeof msg.id === "string" ? msg.id : null,
-        typeof rec.requestId === "string" && rec.requestId ? rec.requestId : null,
-        rec.isSidechain === true,
-        model ?? "unknown",
-        usage,
-        ts,
-      );
-      const prompt = usage.input + usage.cacheRead + usage.cacheWrite;
-      if (!this.#foreign(rec)) {
-        if (prompt > 0) this.#context = prompt;
-        this.#request(typeof msg.id === "string" ? msg.id : null, ts, msg.usage);
-      }
-    }
-    if (this.#foreign(rec)) return;
-    if (ts !== null && ts > (this.#answeredAt ?? -Infinity)) this.#answeredAt = ts;
-    // A subagent file may replay the parent's responses; they say nothing about the subagent.
-    if (this.#subagent && typeof msg.id === "string" && this.ledger.hasMainCopy(msg.id)) return;
+    const own = this.#answer(
+      typeof msg.id === "string" ? msg.id : null,
+      typeof rec.requestId === "string" && rec.requestId ? rec.requestId : null,
+      rec.isSidechain === true,
+      model,
+      isObject(msg.usage) && !synthetic ? msg.usage : null,
+      ts,
+    );
+    if (!own) return;
     if (model && !synthetic) this.#model = model;
     const blocks = Array.isArray(msg.content) ? msg.content : [];
     let tool = false;
